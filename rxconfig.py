@@ -1,0 +1,31 @@
+"""Reflex configuration for Yiwang.
+
+Everything a deployment changes comes from the environment, so one checkout serves any
+province: ``YIWANG_PROVINCE`` (or ``YIWANG_PROVINCE_DIR``) picks the theme folder, which
+``app/app.py`` loads at build time; ``REFLEX_DB_URL`` switches the embedded SQLite database
+to PostgreSQL; ``REFLEX_REDIS_URL`` turns on Redis state and several workers.
+"""
+
+import os
+from pathlib import Path
+
+import reflex as rx
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_DB_URL = f"sqlite:///{ROOT / 'yiwang.db'}"
+
+config = rx.Config(
+    app_name="app",
+    # db_url has no default in Reflex 0.10; the embedded default is SQLite in the checkout.
+    db_url=os.environ.get("REFLEX_DB_URL", DEFAULT_DB_URL),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # The sitemap needs a public deploy URL that only a real deployment knows.
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    # A deployment lists its own origins (comma-separated); unset keeps Reflex's default.
+    **(
+        {"cors_allowed_origins": [o.strip() for o in _origins.split(",") if o.strip()]}
+        if (_origins := os.environ.get("YIWANG_CORS_ORIGINS"))
+        else {}
+    ),
+)
