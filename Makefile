@@ -1,0 +1,38 @@
+# One way to run things: the README, CI and developers call these targets.
+SHELL := /bin/bash
+PORT ?= 3000
+
+.PHONY: run test setup setup-test lint format unit e2e bench-frontend translations clean
+
+run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
+	PORT=$(PORT) bash scripts/run.sh
+
+test:                          ## install everything, then lint, unit tests and e2e tests
+	bash scripts/test.sh
+
+setup:
+	bash scripts/setup.sh
+
+setup-test:
+	bash scripts/setup.sh --test
+
+lint: setup-test
+	source scripts/env.sh && ruff check . && ruff format --check .
+
+format: setup-test
+	source scripts/env.sh && ruff check --fix . && ruff format .
+
+unit: setup-test
+	source scripts/env.sh && python -m pytest tests
+
+e2e: setup-test
+	source scripts/env.sh && python -m pytest e2e -p no:cacheprovider
+
+bench-frontend: setup-test     ## bytes, requests, FCP/LCP/CLS per page under Slow 4G
+	source scripts/env.sh && python scripts/bench_frontend.py
+
+translations: setup            ## re-extract messages and merge them into every locale
+	source scripts/env.sh && python scripts/i18n.py extract update compile
+
+clean:
+	rm -rf .web .states reports

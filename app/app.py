@@ -1,0 +1,42 @@
+"""Builds the Reflex app for the active province (``YIWANG_PROVINCE`` / ``YIWANG_PROVINCE_DIR``)."""
+
+from __future__ import annotations
+
+import sys
+
+import reflex as rx
+
+from app.routes import routes
+from app.settings import active_theme
+from components.styles import library_css
+from themes import ThemeError
+
+
+def create_app() -> rx.App:
+    try:
+        theme = active_theme()
+    except ThemeError as exc:  # stop the build with the file and field, not a traceback
+        print(f"Yiwang cannot build this province: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    ident = theme.settings.identity
+    application = rx.App(
+        html_lang=theme.html_lang,
+        html_custom_attrs={"dir": "ltr", "data-province": theme.code},
+        reset_style=False,
+        head_components=[
+            rx.el.style(theme.css() + library_css()),
+            rx.el.link(rel="icon", href=theme.mark_data_uri, type="image/svg+xml"),
+            rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
+        ],
+    )
+    for route in routes():
+        application.add_page(
+            route.page,
+            route=route.path,
+            title=f"{route.title()} - {ident.app_name}",
+            on_load=route.on_load,
+        )
+    return application
+
+
+app = create_app()

@@ -1,0 +1,63 @@
+"""High-frequency services (高频服务): a titled grid of service tiles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+from components.audience_switch import AUDIENCE_KEYS
+from components.icon import IconName, icon
+
+
+@dataclass(frozen=True)
+class ServiceTile:
+    name: str
+    href: str
+    icon: IconName
+    audience: str = ""
+
+
+GridVariant = Literal["tiles", "chips"]
+
+
+def service_grid(
+    title: str, tiles: Sequence[ServiceTile], heading_id: str, variant: GridVariant = "tiles"
+) -> rx.Component:
+    """A ``<section>`` named by its heading, holding a list of tile links.
+
+    ``tiles`` is the four-column grid of high-frequency services; ``chips`` the compact
+    wrapping list used for life-event themes.
+
+    Tiles with an ``audience`` carry ``data-audience`` so an enclosing audience switch can
+    show one audience's tiles at a time.
+    """
+    return rx.el.section(
+        rx.el.h2(title, id=heading_id, class_name="yw-section-title"),
+        rx.el.ul(
+            *[
+                rx.el.li(
+                    ReactRouterLink.create(
+                        rx.el.span(icon(tile.icon), class_name="yw-grid__icon"),
+                        rx.el.span(tile.name, class_name="yw-grid__name"),
+                        href=tile.href,
+                        class_name="yw-grid__link",
+                    ),
+                    class_name="yw-grid__item",
+                    **({"data-audience": AUDIENCE_KEYS[tile.audience]} if tile.audience else {}),
+                )
+                for tile in tiles
+            ],
+            class_name=f"yw-grid yw-grid--{variant}",
+        ),
+        aria_labelledby=heading_id,
+        class_name="yw-card",
+    )
+
+
+def from_props(props: dict) -> rx.Component:
+    tiles = [ServiceTile(**tile) for tile in props["tiles"]]
+    return service_grid(props["title"], tiles, props["heading_id"], props.get("variant", "tiles"))

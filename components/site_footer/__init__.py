@@ -1,0 +1,40 @@
+"""The footer: hotline, the hosting unit (主办单位), ICP record and site identifier."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from components.i18n import t
+from components.icon import icon
+
+ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
+
+
+def site_footer(
+    hotline: str, host_unit: str, icp: str, site_code: str, operator_unit: str = ""
+) -> rx.Component:
+    """``<footer>`` (contentinfo) with the contacts a provincial platform must show."""
+    lines = [
+        rx.el.p(
+            rx.el.a(
+                icon("phone"),
+                rx.el.span(t("政务服务便民热线 {hotline}", hotline=hotline)),
+                href=f"tel:{hotline}",
+                class_name="yw-footer__hotline",
+            )
+        ),
+        rx.el.p(t("主办单位：{unit}", unit=host_unit)),
+    ]
+    if operator_unit:
+        lines.append(rx.el.p(t("承办单位：{unit}", unit=operator_unit)))
+    lines += [
+        rx.el.p(
+            rx.el.a(icp, href=ICP_LOOKUP_URL, rel="noopener", class_name="yw-footer__link"),
+            rx.el.span(t("网站标识码：{code}", code=site_code), class_name="yw-footer__code"),
+        ),
+    ]
+    return rx.el.footer(*lines, class_name="yw-footer")
+
+
+def from_props(props: dict) -> rx.Component:
+    return site_footer(**props)

@@ -1,0 +1,58 @@
+"""e2e fixtures: one production build per session, Debian's Chromium, phone profiles."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright
+
+from e2e.browser import CHROMIUM, DEVICES, LAUNCH_ARGS, device_context_args
+from e2e.server import production_app
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    """The production app, built and served once for the whole session."""
+    if external := os.environ.get("YIWANG_E2E_BASE_URL"):
+        yield external.rstrip("/")
+        return
+    with production_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture(params=DEVICES)
+def device(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def phone(browser: Browser, playwright: Playwright, device: str) -> Iterator[Page]:
+    """A page in a fresh context emulating ``device``."""
+    context = browser.new_context(**device_context_args(playwright, device))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def pixel(browser: Browser, playwright: Playwright) -> Iterator[Page]:
+    """A page on the Pixel 7 profile, for tests that need one phone only."""
+    context = browser.new_context(**device_context_args(playwright, "Pixel 7"))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_page(page: Page, base_url: str, path: str) -> Page:
+    """Navigate and wait until the page is hydrated and connected to the backend."""
+    page.goto(base_url + path)
+    page.locator('[data-hydrated="true"]').wait_for(timeout=30_000)
+    return page

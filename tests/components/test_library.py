@@ -1,0 +1,103 @@
+"""Every component: a folder with README and examples; every example renders; styles use tokens."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components.styles import COMPONENTS_DIR, component_folders, library_css
+
+FOLDERS = component_folders()
+
+
+def examples(folder: Path) -> list[dict]:
+    data = yaml.safe_load((folder / "examples.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, list) and data, f"{folder.name}/examples.yaml has no examples"
+    return data
+
+
+def test_examples_say_what_they_render() -> None:
+    """Every example but the icons' names the text or attribute it must render."""
+    for folder in FOLDERS:
+        for example in examples(folder):
+            if folder.name != "icon":
+                assert example.get("expect"), f"{folder.name}/{example['name']} has no expect"
+
+
+def test_library_has_the_shell_components() -> None:
+    names = {f.name for f in FOLDERS}
+    assert names >= {
+        "app_header", "audience_switch", "icon", "native_form", "progress_entry",
+        "search_entry", "service_grid", "site_footer", "skip_link", "tab_bar",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+def test_component_folder_is_documented(folder: Path) -> None:
+    readme = folder / "README.md"
+    assert readme.is_file(), f"{folder.name} lacks README.md"
+    assert readme.read_text(encoding="utf-8").startswith(f"# {folder.name}")
+    names = [e["name"] for e in examples(folder)]
+    assert len(names) == len(set(names)), f"{folder.name}: duplicate example names"
+
+
+@pytest.mark.parametrize(
+    ("folder", "example"),
+    [(f, e) for f in FOLDERS for e in examples(f)],
+    ids=lambda v: v.name if isinstance(v, Path) else v["name"],
+)
+def test_every_example_renders(folder: Path, example: dict) -> None:
+    module = importlib.import_module(f"components.{folder.name}")
+    rendered = str(module.from_props(example["props"]))
+    assert rendered.startswith("jsx(")
+    text = rendered.encode("ascii", "backslashreplace").decode("unicode_escape")
+    for expected in example.get("expect", []):
+        assert expected in text, f"{folder.name}/{example['name']}: {expected!r} not rendered"
+
+
+HEX = re.compile(r"#[0-9a-fA-F]{3,8}\b")
+PX = re.compile(r"(?<![\w-])\d+(\.\d+)?px")
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        COMPONENTS_DIR / "base.css",
+        *[f / "style.css" for f in FOLDERS if (f / "style.css").exists()],
+    ],
+    ids=lambda p: str(p.relative_to(COMPONENTS_DIR)),
+)
+def test_styles_use_tokens_not_literals(css: Path) -> None:
+    text = re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8"), flags=re.S)
+    assert not HEX.findall(text), f"{css}: colour literals {HEX.findall(text)}; use var(--yw-…)"
+    assert not PX.search(text), f"{css}: px literal {PX.search(text).group(0)}; use a token"
+    for prop in ("margin-left", "margin-right", "padding-left", "padding-right", "left:", "right:"):
+        assert prop not in text, f"{css}: physical property {prop}; use logical properties"
+
+
+def test_library_css_includes_every_component_style() -> None:
+    css = library_css()
+    for folder in FOLDERS:
+        if (folder / "style.css").exists():
+            assert f"/* {folder.name} */" in css
+
+
+def test_tab_bar_marks_only_the_current_tab() -> None:
+    from components.tab_bar import TabItem, tab_bar
+
+    items = [TabItem("home", "首页", "/", "home"), TabItem("me", "我的", "/me", "user")]
+    links = str(tab_bar(items, "me")).split("jsx(ReactRouterLink")[1:]
+    assert ['"aria-current":"page"' in link for link in links] == [False, True]
+    with pytest.raises(ValueError, match="current tab 'nope'"):
+        tab_bar(items, "nope")
+
+
+def test_unknown_icon_is_refused() -> None:
+    from components.icon import icon
+
+    with pytest.raises(ValueError, match="unknown icon 'rocket'"):
+        icon("rocket")  # type: ignore[arg-type]
