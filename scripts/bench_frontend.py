@@ -1,0 +1,165 @@
+"""Frontend measurement against the production build (``make bench-frontend``).
+
+For each page of the route table, on the Pixel 7 profile under emulated Slow 4G (150 ms RTT,
+1.6 Mbps down, 750 Kbps up, 4x CPU slowdown, via the Chrome DevTools Protocol) with a cold
+cache: bytes transferred (as sent, gzip) by resource type, the request count, and FCP, LCP and
+CLS. Each page is loaded RUNS times; medians are reported. Prints a table, writes
+reports/bench-frontend.json and prints, as its last line, a JSON object with home_gzip_kb,
+home_fcp_ms, home_lcp_ms and home_cls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from e2e.browser import device_context_args, launch  # noqa: E402
+from e2e.server import production_app  # noqa: E402
+
+SLOW_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6 * 1024 * 1024 / 8,
+    "uploadThroughput": 750 * 1024 / 8,
+}
+CPU_SLOWDOWN = 4
+PAGES = {"home": "/", "services": "/services", "me": "/me"}
+
+VITALS_JS = """
+() => new Promise((resolve) => {
+  const out = {fcp: null, lcp: null, cls: 0};
+  const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+  if (fcp) out.fcp = fcp.startTime;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) out.lcp = e.renderTime || e.loadTime || e.startTime;
+  }).observe({type: 'largest-contentful-paint', buffered: true});
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) out.cls += e.value;
+  }).observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => resolve(out), 100);
+})
+"""
+
+TYPES = {"Document": "html", "Script": "js", "Stylesheet": "css", "Image": "img", "Font": "font"}
+
+
+def measure(browser, playwright, url: str) -> dict:
+    context = browser.new_context(**device_context_args(playwright, "Pixel 7"))
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    kinds: dict[str, str] = {}
+    sizes: dict[str, int] = defaultdict(int)
+    cdp.on("Network.responseReceived", lambda e: kinds.__setitem__(e["requestId"], e["type"]))
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
+    page.goto(url, wait_until="load")
+    page.locator('[data-hydrated="true"]').wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # let late shifts and the LCP settle
+    vitals = page.evaluate(VITALS_JS)
+    by_type: dict[str, int] = defaultdict(int)
+    for request_id, size in sizes.items():
+        by_type[TYPES.get(kinds.get(request_id, ""), "other")] += size
+    context.close()
+    return {
+        "requests": len(sizes),
+        "bytes": dict(by_type),
+        "total_bytes": sum(by_type.values()),
+        "fcp_ms": vitals["fcp"],
+        "lcp_ms": vitals["lcp"],
+        "cls": vitals["cls"],
+    }
+
+
+def median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--base-url", help="measure a running server instead of building one")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench-frontend.json")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    results: dict[str, dict] = {}
+
+    def run(base: str) -> None:
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            for name, path in PAGES.items():
+                runs = [measure(browser, playwright, base + path) for _ in range(args.runs)]
+                kinds = sorted({k for r in runs for k in r["bytes"]})
+                results[name] = {
+                    "path": path,
+                    "runs": len(runs),
+                    "requests": median([r["requests"] for r in runs]),
+                    "kb_by_type": {
+                        k: round(median([r["bytes"].get(k, 0) for r in runs]) / 1024, 1)
+                        for k in kinds
+                    },
+                    "total_kb": round(median([r["total_bytes"] for r in runs]) / 1024, 1),
+                    "fcp_ms": median([r["fcp_ms"] for r in runs]),
+                    "lcp_ms": median([r["lcp_ms"] for r in runs]),
+                    "cls": median([r["cls"] for r in runs]),
+                }
+            browser.close()
+
+    if args.base_url:
+        run(args.base_url.rstrip("/"))
+    else:
+        with production_app() as base:
+            run(base)
+
+    header = f"{'page':<10}{'req':>5}{'html':>8}{'js':>8}{'css':>7}{'other':>7}{'total KB':>10}{'FCP ms':>9}{'LCP ms':>9}{'CLS':>7}"
+    print(
+        f"Slow 4G (150 ms, 1.6/0.75 Mbps), CPU x{CPU_SLOWDOWN}, Pixel 7, cold cache; median of {args.runs}"
+    )
+    print(header)
+    for name, r in results.items():
+        kb = r["kb_by_type"]
+        other = round(sum(v for k, v in kb.items() if k not in ("html", "js", "css")), 1)
+        print(
+            f"{name:<10}{r['requests']:>5.0f}{kb.get('html', 0):>8}{kb.get('js', 0):>8}"
+            f"{kb.get('css', 0):>7}{other:>7}{r['total_kb']:>10}{r['fcp_ms']:>9.0f}"
+            f"{r['lcp_ms']:>9.0f}{r['cls']:>7.3f}"
+        )
+    home = results["home"]
+    summary = {
+        "home_gzip_kb": home["total_kb"],
+        "home_js_css_kb": round(
+            home["kb_by_type"].get("js", 0) + home["kb_by_type"].get("css", 0), 1
+        ),
+        "home_requests": home["requests"],
+        "home_fcp_ms": round(home["fcp_ms"]),
+        "home_lcp_ms": round(home["lcp_ms"]),
+        "home_cls": round(home["cls"], 4),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps({"pages": results, "summary": summary}, ensure_ascii=False, indent=2)
+    )
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
