@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 
 import reflex as rx
+from reflex.app import default_error_boundary
 
 from app.routes import routes
 from app.settings import active_theme
+from components.connection_status import connection_status
 from components.styles import library_css
 from themes import ThemeError
 
@@ -20,6 +22,15 @@ def create_app() -> rx.App:
         raise SystemExit(2) from None
     ident = theme.settings.identity
     application = rx.App(
+        # Our own translated connection banner instead of Reflex's toast overlay (and no
+        # toast provider: nothing else uses it, and it costs every page's bundle).
+        toaster=None,
+        app_wraps={
+            (55, "ErrorBoundary"): lambda stateful: default_error_boundary(
+                **({"on_error": rx.noop()} if not stateful else {})
+            ),
+            (5, "ConnectionStatus"): lambda stateful: connection_status() if stateful else None,
+        },
         html_lang=theme.html_lang,
         html_custom_attrs={"dir": "ltr", "data-province": theme.code},
         reset_style=False,

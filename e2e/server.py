@@ -28,9 +28,11 @@ def _log_tail(log: Path, lines: int = 40) -> str:
 
 
 @contextlib.contextmanager
-def production_app(env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
+def production_app(
+    env: dict[str, str] | None = None, log: Path | None = None, port: int | None = None
+) -> Iterator[str]:
     """Build and serve the app with ``scripts/run.sh``; yield its base URL; stop it after."""
-    port = free_port()
+    port = port or free_port()
     log = log or ROOT / "reports" / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     run_env = {**os.environ, **(env or {}), "PORT": str(port)}
