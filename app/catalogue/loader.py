@@ -1,13 +1,14 @@
-"""All-or-nothing loader: validate every record of every file, then upsert in one transaction.
+"""All-or-nothing loader: every record of every file is validated and upserted inside one
+transaction; if any record has a problem the transaction is rolled back, so nothing is
+written, and the report lists every problem found.
 
-Pass 1 validates everything and keeps only the implementation codes (to find duplicates),
-so memory stays flat for millions of records; pass 2 re-reads and writes in batches.
+One streaming pass keeps only the implementation codes seen (to find duplicates), so memory
+stays flat for millions of records; valid rows are written in batches as they come.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -76,40 +77,43 @@ def _validated(paths: Sequence[Path]) -> Iterator[tuple[Record, ServiceItem | No
                 yield rec, None, validation_problems(rec, exc)
 
 
-def check_files(paths: Sequence[Path], progress: bool = False) -> tuple[list[Problem], int]:
-    """Validate every record of every file; return all problems and the record count."""
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    count = 0
-    bar = Progress("checking", None, enabled=progress)
-    for record, item, found in _validated(paths):
-        problems.extend(found)
+class _Checker:
+    """Collects problems and finds duplicate implementation codes across all files."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.seen: dict[str, str] = {}
+        self.count = 0
+
+    def accept(self, record: Record, item: ServiceItem | None, found: list[Problem]) -> bool:
+        """Record the problems of one record; return whether it may be written."""
+        self.problems.extend(found)
         if item is None:
-            continue
-        count += 1
-        bar.advance()
+            return False
+        self.count += 1
         code = item.implementation_code
-        here = f"{record.file}: {record.where}"
-        if code in seen:
-            problems.append(
-                Problem(
-                    record.file,
-                    record.where,
-                    "implementation_code",
-                    show(code),
-                    f"duplicate implementation code, first seen at {seen[code]}",
-                )
+        if code in self.seen:
+            reason = f"duplicate implementation code, first seen at {self.seen[code]}"
+            self.problems.append(
+                Problem(record.file, record.where, "implementation_code", show(code), reason)
             )
-        else:
-            seen[code] = here
-    bar.close()
-    return problems, count
+            return False
+        self.seen[code] = f"{record.file}: {record.where}"
+        return True
+
+
+def check_files(paths: Sequence[Path]) -> tuple[list[Problem], int]:
+    """Validate every record of every file without writing; return problems and count."""
+    checker = _Checker()
+    for record, item, found in _validated(paths):
+        checker.accept(record, item, found)
+    return checker.problems, checker.count
 
 
 def row_of(item: ServiceItem) -> dict[str, Any]:
     """The table row for a validated item."""
     data = item.model_dump(mode="json")
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = item.model_dump_json()  # fields in model order: stable for equal items
     return {
         "implementation_code": item.implementation_code,
         "basic_code": item.basic_code,
@@ -126,7 +130,7 @@ def row_of(item: ServiceItem) -> dict[str, Any]:
         "visits": item.visits,
         "appointment": item.appointment,
         "express_delivery": item.express_delivery,
-        "content_hash": hashlib.sha1(canonical.encode()).hexdigest(),
+        "content_hash": hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest(),
         "data": data,
     }
 
@@ -161,28 +165,37 @@ def _write_batch(conn: sa.Connection, rows: list[dict[str, Any]], report: LoadRe
         conn.execute(sa.insert(THEMES), themes)
 
 
+class _Rollback(Exception):
+    """Raised inside the transaction to undo it when any record had a problem."""
+
+
 def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False) -> LoadReport:
-    """Validate all files; if all records are valid, upsert them in one transaction."""
+    """Validate and upsert all files in one transaction; roll back if any record fails."""
     started = time.perf_counter()
-    problems, count = check_files(paths, progress=progress)
-    report = LoadReport(problems=problems, records=count)
-    if problems:
-        report.seconds = time.perf_counter() - started
-        return report
-    bar = Progress("loading", count, enabled=progress)
-    with engine.begin() as conn:
-        batch: list[dict[str, Any]] = []
-        for record, item, _ in _validated(paths):
-            if item is None:  # the file changed between the passes: roll back
-                raise RuntimeError(f"{record.file}: {record.where} changed during the load")
-            batch.append(row_of(item))
-            if len(batch) >= BATCH:
+    sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
+    base = {str(p): sum(sizes[:i]) for i, p in enumerate(paths)}
+    bar = Progress("loading", sum(sizes), enabled=progress)
+    checker = _Checker()
+    report = LoadReport()
+    try:
+        with engine.begin() as conn:
+            batch: list[dict[str, Any]] = []
+            for record, item, found in _validated(paths):
+                bar.update(base[record.file] + record.offset)
+                writable = checker.accept(record, item, found)
+                if item is None or not writable or checker.problems:
+                    continue  # after the first problem only validation goes on
+                batch.append(row_of(item))
+                if len(batch) >= BATCH:
+                    _write_batch(conn, batch, report)
+                    batch = []
+            if checker.problems:
+                raise _Rollback
+            if batch:
                 _write_batch(conn, batch, report)
-                bar.advance(len(batch))
-                batch = []
-        if batch:
-            _write_batch(conn, batch, report)
-            bar.advance(len(batch))
+    except _Rollback:
+        report = LoadReport(problems=checker.problems)
     bar.close()
+    report.records = checker.count
     report.seconds = time.perf_counter() - started
     return report

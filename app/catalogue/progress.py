@@ -8,7 +8,10 @@ from typing import TextIO
 
 
 class Progress:
-    """Redraws ``label [####....] 45% 45000/100000 12,345/s`` at most every ``interval``."""
+    """Redraws ``label [####....] 45%  12,345 records  2,100/s`` at most every ``interval``.
+
+    The bar follows bytes read (``update``), the count follows records.
+    """
 
     def __init__(
         self,
@@ -22,13 +25,15 @@ class Progress:
         self.label, self.total, self.enabled = label, total, enabled
         self.stream = stream or sys.stderr
         self.interval = interval
-        self.done = 0
+        self.done = 0  # bytes
+        self.records = 0
         self.started = time.perf_counter()
         self._drawn = 0.0
 
-    def advance(self, n: int = 1) -> None:
-        """Count ``n`` more records and redraw if due."""
-        self.done += n
+    def update(self, position: int) -> None:
+        """One more record; ``position`` is the bytes read so far. Redraw if due."""
+        self.records += 1
+        self.done = max(self.done, position)
         now = time.perf_counter()
         if self.enabled and now - self._drawn >= self.interval:
             self._drawn = now
@@ -42,12 +47,9 @@ class Progress:
             self.stream.flush()
 
     def _draw(self, now: float) -> None:
-        rate = self.done / max(now - self.started, 1e-9)
-        if self.total:
-            share = min(self.done / self.total, 1.0)
-            bar = "#" * int(share * 30)
-            text = f"{self.label} [{bar:.<30}] {share:4.0%} {self.done}/{self.total}"
-        else:
-            text = f"{self.label} {self.done}"
-        self.stream.write(f"\r{text} {rate:,.0f}/s")
+        rate = self.records / max(now - self.started, 1e-9)
+        share = min(self.done / self.total, 1.0) if self.total else 1.0
+        bar = "#" * int(share * 30)
+        text = f"{self.label} [{bar:.<30}] {share:4.0%} {self.records:,} records"
+        self.stream.write(f"\r{text} {rate:,.0f}/s ")
         self.stream.flush()

@@ -46,6 +46,7 @@ class Record:
     file: str
     where: str
     data: dict[str, Any]
+    offset: int = 0  # bytes of the file read so far, for progress
 
 
 def show(value: Any, limit: int = 80) -> str:
@@ -108,18 +109,20 @@ def _read_json(path: Path, name: str) -> Iterator[Record | Problem]:
         yield Problem(name, "file", "items", "[]", "the file contains no records")
         return
     for index, data in enumerate(items):
-        yield _record(name, f"record {index}", data)
+        yield _record(name, f"record {index}", data, len(raw) * (index + 1) // len(items))
 
 
-def _record(name: str, where: str, data: Any) -> Record | Problem:
+def _record(name: str, where: str, data: Any, offset: int) -> Record | Problem:
     if isinstance(data, dict):
-        return Record(name, where, data)
+        return Record(name, where, data, offset)
     return Problem(name, where, "-", show(data), "a record must be a JSON object")
 
 
-def _utf8_lines(path: Path, name: str, problems: list[Problem]) -> Iterator[str]:
+def _utf8_lines(path: Path, name: str, problems: list[Problem], pos: list[int]) -> Iterator[str]:
+    """Decode line by line so a bad byte is reported with its line; count bytes in ``pos``."""
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
+            pos[0] += len(raw)
             try:
                 yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
@@ -129,8 +132,9 @@ def _utf8_lines(path: Path, name: str, problems: list[Problem]) -> Iterator[str]
 
 def _read_jsonl(path: Path, name: str) -> Iterator[Record | Problem]:
     problems: list[Problem] = []
+    pos = [0]
     count = 0
-    for number, line in enumerate(_utf8_lines(path, name, problems), start=1):
+    for number, line in enumerate(_utf8_lines(path, name, problems, pos), start=1):
         if not line.strip():
             continue
         count += 1
@@ -141,7 +145,7 @@ def _read_jsonl(path: Path, name: str) -> Iterator[Record | Problem]:
                 name, f"line {number}", "-", show(line.strip(), 40), f"not valid JSON ({exc.msg})"
             )
             continue
-        yield _record(name, f"line {number}", data)
+        yield _record(name, f"line {number}", data, pos[0])
     yield from problems
     if not count and not problems:
         yield Problem(name, "file", "-", "-", "the file contains no records")
@@ -149,7 +153,8 @@ def _read_jsonl(path: Path, name: str) -> Iterator[Record | Problem]:
 
 def _read_csv(path: Path, name: str) -> Iterator[Record | Problem]:
     problems: list[Problem] = []
-    reader = csv.reader(_utf8_lines(path, name, problems))
+    pos = [0]
+    reader = csv.reader(_utf8_lines(path, name, problems, pos))
     header = next(reader, None)
     if header is None:
         yield from problems or [Problem(name, "file", "-", "-", "file is empty")]
@@ -170,14 +175,14 @@ def _read_csv(path: Path, name: str) -> Iterator[Record | Problem]:
         if not any(cell.strip() for cell in row):
             continue
         count += 1
-        yield from _csv_record(name, f"line {reader.line_num}", columns, row)
+        yield from _csv_record(name, f"line {reader.line_num}", columns, row, pos[0])
     yield from problems
     if not count and not problems:
         yield Problem(name, "file", "-", "-", "the file contains no records")
 
 
 def _csv_record(
-    name: str, where: str, columns: list[str], row: list[str]
+    name: str, where: str, columns: list[str], row: list[str], offset: int
 ) -> Iterable[Record | Problem]:
     if len(row) != len(columns):
         return [Problem(name, where, "-", f"{len(row)} cells", f"expected {len(columns)} cells")]
@@ -191,7 +196,7 @@ def _csv_record(
             data[column] = parse_cell(column, cell)
         except ValueError as exc:
             problems.append(Problem(name, where, column, show(cell), str(exc)))
-    return problems or [Record(name, where, data)]
+    return problems or [Record(name, where, data, offset)]
 
 
 def parse_cell(column: str, cell: str) -> Any:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 # GB/T 2260 province-level prefixes (31 mainland divisions plus Taiwan, Hong Kong, Macao).
 PROVINCE_PREFIXES: frozenset[str] = frozenset(
@@ -117,6 +118,7 @@ def uscc_check_char(first17: str) -> str:
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=8192)  # implementing bodies repeat across thousands of items
 def validate_uscc(value: str) -> str:
     """Validate an 18-character unified social credit code; return it upper-cased."""
     v = value.strip().upper()
@@ -143,6 +145,7 @@ def validate_uscc(value: str) -> str:
     return v
 
 
+@lru_cache(maxsize=8192)
 def validate_area_code(value: str) -> str:
     """Validate a 12-digit administrative division code (GB/T 2260 extended to 12 digits)."""
     v = value.strip()

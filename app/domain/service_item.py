@@ -172,11 +172,12 @@ class ServiceItem(_Model):
         code = info.data.get("implementation_code")
         if code is None:
             return v
-        parts = parse_implementation_code(code)
+        # the code was parsed and normalised by _code_structure: split it cheaply
+        basic, area, _, uscc, _, _ = code.split("-")
         label, part = {
-            "basic_code": ("basic-code", parts.basic),
-            "area_code": ("area", parts.area),
-            "department_code": ("USCC", parts.uscc),
+            "basic_code": ("basic-code", basic),
+            "area_code": ("area", area),
+            "department_code": ("USCC", uscc),
         }[str(info.field_name)]
         if part != v:
             raise ValueError(f"{v!r} does not match the {label} part {part!r} of {code!r}")
