@@ -1,0 +1,1 @@
+"""Service catalogue: storage, loader, seed data, synthetic generator and query API."""

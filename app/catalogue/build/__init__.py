@@ -1,0 +1,1 @@
+"""Building catalogue items from service templates (seed catalogues and synthetic data)."""

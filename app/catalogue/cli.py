@@ -1,0 +1,83 @@
+"""Command line: ``python -m app.catalogue {migrate,load,seed,generate}``.
+
+Exit codes: 0 success, 1 validation failure (nothing written), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.catalogue.provinces import PROVINCES
+
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+OK, INVALID, USAGE = 0, 1, 2
+
+
+def seed_path(province: str) -> Path:
+    """The shipped seed catalogue of a province."""
+    return SEED_DIR / f"{province}.json"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app.catalogue", description=__doc__)
+    parser.add_argument("--db-url", help="database URL (default: rxconfig db_url / REFLEX_DB_URL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the Alembic migrations (creates the SQLite file)")
+    load = sub.add_parser("load", help="validate then upsert JSON, JSON Lines or CSV files")
+    load.add_argument("files", nargs="+", type=Path)
+    load.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    seed = sub.add_parser("seed", help="load the shipped seed catalogues")
+    seed.add_argument("--province", choices=sorted(PROVINCES), action="append")
+    gen = sub.add_parser("generate", help="write N deterministic synthetic items")
+    gen.add_argument("n", type=int)
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--out", type=Path, required=True, help=".jsonl (streamed) or .json")
+    return parser
+
+
+def _load(paths: list[Path], db_url: str | None, progress: bool | None) -> int:
+    from app.catalogue.db import get_engine, upgrade
+    from app.catalogue.loader import load_files
+
+    if progress is None:
+        progress = sys.stderr.isatty()
+    engine = get_engine(db_url)
+    upgrade(engine)
+    report = load_files(paths, engine, progress=progress)
+    if not report.ok:
+        print(f"{len(report.problems)} problem(s); nothing was written:", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return INVALID
+    print(report.summary())
+    return OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "migrate":
+        from app.catalogue.db import get_engine, upgrade
+
+        engine = get_engine(args.db_url)
+        upgrade(engine)
+        print(f"schema up to date: {engine.url.render_as_string(hide_password=True)}")
+        return OK
+    if args.command == "load":
+        return _load(args.files, args.db_url, args.progress)
+    if args.command == "seed":
+        provinces = args.province or sorted(PROVINCES)
+        return _load([seed_path(p) for p in provinces], args.db_url, None)
+    if args.n < 0:
+        print("N must be zero or more", file=sys.stderr)
+        return USAGE
+    from app.catalogue.generator import write_items
+
+    started = time.perf_counter()
+    write_items(args.n, args.seed, args.out)
+    print(f"wrote {args.n} items to {args.out} in {time.perf_counter() - started:.1f} s")
+    return OK

@@ -1,0 +1,142 @@
+"""Read API of the catalogue for the pages: plain functions over a SQLModel session.
+
+Every function takes an optional ``session``; without one it opens ``rx.session()``
+(the engine of rxconfig's ``db_url``). Provinces are the short codes of
+``app.catalogue.provinces`` (``shandong``, ``sichuan``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from app.catalogue.tables import CatalogueItem, CatalogueItemTheme
+from app.domain.service_item import ServiceItem
+
+T = TypeVar("T")
+
+
+@contextmanager
+def _session(session: Session | None) -> Iterator[Session]:
+    if session is not None:
+        yield session
+        return
+    import reflex as rx
+
+    with rx.session() as own:
+        yield own
+
+
+def _filtered(
+    stmt: sa.Select[tuple[T]],
+    province: str | None = None,
+    audience: str | None = None,
+    theme: str | None = None,
+    department: str | None = None,
+) -> sa.Select[tuple[T]]:
+    if province is not None:
+        stmt = stmt.where(CatalogueItem.province == province)
+    if audience is not None:
+        stmt = stmt.where(CatalogueItem.audience == audience)
+    if department is not None:
+        stmt = stmt.where(CatalogueItem.department == department)
+    if theme is not None:
+        stmt = stmt.where(
+            col(CatalogueItem.implementation_code).in_(
+                select(CatalogueItemTheme.implementation_code).where(
+                    CatalogueItemTheme.theme == theme
+                )
+            )
+        )
+    return stmt
+
+
+def _items(rows: list[CatalogueItem]) -> list[ServiceItem]:
+    return [ServiceItem.model_validate(row.data) for row in rows]
+
+
+def _ranked(stmt: sa.Select[tuple[CatalogueItem]]) -> sa.Select[tuple[CatalogueItem]]:
+    return stmt.order_by(
+        col(CatalogueItem.popularity).desc(), col(CatalogueItem.implementation_code)
+    )
+
+
+def list_items(
+    province: str | None = None,
+    audience: str | None = None,
+    theme: str | None = None,
+    department: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    session: Session | None = None,
+) -> tuple[list[ServiceItem], int]:
+    """One page of items (most popular first) matching the filters, and the total count."""
+    if page < 1 or not 1 <= per_page <= 200:
+        raise ValueError(f"page must be >= 1 and per_page 1-200, got {page} and {per_page}")
+    filters = {"province": province, "audience": audience, "theme": theme, "department": department}
+    with _session(session) as s:
+        count = _filtered(select(func.count()).select_from(CatalogueItem), **filters)
+        total = s.exec(count).one()
+        stmt = _ranked(_filtered(select(CatalogueItem), **filters))
+        rows = s.exec(stmt.offset((page - 1) * per_page).limit(per_page)).all()
+        return _items(list(rows)), int(total)
+
+
+def get_item(implementation_code: str, session: Session | None = None) -> ServiceItem | None:
+    """The item with this implementation code (case-insensitive), or ``None``."""
+    with _session(session) as s:
+        row = s.get(CatalogueItem, implementation_code.strip().upper())
+        return None if row is None else ServiceItem.model_validate(row.data)
+
+
+def high_frequency(
+    province: str, audience: str, limit: int = 8, session: Session | None = None
+) -> list[ServiceItem]:
+    """The most popular services (高频服务) of a province for 个人 or 法人.
+
+    One item per service (basic code): the same service offered by several cities shows once,
+    by its most popular place.
+    """
+    with _session(session) as s:
+        stmt = _ranked(_filtered(select(CatalogueItem), province=province, audience=audience))
+        picked: dict[str, CatalogueItem] = {}
+        for row in s.exec(stmt.limit(limit * 8)).all():
+            picked.setdefault(row.basic_code, row)
+            if len(picked) == limit:
+                break
+        return _items(list(picked.values()))
+
+
+def life_event_themes(
+    province: str, audience: str | None = None, session: Session | None = None
+) -> list[tuple[str, int]]:
+    """Theme names with their item counts, most items first, then by name."""
+    theme = col(CatalogueItemTheme.theme)
+    stmt = _filtered(
+        select(theme, func.count())
+        .join(
+            CatalogueItem,
+            col(CatalogueItem.implementation_code) == col(CatalogueItemTheme.implementation_code),
+        )
+        .group_by(theme),
+        province=province,
+        audience=audience,
+    ).order_by(func.count().desc(), theme)
+    with _session(session) as s:
+        return [(name, int(n)) for name, n in s.exec(stmt).all()]
+
+
+def departments(
+    province: str, audience: str | None = None, session: Session | None = None
+) -> list[tuple[str, int]]:
+    """Implementing bodies with their item counts, most items first, then by name."""
+    dept = col(CatalogueItem.department)
+    stmt = _filtered(
+        select(dept, func.count()).group_by(dept), province=province, audience=audience
+    ).order_by(func.count().desc(), dept)
+    with _session(session) as s:
+        return [(name, int(n)) for name, n in s.exec(stmt).all()]

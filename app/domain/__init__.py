@@ -1,0 +1,1 @@
+"""Domain models and validators (no storage, no UI)."""

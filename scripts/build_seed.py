@@ -1,0 +1,54 @@
+"""Write the seed catalogues app/catalogue/seed/<province>.json from the service templates.
+
+Deterministic: the same templates give byte-identical files. Run from the project root:
+
+    python scripts/build_seed.py            # all shipped provinces
+    python scripts/build_seed.py --check    # exit 1 if a committed file is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.catalogue.build.builder import seed_items  # noqa: E402
+from app.catalogue.build.places import SHIPPED  # noqa: E402
+from app.catalogue.cli import seed_path  # noqa: E402
+
+
+def render(code: str) -> str:
+    """The JSON text of one province's seed catalogue."""
+    province = SHIPPED[code]
+    doc = {
+        "province": code,
+        "generated_by": "scripts/build_seed.py",
+        "items": list(seed_items(province)),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if a file is out of date")
+    args = parser.parse_args()
+    stale = []
+    for code in sorted(SHIPPED):
+        path, text = seed_path(code), render(code)
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+            continue
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+    for path in stale:
+        print(f"stale: {path} (run python scripts/build_seed.py)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
