@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from app.catalogue.progress import Progress
+
+
+def test_migrations_match_the_tables(engine: sa.Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), sqlmodel.SQLModel.metadata)
+    assert diff == []
+
+
+def test_progress_bar_draws_on_its_stream() -> None:
+    out = io.StringIO()
+    bar = Progress("loading", 200, enabled=True, stream=out, interval=0)
+    bar.update(100)
+    bar.update(200)
+    bar.close()
+    text = out.getvalue()
+    assert "\rloading [###############...............]  50% 1 records" in text
+    assert "100% 2 records" in text and text.endswith("\n")
+
+
+def test_progress_bar_silent_when_disabled() -> None:
+    out = io.StringIO()
+    bar = Progress("loading", 10, enabled=False, stream=out, interval=0)
+    bar.update(5)
+    bar.close()
+    assert out.getvalue() == ""
