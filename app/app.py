@@ -7,6 +7,7 @@ import sys
 import reflex as rx
 from reflex.app import default_error_boundary
 
+from app.pages import fallback
 from app.routes import routes
 from app.settings import active_theme
 from components.connection_status import connection_status
@@ -31,6 +32,7 @@ def create_app() -> rx.App:
             ),
             (5, "ConnectionStatus"): lambda stateful: connection_status() if stateful else None,
         },
+        hydrate_fallback=fallback.page,
         html_lang=theme.html_lang,
         html_custom_attrs={"dir": "ltr", "data-province": theme.code},
         reset_style=False,

@@ -32,11 +32,15 @@ def tabs() -> list[TabItem]:
 
 
 def routes() -> list[Route]:
-    from app.pages import home, me, services
+    from app.pages import guide, home, items, me, services
+    from app.state.guide import GuideState
+    from app.state.items import ItemsState
     from app.state.services import ServicesState
 
     return [
         Route("/", lambda: t("首页"), home.page),
         Route("/services", lambda: t("办事"), services.page, ServicesState.load),
+        Route("/items", lambda: t("事项列表"), items.page, ItemsState.load),
+        Route("/item/[code]", lambda: t("办事指南"), guide.page, GuideState.load),
         Route("/me", lambda: t("我的"), me.page),
     ]

@@ -19,11 +19,8 @@ class ServiceHit:
     audience: str
 
 
-def find_services(query: str, theme: str = "") -> list[ServiceHit]:
-    """Configured services whose name or search phrase contains ``query``.
-
-    ``theme`` (a life-event theme) matches nothing until the catalogue provides themes.
-    """
+def find_services(query: str) -> list[ServiceHit]:
+    """Configured services whose name or search phrase contains ``query``."""
     home = active_theme().settings.home
     query = query.strip()
     hits: list[ServiceHit] = []

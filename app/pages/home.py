@@ -26,7 +26,12 @@ def service_tiles() -> list[ServiceTile]:
 def life_event_tiles() -> list[ServiceTile]:
     home = active_theme().settings.home
     return [
-        ServiceTile(e.name, f"/services?{urlencode({'theme': e.name})}", e.icon, e.audience)
+        ServiceTile(
+            e.name,
+            f"/items?{urlencode({'audience': e.audience, 'theme': e.name})}",
+            e.icon,
+            e.audience,
+        )
         for e in home.life_events
     ]
 

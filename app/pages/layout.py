@@ -14,7 +14,11 @@ from components.tab_bar import tab_bar
 MAIN_ID = "main"
 
 
-def layout(*content: rx.Component, current: TabKey) -> rx.Component:
+def layout(*content: rx.Component, current: TabKey | None, stateful: bool = True) -> rx.Component:
+    """The shell around a page's content; ``current`` marks the tab (``None``: no tab).
+
+    ``stateful=False`` leaves out the hydration marker, for the static fallback document.
+    """
     theme = active_theme()
     ident, contact = theme.settings.identity, theme.settings.contact
     return rx.el.div(
@@ -31,5 +35,5 @@ def layout(*content: rx.Component, current: TabKey) -> rx.Component:
         tab_bar(tabs(), current),
         class_name="yw-page",
         # "true" once the page is connected to the backend; tests and tools wait for it.
-        custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()},
+        custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()} if stateful else {},
     )

@@ -8,16 +8,11 @@ from app.pages.layout import layout
 from app.settings import active_theme
 from components.i18n import t
 from components.icon import icon
+from components.section_card import section_card
 
 
 def _section(heading_id: str, title: str, *body: rx.Component) -> rx.Component:
-    return rx.el.section(
-        rx.el.h2(title, id=heading_id, class_name="yw-section-title"),
-        *body,
-        id=heading_id.removesuffix("-title"),
-        aria_labelledby=heading_id,
-        class_name="yw-card",
-    )
+    return section_card(title, heading_id, *body, section_id=heading_id.removesuffix("-title"))
 
 
 def page() -> rx.Component:

@@ -1,47 +1,29 @@
-"""办事: every configured service by audience, and the results of a search from the home page."""
+"""办事: browse the catalogue by 个人/法人, then by theme or department; search results."""
 
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.react_router.dom import ReactRouterLink
 
-from app.pages.home import life_event_tiles, service_tiles
 from app.pages.layout import layout
 from app.settings import active_theme
 from app.state.services import ServicesState
-from components.audience_switch import audience_label
+from components.audience_switch import audience_scope, audience_switch
 from components.i18n import t, t_var
 from components.icon import icon
+from components.link_row import link_list, link_row
 from components.search_entry import search_entry
-from components.service_grid import service_grid
-
-
-def _result(hit: rx.Var) -> rx.Component:
-    return rx.el.li(
-        ReactRouterLink.create(
-            rx.el.span(hit["name"]),
-            icon("chevron", class_name="yw-icon yw-entry__chevron"),
-            href=hit["href"],
-            class_name="yw-result",
-        )
-    )
+from components.section_card import section_card
+from components.skeleton import skeleton
 
 
 def _results() -> rx.Component:
     hotline = active_theme().settings.contact.hotline
-    return rx.el.section(
-        rx.el.h2(
-            rx.cond(
-                ServicesState.query != "",
-                t_var("“{query}”的搜索结果", query=ServicesState.query),
-                t_var("主题：{theme}", theme=ServicesState.theme),
-            ),
-            id="results-title",
-            class_name="yw-section-title",
-        ),
+    return section_card(
+        t_var("“{query}”的搜索结果", query=ServicesState.query),
+        "results-title",
         rx.cond(
             ServicesState.results.length() > 0,
-            rx.el.ul(rx.foreach(ServicesState.results, _result), class_name="yw-list"),
+            link_list(rx.foreach(ServicesState.results, lambda h: link_row(h["name"], h["href"]))),
             rx.el.div(
                 rx.el.p(t("没有找到相关服务。请换个说法试试，或致电政务服务便民热线。")),
                 rx.el.a(
@@ -52,28 +34,40 @@ def _results() -> rx.Component:
                 ),
             ),
         ),
-        aria_labelledby="results-title",
-        aria_live="polite",
-        class_name="yw-card",
+    )
+
+
+def _rows(entries: rx.Var) -> rx.Component:
+    return link_list(
+        rx.foreach(
+            entries,
+            lambda e: link_row(e["name"], e["href"], meta=e["count"], audience_key=e["audience"]),
+        )
     )
 
 
 def page() -> rx.Component:
-    tiles = service_tiles()
     return layout(
         rx.el.h1(t("办事"), class_name="yw-page-title"),
         search_entry(field_id="yw-services-q"),
         rx.cond(ServicesState.searching, _results(), rx.fragment()),
-        service_grid(
-            audience_label("个人"),
-            [tile for tile in tiles if tile.audience == "个人"],
-            "personal-services",
+        rx.cond(
+            ServicesState.loaded,
+            audience_scope(
+                audience_switch(name="services-audience"),
+                section_card(t("按主题办"), "by-theme", _rows(ServicesState.themes)),
+                section_card(
+                    t("按部门办"),
+                    "by-department",
+                    rx.el.details(
+                        rx.el.summary(t("展开全部部门")),
+                        _rows(ServicesState.departments),
+                        class_name="yw-details",
+                    ),
+                ),
+                class_name="yw-stack",
+            ),
+            skeleton(6),
         ),
-        service_grid(
-            audience_label("法人"),
-            [tile for tile in tiles if tile.audience == "法人"],
-            "legal-services",
-        ),
-        service_grid(t("主题服务"), life_event_tiles(), "services-life-events", variant="chips"),
         current="services",
     )

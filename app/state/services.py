@@ -1,27 +1,58 @@
-"""State of the 办事 page: what the citizen searched for or which theme they opened."""
+"""State of the 办事 page: themes and departments per audience, and search from the home page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 
+from app.catalogue.queries import departments, life_event_themes
 from app.services_index import find_services
+from app.settings import active_theme
+from components.audience_switch import AUDIENCE_KEYS
+from components.i18n import nt
+
+
+def _entries(kind: str, rows: list[tuple[str, int]], audience: str) -> list[dict[str, str]]:
+    return [
+        {
+            "name": name,
+            "count": nt("{n} 项", "{n} 项", count),
+            "href": f"/items?{urlencode({'audience': audience, kind: name})}",
+            "audience": AUDIENCE_KEYS[audience],
+        }
+        for name, count in rows
+    ]
 
 
 class ServicesState(rx.State):
     query: str = ""
-    theme: str = ""
     results: list[dict[str, str]] = []
+    themes: list[dict[str, str]] = []
+    departments: list[dict[str, str]] = []
+    loaded: bool = False
 
     @rx.event
     def load(self) -> None:
         params = self.router.url.query_parameters
         self.query = str(params.get("q", "")).strip()[:50]
-        self.theme = str(params.get("theme", "")).strip()[:20]
         self.results = [
             {"name": hit.name, "href": hit.href, "audience": hit.audience}
-            for hit in find_services(self.query, self.theme)
+            for hit in find_services(self.query)
         ]
+        province = active_theme().code
+        self.themes = [
+            entry
+            for audience in AUDIENCE_KEYS
+            for entry in _entries("theme", life_event_themes(province, audience), audience)
+        ]
+        self.departments = [
+            entry
+            for audience in AUDIENCE_KEYS
+            for entry in _entries("department", departments(province, audience), audience)
+        ]
+        self.loaded = True
 
     @rx.var
     def searching(self) -> bool:
-        return bool(self.query or self.theme)
+        return bool(self.query)

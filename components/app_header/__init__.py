@@ -14,7 +14,13 @@ def app_header(
     """``<header>`` with the brand; the mark is decorative, the name is the link's text."""
     return rx.el.header(
         ReactRouterLink.create(
-            rx.el.img(src=mark_src, alt="", width="40", height="40", class_name="yw-header__mark"),
+            rx.el.img(
+                src=mark_src,
+                alt="",
+                # HTML attributes (Reflex turns width/height props into CSS)
+                custom_attrs={"width": "40", "height": "40"},
+                class_name="yw-header__mark",
+            ),
             rx.el.span(
                 rx.el.span(app_name, class_name="yw-header__name"),
                 rx.el.span(tagline, class_name="yw-header__tagline") if tagline else rx.fragment(),

@@ -7,18 +7,20 @@ import json
 import reflex as rx
 from reflex.vars.base import Var
 from reflex_base.event import EventChain
+from reflex_components_core.el.elements.inline import A
 
 from components.i18n import t
 
 
 def skip_link(target_id: str = "main") -> rx.Component:
-    """A plain hash link; once hydrated, a client-side handler moves focus as well, since the
-    router would otherwise take the hash navigation without focusing the target."""
+    """A plain hash link; once hydrated, a client-side handler moves focus as well, since
+    React re-renders can otherwise leave focus on the link."""
     focus_target = Var(
         _js_expr=f"(() => document.getElementById({json.dumps(target_id)})?.focus())",
         _var_type=EventChain,
     )
-    return rx.el.a(
+    # a plain <a>: rx.el.a is a router link, which would resolve the hash against "/"
+    return A.create(
         t("跳到主要内容"), href=f"#{target_id}", on_click=focus_target, class_name="yw-skip-link"
     )
 

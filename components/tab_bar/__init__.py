@@ -20,9 +20,9 @@ class TabItem:
     icon: IconName
 
 
-def tab_bar(items: Sequence[TabItem], current: str) -> rx.Component:
-    """``<nav>`` named 主导航; the current tab has ``aria-current="page"``."""
-    if current not in {item.key for item in items}:
+def tab_bar(items: Sequence[TabItem], current: str | None) -> rx.Component:
+    """``<nav>`` named 主导航; the current tab has ``aria-current="page"`` (``None``: none)."""
+    if current is not None and current not in {item.key for item in items}:
         raise ValueError(f"current tab {current!r} is not one of {[i.key for i in items]}")
     return rx.el.nav(
         rx.el.ul(
