@@ -9,10 +9,11 @@ also uses). The database URL comes from, in order: a connection handed in by the
 from logging.config import fileConfig
 
 import sqlmodel
+from alembic import context
 from sqlalchemy import create_engine, pool
 
-import app.catalogue.tables  # noqa: F401  (registers the catalogue tables)
-from alembic import context
+import app.catalogue.tables
+import app.search.tables  # noqa: F401  (registers the search tables)
 
 config = context.config
 target_metadata = sqlmodel.SQLModel.metadata
