@@ -133,29 +133,85 @@ def analyze_query(raw: str, synonyms: Synonyms) -> Query:
     if has_cjk(flat):
         kind = "chinese" if flat == "".join(ch for ch in flat if has_cjk(ch)) else "mixed"
         q = Query(raw, text, flat, kind)
-        q.phrases.append((flat, 1.0))
+        core = strip_filler(flat)
+        q.phrases.append((core or flat, 1.0))
         for part in text.split():  # each typed chunk also counts on its own
-            if part != flat and has_cjk(part):
+            part = strip_filler(part)
+            if part and part != core and has_cjk(part):
                 q.phrases.append((part, 0.9))
-        for _, term in synonyms.expand(flat):
-            q.phrases.append((term, 0.85))
+        _add_expansions(q, synonyms.expand(flat), len(flat), 0.6)
     else:
         latin = flat
-        if (pinyin_coverage(latin) >= 0.99 and len(latin) > 3) or latin in synonyms.by_pinyin:
-            kind = "pinyin"
-            q = Query(raw, text, flat, kind, latin=fuzzy_typed_pinyin(latin))
-            phrase = synonyms.by_pinyin.get(q.latin)
-        else:
-            kind = "initials"
-            q = Query(raw, text, flat, kind, latin=latin)
-            phrase = synonyms.by_initials.get(latin) if len(latin) >= 2 else None
-        if phrase:
-            q.phrases.append((phrase, 0.95))
-            for _, term in synonyms.expand(phrase):
-                q.phrases.append((term, 0.85))
+        py = fuzzy_typed_pinyin(latin) if pinyin_coverage(latin) >= 0.99 else ""
+        kind = "pinyin" if py and (len(latin) > 3 or py in synonyms.by_pinyin) else "initials"
+        q = Query(raw, text, flat, kind, latin=py)
+        phrases = list(synonyms.by_pinyin.get(py, [])) if py else []
+        if len(latin) >= 2:
+            phrases += synonyms.by_initials.get(latin, [])
+        for phrase in dict.fromkeys(phrases):
+            q.phrases.append((phrase, 0.8))
+            _add_expansions(q, synonyms.expand(phrase), len(phrase), 0.55)
     seen: dict[str, None] = {}
     for phrase, _ in q.phrases:
         for word in segment(phrase):
             seen.setdefault(word, None)
     q.words = list(seen)
     return q
+
+
+FILLER = (
+    "怎么办理",
+    "怎么办",
+    "怎么样",
+    "怎么",
+    "如何办理",
+    "如何",
+    "在哪里",
+    "在哪儿",
+    "在哪",
+    "哪里",
+    "需要什么",
+    "要什么",
+    "要哪些",
+    "什么",
+    "哪些",
+    "材料",
+    "流程",
+    "手续",
+    "我要",
+    "我想",
+    "想要",
+    "可以",
+    "能不能",
+    "能否",
+    "吗",
+    "呢",
+    "啊",
+    "吧",
+    "了",
+    "的",
+    "一下",
+    "请问",
+    "网上",
+)
+
+
+def strip_filler(text: str) -> str:
+    """A query without the question words and particles that say nothing about the service."""
+    for word in FILLER:
+        text = text.replace(word, "")
+    return text
+
+
+def _add_expansions(q: Query, found: list[tuple[str, str]], length: int, base: float) -> None:
+    """Synonym terms weigh more the more of the query their phrase explains; a phrase's
+    first term more than its later ones."""
+    weights: dict[str, float] = dict(q.phrases)
+    order: dict[str, int] = {}
+    for phrase, term in found:
+        n = order.get(phrase, 0)
+        order[phrase] = n + 1
+        w = (base + 0.3 * min(len(phrase) / max(length, 1), 1.0)) * (0.92**n)
+        if w > weights.get(term, 0.0):
+            weights[term] = w
+    q.phrases = list(weights.items())

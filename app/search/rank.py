@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from app.search.analyze import Query
-from app.search.text import pinyin, syllables
+from app.search.text import initials, pinyin, segment, syllables
 
 NAME, KEYWORDS, BODY = 3.0, 2.0, 0.6
 POPULARITY = 0.4  # at popularity 1000
@@ -74,10 +74,13 @@ def latin_sim(q: Query, text: str) -> float:
             ratio = sum(b.size for b in m.get_matching_blocks()) / len(q.latin)
             if ratio >= 0.8:
                 best = 0.7 * ratio
-    from app.search.text import initials
-
     ini = initials(text)
     letters = q.compact
+    words = [w for w in segment(text) if len(w) >= 2]
+    if q.latin and any(pinyin(w) == q.latin for w in words):
+        best = max(best, 0.97)
+    if len(letters) >= 2 and any(initials(w) == letters for w in words):
+        best = max(best, 0.95)
     if ini and len(letters) >= 2:
         if letters == ini:
             best = max(best, 0.97)
@@ -108,6 +111,8 @@ def body_score(q: Query, body: str) -> float:
 
 def score(q: Query, c: Candidate, area: str | None) -> float:
     s_name = field_score(q, c.name_c)
+    if q.phrases and q.phrases[0][0] == c.name_c.split("（")[0]:
+        s_name += 0.5  # the official name, typed in full
     s_kw = max((field_score(q, k) for k in c.keywords), default=0.0)
     c.relevance = NAME * s_name + KEYWORDS * s_kw + BODY * body_score(q, c.body)
     c.score = c.relevance + POPULARITY * min(max(c.popularity, 0), 1000) / 1000

@@ -28,8 +28,8 @@ class Synonyms:
     """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin."""
 
     terms: dict[str, tuple[str, ...]]
-    by_pinyin: dict[str, str]
-    by_initials: dict[str, str]
+    by_pinyin: dict[str, list[str]]
+    by_initials: dict[str, list[str]]
 
     def expand(self, text: str) -> list[tuple[str, str]]:
         """(phrase, term) pairs for every phrase found in a compact query, longest first."""
@@ -78,12 +78,12 @@ def build(*tables: dict[str, tuple[str, ...]]) -> Synonyms:
     terms: dict[str, tuple[str, ...]] = {}
     for table in tables:
         terms.update(table)
-    by_pinyin: dict[str, str] = {}
-    by_initials: dict[str, str] = {}
+    by_pinyin: dict[str, list[str]] = {}
+    by_initials: dict[str, list[str]] = {}
     for phrase in terms:
-        by_pinyin.setdefault(pinyin(phrase), phrase)
+        by_pinyin.setdefault(pinyin(phrase), []).append(phrase)
         if len(phrase) >= 2:
-            by_initials.setdefault(initials(phrase), phrase)
+            by_initials.setdefault(initials(phrase), []).append(phrase)
     return Synonyms(terms, by_pinyin, by_initials)
 
 
