@@ -32,11 +32,13 @@ def tabs() -> list[TabItem]:
 
 
 def routes() -> list[Route]:
-    from app.pages import home, me, services
+    from app.pages import home, me, search, services
+    from app.state.search import SearchState
     from app.state.services import ServicesState
 
     return [
         Route("/", lambda: t("首页"), home.page),
         Route("/services", lambda: t("办事"), services.page, ServicesState.load),
         Route("/me", lambda: t("我的"), me.page),
+        Route("/search", lambda: t("搜索"), search.page, SearchState.load),
     ]

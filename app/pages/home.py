@@ -35,7 +35,7 @@ def page() -> rx.Component:
     ident = active_theme().settings.identity
     return layout(
         rx.el.h1(t("{app_name}首页", app_name=ident.app_name), class_name="yw-visually-hidden"),
-        search_entry(),
+        search_entry(action="/search"),
         audience_scope(
             audience_switch(),
             service_grid(t("高频服务"), service_tiles(), "hot-services"),
