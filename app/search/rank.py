@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from app.search.analyze import Query
-from app.search.text import initials, pinyin, segment, syllables
+from app.search.text import char_pinyin, initials, pinyin, segment
 
 NAME, KEYWORDS, BODY = 3.0, 2.0, 0.6
 POPULARITY = 0.4  # at popularity 1000
@@ -43,16 +43,27 @@ def phrase_sim(phrase: str, text: str) -> float:
         return 0.9 + 0.1 * len(phrase) / len(text)
     chars = set(text)
     char_cov = sum(ch in chars for ch in phrase) / len(phrase)
-    syl_q = syllables(phrase)
-    if syl_q:
-        syl_t = set(syllables(text))
-        syl_cov = sum(s in syl_t for s in syl_q) / len(syl_q)
-        if pinyin(phrase) in pinyin(text):
-            syl_cov = max(syl_cov, 0.95)
-    else:
-        syl_cov = 0.0
+    syl_cov = window_match(phrase, text)
     best = max(0.8 * char_cov, 0.78 * syl_cov)
     return best * best if len(phrase) > 1 else 0.0
+
+
+def window_match(phrase: str, text: str) -> float:
+    """Best share of a phrase's characters that equal, or sound like, the characters of a
+    same-length window of the text (substitution typos: 身分证, 驾使证)."""
+    n = len(phrase)
+    if n < 2 or len(text) < n:
+        return 0.0
+    sounds = [char_pinyin(ch) for ch in phrase]
+    best = 0
+    for start in range(len(text) - n + 1):
+        hits = sum(
+            1
+            for i, ch in enumerate(phrase)
+            if ch == text[start + i] or sounds[i] == char_pinyin(text[start + i])
+        )
+        best = max(best, hits)
+    return best / n
 
 
 def latin_sim(q: Query, text: str) -> float:

@@ -20,11 +20,12 @@ from components.native_form import native_form
 
 def _option(item: rx.Var, active: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.el.a(item["label"], href=item["href"], tab_index=-1, class_name="yw-search-box__link"),
+        item["label"],
         id=item["id"],
+        on_click=rx.redirect(item["href"]),
         role="option",
         aria_selected=(item["id"] == active).to_string(),
-        class_name="yw-search-box__option",
+        class_name="yw-search-box__option yw-search-box__link",
     )
 
 
