@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 3000
 
-.PHONY: run test setup setup-test lint format unit e2e bench-frontend translations clean
+.PHONY: run test setup setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres translations clean
 
 run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
 	PORT=$(PORT) bash scripts/run.sh
@@ -30,6 +30,15 @@ e2e: setup-test
 
 bench-frontend: setup-test     ## bytes, requests, FCP/LCP/CLS per page under Slow 4G
 	source scripts/env.sh && python scripts/bench_frontend.py
+
+eval-search: setup             ## MRR and recall@3 per query type on the labelled set (last line JSON)
+	source scripts/env.sh && python -m app.search.evaluate
+
+bench-search: setup            ## build the index over N synthetic items and time mixed queries (ITEMS=1000000)
+	source scripts/env.sh && python scripts/bench_search.py --items $${ITEMS:-1000000}
+
+test-postgres: setup-test      ## the search index on a throwaway PostgreSQL cluster (apt-get install postgresql)
+	source scripts/env.sh && YW_TEST_POSTGRES=1 python -m pytest tests/search/test_postgres.py
 
 translations: setup            ## re-extract messages and merge them into every locale
 	source scripts/env.sh && python scripts/i18n.py extract update compile

@@ -9,10 +9,12 @@ also uses). The database URL comes from, in order: a connection handed in by the
 from logging.config import fileConfig
 
 import sqlmodel
+from alembic import context
 from sqlalchemy import create_engine, pool
 
-import app.catalogue.tables  # noqa: F401  (registers the catalogue tables)
-from alembic import context
+import app.catalogue.tables
+import app.search.tables  # noqa: F401  (registers the search tables)
+from app.search.tables import alembic_include_object
 
 config = context.config
 target_metadata = sqlmodel.SQLModel.metadata
@@ -37,6 +39,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
         render_as_batch=True,
+        include_object=alembic_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -46,7 +49,10 @@ def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=alembic_include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -55,7 +61,12 @@ def run_migrations_online() -> None:
         fileConfig(config.config_file_name)
     engine = create_engine(_url(), poolclass=pool.NullPool)
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=conn,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=alembic_include_object,
+        )
         with context.begin_transaction():
             context.run_migrations()
 

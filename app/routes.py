@@ -32,9 +32,10 @@ def tabs() -> list[TabItem]:
 
 
 def routes() -> list[Route]:
-    from app.pages import guide, home, items, me, services
+    from app.pages import guide, home, items, me, search, services
     from app.state.guide import GuideState
     from app.state.items import ItemsState
+    from app.state.search import SearchState
     from app.state.services import ServicesState
 
     return [
@@ -43,4 +44,5 @@ def routes() -> list[Route]:
         Route("/items", lambda: t("事项列表"), items.page, ItemsState.load),
         Route("/item/[code]", lambda: t("办事指南"), guide.page, GuideState.load),
         Route("/me", lambda: t("我的"), me.page),
+        Route("/search", lambda: t("搜索"), search.page, SearchState.load),
     ]

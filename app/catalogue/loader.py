@@ -163,6 +163,11 @@ def _write_batch(conn: sa.Connection, rows: list[dict[str, Any]], report: LoadRe
     ]
     if themes:
         conn.execute(sa.insert(THEMES), themes)
+    if new or changed:
+        # the search index follows the catalogue in the same transaction
+        from app.search.service import sync
+
+        sync(conn, [r["implementation_code"] for r in new + changed])
 
 
 class _Rollback(Exception):
@@ -193,6 +198,9 @@ def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False)
                 raise _Rollback
             if batch:
                 _write_batch(conn, batch, report)
+            from app.search.service import sync_missing
+
+            sync_missing(conn)  # items loaded before the index existed
     except _Rollback:
         report = LoadReport(problems=checker.problems)
     bar.close()

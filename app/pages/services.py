@@ -1,40 +1,17 @@
-"""办事: browse the catalogue by 个人/法人, then by theme or department; search results."""
+"""办事: browse the catalogue by 个人/法人, then by theme or department."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from app.pages.layout import layout
-from app.settings import active_theme
 from app.state.services import ServicesState
 from components.audience_switch import audience_scope, audience_switch
-from components.i18n import t, t_var
-from components.icon import icon
+from components.i18n import t
 from components.link_row import link_list, link_row
 from components.search_entry import search_entry
 from components.section_card import section_card
 from components.skeleton import skeleton
-
-
-def _results() -> rx.Component:
-    hotline = active_theme().settings.contact.hotline
-    return section_card(
-        t_var("“{query}”的搜索结果", query=ServicesState.query),
-        "results-title",
-        rx.cond(
-            ServicesState.results.length() > 0,
-            link_list(rx.foreach(ServicesState.results, lambda h: link_row(h["name"], h["href"]))),
-            rx.el.div(
-                rx.el.p(t("没有找到相关服务。请换个说法试试，或致电政务服务便民热线。")),
-                rx.el.a(
-                    icon("phone"),
-                    rx.el.span(t("拨打 {hotline}", hotline=hotline)),
-                    href=f"tel:{hotline}",
-                    class_name="yw-footer__hotline",
-                ),
-            ),
-        ),
-    )
 
 
 def _rows(entries: rx.Var) -> rx.Component:
@@ -50,7 +27,6 @@ def page() -> rx.Component:
     return layout(
         rx.el.h1(t("办事"), class_name="yw-page-title"),
         search_entry(field_id="yw-services-q"),
-        rx.cond(ServicesState.searching, _results(), rx.fragment()),
         rx.cond(
             ServicesState.loaded,
             audience_scope(

@@ -1,4 +1,4 @@
-"""State of the 办事 page: themes and departments per audience, and search from the home page."""
+"""State of the 办事 page: themes and departments per audience."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from app.catalogue.queries import departments, life_event_themes
-from app.services_index import find_services
 from app.settings import active_theme
 from components.audience_switch import AUDIENCE_KEYS
 from components.i18n import nt
@@ -26,20 +25,12 @@ def _entries(kind: str, rows: list[tuple[str, int]], audience: str) -> list[dict
 
 
 class ServicesState(rx.State):
-    query: str = ""
-    results: list[dict[str, str]] = []
     themes: list[dict[str, str]] = []
     departments: list[dict[str, str]] = []
     loaded: bool = False
 
     @rx.event
     def load(self) -> None:
-        params = self.router.url.query_parameters
-        self.query = str(params.get("q", "")).strip()[:50]
-        self.results = [
-            {"name": hit.name, "href": hit.href, "audience": hit.audience}
-            for hit in find_services(self.query)
-        ]
         province = active_theme().code
         self.themes = [
             entry
@@ -52,7 +43,3 @@ class ServicesState(rx.State):
             for entry in _entries("department", departments(province, audience), audience)
         ]
         self.loaded = True
-
-    @rx.var
-    def searching(self) -> bool:
-        return bool(self.query)

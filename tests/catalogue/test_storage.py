@@ -8,11 +8,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.catalogue.progress import Progress
+from app.search.tables import alembic_include_object
 
 
 def test_migrations_match_the_tables(engine: sa.Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), sqlmodel.SQLModel.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": alembic_include_object})
+        diff = compare_metadata(context, sqlmodel.SQLModel.metadata)
     assert diff == []
 
 

@@ -1,0 +1,158 @@
+"""搜索: the unified search page (results, filter chips, hot and recent searches, zero result)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+from app.pages.layout import layout
+from app.search.hot import hot_searches
+from app.settings import active_theme
+from app.state.search import SearchState
+from components.i18n import t, t_var
+from components.icon import icon
+from components.search_box import search_box
+
+
+def _province() -> str | None:
+    from app.state.search import _province as province
+
+    return province()
+
+
+def _part(part: rx.Var) -> rx.Component:
+    return rx.cond(
+        part["hit"] != "",
+        rx.el.mark(part["text"], class_name="yw-mark"),
+        rx.el.span(part["text"]),
+    )
+
+
+def _result(hit: rx.Var) -> rx.Component:
+    return rx.el.li(
+        ReactRouterLink.create(
+            rx.el.span(
+                rx.el.span(
+                    rx.foreach(hit["parts"].to(list[dict[str, str]]), _part),
+                    class_name="yw-result__name",
+                ),
+                rx.el.span(hit["department"], class_name="yw-result__meta"),
+            ),
+            icon("chevron", class_name="yw-icon yw-entry__chevron"),
+            href=hit["href"],
+            class_name="yw-result",
+        )
+    )
+
+
+def _chip(label: str, pressed: rx.Var, on_click: object) -> rx.Component:
+    return rx.el.li(
+        rx.el.button(
+            label,
+            type="button",
+            aria_pressed=pressed.to_string(),
+            on_click=on_click,
+            class_name="yw-chip",
+        )
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.el.ul(
+        _chip(t("个人办事"), SearchState.audience == "个人", SearchState.toggle_audience("个人")),
+        _chip(t("法人办事"), SearchState.audience == "法人", SearchState.toggle_audience("法人")),
+        _chip(t("可网上办"), SearchState.online, SearchState.toggle_online),
+        aria_label=t("筛选"),
+        class_name="yw-chips",
+    )
+
+
+def _query_link(text: rx.Var | str) -> rx.Component:
+    return rx.el.li(
+        rx.el.a(text, href="/search?q=" + rx.Var.create(text).to(str), class_name="yw-chip")
+    )
+
+
+def _hot() -> rx.Component:
+    words = hot_searches(_province())
+    return rx.el.section(
+        rx.el.h2(t("热门搜索"), id="hot-title", class_name="yw-section-title"),
+        rx.el.ul(*[_query_link(w) for w in words], class_name="yw-chips"),
+        aria_labelledby="hot-title",
+        class_name="yw-card",
+    )
+
+
+def _recent() -> rx.Component:
+    return rx.cond(
+        SearchState.recent.length() > 0,
+        rx.el.section(
+            rx.el.h2(t("最近搜索"), id="recent-title", class_name="yw-section-title"),
+            rx.el.ul(rx.foreach(SearchState.recent, _query_link), class_name="yw-chips"),
+            rx.el.button(
+                t("清除最近搜索"),
+                type="button",
+                on_click=SearchState.clear_recent,
+                class_name="yw-chip",
+            ),
+            aria_labelledby="recent-title",
+            class_name="yw-card",
+        ),
+        rx.fragment(),
+    )
+
+
+def _zero() -> rx.Component:
+    hotline = active_theme().settings.contact.hotline
+    return rx.el.div(
+        rx.el.p(
+            t("没有找到相关服务。请换个说法试试，例如少写几个字、用常用叫法，或看看热门搜索。")
+        ),
+        rx.el.a(
+            icon("phone"),
+            rx.el.span(t("拨打政务服务便民热线 {hotline}", hotline=hotline)),
+            href=f"tel:{hotline}",
+            class_name="yw-footer__hotline",
+        ),
+    )
+
+
+def _results() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(
+            t_var("“{query}”的搜索结果", query=SearchState.query),
+            id="results-title",
+            class_name="yw-section-title",
+        ),
+        _filters(),
+        rx.el.p(
+            t_var("共 {count} 项", count=SearchState.count),
+            aria_live="polite",
+            class_name="yw-result__meta",
+        ),
+        rx.cond(
+            SearchState.count > 0,
+            rx.el.ul(rx.foreach(SearchState.results, _result), class_name="yw-list"),
+            _zero(),
+        ),
+        aria_labelledby="results-title",
+        class_name="yw-card",
+    )
+
+
+def page() -> rx.Component:
+    return layout(
+        rx.el.h1(t("搜索"), class_name="yw-page-title"),
+        search_box(
+            value=SearchState.query,
+            suggestions=SearchState.suggestions,
+            expanded=SearchState.expanded,
+            active=SearchState.active_id,
+            on_change=SearchState.type.debounce(200),
+            on_key_down=SearchState.key,
+        ),
+        rx.cond(SearchState.searched, _results(), rx.fragment()),
+        _recent(),
+        _hot(),
+        current="services",
+    )

@@ -1,0 +1,101 @@
+"""Colloquial synonyms: a shipped base list plus one file per province.
+
+A file is TOML with one table ``[synonyms]`` of ``"phrase" = ["official term", ...]``.
+``load_synonyms(path)`` reads one file and raises ``SynonymError`` naming the file, the
+phrase and what is wrong; ``synonyms_for(province)`` merges base and province (the province
+wins on a shared phrase).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.search.text import compact, initials, pinyin
+
+HERE = Path(__file__).resolve().parent
+BASE = HERE / "base.toml"
+
+
+class SynonymError(ValueError):
+    """A synonyms file that cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin."""
+
+    terms: dict[str, tuple[str, ...]]
+    by_pinyin: dict[str, list[str]]
+    by_initials: dict[str, list[str]]
+
+    def expand(self, text: str) -> list[tuple[str, str]]:
+        """(phrase, term) pairs for every phrase found in a compact query, longest first."""
+        found = [p for p in self.terms if p in text]
+        # a phrase inside a longer found phrase adds nothing the longer one does not mean
+        found.sort(key=len, reverse=True)
+        kept: list[str] = []
+        for phrase in found:
+            if not any(phrase in longer and phrase != longer for longer in kept):
+                kept.append(phrase)
+        return [(p, t) for p in kept for t in self.terms[p]]
+
+
+def load_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
+    """Read one synonyms file; every problem names the file and the phrase."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SynonymError(f"{path}: file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SynonymError(f"{path}: not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - {"synonyms"})
+    if unknown:
+        raise SynonymError(f"{path}: unknown table(s) {', '.join(unknown)}; only [synonyms]")
+    table = data.get("synonyms")
+    if not isinstance(table, dict):
+        raise SynonymError(f"{path}: missing table [synonyms]")
+    out: dict[str, tuple[str, ...]] = {}
+    for phrase, terms in table.items():
+        key = compact(phrase)
+        if not key:
+            raise SynonymError(f"{path}: synonyms.{phrase!r}: phrase is empty after normalising")
+        if (
+            not isinstance(terms, list)
+            or not terms
+            or not all(isinstance(t, str) and compact(t) for t in terms)
+        ):
+            raise SynonymError(
+                f"{path}: synonyms.{phrase!r}: must be a non-empty list of terms, got {terms!r}"
+            )
+        out[key] = tuple(compact(t) for t in terms)
+    return out
+
+
+def build(*tables: dict[str, tuple[str, ...]]) -> Synonyms:
+    terms: dict[str, tuple[str, ...]] = {}
+    for table in tables:
+        terms.update(table)
+    by_pinyin: dict[str, list[str]] = {}
+    by_initials: dict[str, list[str]] = {}
+    for phrase in terms:
+        by_pinyin.setdefault(pinyin(phrase), []).append(phrase)
+        if len(phrase) >= 2:
+            by_initials.setdefault(initials(phrase), []).append(phrase)
+    return Synonyms(terms, by_pinyin, by_initials)
+
+
+def province_file(province: str) -> Path:
+    return HERE / f"{province}.toml"
+
+
+@lru_cache(maxsize=16)
+def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
+    """Base synonyms merged with a province's file (``path`` or the shipped one, if any)."""
+    tables = [load_synonyms(BASE)]
+    extra = path or (province_file(province) if province else None)
+    if extra is not None and (path is not None or extra.exists()):
+        tables.append(load_synonyms(extra))
+    return build(*tables)

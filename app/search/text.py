@@ -1,0 +1,215 @@
+"""Text analysis shared by documents and queries: normalisation, segmentation, pinyin.
+
+Everything here is deterministic and cached: the same text always gives the same terms, so
+the index and the query side agree. Pinyin is "fuzzy" (zh/z, ch/c, sh/s, ing/in, eng/en,
+ang/an, l/n merged, no tones) so that homophones and the usual regional confusions meet.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_QUERY_CHARS = 64
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+")
+_ASCII_WORD = re.compile(r"^[a-z]+$")
+# Characters that mean nothing to search: everything but letters, digits and CJK.
+_JUNK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.fullmatch(ch))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+@lru_cache(maxsize=65536)
+def simplify(text: str) -> str:
+    """Traditional → simplified Chinese (zhconv's table, shipped in the package)."""
+    if not has_cjk(text):
+        return text
+    import zhconv
+
+    return zhconv.convert(text, "zh-hans")
+
+
+def normalize(text: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """Fold a query or field for matching: NFKC (full-width → half-width), simplified Chinese,
+    lower case, punctuation, emoji and control characters become single spaces; at most
+    ``limit`` characters are kept (a longer text is cut, never rejected)."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = _JUNK.sub(" ", text).strip()
+    text = simplify(text)
+    return text[:limit].strip()
+
+
+def compact(text: str) -> str:
+    """``normalize`` without spaces: the form phrase matching works on."""
+    return normalize(text, limit=10_000).replace(" ", "")
+
+
+def is_ascii_query(text: str) -> bool:
+    """A query of Latin letters only (after normalisation): pinyin or initials."""
+    return bool(_ASCII_WORD.match(text.replace(" ", ""))) if text else False
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=262144)
+def segment(text: str) -> tuple[str, ...]:
+    """Words of a normalised text, jieba in search mode (long words and their parts)."""
+    words: list[str] = []
+    for chunk in _WORD.findall(text):
+        if not has_cjk(chunk):
+            words.append(chunk)
+            continue
+        for word in _jieba().cut_for_search(chunk):
+            word = word.strip()
+            if word and word not in words:
+                words.append(word)
+    return tuple(words)
+
+
+def ngrams(text: str, n: int) -> list[str]:
+    """Character n-grams of the CJK runs of ``text``."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    return out
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+_FUZZY = (
+    (re.compile(r"(?<![a-z])zh"), "z"),
+    (re.compile(r"(?<![a-z])ch"), "c"),
+    (re.compile(r"(?<![a-z])sh"), "s"),
+    (re.compile(r"ing(?![a-z])"), "in"),
+    (re.compile(r"eng(?![a-z])"), "en"),
+    (re.compile(r"ang(?![a-z])"), "an"),
+    (re.compile(r"(?<![a-z])l"), "n"),
+)
+
+
+@lru_cache(maxsize=65536)
+def fuzzy_syllable(syllable: str) -> str:
+    """One toneless pinyin syllable folded: zh→z, ch→c, sh→s, ing→in, eng→en, ang→an, l→n."""
+    for pattern, repl in _FUZZY:
+        syllable = pattern.sub(repl, syllable)
+    return syllable
+
+
+@lru_cache(maxsize=65536)
+def char_pinyin(ch: str) -> str:
+    """Fuzzy pinyin of one character, or the character itself when it has none."""
+    from pypinyin import Style, lazy_pinyin
+
+    if not is_cjk(ch):
+        return ch
+    return fuzzy_syllable(lazy_pinyin(ch, style=Style.NORMAL, errors="default")[0])
+
+
+@lru_cache(maxsize=262144)
+def syllables(text: str) -> tuple[str, ...]:
+    """Fuzzy pinyin syllables of the CJK characters of ``text``, in context (多音字 by word)."""
+    from pypinyin import Style, lazy_pinyin
+
+    cjk = "".join(_CJK_RUN.findall(text))
+    if not cjk:
+        return ()
+    return tuple(fuzzy_syllable(s) for s in lazy_pinyin(cjk, style=Style.NORMAL))
+
+
+def pinyin(text: str) -> str:
+    """Joined fuzzy pinyin of a text's CJK characters (``社保卡`` → ``sebaoka``)."""
+    return "".join(syllables(text))
+
+
+@lru_cache(maxsize=262144)
+def initials(text: str) -> str:
+    """First letters of the pinyin of a text's CJK characters (``社保卡`` → ``sbk``)."""
+    from pypinyin import Style, lazy_pinyin
+
+    cjk = "".join(_CJK_RUN.findall(text))
+    if not cjk:
+        return ""
+    return "".join(s[:1] for s in lazy_pinyin(cjk, style=Style.FIRST_LETTER))
+
+
+_RAW_FUZZY = (
+    ("zh", "z"),
+    ("ch", "c"),
+    ("sh", "s"),
+)
+
+
+def fuzzy_typed_pinyin(text: str) -> str:
+    """Fold pinyin typed in Latin letters the way ``fuzzy_syllable`` folds syllables.
+
+    Typed pinyin has no syllable boundaries, so it is split greedily first."""
+    return "".join(fuzzy_syllable(s) for s in split_pinyin(text))
+
+
+_SYLLABLES: frozenset[str] | None = None
+
+
+def _syllable_set() -> frozenset[str]:
+    global _SYLLABLES
+    if _SYLLABLES is None:
+        from pypinyin.constants import PINYIN_DICT, Style
+        from pypinyin.style import convert
+
+        found: set[str] = set()
+        for value in PINYIN_DICT.values():
+            for reading in value.split(","):
+                found.add(convert(reading, Style.NORMAL, strict=False))
+        _SYLLABLES = frozenset(s for s in found if s.isascii() and s.isalpha())
+    return _SYLLABLES
+
+
+@lru_cache(maxsize=65536)
+def split_pinyin(text: str) -> tuple[str, ...]:
+    """Split Latin letters into pinyin syllables (longest match with backtracking); letters
+    that form no syllable stay as single-letter pieces (typed initials)."""
+    known = _syllable_set()
+    text = text.replace(" ", "")
+    n = len(text)
+    best: list[tuple[int, tuple[str, ...]] | None] = [None] * (n + 1)
+    best[n] = (0, ())
+    for i in range(n - 1, -1, -1):
+        options: list[tuple[int, tuple[str, ...]]] = []
+        for j in range(min(n, i + 6), i, -1):
+            piece = text[i:j]
+            rest = best[j]
+            if rest is None:
+                continue
+            if piece in known:
+                options.append((rest[0], (piece, *rest[1])))
+            elif j == i + 1:
+                options.append((rest[0] + 1, (piece, *rest[1])))
+        # fewest stray letters, then fewest pieces
+        best[i] = min(options, key=lambda o: (o[0], len(o[1])))
+    result = best[0]
+    return result[1] if result else ()
+
+
+def pinyin_coverage(text: str) -> float:
+    """Share of letters of ``text`` that fall in real pinyin syllables (1.0 = full pinyin)."""
+    pieces = split_pinyin(text)
+    letters = sum(len(p) for p in pieces)
+    if not letters:
+        return 0.0
+    stray = sum(1 for p in pieces if len(p) == 1 and p not in _syllable_set())
+    return 1 - stray / letters

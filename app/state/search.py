@@ -1,0 +1,131 @@
+"""State of the 搜索 page: query, filters, results with highlighted matches, suggestions."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from app.search.highlight import highlight
+
+AUDIENCE_FILTERS = ("个人", "法人")
+RECENT_MAX = 8
+
+
+def _province() -> str | None:
+    from app.catalogue.provinces import PROVINCES
+    from app.settings import active_theme
+
+    code = active_theme().folder.name
+    return code if code in PROVINCES else None
+
+
+def _run(query: str, audience: str, online: bool, limit: int) -> list[dict]:
+    from app.catalogue.db import get_engine
+    from app.search.index import Filters
+    from app.search.service import search
+
+    filters = Filters(audience=audience or None, online=True if online else None)
+    with get_engine().connect() as conn:
+        result = search(conn, query, province=_province(), limit=limit, filters=filters)
+    return [
+        {
+            "code": h.code,
+            "name": h.name,
+            "href": f"/item/{h.code}",
+            "department": h.department,
+            "parts": highlight(h.name, result.query),
+        }
+        for h in result.hits
+    ]
+
+
+class SearchState(rx.State):
+    query: str = ""
+    typed: str = ""
+    audience: str = ""
+    online: bool = False
+    results: list[dict] = []
+    suggestions: list[dict[str, str]] = []
+    active: int = -1
+    expanded: bool = False
+    searched: bool = False
+    recent_json: str = rx.LocalStorage("[]", name="yw_recent_searches")
+
+    @rx.event
+    def load(self) -> None:
+        params = self.router.url.query_parameters
+        self.query = str(params.get("q", "")).strip()[:64]
+        self.audience = str(params.get("audience", ""))
+        if self.audience not in AUDIENCE_FILTERS:
+            self.audience = ""
+        self.online = str(params.get("online", "")) == "1"
+        self.typed = self.query
+        self.expanded = False
+        self._search()
+
+    def _search(self) -> None:
+        self.searched = bool(self.query.strip())
+        self.results = _run(self.query, self.audience, self.online, 20) if self.searched else []
+        if self.searched:
+            recent = [r for r in self.recent if r != self.query]
+            self.recent_json = json.dumps([self.query, *recent][:RECENT_MAX], ensure_ascii=False)
+
+    @rx.event
+    def type(self, value: str) -> None:
+        self.typed = value[:64]
+        hits = _run(self.typed, self.audience, self.online, 6) if self.typed.strip() else []
+        self.suggestions = [
+            {"id": f"yw-search-box-opt-{i}", "label": h["name"], "href": h["href"]}
+            for i, h in enumerate(hits)
+        ]
+        self.active = -1
+        self.expanded = bool(self.suggestions)
+
+    @rx.event
+    def key(self, key: str):  # type: ignore[no-untyped-def]
+        n = len(self.suggestions)
+        if key == "Escape":
+            self.expanded = False
+            self.active = -1
+        elif key == "ArrowDown" and n:
+            self.expanded = True
+            self.active = (self.active + 1) % n
+        elif key == "ArrowUp" and n:
+            self.expanded = True
+            self.active = (self.active - 1) % n if self.active >= 0 else n - 1
+        elif key == "Enter" and self.expanded and 0 <= self.active < n:
+            href = self.suggestions[self.active]["href"]
+            self.expanded = False
+            return rx.redirect(href)
+        return None
+
+    @rx.event
+    def toggle_audience(self, audience: str) -> None:
+        self.audience = "" if self.audience == audience else audience
+        self._search()
+
+    @rx.event
+    def toggle_online(self) -> None:
+        self.online = not self.online
+        self._search()
+
+    @rx.event
+    def clear_recent(self) -> None:
+        self.recent_json = "[]"
+
+    @rx.var
+    def recent(self) -> list[str]:
+        try:
+            data = json.loads(self.recent_json or "[]")
+        except ValueError:
+            return []
+        return [str(x)[:64] for x in data if isinstance(x, str)][:RECENT_MAX]
+
+    @rx.var
+    def active_id(self) -> str:
+        return f"yw-search-box-opt-{self.active}" if self.active >= 0 else ""
+
+    @rx.var
+    def count(self) -> int:
+        return len(self.results)

@@ -1,0 +1,75 @@
+"""The search page: results with highlights, combobox suggestions by keyboard, filter chips,
+hot and recent searches, the zero-result page; axe on each state, on the phone profiles."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, expect
+
+from e2e.axe import assert_no_violations
+from e2e.conftest import open_page
+
+
+def test_results_link_to_items_with_highlights(phone: Page, base_url: str) -> None:
+    page = open_page(phone, base_url, "/search?q=身分证")
+    results = page.get_by_role("region", name="“身分证”的搜索结果")
+    first = results.get_by_role("link", name=re.compile("居民身份证")).first
+    expect(first).to_be_visible()
+    expect(first).to_have_attribute("href", re.compile(r"^/item/"))
+    expect(first.locator("mark").first).to_have_text(re.compile("身份证"))
+    expect(page.get_by_role("region", name="热门搜索").get_by_role("link").first).to_be_visible()
+    assert_no_violations(page)
+
+
+def test_combobox_suggests_and_keyboard_selects(pixel: Page, base_url: str) -> None:
+    page = open_page(pixel, base_url, "/search")
+    box = page.get_by_role("combobox", name="搜索服务事项")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.click()
+    started = time.perf_counter()
+    box.press_sequentially("sbk")
+    listbox = page.get_by_role("listbox", name="搜索建议")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    assert elapsed_ms < 3000, f"suggestions took {elapsed_ms:.0f} ms"
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(listbox.get_by_role("option").first).to_contain_text("社会保障卡")
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "yw-search-box-opt-0")
+    expect(listbox.get_by_role("option", selected=True)).to_have_count(1)
+    assert_no_violations(page)
+    box.press("Escape")
+    expect(box).to_have_attribute("aria-expanded", "false")
+
+
+def test_filters_recent_and_zero_results(pixel: Page, base_url: str) -> None:
+    page = open_page(pixel, base_url, "/search?q=登记")
+    results = page.get_by_role("region", name="“登记”的搜索结果")
+    business = results.get_by_role("button", name="法人办事")
+    expect(business).to_have_attribute("aria-pressed", "false")
+    business.click()
+    expect(business).to_have_attribute("aria-pressed", "true")
+    expect(results.get_by_role("link", name=re.compile("企业设立登记")).first).to_be_visible()
+    expect(results.get_by_role("link", name=re.compile("出生登记"))).to_have_count(0)
+    recent = page.get_by_role("region", name="最近搜索")
+    expect(recent.get_by_role("link", name="登记")).to_be_visible()
+    recent.get_by_role("button", name="清除最近搜索").click()
+    expect(page.get_by_role("region", name="最近搜索")).to_have_count(0)
+
+    page = open_page(pixel, base_url, "/search?q=火星移民")
+    results = page.get_by_role("region", name="“火星移民”的搜索结果")
+    expect(results).to_contain_text("没有找到相关服务")
+    expect(results.get_by_role("link", name=re.compile("12345"))).to_have_attribute(
+        "href", "tel:12345"
+    )
+    assert_no_violations(page)
+
+
+def test_search_works_before_hydration(pixel: Page, base_url: str) -> None:
+    pixel.route(re.compile(r".*\.js$"), lambda route: route.abort())
+    pixel.goto(base_url + "/")
+    pixel.get_by_role("searchbox", name="搜索服务事项").fill("社保卡")
+    pixel.get_by_role("button", name="搜索").click()
+    pixel.wait_for_url(re.compile(r"/search/?\?q=%E7%A4%BE"))

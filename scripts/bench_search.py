@@ -1,0 +1,97 @@
+"""Search benchmark (not a test): generate N synthetic items into a fresh SQLite database,
+load them (the loader indexes as it writes), then run mixed queries and time them.
+
+    python scripts/bench_search.py --items 1000000 --queries 10000
+
+Prints build time, index size, peak memory and query latency p50/p95/p99; the last line is a
+JSON object with items, build_s, index_mb, peak_mb, queries, p50_ms, p95_ms, p99_ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workdir", type=Path, help="keep the data here (default: a temp dir)")
+    args = parser.parse_args()
+
+    from app.catalogue.db import get_engine, upgrade
+    from app.catalogue.generator import write_items
+    from app.catalogue.loader import load_files
+    from app.search.evaluate import DEFAULT_SET, load_cases
+    from app.search.service import search
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="yw-bench-search-"))
+    work.mkdir(parents=True, exist_ok=True)
+    data, db = work / "items.jsonl", work / "bench.db"
+    db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    write_items(args.items, args.seed, data)
+    print(f"generated {args.items} items in {time.perf_counter() - started:.1f} s")
+    engine = get_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    started = time.perf_counter()
+    report = load_files([data], engine, progress=sys.stderr.isatty())
+    build_s = time.perf_counter() - started
+    if not report.ok:
+        print(f"load failed: {report.problems[:3]}", file=sys.stderr)
+        return 1
+    with engine.connect() as conn:
+        pages = conn.exec_driver_sql(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'"
+        ).scalar()
+    index_mb = (pages or 0) / 1e6
+    print(f"loaded and indexed in {build_s:.1f} s; index {index_mb:.1f} MB")
+
+    cases = load_cases(DEFAULT_SET)
+    rng = random.Random(args.seed)
+    queries = [(c.q, c.province) for c in cases]
+    latencies: list[float] = []
+    with engine.connect() as conn:
+        search(conn, "预热", province="shandong")
+        for i in range(args.queries):
+            q, province = queries[i % len(queries)] if i < len(queries) else rng.choice(queries)
+            t0 = time.perf_counter()
+            search(conn, q, province=province, limit=10)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2)
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    summary = {
+        "items": args.items,
+        "build_s": round(build_s, 1),
+        "index_mb": round(index_mb, 1),
+        "peak_mb": round(peak_mb, 1),
+        "queries": len(latencies),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+    }
+    print(
+        f"{summary['queries']} queries: p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+        f"p99 {summary['p99_ms']} ms; peak memory {summary['peak_mb']} MB"
+    )
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
