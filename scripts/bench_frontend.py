@@ -1,9 +1,9 @@
 """Frontend measurement against the production build (``make bench-frontend``).
 
-For each page of the route table, on the Pixel 7 profile under emulated Slow 4G (150 ms RTT,
+For the shell pages, a search and an item guide, on the Pixel 7 profile under emulated Slow 4G (150 ms RTT,
 1.6 Mbps down, 750 Kbps up, 4x CPU slowdown, via the Chrome DevTools Protocol) with a cold
-cache: bytes transferred (as sent, gzip) by resource type, the request count, and FCP, LCP and
-CLS. Each page is loaded RUNS times; medians are reported. Prints a table, writes
+cache: bytes transferred (as sent, gzip) by resource type, the request count, FCP, LCP, CLS,
+and time to content (the page's own content in the DOM, not its skeleton). Each page is loaded RUNS times; medians are reported. Prints a table, writes
 reports/bench-frontend.json and prints, as its last line, a JSON object with home_gzip_kb,
 home_fcp_ms, home_lcp_ms and home_cls.
 """
@@ -33,7 +33,33 @@ SLOW_4G = {
     "uploadThroughput": 750 * 1024 / 8,
 }
 CPU_SLOWDOWN = 4
-PAGES = {"home": "/", "services": "/services", "me": "/me"}
+GUIDE = "/item/001018000000-370102000000-000-11370102010133958H-8-00"
+PAGES = {
+    "home": "/",
+    "services": "/services",
+    "me": "/me",
+    "search": "/search?q=社保卡",
+    "guide": GUIDE,
+}
+# Time to content: when the page's own content (not the skeleton) is first in the DOM.
+CONTENT = {
+    "home": "#hot-services",
+    "services": "#by-theme",
+    "me": "#progress",
+    "search": "[aria-labelledby] a[href^='/item/']",
+    "guide": "#materials-title",
+}
+TTC_JS = """
+(selector) => {
+  const mark = () => {
+    if (window.__ttc === undefined && document.querySelector(selector)) {
+      window.__ttc = performance.now();
+    }
+  };
+  new MutationObserver(mark).observe(document, {childList: true, subtree: true});
+  document.addEventListener('DOMContentLoaded', mark);
+}
+"""
 
 VITALS_JS = """
 () => new Promise((resolve) => {
@@ -53,9 +79,10 @@ VITALS_JS = """
 TYPES = {"Document": "html", "Script": "js", "Stylesheet": "css", "Image": "img", "Font": "font"}
 
 
-def measure(browser, playwright, url: str) -> dict:
+def measure(browser, playwright, url: str, content: str) -> dict:
     context = browser.new_context(**device_context_args(playwright, "Pixel 7"))
     page = context.new_page()
+    page.add_init_script(f"({TTC_JS})({json.dumps(content)})")
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -70,8 +97,10 @@ def measure(browser, playwright, url: str) -> dict:
     )
     page.goto(url, wait_until="load")
     page.locator('[data-hydrated="true"]').wait_for(timeout=60_000)
+    page.locator(content).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # let late shifts and the LCP settle
     vitals = page.evaluate(VITALS_JS)
+    ttc = page.evaluate("window.__ttc ?? null")
     by_type: dict[str, int] = defaultdict(int)
     for request_id, size in sizes.items():
         by_type[TYPES.get(kinds.get(request_id, ""), "other")] += size
@@ -83,6 +112,7 @@ def measure(browser, playwright, url: str) -> dict:
         "fcp_ms": vitals["fcp"],
         "lcp_ms": vitals["lcp"],
         "cls": vitals["cls"],
+        "ttc_ms": ttc,
     }
 
 
@@ -105,7 +135,10 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = launch(playwright)
             for name, path in PAGES.items():
-                runs = [measure(browser, playwright, base + path) for _ in range(args.runs)]
+                runs = [
+                    measure(browser, playwright, base + path, CONTENT[name])
+                    for _ in range(args.runs)
+                ]
                 kinds = sorted({k for r in runs for k in r["bytes"]})
                 results[name] = {
                     "path": path,
@@ -119,6 +152,7 @@ def main() -> int:
                     "fcp_ms": median([r["fcp_ms"] for r in runs]),
                     "lcp_ms": median([r["lcp_ms"] for r in runs]),
                     "cls": median([r["cls"] for r in runs]),
+                    "ttc_ms": median([r["ttc_ms"] for r in runs]),
                 }
             browser.close()
 
@@ -128,7 +162,7 @@ def main() -> int:
         with production_app() as base:
             run(base)
 
-    header = f"{'page':<10}{'req':>5}{'html':>8}{'js':>8}{'css':>7}{'other':>7}{'total KB':>10}{'FCP ms':>9}{'LCP ms':>9}{'CLS':>7}"
+    header = f"{'page':<10}{'req':>5}{'html':>8}{'js':>8}{'css':>7}{'other':>7}{'total KB':>10}{'FCP ms':>9}{'LCP ms':>9}{'CLS':>7}{'content ms':>12}"
     print(
         f"Slow 4G (150 ms, 1.6/0.75 Mbps), CPU x{CPU_SLOWDOWN}, Pixel 7, cold cache; median of {args.runs}"
     )
@@ -139,7 +173,7 @@ def main() -> int:
         print(
             f"{name:<10}{r['requests']:>5.0f}{kb.get('html', 0):>8}{kb.get('js', 0):>8}"
             f"{kb.get('css', 0):>7}{other:>7}{r['total_kb']:>10}{r['fcp_ms']:>9.0f}"
-            f"{r['lcp_ms']:>9.0f}{r['cls']:>7.3f}"
+            f"{r['lcp_ms']:>9.0f}{r['cls']:>7.3f}{r['ttc_ms']:>12.0f}"
         )
     home = results["home"]
     summary = {
@@ -151,6 +185,8 @@ def main() -> int:
         "home_fcp_ms": round(home["fcp_ms"]),
         "home_lcp_ms": round(home["lcp_ms"]),
         "home_cls": round(home["cls"], 4),
+        "guide_ttc_ms": round(results["guide"]["ttc_ms"]),
+        "search_ttc_ms": round(results["search"]["ttc_ms"]),
         "seconds": round(time.monotonic() - started, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

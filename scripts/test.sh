@@ -19,7 +19,7 @@ python scripts/i18n.py check
 
 step "every province folder is valid"
 for folder in themes/*/; do
-  [ -f "$folder/theme.toml" ] && python -m themes check "$folder"
+  if [ -f "$folder/theme.toml" ]; then python -m themes check "$folder"; fi
 done
 
 step "unit and integration tests"
