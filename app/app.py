@@ -25,7 +25,7 @@ def create_app() -> rx.App:
         reset_style=False,
         head_components=[
             rx.el.style(theme.css() + library_css()),
-            rx.el.link(rel="icon", href=theme.mark_data_uri, type="image/svg+xml"),
+            rx.el.link(rel="icon", href=theme.favicon, type=theme.favicon_type),
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
         ],
     )

@@ -32,5 +32,5 @@ def active_theme() -> Theme:
     theme = load_theme()
     if problems := library_problems(theme):
         raise ThemeError(problems)
-    activate(theme.settings.identity.locale)
+    activate(theme.default_language)
     return theme

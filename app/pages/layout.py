@@ -27,6 +27,7 @@ def layout(*content: rx.Component, current: TabKey) -> rx.Component:
             operator_unit=contact.operator_unit,
             icp=contact.icp,
             site_code=contact.site_code,
+            police_record=contact.police_record,
         ),
         tab_bar(tabs(), current),
         class_name="yw-page",
