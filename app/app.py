@@ -6,8 +6,9 @@ import sys
 
 import reflex as rx
 
+from app.pages.province import head_script, is_multi, tokens_css
 from app.routes import routes
-from app.settings import active_theme
+from app.settings import active_theme, hosted_themes
 from components.styles import library_css
 from themes import ThemeError
 
@@ -15,6 +16,7 @@ from themes import ThemeError
 def create_app() -> rx.App:
     try:
         theme = active_theme()
+        hosted_themes()  # every province of YIWANG_HOSTS is valid, or the build stops
     except ThemeError as exc:  # stop the build with the file and field, not a traceback
         print(f"Yiwang cannot build this province: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -24,9 +26,11 @@ def create_app() -> rx.App:
         html_custom_attrs={"dir": "ltr", "data-province": theme.code},
         reset_style=False,
         head_components=[
-            rx.el.style(theme.css() + library_css()),
-            rx.el.link(rel="icon", href=theme.favicon, type=theme.favicon_type),
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
+            # several provinces: pick the one of this host name before anything paints
+            *([rx.el.script(head_script())] if is_multi() else []),
+            rx.el.style(tokens_css() + library_css()),
+            rx.el.link(rel="icon", href=theme.favicon, type=theme.favicon_type),
         ],
     )
     for route in routes():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from app.settings import active_theme
+from app.settings import theme_for_host
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,12 @@ class ServiceHit:
     audience: str
 
 
-def find_services(query: str, theme: str = "") -> list[ServiceHit]:
-    """Configured services whose name or search phrase contains ``query``.
+def find_services(query: str, theme: str = "", host: str = "") -> list[ServiceHit]:
+    """Configured services of the province serving ``host`` whose name or phrase has ``query``.
 
     ``theme`` (a life-event theme) matches nothing until the catalogue provides themes.
     """
-    home = active_theme().settings.home
+    home = theme_for_host(host).settings.home
     query = query.strip()
     hits: list[ServiceHit] = []
     if query:

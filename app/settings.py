@@ -1,12 +1,20 @@
-"""Build-time settings of this instance: the active province theme (loaded once)."""
+"""Build-time settings of this instance: the active province theme(s), loaded once.
+
+One build serves one province by default (``YIWANG_PROVINCE`` / ``YIWANG_PROVINCE_DIR``).
+With ``YIWANG_HOSTS="sd.localhost=shandong,sc.localhost=sichuan"`` one build serves several:
+every listed province is built in, and the host name picks one before first paint (see
+``app/pages/province.py``); unknown hosts get the default province.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
+import re
 
 from components.i18n import activate
 from components.icon import ICON_NAMES
-from themes import Theme, ThemeError, ThemeProblem, load_theme
+from themes import THEMES_DIR, Theme, ThemeError, ThemeProblem, load_theme
 
 
 def library_problems(theme: Theme) -> list[ThemeProblem]:
@@ -34,3 +42,84 @@ def active_theme() -> Theme:
         raise ThemeError(problems)
     activate(theme.default_language)
     return theme
+
+
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+_CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def parse_hosts(spec: str) -> dict[str, str]:
+    """``"sd.localhost=shandong, sc.localhost=sichuan"`` -> {host: province code}.
+
+    Raises :class:`ThemeError` naming ``YIWANG_HOSTS`` and every bad entry.
+    """
+    where = THEMES_DIR / "YIWANG_HOSTS"
+    hosts: dict[str, str] = {}
+    problems: list[ThemeProblem] = []
+    for entry in (e.strip() for e in spec.split(",")):
+        if not entry:
+            continue
+        host, sep, code = (part.strip().lower() for part in entry.partition("="))
+        if not sep or not _HOST.match(host) or not _CODE.match(code):
+            problems.append(
+                ThemeProblem(
+                    where,
+                    "YIWANG_HOSTS",
+                    f"{entry!r} is not host=province, e.g. sd.localhost=shandong",
+                )
+            )
+        elif not (THEMES_DIR / code / "theme.toml").is_file():
+            problems.append(
+                ThemeProblem(where, "YIWANG_HOSTS", f"{entry!r}: no province folder themes/{code}")
+            )
+        elif host in hosts and hosts[host] != code:
+            problems.append(ThemeProblem(where, "YIWANG_HOSTS", f"host {host!r} listed twice"))
+        else:
+            hosts[host] = code
+    if problems:
+        raise ThemeError(problems)
+    return hosts
+
+
+@functools.cache
+def host_provinces() -> dict[str, str]:
+    """The host -> province map of this build (empty: one province)."""
+    return parse_hosts(os.environ.get("YIWANG_HOSTS", ""))
+
+
+@functools.cache
+def hosted_themes() -> tuple[Theme, ...]:
+    """Every province this build serves: the default first, then those of ``YIWANG_HOSTS``."""
+    default = active_theme()
+    themes = [default]
+    problems: list[ThemeProblem] = []
+    for code in dict.fromkeys(host_provinces().values()):
+        if code == default.code:
+            continue
+        try:
+            theme = load_theme(THEMES_DIR / code)
+        except ThemeError as exc:
+            problems += exc.problems
+            continue
+        problems += library_problems(theme)
+        if theme.default_language != default.default_language:
+            problems.append(
+                ThemeProblem(
+                    theme.folder / "theme.toml",
+                    "features.default_language",
+                    f"one build serves one default language; {default.code} has "
+                    f"{default.default_language!r}",
+                )
+            )
+        themes.append(theme)
+    if problems:
+        raise ThemeError(problems)
+    return tuple(themes)
+
+
+def theme_for_host(host: str) -> Theme:
+    """The province a request's ``Host`` header asks for (port ignored); default otherwise."""
+    name = host.split(":", 1)[0].strip().lower()
+    code = host_provinces().get(name)
+    by_code = {theme.code: theme for theme in hosted_themes()}
+    return by_code.get(code or "", active_theme())

@@ -7,13 +7,14 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from app.pages.home import life_event_tiles, service_tiles
 from app.pages.layout import layout
-from app.settings import active_theme
+from app.pages.province import per_province
 from app.state.services import ServicesState
 from components.audience_switch import audience_label
 from components.i18n import t, t_var
 from components.icon import icon
 from components.search_entry import search_entry
 from components.service_grid import service_grid
+from themes import Theme
 
 
 def _result(hit: rx.Var) -> rx.Component:
@@ -27,8 +28,17 @@ def _result(hit: rx.Var) -> rx.Component:
     )
 
 
+def _call_hotline(theme: Theme, _suffix: str) -> rx.Component:
+    hotline = theme.settings.contact.hotline
+    return rx.el.a(
+        icon("phone"),
+        rx.el.span(t("拨打 {hotline}", hotline=hotline)),
+        href=f"tel:{hotline}",
+        class_name="yw-footer__hotline",
+    )
+
+
 def _results() -> rx.Component:
-    hotline = active_theme().settings.contact.hotline
     return rx.el.section(
         rx.el.h2(
             rx.cond(
@@ -44,12 +54,7 @@ def _results() -> rx.Component:
             rx.el.ul(rx.foreach(ServicesState.results, _result), class_name="yw-list"),
             rx.el.div(
                 rx.el.p(t("没有找到相关服务。请换个说法试试，或致电政务服务便民热线。")),
-                rx.el.a(
-                    icon("phone"),
-                    rx.el.span(t("拨打 {hotline}", hotline=hotline)),
-                    href=f"tel:{hotline}",
-                    class_name="yw-footer__hotline",
-                ),
+                per_province(_call_hotline),
             ),
         ),
         aria_labelledby="results-title",
@@ -58,22 +63,33 @@ def _results() -> rx.Component:
     )
 
 
-def page() -> rx.Component:
-    tiles = service_tiles()
-    return layout(
-        rx.el.h1(t("办事"), class_name="yw-page-title"),
-        search_entry(field_id="yw-services-q"),
-        rx.cond(ServicesState.searching, _results(), rx.fragment()),
+def _grids(theme: Theme, suffix: str) -> rx.Component:
+    tiles = service_tiles(theme)
+    return rx.fragment(
         service_grid(
             audience_label("个人"),
             [tile for tile in tiles if tile.audience == "个人"],
-            "personal-services",
+            f"personal-services{suffix}",
         ),
         service_grid(
             audience_label("法人"),
             [tile for tile in tiles if tile.audience == "法人"],
-            "legal-services",
+            f"legal-services{suffix}",
         ),
-        service_grid(t("主题服务"), life_event_tiles(), "services-life-events", variant="chips"),
+        service_grid(
+            t("主题服务"),
+            life_event_tiles(theme),
+            f"services-life-events{suffix}",
+            variant="chips",
+        ),
+    )
+
+
+def page() -> rx.Component:
+    return layout(
+        rx.el.h1(t("办事"), class_name="yw-page-title"),
+        search_entry(field_id="yw-services-q"),
+        rx.cond(ServicesState.searching, _results(), rx.fragment()),
+        per_province(_grids),
         current="services",
     )

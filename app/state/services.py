@@ -19,7 +19,7 @@ class ServicesState(rx.State):
         self.theme = str(params.get("theme", "")).strip()[:20]
         self.results = [
             {"name": hit.name, "href": hit.href, "audience": hit.audience}
-            for hit in find_services(self.query, self.theme)
+            for hit in find_services(self.query, self.theme, self.router.headers.host)
         ]
 
     @rx.var
