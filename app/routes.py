@@ -32,11 +32,13 @@ def tabs() -> list[TabItem]:
 
 
 def routes() -> list[Route]:
-    from app.pages import home, me, services
+    from app.pages import gallery, home, me, services
     from app.state.services import ServicesState
 
     return [
         Route("/", lambda: t("首页"), home.page),
         Route("/services", lambda: t("办事"), services.page, ServicesState.load),
         Route("/me", lambda: t("我的"), me.page),
+        # for reviewers, not in the tab bar
+        Route("/gallery", lambda: t("组件示例"), gallery.page),
     ]

@@ -15,7 +15,7 @@ from themes import Theme
 MAIN_ID = "main"
 
 
-def layout(*content: rx.Component, current: TabKey) -> rx.Component:
+def layout(*content: rx.Component, current: TabKey | None) -> rx.Component:
     return rx.el.div(
         skip_link(MAIN_ID),
         per_province(_header),

@@ -20,9 +20,12 @@ class TabItem:
     icon: IconName
 
 
-def tab_bar(items: Sequence[TabItem], current: str) -> rx.Component:
-    """``<nav>`` named 主导航; the current tab has ``aria-current="page"``."""
-    if current not in {item.key for item in items}:
+def tab_bar(items: Sequence[TabItem], current: str | None) -> rx.Component:
+    """``<nav>`` named 主导航; the current tab has ``aria-current="page"``.
+
+    ``current=None``: a page outside the tabs (e.g. the gallery); no tab is marked.
+    """
+    if current is not None and current not in {item.key for item in items}:
         raise ValueError(f"current tab {current!r} is not one of {[i.key for i in items]}")
     return rx.el.nav(
         rx.el.ul(
@@ -47,4 +50,4 @@ def tab_bar(items: Sequence[TabItem], current: str) -> rx.Component:
 
 
 def from_props(props: dict) -> rx.Component:
-    return tab_bar([TabItem(**item) for item in props["items"]], props["current"])
+    return tab_bar([TabItem(**item) for item in props["items"]], props.get("current"))
