@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from pathlib import Path
 
 from components.i18n import activate
 from components.icon import ICON_NAMES
@@ -48,43 +49,53 @@ _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def parse_hosts(spec: str) -> dict[str, str]:
-    """``"sd.localhost=shandong, sc.localhost=sichuan"`` -> {host: province code}.
+def parse_hosts(spec: str) -> dict[str, Path]:
+    """``"sd.localhost=shandong, zj.example.cn=/srv/provinces/zhejiang"`` -> {host: folder}.
 
-    Raises :class:`ThemeError` naming ``YIWANG_HOSTS`` and every bad entry.
+    A province is a code (a folder under themes/) or a path to a folder anywhere (absolute, or
+    starting with ``./`` or ``~``). Raises :class:`ThemeError` naming ``YIWANG_HOSTS`` and
+    every bad entry.
     """
     where = THEMES_DIR / "YIWANG_HOSTS"
-    hosts: dict[str, str] = {}
+    hosts: dict[str, Path] = {}
     problems: list[ThemeProblem] = []
+
+    def bad(message: str) -> None:
+        problems.append(ThemeProblem(where, "YIWANG_HOSTS", message))
+
     for entry in (e.strip() for e in spec.split(",")):
         if not entry:
             continue
-        host, sep, code = (part.strip().lower() for part in entry.partition("="))
-        if not sep or not _HOST.match(host) or not _CODE.match(code):
-            problems.append(
-                ThemeProblem(
-                    where,
-                    "YIWANG_HOSTS",
-                    f"{entry!r} is not host=province, e.g. sd.localhost=shandong",
-                )
-            )
-        elif not (THEMES_DIR / code / "theme.toml").is_file():
-            problems.append(
-                ThemeProblem(where, "YIWANG_HOSTS", f"{entry!r}: no province folder themes/{code}")
-            )
-        elif host in hosts and hosts[host] != code:
-            problems.append(ThemeProblem(where, "YIWANG_HOSTS", f"host {host!r} listed twice"))
+        host, sep, value = (part.strip() for part in entry.partition("="))
+        host = host.lower()
+        is_path = value.startswith(("/", "./", "~"))
+        folder = Path(value).expanduser().resolve() if is_path else THEMES_DIR / value
+        if not sep or not _HOST.match(host) or not (is_path or _CODE.match(value)):
+            bad(f"{entry!r} is not host=province, e.g. sd.localhost=shandong")
+        elif not (folder / "theme.toml").is_file():
+            bad(f"{entry!r}: no theme.toml in {folder}")
+        elif not _CODE.match(folder.name):
+            bad(f"{entry!r}: the folder name {folder.name!r} must be a code like zhejiang")
+        elif host in hosts and hosts[host] != folder:
+            bad(f"host {host!r} listed twice")
+        elif any(f.name == folder.name and f != folder for f in hosts.values()):
+            bad(f"{entry!r}: another folder is also named {folder.name!r}")
         else:
-            hosts[host] = code
+            hosts[host] = folder
     if problems:
         raise ThemeError(problems)
     return hosts
 
 
 @functools.cache
-def host_provinces() -> dict[str, str]:
-    """The host -> province map of this build (empty: one province)."""
+def host_folders() -> dict[str, Path]:
+    """The host -> province folder map of this build (empty: one province)."""
     return parse_hosts(os.environ.get("YIWANG_HOSTS", ""))
+
+
+def host_provinces() -> dict[str, str]:
+    """The host -> province code map of this build (empty: one province)."""
+    return {host: folder.name for host, folder in host_folders().items()}
 
 
 @functools.cache
@@ -93,11 +104,11 @@ def hosted_themes() -> tuple[Theme, ...]:
     default = active_theme()
     themes = [default]
     problems: list[ThemeProblem] = []
-    for code in dict.fromkeys(host_provinces().values()):
-        if code == default.code:
+    for folder in dict.fromkeys(host_folders().values()):
+        if folder.name == default.code:
             continue
         try:
-            theme = load_theme(THEMES_DIR / code)
+            theme = load_theme(folder)
         except ThemeError as exc:
             problems += exc.problems
             continue

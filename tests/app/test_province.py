@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from app import settings
 from app.pages import province
-from themes import ThemeError
+from themes import THEMES_DIR, ThemeError
 
 
 @pytest.fixture
@@ -17,25 +19,35 @@ def hosts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("YIWANG_HOSTS", "sd.localhost=shandong, SC.localhost=sichuan")
     monkeypatch.delenv("YIWANG_PROVINCE", raising=False)
     monkeypatch.delenv("YIWANG_PROVINCE_DIR", raising=False)
-    for cached in (settings.host_provinces, settings.hosted_themes, settings.active_theme):
+    for cached in (settings.host_folders, settings.hosted_themes, settings.active_theme):
         cached.cache_clear()
     yield
     monkeypatch.delenv("YIWANG_HOSTS")
-    for cached in (settings.host_provinces, settings.hosted_themes, settings.active_theme):
+    for cached in (settings.host_folders, settings.hosted_themes, settings.active_theme):
         cached.cache_clear()
 
 
 def test_hosts_are_parsed_and_bad_entries_named() -> None:
     assert settings.parse_hosts("a.localhost=shandong,b.localhost=sichuan,") == {
-        "a.localhost": "shandong",
-        "b.localhost": "sichuan",
+        "a.localhost": THEMES_DIR / "shandong",
+        "b.localhost": THEMES_DIR / "sichuan",
     }
     with pytest.raises(ThemeError) as caught:
         settings.parse_hosts("a.localhost:shandong, b.localhost=atlantis, c_d=sichuan")
     messages = [p.message for p in caught.value.problems]
     assert len(messages) == 3
     assert all(p.field == "YIWANG_HOSTS" for p in caught.value.problems)
-    assert any("no province folder themes/atlantis" in m for m in messages)
+    assert any("'b.localhost=atlantis': no theme.toml in" in m for m in messages)
+
+
+def test_a_host_can_serve_a_folder_outside_the_repo(tmp_path: Path) -> None:
+    folder = tmp_path / "zhejiang"
+    shutil.copytree(THEMES_DIR / "sichuan", folder)
+    assert settings.parse_hosts(f"zj.localhost={folder}") == {"zj.localhost": folder}
+    clash = tmp_path / "other" / "sichuan"
+    shutil.copytree(THEMES_DIR / "sichuan", clash)
+    with pytest.raises(ThemeError, match="another folder is also named 'sichuan'"):
+        settings.parse_hosts(f"a.localhost=sichuan,b.localhost={clash}")
 
 
 def test_one_province_is_the_default_without_hosts() -> None:
