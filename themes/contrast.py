@@ -106,20 +106,34 @@ def nearest_passing(colour: str, against: str | list[str], minimum: float) -> st
     """The colour with ``colour``'s hue and saturation and the closest lightness that reaches
     ``minimum`` against every colour in ``against``; None when no lightness does."""
     others = [against] if isinstance(against, str) else against
+    return nearest_passing_all(colour, [(other, minimum) for other in others])
+
+
+def nearest_passing_all(colour: str, constraints: list[tuple[str, float]]) -> str | None:
+    """Like :func:`nearest_passing`, for several (other colour, minimum ratio) constraints."""
     h, lightness, s = colorsys.rgb_to_hls(*parse_hex(colour))
-    best: tuple[float, str] | None = None
-    for step in range(1, 1001):  # 0.001 steps of lightness, both directions
+    for step in range(0, 1001):  # 0.001 steps of lightness, both directions
         for direction in (-1, 1):
             lit = lightness + direction * step / 1000
             if not 0 <= lit <= 1:
                 continue
             candidate = to_hex(colorsys.hls_to_rgb(h, lit, s))
-            if all(ratio(candidate, o) >= minimum for o in others):
-                best = (abs(lit - lightness), candidate)
-                break
-        if best:
-            return best[1]
+            if all(ratio(candidate, other) >= minimum for other, minimum in constraints):
+                return candidate
     return None
+
+
+def constraints_on(values: dict[str, str], tokens: set[str]) -> list[tuple[str, float]]:
+    """Every (other colour, minimum) a colour shared by ``tokens`` must meet, over all pairs."""
+    found: list[tuple[str, float]] = []
+    for pair in PAIRS:
+        if pair.kind == "focus":
+            continue  # the halo may carry the focus ring; not a constraint on one colour
+        if pair.fg in tokens and pair.bg not in tokens and pair.bg in values:
+            found.append((values[pair.bg], pair.minimum))
+        elif pair.bg in tokens and pair.fg not in tokens and pair.fg in values:
+            found.append((values[pair.fg], pair.minimum))
+    return [(c, m) for c, m in found if _HEX.match(c)]
 
 
 @dataclass(frozen=True)

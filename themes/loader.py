@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from themes.contrast import check_pairs
+from themes.contrast import check_pairs, constraints_on, nearest_passing_all
 from themes.schema import ThemeFile
 
 THEMES_DIR = Path(__file__).resolve().parent
@@ -326,6 +326,7 @@ def _contrast_problems(
                 "a colour like #1760c4",
             )
         )
+    summary: dict[tuple[Path, str], tuple[str, str, set[str]]] = {}
     for failure in failures:
         tier, key = by_short[failure.adjust]
         links = _chain(tier, key, raw, origin)
@@ -337,6 +338,24 @@ def _contrast_problems(
         )
         where = f"{path} ({chain})" if len(links) > 1 else str(path)
         problems.append(ThemeProblem(path, f"{prefix}{tier}.{key}", failure.message(where)))
+        # the tokens that draw with this setting's colour, for one fix passing every pair
+        sharing = {
+            short
+            for short, (t, k) in by_short.items()
+            if any((link[0], link[1]) == (tier, key) for link in _chain(t, k, raw, origin))
+        }
+        summary.setdefault((path, f"{prefix}{tier}.{key}"), (values[failure.adjust], "", set()))
+        summary[(path, f"{prefix}{tier}.{key}")][2].update(sharing)
+    for (path, field_name), (colour, _, sharing) in summary.items():
+        fix = nearest_passing_all(colour, constraints_on(values, sharing))
+        if fix and len([p for p in problems if p.field == field_name and p.file == path]) > 1:
+            problems.append(
+                ThemeProblem(
+                    path,
+                    field_name,
+                    f"one colour passing every pair above ({mode} mode): {fix}",
+                )
+            )
     return problems
 
 

@@ -233,3 +233,13 @@ def test_cli_reports_every_problem_of_several_folders(
     assert "contact.hotline" in err
     assert "tokens.palette.blue-700" in err
     assert "nearest passing colour" in err
+
+
+def test_one_fix_for_every_failing_pair_is_offered_and_accepted(province: Path) -> None:
+    edit(province, 'blue-700 = "#0b57a4"', 'blue-700 = "#2a9d8f"')  # a mid teal: 3.3:1 on white
+    found = [m for _, f, m in problems(province) if f == "tokens.palette.blue-700"]
+    [summary] = [m for m in found if m.startswith("one colour passing every pair")]
+    fix = summary.rsplit(": ", 1)[1]
+    assert len(found) > 2
+    edit(province, 'blue-700 = "#2a9d8f"', f'blue-700 = "{fix}"')
+    assert load_theme(province).value("--yw-header-bg") == fix
