@@ -23,7 +23,7 @@ if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 [ -x "$YW_VENV/bin/python" ] || { say "creating .venv"; "$PY" -m venv "$YW_VENV"; }
 extras=""; [ $with_test = 1 ] && extras="[test]"
-stamp="$YW_VENV/.yiwang-installed$( [ $with_test = 1 ] && echo -test )"
+stamp="$YW_VENV/.yiwang-installed$( [ $with_test = 1 ] && echo -test || true )"
 want="$(sha256sum pyproject.toml | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing the project$extras into .venv"

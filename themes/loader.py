@@ -326,7 +326,7 @@ def _contrast_problems(
                 "a colour like #1760c4",
             )
         )
-    summary: dict[tuple[Path, str], tuple[str, str, set[str]]] = {}
+    summary: dict[tuple[Path, str], tuple[str, set[str]]] = {}
     for failure in failures:
         tier, key = by_short[failure.adjust]
         links = _chain(tier, key, raw, origin)
@@ -344,9 +344,9 @@ def _contrast_problems(
             for short, (t, k) in by_short.items()
             if any((link[0], link[1]) == (tier, key) for link in _chain(t, k, raw, origin))
         }
-        summary.setdefault((path, f"{prefix}{tier}.{key}"), (values[failure.adjust], "", set()))
-        summary[(path, f"{prefix}{tier}.{key}")][2].update(sharing)
-    for (path, field_name), (colour, _, sharing) in summary.items():
+        summary.setdefault((path, f"{prefix}{tier}.{key}"), (values[failure.adjust], set()))
+        summary[(path, f"{prefix}{tier}.{key}")][1].update(sharing)
+    for (path, field_name), (colour, sharing) in summary.items():
         fix = nearest_passing_all(colour, constraints_on(values, sharing))
         if fix and len([p for p in problems if p.field == field_name and p.file == path]) > 1:
             problems.append(
