@@ -93,3 +93,18 @@ def test_unknown_host_gets_the_default_province(pixel: Page, hosts_port: int) ->
     page = open_page(pixel, f"http://127.0.0.1:{hosts_port}", "/")
     expect(page.locator("html")).to_have_attribute("data-province", "shandong")
     assert visible_brand(page) == ["爱山东"]
+
+
+def test_without_javascript_the_default_province_shows(
+    browser: Browser, playwright: Playwright, hosts_port: int
+) -> None:
+    """The head script is what picks the province: with JS off, sc.localhost gets the default
+    (the documented fallback), which also shows the first-frame check above is not vacuous."""
+    context = browser.new_context(
+        **device_context_args(playwright, "Pixel 7"), java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(province_url("sichuan", hosts_port) + "/")
+    expect(page.locator("html")).to_have_attribute("data-province", "shandong")
+    assert visible_brand(page) == ["爱山东"]
+    context.close()
