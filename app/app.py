@@ -8,8 +8,9 @@ import reflex as rx
 from reflex.app import default_error_boundary
 
 from app.pages import fallback
+from app.pages.province import head_script, is_multi, tokens_css
 from app.routes import routes
-from app.settings import active_theme
+from app.settings import active_theme, hosted_themes
 from components.connection_status import connection_status
 from components.styles import library_css
 from themes import ThemeError
@@ -18,6 +19,7 @@ from themes import ThemeError
 def create_app() -> rx.App:
     try:
         theme = active_theme()
+        hosted_themes()  # every province of YIWANG_HOSTS is valid, or the build stops
     except ThemeError as exc:  # stop the build with the file and field, not a traceback
         print(f"Yiwang cannot build this province: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -37,9 +39,11 @@ def create_app() -> rx.App:
         html_custom_attrs={"dir": "ltr", "data-province": theme.code},
         reset_style=False,
         head_components=[
-            rx.el.style(theme.css() + library_css()),
-            rx.el.link(rel="icon", href=theme.mark_data_uri, type="image/svg+xml"),
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
+            # several provinces: pick the one of this host name before anything paints
+            *([rx.el.script(head_script())] if is_multi() else []),
+            rx.el.style(tokens_css() + library_css()),
+            rx.el.link(rel="icon", href=theme.favicon, type=theme.favicon_type),
         ],
     )
     for route in routes():

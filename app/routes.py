@@ -32,7 +32,7 @@ def tabs() -> list[TabItem]:
 
 
 def routes() -> list[Route]:
-    from app.pages import guide, home, items, me, search, services
+    from app.pages import gallery, guide, home, items, me, search, services
     from app.state.guide import GuideState
     from app.state.items import ItemsState
     from app.state.search import SearchState
@@ -45,4 +45,6 @@ def routes() -> list[Route]:
         Route("/item/[code]", lambda: t("办事指南"), guide.page, GuideState.load),
         Route("/me", lambda: t("我的"), me.page),
         Route("/search", lambda: t("搜索"), search.page, SearchState.load),
+        # for reviewers, not in the tab bar
+        Route("/gallery", lambda: t("组件示例"), gallery.page),
     ]

@@ -23,6 +23,33 @@ def base_url() -> Iterator[str]:
         yield url
 
 
+# One build serving every built-in province, chosen by host name (*.localhost is loopback in
+# Chromium). Built in its own web directory so it does not disturb the default build.
+PROVINCE_HOSTS = {
+    "shandong": "sd.localhost",
+    "sichuan": "sc.localhost",
+    "chongqing": "cq.localhost",
+    "guangdong": "gd.localhost",
+}
+
+
+@pytest.fixture(scope="session")
+def hosts_port() -> Iterator[int]:
+    """The port of the multi-province build (``YIWANG_HOSTS`` = :data:`PROVINCE_HOSTS`)."""
+    env = {
+        "YIWANG_HOSTS": ",".join(f"{host}={code}" for code, host in PROVINCE_HOSTS.items()),
+        "YIWANG_PROVINCE": "shandong",
+        "REFLEX_WEB_WORKDIR": ".web-hosts",
+        "REFLEX_STATES_WORKDIR": ".states-hosts",
+    }
+    with production_app(env) as url:
+        yield int(url.rsplit(":", 1)[1])
+
+
+def province_url(code: str, port: int) -> str:
+    return f"http://{PROVINCE_HOSTS[code]}:{port}"
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}

@@ -4,5 +4,5 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"
 PORT="${PORT:-3000}"
-echo "Yiwang (${YIWANG_PROVINCE:-default province}) on http://localhost:$PORT"
+echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on http://localhost:$PORT"
 exec reflex run --env prod --single-port --frontend-port "$PORT"

@@ -11,10 +11,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from themes.contrast import check_pairs, constraints_on, nearest_passing_all
 from themes.schema import ThemeFile
 
 THEMES_DIR = Path(__file__).resolve().parent
 BASE_TOKENS = THEMES_DIR / "base" / "tokens.toml"
+LOCALES_DIR = THEMES_DIR.parent / "locales"
+SOURCE_LOCALE = "zh_Hans"
 DEFAULT_PROVINCE = "shandong"
 TIERS = ("palette", "scale", "role", "component")
 
@@ -48,7 +51,13 @@ class ThemeError(Exception):
 
 @dataclass(frozen=True)
 class Theme:
-    """A loaded province: its code, folder, validated settings and resolved tokens."""
+    """A loaded province: its code, folder, validated settings and resolved tokens.
+
+    ``tokens`` / ``values``: standard mode (CSS form with var() references / final values);
+    ``elder_tokens``: what elder mode re-declares (every token whose value changes there,
+    including those that only refer to a changed one, since custom properties resolve where
+    they are declared); ``elder_values``: final values in elder mode.
+    """
 
     code: str
     folder: Path
@@ -56,25 +65,48 @@ class Theme:
     tokens: dict[str, str] = field(repr=False)
     mark_svg: str = field(repr=False)
     values: dict[str, str] = field(default_factory=dict, repr=False)
+    elder_tokens: dict[str, str] = field(default_factory=dict, repr=False)
+    elder_values: dict[str, str] = field(default_factory=dict, repr=False)
+    favicon: str = field(default="", repr=False)
+    favicon_type: str = "image/svg+xml"
+    sources: dict[str, Path] = field(default_factory=dict, repr=False)
 
     def value(self, name: str) -> str:
         """The final value of a token (references followed), e.g. ``value("--yw-brand")``."""
         return self.values[name]
 
     @property
+    def default_language(self) -> str:
+        return self.settings.features.default_language
+
+    @property
     def html_lang(self) -> str:
         """BCP 47 tag for ``<html lang>``."""
-        return self.settings.identity.locale.replace("_", "-")
+        return self.default_language.replace("_", "-")
+
+    @property
+    def short_name(self) -> str:
+        ident = self.settings.identity
+        return ident.short_name or ident.app_name
 
     @property
     def mark_data_uri(self) -> str:
-        encoded = base64.b64encode(self.mark_svg.encode("utf-8")).decode("ascii")
-        return f"data:image/svg+xml;base64,{encoded}"
+        return _data_uri(self.mark_svg.encode("utf-8"), "image/svg+xml")
 
-    def css(self) -> str:
-        """The tokens as CSS custom properties on :root."""
+    def css(self, scope: str = ":root") -> str:
+        """The tokens as CSS custom properties on ``scope``, then the elder-mode overrides.
+
+        Elder mode applies on ``[data-mode="elder"]`` (on ``<html>`` or on any wrapper).
+        With a scope other than ``:root`` (several provinces in one build) both rules are
+        limited to it, e.g. ``html[data-province="sichuan"]``.
+        """
         body = ";".join(f"{name}:{value}" for name, value in self.tokens.items())
-        return f":root{{{body}}}"
+        elder = ";".join(f"{name}:{value}" for name, value in self.elder_tokens.items())
+        if scope == ":root":
+            elder_scope = '[data-mode="elder"]'
+        else:
+            elder_scope = f'{scope}[data-mode="elder"],{scope} [data-mode="elder"]'
+        return f"{scope}{{{body}}}{elder_scope}{{{elder}}}"
 
 
 def available_provinces() -> list[str]:
@@ -120,9 +152,23 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _css_name(tier: str, key: str) -> str:
+    return f"--yw-{tier}-{key}" if tier in ("palette", "scale") else f"--yw-{key}"
+
+
+Origins = dict[tuple[str, str], tuple[Path, str]]  # (tier, key) -> (file, table prefix)
+
+
+@dataclass
+class _Resolved:
+    css: dict[str, str]  # --yw-name -> CSS value (references kept as var())
+    values: dict[str, str]  # --yw-name -> final value
+    links: dict[str, tuple[str, str]]  # --yw-name -> (tier, key)
+
+
 def _resolve_tokens(
-    raw: dict[str, dict[str, str]], origin: dict[tuple[str, str], Path]
-) -> tuple[dict[str, str], dict[str, str], list[ThemeProblem]]:
+    raw: dict[str, dict[str, str]], origin: Origins
+) -> tuple[_Resolved, list[ThemeProblem]]:
     problems: list[ThemeProblem] = []
     resolved: dict[tuple[str, str], str] = {}
 
@@ -135,14 +181,14 @@ def _resolve_tokens(
             resolved[(tier, key)] = value
             return value
         target = (match.group(1), match.group(2))
-        where = origin[(tier, key)]
+        where, prefix = origin[(tier, key)]
         if target in trail:
             chain = " -> ".join(f"{t}.{k}" for t, k in (*trail, target))
-            problems.append(ThemeProblem(where, f"tokens.{tier}.{key}", f"circular: {chain}"))
+            problems.append(ThemeProblem(where, f"{prefix}{tier}.{key}", f"circular: {chain}"))
             return None
         if target[1] not in raw.get(target[0], {}):
             problems.append(
-                ThemeProblem(where, f"tokens.{tier}.{key}", f"refers to unknown token {value}")
+                ThemeProblem(where, f"{prefix}{tier}.{key}", f"refers to unknown token {value}")
             )
             return None
         result = value_of(*target, (*trail, (tier, key)))
@@ -150,23 +196,34 @@ def _resolve_tokens(
             resolved[(tier, key)] = result
         return result
 
-    css: dict[str, str] = {}
-    final: dict[str, str] = {}
+    out = _Resolved({}, {}, {})
     for tier in TIERS:
         for key in raw[tier]:
             if (resolved_value := value_of(tier, key, ())) is None:
                 continue
-            prefix = f"--yw-{tier}-" if tier in ("palette", "scale") else "--yw-"
-            final[f"{prefix}{key}"] = resolved_value
-            raw_value = raw[tier][key]
-            match = _REF.match(raw_value)
-            if match:  # keep the reference live in CSS so the tiers stay visible in devtools
-                t, k = match.groups()
-                ref_prefix = f"--yw-{t}-" if t in ("palette", "scale") else "--yw-"
-                css[f"{prefix}{key}"] = f"var({ref_prefix}{k})"
-            else:
-                css[f"{prefix}{key}"] = raw_value
-    return css, final, problems
+            name = _css_name(tier, key)
+            out.values[name] = resolved_value
+            out.links[name] = (tier, key)
+            match = _REF.match(raw[tier][key])
+            # keep the reference live in CSS so the tiers stay visible in devtools
+            out.css[name] = f"var({_css_name(*match.groups())})" if match else raw[tier][key]
+    return out, problems
+
+
+def _chain(
+    tier: str, key: str, raw: dict[str, dict[str, str]], origin: Origins
+) -> list[tuple[str, str, Path, str]]:
+    """The reference chain from a token to its literal value: (tier, key, file, table)."""
+    links: list[tuple[str, str, Path, str]] = []
+    seen: set[tuple[str, str]] = set()
+    while (tier, key) not in seen and key in raw.get(tier, {}):
+        seen.add((tier, key))
+        links.append((tier, key, *origin[(tier, key)]))
+        match = _REF.match(raw[tier][key])
+        if not match:
+            break
+        tier, key = match.groups()
+    return links
 
 
 def _check_value(tier: str, key: str, value: object, path: Path) -> list[ThemeProblem]:
@@ -180,6 +237,126 @@ def _check_value(tier: str, key: str, value: object, path: Path) -> list[ThemePr
     if _UNSAFE_CSS.search(value) or not value:
         return [ThemeProblem(path, name, f"{value!r} is not a safe CSS value")]
     return []
+
+
+def _overlay_tokens(
+    base_tables: dict,
+    province_tables: dict,
+    base_path: Path,
+    theme_path: Path,
+    field_prefix: str,
+    raw: dict[str, dict[str, str]],
+    origin: Origins,
+) -> list[ThemeProblem]:
+    """Apply base then province overrides (one tier table each) onto ``raw``; check each value."""
+    problems: list[ThemeProblem] = []
+    for path, tables, prefix in (
+        (base_path, base_tables, field_prefix.removeprefix("tokens.")),
+        (theme_path, province_tables, field_prefix),
+    ):
+        for tier, values in (tables or {}).items():
+            if tier not in TIERS or not isinstance(values, dict):
+                if path == base_path:
+                    problems.append(ThemeProblem(path, f"{prefix}{tier}", "not a token tier"))
+                continue  # a province's is already reported by the schema
+            for key, value in values.items():
+                name = f"{prefix}{tier}.{key}"
+                if key not in raw[tier]:
+                    problems.append(ThemeProblem(path, name, "no such token in themes/base"))
+                    continue
+                found = _check_value(tier, key, value, path)
+                problems += [ThemeProblem(p.file, name, p.message) for p in found]
+                if not found:
+                    raw[tier][key] = value
+                    origin[(tier, key)] = (path, prefix)
+    return problems
+
+
+def _file_problem(
+    folder: Path, theme_path: Path, field_name: str, relative: str, kind: str
+) -> tuple[Path | None, list[ThemeProblem]]:
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder):
+        return None, [ThemeProblem(theme_path, field_name, "must stay inside the folder")]
+    if not path.is_file():
+        return None, [ThemeProblem(theme_path, field_name, f"{kind} not found: {path}")]
+    return path, []
+
+
+def _svg_problems(path: Path, field_name: str) -> tuple[str, list[ThemeProblem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return "", [ThemeProblem(path, field_name, "not UTF-8 SVG text")]
+    lowered = text.lower()
+    if "<svg" not in lowered or "<script" in lowered or re.search(r"\son\w+\s*=", lowered):
+        return "", [
+            ThemeProblem(path, field_name, "must be an SVG without scripts or event handlers")
+        ]
+    return text, []
+
+
+def _contrast_problems(
+    resolved: _Resolved,
+    raw: dict[str, dict[str, str]],
+    origin: Origins,
+    theme_path: Path,
+    mode: str,
+) -> list[ThemeProblem]:
+    by_short = {name.removeprefix("--yw-"): link for name, link in resolved.links.items()}
+    values = {name.removeprefix("--yw-"): value for name, value in resolved.values.items()}
+    province_set = {
+        short
+        for short, (tier, key) in by_short.items()
+        if any(link[2] != BASE_TOKENS for link in _chain(tier, key, raw, origin))
+    }
+    failures, not_colours = check_pairs(values, mode, prefer=province_set)
+    problems: list[ThemeProblem] = []
+    for short in not_colours:
+        if short not in by_short:
+            continue  # a missing token is reported by the resolver
+        tier, key = by_short[short]
+        links = _chain(tier, key, raw, origin)
+        tier, key, path, prefix = links[-1]
+        problems.append(
+            ThemeProblem(
+                path,
+                f"{prefix}{tier}.{key}",
+                f"{short} is drawn as a colour ({mode} mode) but {values[short]!r} is not "
+                "a colour like #1760c4",
+            )
+        )
+    summary: dict[tuple[Path, str], tuple[str, set[str]]] = {}
+    for failure in failures:
+        tier, key = by_short[failure.adjust]
+        links = _chain(tier, key, raw, origin)
+        # the link to change: the first one the province set, else the literal at the end
+        tier, key, path, prefix = next((link for link in links if link[2] == theme_path), links[-1])
+        chain = " -> ".join(
+            f"{t}.{k}" + (f" ({p.name} [{pre.rstrip('.') or 'base'}])" if p != BASE_TOKENS else "")
+            for t, k, p, pre in links
+        )
+        where = f"{path} ({chain})" if len(links) > 1 else str(path)
+        problems.append(ThemeProblem(path, f"{prefix}{tier}.{key}", failure.message(where)))
+        # the tokens that draw with this setting's colour, for one fix passing every pair
+        sharing = {
+            short
+            for short, (t, k) in by_short.items()
+            if any((link[0], link[1]) == (tier, key) for link in _chain(t, k, raw, origin))
+        }
+        summary.setdefault((path, f"{prefix}{tier}.{key}"), (values[failure.adjust], set()))
+        summary[(path, f"{prefix}{tier}.{key}")][1].update(sharing)
+    for (path, field_name), (colour, sharing) in summary.items():
+        fix = nearest_passing_all(colour, constraints_on(values, sharing))
+        if fix and len([p for p in problems if p.field == field_name and p.file == path]) > 1:
+            problems.append(
+                ThemeProblem(
+                    path,
+                    field_name,
+                    f"one colour passing every pair above ({mode} mode): {fix}",
+                )
+            )
+    return problems
 
 
 def load_theme(folder: Path | None = None) -> Theme:
@@ -201,44 +378,110 @@ def load_theme(folder: Path | None = None) -> Theme:
         settings = ThemeFile.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            value = f" (got {err['input']!r})" if err["type"] != "missing" else ""
+            value = f" (got {err['input']!r})" if err["type"] not in ("missing",) else ""
+            if isinstance(err["input"], dict):
+                value = ""
             problems.append(ThemeProblem(theme_path, _field_path(err["loc"]), err["msg"] + value))
 
+    before_tokens = len(problems)
+    # standard mode: base tiers, then the province's [tokens.<tier>] tables
     raw: dict[str, dict[str, str]] = {tier: dict(base.get(tier, {})) for tier in TIERS}
-    origin = {(tier, key): BASE_TOKENS for tier in TIERS for key in raw[tier]}
-    for tier, values in (data.get("tokens") or {}).items():
-        if tier not in TIERS or not isinstance(values, dict):
-            continue  # already reported by the schema
-        for key, value in values.items():
-            if key not in raw[tier]:
-                problems.append(
-                    ThemeProblem(theme_path, f"tokens.{tier}.{key}", "no such token in themes/base")
-                )
-                continue
-            problems += _check_value(tier, key, value, theme_path)
-            raw[tier][key] = value
-            origin[(tier, key)] = theme_path
-    tokens, values, token_problems = _resolve_tokens(raw, origin)
+    origin: Origins = {(tier, key): (BASE_TOKENS, "") for tier in TIERS for key in raw[tier]}
+    tokens_data = data.get("tokens") if isinstance(data.get("tokens"), dict) else {}
+    province_std = {k: v for k, v in tokens_data.items() if k != "elder"}
+    problems += _overlay_tokens({}, province_std, BASE_TOKENS, theme_path, "tokens.", raw, origin)
+    standard, token_problems = _resolve_tokens(raw, origin)
     problems += token_problems
 
-    mark_svg = ""
+    # elder mode: the standard tokens, then base [elder.<tier>], then [tokens.elder.<tier>]
+    elder_raw = {tier: dict(values) for tier, values in raw.items()}
+    elder_origin = dict(origin)
+    province_elder = tokens_data.get("elder") if isinstance(tokens_data.get("elder"), dict) else {}
+    problems += _overlay_tokens(
+        base.get("elder", {}),
+        province_elder,
+        BASE_TOKENS,
+        theme_path,
+        "tokens.elder.",
+        elder_raw,
+        elder_origin,
+    )
+    elder, elder_problems = _resolve_tokens(elder_raw, elder_origin)
+    problems += [p for p in elder_problems if p not in token_problems]
+
+    if len(problems) == before_tokens:  # contrast needs every token resolved
+        problems += _contrast_problems(standard, raw, origin, theme_path, "standard")
+        elder_found = _contrast_problems(elder, elder_raw, elder_origin, theme_path, "elder")
+        # a pair failing alike in both modes is reported once (by the standard mode)
+        problems += [
+            p
+            for p in elder_found
+            if p.message.replace("elder mode", "standard mode") not in {q.message for q in problems}
+        ]
+
+    mark_svg, favicon, favicon_type, sources = "", "", "image/svg+xml", {}
     if settings is not None:
-        mark_path = (folder / settings.identity.mark).resolve()
-        if not mark_path.is_relative_to(folder):
-            problems.append(
-                ThemeProblem(theme_path, "identity.mark", "must stay inside the folder")
+        ident = settings.identity
+        mark_path, found = _file_problem(folder, theme_path, "identity.mark", ident.mark, "file")
+        problems += found
+        if mark_path:
+            mark_svg, found = _svg_problems(mark_path, "identity.mark")
+            problems += found
+        favicon = _data_uri(mark_svg.encode("utf-8"), "image/svg+xml") if mark_svg else ""
+        if ident.favicon:
+            icon_path, found = _file_problem(
+                folder, theme_path, "identity.favicon", ident.favicon, "file"
             )
-        elif not mark_path.is_file():
-            problems.append(
-                ThemeProblem(theme_path, "identity.mark", f"file not found: {mark_path}")
-            )
-        else:
-            mark_svg = mark_path.read_text(encoding="utf-8")
-            if "<svg" not in mark_svg or "<script" in mark_svg.lower():
+            problems += found
+            if icon_path and icon_path.suffix.lower() == ".svg":
+                text, found = _svg_problems(icon_path, "identity.favicon")
+                problems += found
+                favicon = _data_uri(text.encode("utf-8"), "image/svg+xml")
+            elif icon_path:
+                blob = icon_path.read_bytes()
+                if not blob.startswith(b"\x89PNG\r\n\x1a\n"):
+                    problems.append(ThemeProblem(icon_path, "identity.favicon", "not a PNG file"))
+                favicon, favicon_type = _data_uri(blob, "image/png"), "image/png"
+        for name in ("catalogue", "synonyms"):
+            relative = getattr(settings.sources, name)
+            if relative:
+                path, found = _file_problem(folder, theme_path, f"sources.{name}", relative, "file")
+                problems += found
+                if path:
+                    sources[name] = path
+        for index, code in enumerate(settings.features.languages):
+            if code != SOURCE_LOCALE and not (LOCALES_DIR / code / "LC_MESSAGES").is_dir():
+                shipped = sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
                 problems.append(
-                    ThemeProblem(mark_path, "identity.mark", "must be an SVG without scripts")
+                    ThemeProblem(
+                        theme_path,
+                        f"features.languages.{index}",
+                        f"no translation catalogue for {code!r} under {LOCALES_DIR} "
+                        f"(shipped: {', '.join(shipped)})",
+                    )
                 )
 
     if problems or settings is None:
         raise ThemeError(problems)
-    return Theme(folder.name, folder, settings, tokens, mark_svg, values)
+    elder_css = {
+        name: css
+        for name, css in elder.css.items()
+        if elder.values.get(name) != standard.values.get(name) or css != standard.css.get(name)
+    }
+    return Theme(
+        code=folder.name,
+        folder=folder,
+        settings=settings,
+        tokens=standard.css,
+        mark_svg=mark_svg,
+        values=standard.values,
+        elder_tokens=elder_css,
+        elder_values=elder.values,
+        favicon=favicon,
+        favicon_type=favicon_type,
+        sources=sources,
+    )
+
+
+def _data_uri(blob: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(blob).decode('ascii')}"

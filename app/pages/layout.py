@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.pages.province import per_province
 from app.routes import TabKey, tabs
-from app.settings import active_theme
 from components.app_header import app_header
 from components.site_footer import site_footer
 from components.skip_link import skip_link
 from components.tab_bar import tab_bar
+from themes import Theme
 
 MAIN_ID = "main"
 
@@ -19,21 +20,30 @@ def layout(*content: rx.Component, current: TabKey | None, stateful: bool = True
 
     ``stateful=False`` leaves out the hydration marker, for the static fallback document.
     """
-    theme = active_theme()
-    ident, contact = theme.settings.identity, theme.settings.contact
     return rx.el.div(
         skip_link(MAIN_ID),
-        app_header(ident.app_name, theme.mark_data_uri, ident.tagline),
+        per_province(_header),
         rx.el.main(*content, id=MAIN_ID, tab_index=-1, class_name="yw-main"),
-        site_footer(
-            hotline=contact.hotline,
-            host_unit=contact.host_unit,
-            operator_unit=contact.operator_unit,
-            icp=contact.icp,
-            site_code=contact.site_code,
-        ),
+        per_province(_footer),
         tab_bar(tabs(), current),
         class_name="yw-page",
         # "true" once the page is connected to the backend; tests and tools wait for it.
         custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()} if stateful else {},
+    )
+
+
+def _header(theme: Theme, _suffix: str) -> rx.Component:
+    ident = theme.settings.identity
+    return app_header(ident.app_name, theme.mark_data_uri, ident.tagline)
+
+
+def _footer(theme: Theme, _suffix: str) -> rx.Component:
+    contact = theme.settings.contact
+    return site_footer(
+        hotline=contact.hotline,
+        host_unit=contact.host_unit,
+        operator_unit=contact.operator_unit,
+        icp=contact.icp,
+        site_code=contact.site_code,
+        police_record=contact.police_record,
     )

@@ -5,18 +5,28 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.layout import layout
-from app.settings import active_theme
+from app.pages.province import per_province
 from components.i18n import t
 from components.icon import icon
 from components.section_card import section_card
+from themes import Theme
 
 
 def _section(heading_id: str, title: str, *body: rx.Component) -> rx.Component:
     return section_card(title, heading_id, *body, section_id=heading_id.removesuffix("-title"))
 
 
+def _hotline(theme: Theme, _suffix: str) -> rx.Component:
+    hotline = theme.settings.contact.hotline
+    return rx.el.a(
+        icon("phone"),
+        rx.el.span(t("政务服务便民热线 {hotline}", hotline=hotline)),
+        href=f"tel:{hotline}",
+        class_name="yw-footer__hotline",
+    )
+
+
 def page() -> rx.Component:
-    hotline = active_theme().settings.contact.hotline
     return layout(
         rx.el.h1(t("我的"), class_name="yw-page-title"),
         _section(
@@ -39,12 +49,7 @@ def page() -> rx.Component:
         _section(
             "help-title",
             t("帮助"),
-            rx.el.a(
-                icon("phone"),
-                rx.el.span(t("政务服务便民热线 {hotline}", hotline=hotline)),
-                href=f"tel:{hotline}",
-                class_name="yw-footer__hotline",
-            ),
+            per_province(_hotline),
         ),
         current="me",
     )

@@ -15,9 +15,11 @@ from components.search_box import search_box
 
 
 def _province() -> str | None:
-    from app.state.search import _province as province
+    """The build's default province (hot searches are prerendered for it)."""
+    from app.catalogue.provinces import PROVINCES
 
-    return province()
+    code = active_theme().code
+    return code if code in PROVINCES else None
 
 
 def _part(part: rx.Var) -> rx.Component:

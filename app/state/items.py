@@ -8,7 +8,7 @@ import reflex as rx
 
 from app.catalogue.presenters import ItemSummary, item_summary
 from app.catalogue.queries import list_items
-from app.settings import active_theme
+from app.settings import theme_for_host
 
 PER_PAGE = 10
 AUDIENCES = ("个人", "法人")
@@ -39,7 +39,7 @@ class ItemsState(rx.State):
         self.department = str(params.get("department", "")).strip()[:100]
         self.page = _page_number(params.get("page", 1))
         found, self.total = list_items(
-            province=active_theme().code,
+            province=theme_for_host(self.router.headers.host).code,
             audience=self.audience or None,
             theme=self.theme or None,
             department=self.department or None,

@@ -12,22 +12,23 @@ AUDIENCE_FILTERS = ("个人", "法人")
 RECENT_MAX = 8
 
 
-def _province() -> str | None:
+def _province(host: str) -> str | None:
+    """The catalogue province of the request's host (several provinces may share a build)."""
     from app.catalogue.provinces import PROVINCES
-    from app.settings import active_theme
+    from app.settings import theme_for_host
 
-    code = active_theme().folder.name
+    code = theme_for_host(host).code
     return code if code in PROVINCES else None
 
 
-def _run(query: str, audience: str, online: bool, limit: int) -> list[dict]:
+def _run(host: str, query: str, audience: str, online: bool, limit: int) -> list[dict]:
     from app.catalogue.db import get_engine
     from app.search.index import Filters
     from app.search.service import search
 
     filters = Filters(audience=audience or None, online=True if online else None)
     with get_engine().connect() as conn:
-        result = search(conn, query, province=_province(), limit=limit, filters=filters)
+        result = search(conn, query, province=_province(host), limit=limit, filters=filters)
     return [
         {
             "code": h.code,
@@ -66,7 +67,11 @@ class SearchState(rx.State):
 
     def _search(self) -> None:
         self.searched = bool(self.query.strip())
-        self.results = _run(self.query, self.audience, self.online, 20) if self.searched else []
+        self.results = (
+            _run(self.router.headers.host, self.query, self.audience, self.online, 20)
+            if self.searched
+            else []
+        )
         if self.searched:
             recent = [r for r in self.recent if r != self.query]
             self.recent_json = json.dumps([self.query, *recent][:RECENT_MAX], ensure_ascii=False)
@@ -74,7 +79,11 @@ class SearchState(rx.State):
     @rx.event
     def type(self, value: str) -> None:
         self.typed = value[:64]
-        hits = _run(self.typed, self.audience, self.online, 6) if self.typed.strip() else []
+        hits = (
+            _run(self.router.headers.host, self.typed, self.audience, self.online, 6)
+            if self.typed.strip()
+            else []
+        )
         self.suggestions = [
             {"id": f"yw-search-box-opt-{i}", "label": h["name"], "href": h["href"]}
             for i, h in enumerate(hits)

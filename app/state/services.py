@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from app.catalogue.queries import departments, life_event_themes
-from app.settings import active_theme
+from app.settings import theme_for_host
 from components.audience_switch import AUDIENCE_KEYS
 from components.i18n import nt
 
@@ -31,7 +31,7 @@ class ServicesState(rx.State):
 
     @rx.event
     def load(self) -> None:
-        province = active_theme().code
+        province = theme_for_host(self.router.headers.host).code
         self.themes = [
             entry
             for audience in AUDIENCE_KEYS

@@ -1,4 +1,4 @@
-"""The footer: hotline, the hosting unit (主办单位), ICP record and site identifier."""
+"""The footer: hotline, the units (主办/承办单位), ICP and 公安 records and site identifier."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ from components.i18n import t
 from components.icon import icon
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
+POLICE_LOOKUP_URL = "https://beian.mps.gov.cn/"
 
 
 def site_footer(
-    hotline: str, host_unit: str, icp: str, site_code: str, operator_unit: str = ""
+    hotline: str,
+    host_unit: str,
+    icp: str,
+    site_code: str,
+    operator_unit: str = "",
+    police_record: str = "",
 ) -> rx.Component:
     """``<footer>`` (contentinfo) with the contacts a provincial platform must show."""
     lines = [
@@ -33,6 +39,17 @@ def site_footer(
             rx.el.span(t("网站标识码：{code}", code=site_code), class_name="yw-footer__code"),
         ),
     ]
+    if police_record:
+        lines.append(
+            rx.el.p(
+                rx.el.a(
+                    police_record,
+                    href=POLICE_LOOKUP_URL,
+                    rel="noopener",
+                    class_name="yw-footer__link",
+                )
+            )
+        )
     return rx.el.footer(*lines, class_name="yw-footer")
 
 

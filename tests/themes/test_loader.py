@@ -139,3 +139,107 @@ def test_cli_check_reports_ok_and_problems(
     assert themes_cli(["check", str(province)]) == 1
     err = capsys.readouterr().err
     assert "theme.toml: contact.icp: Field required" in err
+
+
+def test_low_contrast_brand_is_refused_with_pair_ratio_file_and_fix(province: Path) -> None:
+    edit(province, 'blue-700 = "#0b57a4"', 'blue-700 = "#6fa8dc"')  # a pale sky blue
+    with pytest.raises(ThemeError) as caught:
+        load_theme(province)
+    header = [p for p in caught.value.problems if "on header-bg" in p.message]
+    [problem] = header
+    assert problem.file == province / "theme.toml"
+    assert problem.field == "tokens.palette.blue-700"
+    assert "header-text #ffffff on header-bg #6fa8dc" in problem.message
+    assert "2.53:1, needs 4.5:1" in problem.message
+    assert "component.header-bg -> role.brand -> palette.brand-700 -> palette.blue-700" in (
+        problem.message
+    )
+    suggestion = problem.message.rsplit("nearest passing colour for header-bg: ", 1)[1]
+    edit(province, 'blue-700 = "#6fa8dc"', f'blue-700 = "{suggestion}"')
+    left = [message for *_, message in problems(province)]  # the header pair is fixed
+    assert left and not [m for m in left if "on header-bg" in m]
+
+
+def test_elder_override_is_checked_in_elder_mode_only(province: Path) -> None:
+    with (province / "theme.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tokens.elder.role]\ntext-muted = "#9ca3af"\n')
+    found = problems(province)
+    assert found, "a pale muted grey in elder mode must be refused"
+    for file, field, message in found:
+        assert (file, field) == ("theme.toml", "tokens.elder.role.text-muted")
+        assert "elder mode" in message
+    assert any("text-muted #9ca3af on surface #ffffff" in m for *_, m in found)
+
+
+def test_elder_tokens_redeclare_dependents(province: Path) -> None:
+    with (province / "theme.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tokens.elder.palette]\nblue-700 = "#083f78"\n')
+    theme = load_theme(province)
+    # the brand is a var() chain: every token on it must be re-declared in the elder scope
+    for name in ("--yw-palette-blue-700", "--yw-brand", "--yw-header-bg", "--yw-action"):
+        assert name in theme.elder_tokens, name
+    assert theme.elder_values["--yw-header-bg"] == "#083f78"
+    assert theme.values["--yw-header-bg"] == "#0b57a4"
+    assert theme.elder_values["--yw-scale-font-md"] == "1.25rem"  # base elder sizes
+    css = theme.css()
+    assert css.index(":root{") < css.index('[data-mode="elder"]{')
+    scoped = theme.css('html[data-province="x"]')
+    assert 'html[data-province="x"] [data-mode="elder"]{' in scoped
+
+
+def test_sources_favicon_and_languages_are_checked(province: Path) -> None:
+    edit(
+        province,
+        "[features]",
+        '[sources]\ncatalogue = "catalogue.yaml"\nsynonyms = "syn.txt"\n\n[features]',
+    )
+    edit(province, 'mark = "mark.svg"', 'mark = "mark.svg"\nfavicon = "icon.png"')
+    edit(province, 'languages = ["zh_Hans"]', 'languages = ["zh_Hans", "xx"]')
+    found = {field: message for _, field, message in problems(province)}
+    assert "file not found" in found["sources.catalogue"]
+    assert "file not found" in found["sources.synonyms"]
+    assert "file not found" in found["identity.favicon"]
+    assert "no translation catalogue for 'xx'" in found["features.languages.1"]
+    (province / "catalogue.yaml").write_text("[]\n", encoding="utf-8")
+    (province / "syn.txt").write_text("身份证,居民身份证\n", encoding="utf-8")
+    (province / "icon.png").write_bytes(b"GIF89a")
+    edit(province, 'languages = ["zh_Hans", "xx"]', 'languages = ["zh_Hans"]')
+    assert [(f, m) for _, f, m in problems(province)] == [("identity.favicon", "not a PNG file")]
+
+
+def test_home_sections_need_their_content(province: Path) -> None:
+    edit(province, 'sections = ["search",', 'sections = ["hero", "search", "search",')
+    found = {field: message for _, field, message in problems(province)}
+    assert "repeated: search" in found["home.sections"]
+    edit(province, '"hero", "search", "search",', '"hero", "search",')
+    found = {field: message for _, field, message in problems(province)}
+    assert "hero.title is empty" in found["home"]
+
+
+def test_default_language_must_be_offered(province: Path) -> None:
+    edit(province, 'default_language = "zh_Hans"', 'default_language = "ug"')
+    found = {field: message for _, field, message in problems(province)}
+    assert "'ug' is not in languages" in found["features"]
+
+
+def test_cli_reports_every_problem_of_several_folders(
+    province: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(province, 'hotline = "12345"', 'hotline = "hotline"')
+    edit(province, 'blue-700 = "#0b57a4"', 'blue-700 = "#7fb2e5"')
+    assert themes_cli(["check", str(DEFAULT), str(province)]) == 1
+    out, err = capsys.readouterr()
+    assert f"ok: {DEFAULT}" in out
+    assert "contact.hotline" in err
+    assert "tokens.palette.blue-700" in err
+    assert "nearest passing colour" in err
+
+
+def test_one_fix_for_every_failing_pair_is_offered_and_accepted(province: Path) -> None:
+    edit(province, 'blue-700 = "#0b57a4"', 'blue-700 = "#2a9d8f"')  # a mid teal: 3.3:1 on white
+    found = [m for _, f, m in problems(province) if f == "tokens.palette.blue-700"]
+    [summary] = [m for m in found if m.startswith("one colour passing every pair")]
+    fix = summary.rsplit(": ", 1)[1]
+    assert len(found) > 2
+    edit(province, 'blue-700 = "#2a9d8f"', f'blue-700 = "{fix}"')
+    assert load_theme(province).value("--yw-header-bg") == fix
