@@ -12,6 +12,7 @@ import sqlmodel
 from sqlalchemy import create_engine, pool
 
 import app.catalogue.tables  # noqa: F401  (registers the catalogue tables)
+import app.flow.tables  # noqa: F401  (registers the flow tables)
 from alembic import context
 
 config = context.config
