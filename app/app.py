@@ -7,6 +7,7 @@ import sys
 import reflex as rx
 from reflex.app import default_error_boundary
 
+from app.flow.http import flow_api
 from app.routes import routes
 from app.settings import active_theme
 from components.connection_status import connection_status
@@ -34,6 +35,8 @@ def create_app() -> rx.App:
         html_lang=theme.html_lang,
         html_custom_attrs={"dir": "ltr", "data-province": theme.code},
         reset_style=False,
+        # /flow/files: citizens' materials, private and served to their owner only
+        api_transformer=flow_api(),
         head_components=[
             rx.el.style(theme.css() + library_css()),
             rx.el.link(rel="icon", href=theme.mark_data_uri, type="image/svg+xml"),

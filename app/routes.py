@@ -19,7 +19,7 @@ class Route:
     path: str
     title: Callable[[], str]
     page: Callable[[], rx.Component]
-    on_load: Callable[..., object] | None = None
+    on_load: Callable[..., object] | list[Callable[..., object]] | None = None
 
 
 def tabs() -> list[TabItem]:
@@ -32,11 +32,27 @@ def tabs() -> list[TabItem]:
 
 
 def routes() -> list[Route]:
-    from app.pages import home, me, services
+    from app.pages import apply, apply_auth, apply_status, home, me, services
+    from app.state.flow import ApplyState
+    from app.state.flow_auth import FlowAuthState
+    from app.state.flow_me import ApplicationState, FlowMeState
     from app.state.services import ServicesState
 
     return [
         Route("/", lambda: t("首页"), home.page),
         Route("/services", lambda: t("办事"), services.page, ServicesState.load),
-        Route("/me", lambda: t("我的"), me.page),
+        Route("/me", lambda: t("我的"), me.page, FlowMeState.load),
+        Route(
+            "/apply/[code]",
+            lambda: t("在线办理"),
+            apply.page,
+            [ApplyState.load, FlowAuthState.watch_idle],
+        ),
+        Route("/auth/callback", lambda: t("正在登录"), apply_auth.page, FlowAuthState.finish_login),
+        Route(
+            "/me/applications/[number]",
+            lambda: t("办件详情"),
+            apply_status.page,
+            [ApplicationState.load, FlowAuthState.watch_idle],
+        ),
     ]

@@ -1,0 +1,75 @@
+"""The file field of the wizard: a native file input (camera or files on phones) that posts
+the file to ``/flow/files`` (server checks, private storage) and reports the result."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+from reflex.vars.base import Var
+from reflex_base.event import EventChain
+
+from app.state.flow import ApplyState, FieldView
+from components.i18n import t, t_var
+from components.question_page import field_wrapper
+
+ACCEPT = "image/jpeg,image/png,application/pdf,.ofd,.pdf,.jpg,.jpeg,.png"
+
+
+def _upload_handler(f: FieldView) -> Var:
+    texts = json.dumps(
+        {"busy": t("正在上传，请稍候…"), "failed": t("上传失败，请检查网络后重试。")},
+        ensure_ascii=False,
+    )
+    item = ApplyState.item_code
+    js = (
+        "(async (e) => { const input = e.target; const file = input.files && input.files[0];"
+        f" const texts = {texts};"
+        " const status = document.getElementById(input.id + '-status');"
+        " if (!file) return; status.textContent = texts.busy;"
+        " const body = new FormData(); body.append('item', " + str(item) + ");"
+        " body.append('field', " + str(f.name) + "); body.append('file', file);"
+        " try { const r = await fetch('/flow/files', {method: 'POST', body,"
+        " credentials: 'same-origin', headers: {'X-Yiwang-Upload': '1'}});"
+        " const answer = await r.json(); status.textContent = answer.message;"
+        " status.dataset.state = r.ok ? 'ok' : 'error';"
+        " if (!r.ok) input.value = ''; }"
+        " catch (err) { status.textContent = texts.failed; status.dataset.state = 'error';"
+        " input.value = ''; } })"
+    )
+    return Var(
+        _js_expr=js,
+        _var_type=EventChain,
+        _var_data=Var.create([item, f.name])._get_all_var_data(),
+    )
+
+
+def file_field(f: FieldView) -> rx.Component:
+    return field_wrapper(
+        rx.el.label(f.label, html_for=f.input_id, class_name="yw-label"),
+        rx.cond(f.hint != "", rx.el.p(f.hint, id=f.input_id + "-hint", class_name="yw-hint")),
+        rx.cond(
+            f.error != "",
+            rx.el.p(
+                rx.el.span(t("错误："), class_name="yw-visually-hidden"),
+                f.error,
+                id=f.input_id + "-error",
+                class_name="yw-error-message",
+            ),
+        ),
+        rx.el.input(
+            id=f.input_id,
+            type="file",
+            accept=ACCEPT,
+            aria_describedby=f.described_by + " " + f.input_id + "-status",
+            on_change=_upload_handler(f),
+            class_name="yw-input",
+        ),
+        rx.el.p(
+            rx.cond(f.value != "", t_var("已上传：{name}", name=f.value), ""),
+            id=f.input_id + "-status",
+            role="status",
+            class_name="yw-hint",
+        ),
+        invalid=f.error != "",
+    )
