@@ -16,7 +16,7 @@ if [ -z "${YIWANG_OIDC_ISSUER:-}" ]; then
   export YIWANG_OIDC_ISSUER="http://127.0.0.1:$IDP_PORT"
   export YIWANG_OIDC_CLIENT_ID="${YIWANG_OIDC_CLIENT_ID:-yiwang}"
   for _ in $(seq 1 50); do  # wait until it answers (at most 5 s)
-    python - "$YIWANG_OIDC_ISSUER" <<'PY' && break || sleep 0.1
+    python - "$YIWANG_OIDC_ISSUER" 2>/dev/null <<'PY' && break || sleep 0.1
 import sys, urllib.request
 urllib.request.urlopen(sys.argv[1] + "/health", timeout=1)
 PY

@@ -6,7 +6,7 @@
 * images are re-encoded with Pillow (EXIF and other metadata dropped, orientation applied);
 * a virus-scan hook runs before a file is stored: ``YIWANG_VIRUS_SCAN_CMD`` (for example
   ``clamdscan --no-summary -``) gets the bytes on stdin; exit 0 = clean, 1 = infected;
-* files live under ``YIWANG_FILES_DIR`` (default ``.private/files`` in the checkout), outside
+* files live under ``YIWANG_FILES_DIR`` (default ``private_files/`` in the checkout, git-ignored), outside
   Reflex's public ``uploaded_files``, under a random id; the database row names the owner.
 """
 
@@ -55,7 +55,7 @@ def max_bytes() -> int:
 
 
 def files_dir() -> Path:
-    folder = Path(os.environ.get("YIWANG_FILES_DIR", ROOT / ".private" / "files"))
+    folder = Path(os.environ.get("YIWANG_FILES_DIR", ROOT / "private_files"))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 

@@ -333,6 +333,8 @@ class ApplyState(FlowAuthState):
             return None
         draft = store.get_draft(ident.sub, self.item_code)
         if draft is None:
+            if self.router.url.query_parameters.get("start") == "1":
+                return self._open_first(form, ident)
             self.stage = "intro"
             return None
         self._values = with_locked(form, dict(draft.values), ident)
@@ -346,18 +348,7 @@ class ApplyState(FlowAuthState):
         self._render_step(form)
         return None
 
-    @rx.event
-    async def start(self):
-        """开始办理: log in if needed (only now), then open the first question page."""
-        form = self._form()
-        if form is None:
-            return None
-        ident = self._active()
-        if ident is None:
-            path = self.router.url.path or f"/apply/{self.item_code}"
-            return await self._login(path)
-        if not self._gate(form, ident):
-            return None
+    def _open_first(self, form: FormDefinition, ident: Identity):
         draft = store.get_draft(ident.sub, self.item_code)
         self._values = with_locked(
             form, {**prefilled(form, ident), **(draft.values if draft else {})}, ident
@@ -367,6 +358,20 @@ class ApplyState(FlowAuthState):
         self._save(ident, self.step_index)
         self._render_step(form)
         return self._focus(HEADING_ID, self.step_title)
+
+    @rx.event
+    async def start(self):
+        """开始办理: log in if needed (only now), then open the first question page."""
+        form = self._form()
+        if form is None:
+            return None
+        ident = self._active()
+        if ident is None:
+            # back here after login, straight into the form
+            return await self._login(f"/apply/{self.item_code}?start=1")
+        if not self._gate(form, ident):
+            return None
+        return self._open_first(form, ident)
 
     @rx.event
     def save_field(self, name: str, value: str):
