@@ -306,3 +306,21 @@ def test_files_are_served_to_their_owner_only(phone_ctx, base_url: str) -> None:
     other.locator('[data-hydrated="true"]').wait_for()
     answer = other.request.get(f"{base_url}/flow/files/{row[0]}")
     assert answer.status == 404
+
+
+def test_another_citizens_application_is_not_shown(phone_ctx, base_url: str) -> None:
+    with sqlite3.connect(DB) as db:
+        row = db.execute(
+            "select number from flow_application where owner = 'sbx-person-0001' order by id desc"
+        ).fetchone()
+    if row is None:
+        pytest.skip("no application of 张三 yet (the person journey makes one)")
+    page = open_page(phone_ctx(), base_url, f"/me/applications/{row[0]}")
+    expect(page.get_by_text("请登录后查看您的办件。")).to_be_visible()
+    assert_no_violations(page)
+    page.get_by_role("button", name="登录").click()
+    sign_in(page, "王芳")
+    page.wait_for_url(re.compile(r"/me/applications/"))
+    page.locator('[data-hydrated="true"]').wait_for()
+    expect(page.get_by_text("没有找到这件申请。")).to_be_visible()
+    expect(page.get_by_text(row[0])).to_have_count(0)

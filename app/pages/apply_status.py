@@ -6,11 +6,9 @@ import reflex as rx
 
 from app.pages.apply_parts import idle_warning, session_ended_notice
 from app.pages.layout import layout
-from app.state.flow_me import ApplicationState
+from app.state.flow_me import ApplicationState, level_label
 from components.i18n import t
 from components.question_page import button
-
-LEVELS = ((5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意"))
 
 
 def _evaluation() -> rx.Component:
@@ -34,10 +32,10 @@ def _evaluation() -> rx.Component:
                         rx.el.input(
                             type="radio", id=f"level-{value}", name="level", value=str(value)
                         ),
-                        rx.el.label(t(label), html_for=f"level-{value}"),
+                        rx.el.label(level_label(value), html_for=f"level-{value}"),
                         class_name="yw-choice",
                     )
-                    for value, label in LEVELS
+                    for value in (5, 4, 3, 2, 1)
                 ],
                 class_name="yw-fieldset",
             ),

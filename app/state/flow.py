@@ -32,7 +32,7 @@ from app.flow.validate import (
     with_locked,
 )
 from app.settings import active_theme
-from app.state.flow_auth import FlowAuthState
+from app.state.flow_auth import FlowAuthState, level_name
 from components.i18n import t
 
 ERROR_SUMMARY_ID = "error-summary"
@@ -169,7 +169,7 @@ class ApplyState(FlowAuthState):
             self.stage = "level"
             self.refused = t(
                 "办理本事项需要{level}或更高的实名等级，您的账号是{yours}。请在统一身份认证提升实名等级后再办理。",
-                level=t(["", "一级实名", "二级实名", "三级实名（实人认证）"][form.min_level]),
+                level=level_name(form.min_level),
                 yours=self.level_name,
             )
             return False

@@ -73,7 +73,9 @@ window.ywIdleCheck();
 """
 
 
-LEVEL_NAMES = {1: "一级实名", 2: "二级实名", 3: "三级实名（实人认证）"}
+def level_name(level: int) -> str:
+    """The real-name level as citizens know it."""
+    return {1: t("一级实名"), 2: t("二级实名"), 3: t("三级实名（实人认证）")}[level]
 
 
 class FlowAuthState(rx.State):
@@ -107,7 +109,7 @@ class FlowAuthState(rx.State):
         ident = active.identity
         self.display_name, self.org_name = ident.name, ident.org_name
         self.is_business = ident.kind == "business"
-        self.level_name = t(LEVEL_NAMES[ident.level])
+        self.level_name = level_name(ident.level)
         self.idle_deadline_ms = int(active.idle_deadline.timestamp() * 1000)
         self._show(ident)
         return ident

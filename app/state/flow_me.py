@@ -26,11 +26,15 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
-LEVEL_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-
-
 def level_label(level: int) -> str:
-    return t(LEVEL_LABELS[level])
+    """好差评 levels, 5 (best) to 1."""
+    return {
+        5: t("非常满意"),
+        4: t("满意"),
+        3: t("基本满意"),
+        2: t("不满意"),
+        1: t("非常不满意"),
+    }[level]
 
 
 def add_working_days(start: date, days: int) -> date:

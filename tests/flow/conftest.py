@@ -18,3 +18,26 @@ def db(tmp_path: Path) -> Iterator[Session]:
     with Session(engine) as session:
         yield session
     engine.dispose()
+
+
+@pytest.fixture
+def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Session:
+    """Route the flow's own sessions (``store.session_scope()``) to the test database, and
+    its private files to a temporary folder."""
+    from contextlib import contextmanager
+
+    from app.flow import store
+
+    engine = db.get_bind()
+
+    @contextmanager
+    def scope(session: Session | None = None):
+        if session is not None:
+            yield session
+            return
+        with Session(engine) as own:
+            yield own
+
+    monkeypatch.setattr(store, "session_scope", scope)
+    monkeypatch.setenv("YIWANG_FILES_DIR", str(tmp_path / "files"))
+    return db
