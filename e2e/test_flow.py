@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DB = ROOT / "yiwang.db"
 ID_CARD = "001018000000-370102000000-000-11370102010133958H-8-00"
 SOCIAL = "039048000000-370112000000-000-1137011251018695X7-8-00"
+RESIDENCE = "005018000000-370103000000-000-11370103794392308X-8-00"
 
 
 def png_bytes() -> bytes:
@@ -324,3 +325,42 @@ def test_another_citizens_application_is_not_shown(phone_ctx, base_url: str) -> 
     page.locator('[data-hydrated="true"]').wait_for()
     expect(page.get_by_text("没有找到这件申请。")).to_be_visible()
     expect(page.get_by_text(row[0])).to_have_count(0)
+
+
+def test_idle_warning_at_13_minutes_and_extend(phone_ctx, base_url: str) -> None:
+    from datetime import datetime
+
+    clear_drafts("sbx-person-0002")
+    page = open_page(phone_ctx(), base_url, f"/apply/{RESIDENCE}")
+    page.get_by_role("button", name="开始办理").click()
+    sign_in(page, "李秀英")
+    heading(page, "申请人信息")
+    wait_idle(page)
+    page.clock.install()  # a controllable clock from the next page load on
+    page.reload()
+    page.locator('[data-hydrated="true"]').wait_for()
+    heading(page, "申请人信息")
+    warning = page.get_by_role("alert").filter(has_text="13 分钟没有操作")
+    expect(warning).to_be_hidden()
+    page.clock.fast_forward("12:00")
+    page.clock.run_for(6_000)
+    expect(warning).to_be_hidden()
+    page.clock.fast_forward("01:30")  # 13.5 minutes idle
+    page.clock.run_for(6_000)
+    expect(warning).to_be_visible()
+    assert_no_violations(page)
+    page.clock.set_system_time(datetime.now())  # the server's clock never moved
+    warning.get_by_role("button", name="继续办理").click()
+    page.clock.run_for(6_000)
+    expect(warning).to_be_hidden()
+
+
+def test_real_name_level_too_low_is_explained(phone_ctx, base_url: str) -> None:
+    page = open_page(phone_ctx(), base_url, f"/apply/{RESIDENCE}")
+    page.get_by_role("button", name="开始办理").click()
+    sign_in(page, "王芳")
+    heading(page, "暂时不能在线办理")
+    expect(
+        page.get_by_text(re.compile("需要二级实名或更高的实名等级，您的账号是一级实名"))
+    ).to_be_visible()
+    assert_no_violations(page)

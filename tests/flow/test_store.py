@@ -171,3 +171,15 @@ def test_status_moves_and_evaluation(db: Session) -> None:
         store.evaluate("alice", app.number, 5, session=db)
     statuses = [e.status for e in store.events(app.id, db)]
     assert statuses == ["submitted", "accepted", "reviewing", "completed"]
+
+
+def test_back_office_cli_reports_refused_moves(flow_db: Session, capsys) -> None:
+    from app.flow.__main__ import main
+
+    app, _ = _submit(flow_db)
+    assert main(["advance", app.number, "completed"]) == 1
+    assert "it can move to: accepted, returned, rejected" in capsys.readouterr().err
+    assert main(["advance", app.number, "accepted", "材料齐全"]) == 0
+    assert main(["advance", "nope", "accepted"]) == 1
+    assert main(["list"]) == 0
+    assert f"{app.number}  accepted" in capsys.readouterr().out
