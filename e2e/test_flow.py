@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DB = ROOT / "yiwang.db"
 ID_CARD = "001018000000-370102000000-000-11370102010133958H-8-00"
 SOCIAL = "039048000000-370112000000-000-1137011251018695X7-8-00"
+BIRTH = "004013000000-370202000000-000-11370202105316343P-3-00"
 RESIDENCE = "005018000000-370103000000-000-11370103794392308X-8-00"
 
 
@@ -364,3 +365,44 @@ def test_real_name_level_too_low_is_explained(phone_ctx, base_url: str) -> None:
         page.get_by_text(re.compile("需要二级实名或更高的实名等级，您的账号是一级实名"))
     ).to_be_visible()
     assert_no_violations(page)
+
+
+def test_e_licence_replaces_an_upload(phone_ctx, base_url: str) -> None:
+    owner = "sbx-person-0002"
+    clear_drafts(owner)
+    before = count_applications(owner)
+    page = open_page(phone_ctx(), base_url, f"/apply/{BIRTH}")
+    page.get_by_role("button", name="开始办理").click()
+    sign_in(page, "李秀英")
+    heading(page, "申报人信息")
+    page.get_by_role("radio", name="母亲").check()
+    continue_(page)
+    heading(page, "新生儿信息")
+    page.get_by_role("textbox", name="新生儿姓名").fill("张小满")
+    page.get_by_role("radio", name="女").check()
+    page.get_by_label("出生日期").fill("2026-10-06")
+    page.get_by_role("textbox", name="出生医学证明编号").fill("Q370123456")
+    continue_(page)
+    heading(page, "落户地址")
+    page.get_by_role("combobox", name="所在区县").select_option(label="青岛市市南区")
+    page.get_by_role("textbox", name="街道、小区和门牌号").fill("香港中路 10 号")
+    page.get_by_role("textbox", name="新生儿另一方父母的公民身份号码").fill("370102197801011513")
+    continue_(page)
+    heading(page, "证明材料")
+    expect(
+        page.get_by_text(re.compile("您有可用的电子证照：出生医学证明（张小满）"))
+    ).to_be_visible()
+    assert_no_violations(page)
+    page.get_by_role("button", name="使用电子证照，免于上传").click()
+    expect(page.get_by_text("已使用电子证照，无需上传。")).to_be_visible()
+    continue_(page)
+    heading(page, "提交前请核对")
+    expect(page.get_by_text("电子证照：出生医学证明（张小满）")).to_be_visible()
+    expect(page.get_by_text("3701**********1513")).to_be_visible()
+    page.get_by_role("checkbox", name=re.compile("本人承诺")).check()
+    page.get_by_role("checkbox", name=re.compile("我同意公安机关")).check()
+    page.get_by_role("button", name="提交申请").click()
+    heading(page, "申请已提交")
+    expect(page.get_by_text("即办（当场办结）")).to_be_visible()
+    wait_idle(page)
+    assert count_applications(owner) == before + 1

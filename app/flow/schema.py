@@ -57,6 +57,8 @@ class FormField(_Model):
     date_range: Literal["past", "future", "any"] = "any"
     #: file fields: the material of the item this upload provides
     material: str = ""
+    #: file fields: the kind of e-licence (电子证照) that may replace the upload, e.g. 出生医学证明
+    licence: str = Field(default="", max_length=40)
     autocomplete: str = ""
 
     @model_validator(mode="after")
@@ -70,8 +72,8 @@ class FormField(_Model):
             raise ValueError(f"duplicate option values in {values}")
         if self.locked and not self.prefill:
             raise ValueError("locked needs prefill (a locked field shows the identity's value)")
-        if self.kind != "file" and self.material:
-            raise ValueError("material is only for file fields")
+        if self.kind != "file" and (self.material or self.licence):
+            raise ValueError("material and licence are only for file fields")
         if self.kind != "date" and self.date_range != "any":
             raise ValueError("date_range is only for date fields")
         return self

@@ -11,7 +11,7 @@ from reflex_base.event import EventChain
 
 from app.state.flow import ApplyState, FieldView
 from components.i18n import t, t_var
-from components.question_page import field_wrapper
+from components.question_page import button, field_wrapper
 
 ACCEPT = "image/jpeg,image/png,application/pdf,.ofd,.pdf,.jpg,.jpeg,.png"
 
@@ -55,6 +55,23 @@ def file_field(f: FieldView) -> rx.Component:
                 f.error,
                 id=f.input_id + "-error",
                 class_name="yw-error-message",
+            ),
+        ),
+        rx.cond(
+            f.licence_id != "",
+            rx.el.div(
+                rx.el.p(t_var("您有可用的电子证照：{licence}", licence=f.licence_text)),
+                rx.cond(
+                    f.using_licence,
+                    rx.el.p(t("已使用电子证照，无需上传。"), class_name="yw-hint"),
+                    button(
+                        t("使用电子证照，免于上传"),
+                        "secondary",
+                        on_click=ApplyState.use_licence(f.name),
+                    ),
+                ),
+                rx.el.p(t("也可以上传纸质证件的照片或扫描件："), class_name="yw-hint"),
+                class_name="yw-notice",
             ),
         ),
         rx.el.input(

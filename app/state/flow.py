@@ -13,6 +13,8 @@ import json
 
 import reflex as rx
 
+from app.adapters.elicence import ELicenceError
+from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
 from app.catalogue.build.places import SHIPPED
 from app.catalogue.queries import get_item
@@ -37,6 +39,7 @@ from components.i18n import t
 
 ERROR_SUMMARY_ID = "error-summary"
 HEADING_ID = "apply-heading"
+LICENCE_PREFIX = "elic:"
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
@@ -64,6 +67,10 @@ class FieldView:
     autocomplete: str = ""
     max_length: int = 100
     options: list[OptionView] = dataclasses.field(default_factory=list)
+    #: file fields: an e-licence of the citizen that can replace the upload
+    licence_id: str = ""
+    licence_text: str = ""
+    using_licence: bool = False
 
 
 @dataclasses.dataclass
@@ -135,6 +142,7 @@ class ApplyState(FlowAuthState):
     _back_to_check: bool = False
     _sub: str = ""
     _file_names: dict[str, str] = {}
+    _licences: dict[str, dict[str, str]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
     def _form(self) -> FormDefinition | None:
@@ -217,8 +225,19 @@ class ApplyState(FlowAuthState):
                 for code, name in divisions(_province())
             ]
         shown = value
+        licence_id = licence_text = ""
         if fld.kind == "file":
             shown = self._file_names.get(value, "")
+            offer = self._licence_for(fld)
+            if offer is not None:
+                licence_id = offer["id"]
+                licence_text = t(
+                    "{title}，编号 {number}，{issuer} {issued} 签发",
+                    title=offer["title"],
+                    number=offer["number"],
+                    issuer=offer["issuer"],
+                    issued=offer["issued"],
+                )
         if fld.locked:
             shown = display(fld, self._values, _province(), reveal=self.revealed)
         return FieldView(
@@ -236,6 +255,9 @@ class ApplyState(FlowAuthState):
             autocomplete=fld.autocomplete,
             max_length=fld.max_length,
             options=options,
+            licence_id=licence_id,
+            licence_text=licence_text,
+            using_licence=value.startswith(LICENCE_PREFIX),
         )
 
     def _render_step(self, form: FormDefinition, errors: dict[str, str] | None = None) -> None:
@@ -307,11 +329,35 @@ class ApplyState(FlowAuthState):
                 self._values[name] = str(stored[name])
         ids = [self._values[n] for n in file_fields if self._values.get(n)]
         self._file_names = files.names(self._sub, ids)
+        for name in file_fields:  # e-licences: only the citizen's own, of the right kind
+            value = self._values.get(name, "")
+            offer = self._licence_for(form.field(name))
+            if value.startswith(LICENCE_PREFIX) and offer and value == LICENCE_PREFIX + offer["id"]:
+                self._file_names[value] = t("电子证照：{title}", title=offer["title"])
         return set(self._file_names)
+
+    def _licence_for(self, fld: FormField) -> dict[str, str] | None:
+        if not fld.licence:
+            return None
+        return next((lic for lic in self._licences.values() if lic["kind"] == fld.licence), None)
+
+    async def _fetch_licences(self, form: FormDefinition, ident: Identity) -> None:
+        """The citizen's e-licences of the kinds this form accepts (none if the service is off)."""
+        self._licences = {}
+        wanted = {f.licence for f in form.fields() if f.licence}
+        client = elicence_client()
+        if not wanted or client is None:
+            return
+        holder = ident.uscc if ident.kind == "business" and ident.uscc else ident.id_number
+        try:
+            found = await client.licences(holder)
+        except ELicenceError:
+            return  # the citizen can still upload; the page does not offer the licence
+        self._licences = {lic.id: lic.to_dict() for lic in found if lic.kind in wanted}
 
     # -- events ----------------------------------------------------------------------------------
     @rx.event
-    def load(self):
+    async def load(self):
         code = str(self.router.page.params.get("code", "")).strip()
         self.errors, self.fields, self.answers = [], [], []
         self.resumed, self.saved_note, self.refused = False, "", ""
@@ -331,6 +377,7 @@ class ApplyState(FlowAuthState):
             return None
         if not self._gate(form, ident):
             return None
+        await self._fetch_licences(form, ident)
         draft = store.get_draft(ident.sub, self.item_code)
         if draft is None:
             if self.router.url.query_parameters.get("start") == "1":
@@ -371,6 +418,7 @@ class ApplyState(FlowAuthState):
             return await self._login(f"/apply/{self.item_code}?start=1")
         if not self._gate(form, ident):
             return None
+        await self._fetch_licences(form, ident)
         return self._open_first(form, ident)
 
     @rx.event
@@ -479,6 +527,30 @@ class ApplyState(FlowAuthState):
         self.step_index, self._back_to_check = int(step), True
         self._render_step(form)
         return self._focus(HEADING_ID, self.step_title)
+
+    @rx.event
+    def use_licence(self, name: str):
+        """Attach the citizen's e-licence instead of uploading (免提交)."""
+        form = self._form()
+        ident = self._signed_in_or_intro()
+        if form is None or ident is None or self.stage != "step":
+            return
+        fld = next((f for f in form.steps[self.step_index].fields if f.name == name), None)
+        offer = self._licence_for(fld) if fld is not None and fld.kind == "file" else None
+        if offer is None:
+            return
+        # file answers live in the draft (the upload route writes there too): write it first
+        draft = store.get_draft(ident.sub, self.item_code)
+        stored = {**(draft.values if draft else self._values), name: LICENCE_PREFIX + offer["id"]}
+        store.save_draft(
+            ident.sub, self.item_code, form.key, self.item_name, stored, self.step_index
+        )
+        self._values[name] = LICENCE_PREFIX + offer["id"]
+        self._save(ident, self.step_index)
+        self._sync_files(form)
+        errors = {f.name: f.error for f in self.fields if f.error and f.name != name}
+        self._render_step(form, errors)
+        self.saved_note = t("已自动保存")
 
     @rx.event
     def reveal_answers(self):
