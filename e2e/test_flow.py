@@ -203,7 +203,8 @@ def test_person_journey(phone_ctx, base_url: str) -> None:
     # 我的 lists it, with the ID number masked until revealed
     page.goto(base_url + "/me")
     page.locator('[data-hydrated="true"]').wait_for()
-    expect(page.get_by_text(f"办件编号 {number}")).to_be_visible()
+    progress = page.get_by_role("region", name="我的办件")
+    expect(progress.get_by_text(f"已办结 · 办件编号 {number}")).to_be_visible()
     expect(page.get_by_text("3701**********002X")).to_be_visible()
     page.get_by_role("button", name="显示完整的证件号码和手机号").click()
     expect(page.get_by_text("37010219850312002X")).to_be_visible()
@@ -263,13 +264,38 @@ def test_business_journey_resumes_on_another_device(phone_ctx, base_url: str) ->
     wait_idle(second)
     assert count_applications(owner) == before + 1
 
-    # 我的 on the second phone: the application, no draft left
+    number = second.locator(".yw-panel strong").inner_text()
+
+    # the back office returns it for correction; the citizen supplies the material
+    from app.flow import store
+
+    store.advance(number, "returned", note="请补充单位营业执照副本")
+    second.get_by_role("link", name="查看办理进度").click()
+    correction = second.get_by_role("region", name="补正材料")
+    expect(correction.get_by_text("请补充单位营业执照副本")).to_be_visible()
+    assert_no_violations(second)
+    correction.get_by_role("button", name="提交补正材料").click()
+    expect(second.get_by_text("请先上传补正材料。")).to_be_visible()
+    correction.get_by_label("补正材料").set_input_files(
+        {"name": "licence.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    expect(correction.get_by_text("已上传：licence.png")).to_be_visible()
+    correction.get_by_role("button", name="提交补正材料").click()
+    expect(second.get_by_text("补正材料已提交，请等待办理部门重新审查。")).to_be_visible()
+    timeline = second.get_by_role("region", name="办理进度")
+    expect(timeline.get_by_text("退回补正")).to_be_visible()
+    expect(timeline.get_by_text("已补正材料")).to_be_visible()
+
+    # 我的 on the second phone: the application and its messages, no draft left
     second.goto(base_url + "/me")
     second.locator('[data-hydrated="true"]').wait_for()
     progress = second.get_by_role("region", name="我的办件")
     expect(progress.get_by_role("link", name="单位社会保险参保登记").first).to_be_visible()
     drafts = second.get_by_role("region", name="我的草稿")
     expect(drafts.get_by_role("link", name="单位社会保险参保登记")).to_have_count(0)
+    messages = second.get_by_role("region", name="消息")
+    expect(messages.get_by_role("link", name=re.compile(f"{number}）：退回补正"))).to_be_visible()
+    assert_no_violations(second)
 
 
 def test_drafts_are_listed_and_deleted(phone_ctx, base_url: str) -> None:

@@ -61,8 +61,10 @@ async def upload(request: Request) -> Response:
         return _error(refusal_message("too_large"), 413)
     form = await request.form(max_files=1, max_fields=4)
     try:
-        item, field = str(form.get("item", "")), str(form.get("field", ""))
         upload_file = form.get("file")
+        if number := str(form.get("application", "")):
+            return await _correction(active.identity.sub, number[:40], upload_file, limit)
+        item, field = str(form.get("item", "")), str(form.get("field", ""))
         draft = store.get_draft(active.identity.sub, item[:80])
         definition = get_form(draft.form_key) if draft else None
         target = None
@@ -85,6 +87,29 @@ async def upload(request: Request) -> Response:
         )
     finally:
         await form.close()
+    return JSONResponse(
+        {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _correction(owner: str, number: str, upload_file, limit: int) -> Response:
+    """A corrected material for a returned application (补正); attached by ``store.correct``."""
+    try:
+        application = store.get_application(owner, number)
+    except store.NotFound:
+        return _error(t("没有找到这件申请。"), 404)
+    if application.status != "returned":
+        return _error(t("这件申请现在不需要补正材料。"), 409)
+    if upload_file is None or isinstance(upload_file, str):
+        return _error(refusal_message("empty"), 400)
+    data = await upload_file.read(limit + 1)
+    if len(data) > limit:
+        return _error(refusal_message("too_large"), 413)
+    try:
+        row = files.save(owner, upload_file.filename or "file", data)
+    except files.UploadRefused as exc:
+        return _error(refusal_message(exc.code), 422)
     return JSONResponse(
         {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
         headers={"Cache-Control": "no-store"},

@@ -336,6 +336,52 @@ def advance(number: str, status: str, note: str = "", session: Session | None = 
         s.commit()
 
 
+def correct(
+    owner: str, number: str, file_ids: list[str], session: Session | None = None
+) -> Application:
+    """补正: the citizen supplies corrected materials for a returned application, which goes
+    back to the back office as submitted. Only the owner's own files are accepted."""
+    from app.flow.tables import StoredFile
+
+    ids = [i for i in dict.fromkeys(file_ids) if i]
+    if not ids:
+        raise Refused("at least one corrected material is required")
+    with session_scope(session) as s:
+        app = get_application(owner, number, s)
+        if app.status != "returned":
+            raise Refused(f"{number} is {app.status}; only returned applications take corrections")
+        for file_id in ids:
+            row = s.get(StoredFile, file_id)
+            if row is None or row.owner != owner:
+                raise NotFound(f"no file {file_id} of this user")
+        values = dict(app.values)
+        values["corrections"] = [*values.get("corrections", []), *ids]
+        app.values = values
+        at = now()
+        app.status, app.updated_at = "submitted", at
+        s.add(app)
+        assert app.id is not None
+        s.add(ApplicationEvent(application_id=app.id, status="submitted", note="correction", at=at))
+        s.commit()
+        s.refresh(app)
+        return app
+
+
+def recent_events(
+    owner: str, limit: int = 10, session: Session | None = None
+) -> list[tuple[Application, ApplicationEvent]]:
+    """站内消息: the latest status changes of the owner's applications, newest first."""
+    with session_scope(session) as s:
+        stmt = (
+            select(Application, ApplicationEvent)
+            .join(ApplicationEvent, col(ApplicationEvent.application_id) == col(Application.id))
+            .where(Application.owner == owner)
+            .order_by(col(ApplicationEvent.at).desc(), col(ApplicationEvent.id).desc())
+            .limit(limit)
+        )
+        return [(a, e) for a, e in s.exec(stmt).all()]
+
+
 def get_evaluation(application_id: int, session: Session | None = None) -> Evaluation | None:
     with session_scope(session) as s:
         stmt = select(Evaluation).where(Evaluation.application_id == application_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.apply_parts import idle_warning, session_ended_notice
+from app.pages.apply_upload import ACCEPT, upload_handler
 from app.pages.layout import layout
 from app.state.flow_me import ApplicationState, level_label
 from components.i18n import t
@@ -55,6 +56,46 @@ def _evaluation() -> rx.Component:
     )
 
 
+def _correction() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("补正材料"), id="correction-title", class_name="yw-section-title"),
+        rx.el.p(t("办理部门退回了您的申请，请按要求补充或更正材料后重新提交：")),
+        rx.el.p(rx.el.strong(ApplicationState.returned_note)),
+        rx.el.form(
+            rx.cond(
+                ApplicationState.correction_error != "",
+                rx.el.p(
+                    ApplicationState.correction_error,
+                    id="correction-error",
+                    tab_index=-1,
+                    role="alert",
+                    class_name="yw-error-message",
+                ),
+            ),
+            rx.el.label(t("补正材料"), html_for="correction", class_name="yw-label"),
+            rx.el.p(
+                t("JPEG、PNG、PDF 或 OFD，不超过 10 MB"), id="correction-hint", class_name="yw-hint"
+            ),
+            rx.el.input(
+                id="correction",
+                type="file",
+                accept=ACCEPT,
+                aria_describedby="correction-hint correction-status",
+                on_change=upload_handler({"application": ApplicationState.number}),
+                class_name="yw-input",
+            ),
+            rx.el.input(type="hidden", id="correction-value", name="correction_file"),
+            rx.el.p(id="correction-status", role="status", class_name="yw-hint"),
+            button(t("提交补正材料"), "primary", "submit"),
+            on_submit=ApplicationState.submit_correction,
+            reset_on_submit=False,
+            class_name="yw-question-form",
+        ),
+        aria_labelledby="correction-title",
+        class_name="yw-card",
+    )
+
+
 def _found() -> rx.Component:
     return rx.el.div(
         rx.el.h1(ApplicationState.item_name, class_name="yw-page-title"),
@@ -80,6 +121,13 @@ def _found() -> rx.Component:
             ),
             aria_labelledby="timeline-title",
             class_name="yw-card",
+        ),
+        rx.cond(ApplicationState.status_key == "returned", _correction()),
+        rx.cond(
+            ApplicationState.correction_done,
+            rx.el.p(
+                t("补正材料已提交，请等待办理部门重新审查。"), role="status", class_name="yw-notice"
+            ),
         ),
         rx.cond(ApplicationState.can_evaluate, _evaluation()),
         rx.cond(

@@ -16,23 +16,27 @@ from components.question_page import button, field_wrapper
 ACCEPT = "image/jpeg,image/png,application/pdf,.ofd,.pdf,.jpg,.jpeg,.png"
 
 
-def _upload_handler(f: FieldView) -> Var:
+def upload_handler(fields: dict[str, Var]) -> Var:
+    """A change handler for a file input: post the file with ``fields`` to ``/flow/files``;
+    show the answer in ``#<input id>-status``; put the stored id into ``#<input id>-value``
+    if there is such an element."""
     texts = json.dumps(
         {"busy": t("正在上传，请稍候…"), "failed": t("上传失败，请检查网络后重试。")},
         ensure_ascii=False,
     )
-    item = ApplyState.item_code
+    appends = " ".join(f"body.append({json.dumps(k)}, {v!s});" for k, v in fields.items())
     js = (
         "(async (e) => { const input = e.target; const file = input.files && input.files[0];"
         f" const texts = {texts};"
         " const status = document.getElementById(input.id + '-status');"
+        " const target = document.getElementById(input.id + '-value');"
         " if (!file) return; status.textContent = texts.busy;"
-        " const body = new FormData(); body.append('item', " + str(item) + ");"
-        " body.append('field', " + str(f.name) + "); body.append('file', file);"
+        f" const body = new FormData(); {appends} body.append('file', file);"
         " try { const r = await fetch('/flow/files', {method: 'POST', body,"
         " credentials: 'same-origin', headers: {'X-Yiwang-Upload': '1'}});"
         " const answer = await r.json(); status.textContent = answer.message;"
         " status.dataset.state = r.ok ? 'ok' : 'error';"
+        " if (target) target.value = r.ok ? answer.id : '';"
         " if (!r.ok) input.value = ''; }"
         " catch (err) { status.textContent = texts.failed; status.dataset.state = 'error';"
         " input.value = ''; } })"
@@ -40,7 +44,7 @@ def _upload_handler(f: FieldView) -> Var:
     return Var(
         _js_expr=js,
         _var_type=EventChain,
-        _var_data=Var.create([item, f.name])._get_all_var_data(),
+        _var_data=Var.create(list(fields.values()))._get_all_var_data(),
     )
 
 
@@ -79,7 +83,7 @@ def file_field(f: FieldView) -> rx.Component:
             type="file",
             accept=ACCEPT,
             aria_describedby=f.described_by + " " + f.input_id + "-status",
-            on_change=_upload_handler(f),
+            on_change=upload_handler({"item": ApplyState.item_code, "field": f.name}),
             class_name="yw-input",
         ),
         rx.el.p(

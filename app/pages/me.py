@@ -76,6 +76,23 @@ def _applications() -> rx.Component:
     )
 
 
+def _messages() -> rx.Component:
+    return rx.cond(
+        FlowMeState.messages.length() > 0,
+        rx.el.ul(
+            rx.foreach(
+                FlowMeState.messages,
+                lambda m: rx.el.li(
+                    rx.el.a(m.text, href=m.href),
+                    rx.el.p(m.at, class_name="yw-muted"),
+                ),
+            ),
+            class_name="yw-list",
+        ),
+        rx.el.p(t("办理进度有变化时，消息会显示在这里。"), class_name="yw-muted"),
+    )
+
+
 def _drafts() -> rx.Component:
     return rx.el.div(
         rx.cond(
@@ -114,6 +131,7 @@ def page() -> rx.Component:
         _section("account-title", t("账号"), _account()),
         _section("progress-title", t("我的办件"), _applications()),
         _section("drafts-title", t("我的草稿"), _drafts()),
+        _section("messages-title", t("消息"), _messages()),
         _section(
             "help-title",
             t("帮助"),

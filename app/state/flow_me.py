@@ -86,6 +86,17 @@ class EventView:
 
 
 @dataclasses.dataclass
+class MessageView:
+    text: str = ""
+    at: str = ""
+    href: str = ""
+
+
+def event_note(note: str) -> str:
+    return t("已补正材料") if note == "correction" else note
+
+
+@dataclasses.dataclass
 class AnswerRow:
     label: str = ""
     value: str = ""
@@ -94,6 +105,7 @@ class AnswerRow:
 class FlowMeState(FlowAuthState):
     drafts: list[DraftView] = []
     applications: list[ApplicationView] = []
+    messages: list[MessageView] = []
     notice: str = ""
 
     def _fill(self, sub: str) -> None:
@@ -117,13 +129,26 @@ class FlowMeState(FlowAuthState):
             )
             for a in store.list_applications(sub)
         ]
+        self.messages = [
+            MessageView(
+                text=t(
+                    "您申请的“{name}”（办件编号 {number}）：{status}",
+                    name=a.item_name,
+                    number=a.number,
+                    status=status_label(e.status),
+                ),
+                at=_when(e.at),
+                href=f"/me/applications/{a.number}",
+            )
+            for a, e in store.recent_events(sub)
+        ]
 
     @rx.event
     def load(self):
         self.notice = ""
         ident = self._active()
         if ident is None:
-            self.drafts, self.applications = [], []
+            self.drafts, self.applications, self.messages = [], [], []
             return
         self._fill(ident.sub)
 
@@ -155,6 +180,9 @@ class ApplicationState(FlowAuthState):
     can_evaluate: bool = False
     evaluation_text: str = ""
     evaluation_error: str = ""
+    returned_note: str = ""
+    correction_error: str = ""
+    correction_done: bool = False
 
     def _fill(self, sub: str, number: str) -> None:
         self.loaded = True
@@ -167,9 +195,12 @@ class ApplicationState(FlowAuthState):
         self.found = True
         self.number, self.item_name, self.department = app.number, app.item_name, app.department
         self.status_key, self.status = app.status, status_label(app.status)
+        history = store.events(app.id)
         self.timeline = [
-            EventView(status_label(e.status), _when(e.at), e.note) for e in store.events(app.id)
+            EventView(status_label(e.status), _when(e.at), event_note(e.note)) for e in history
         ]
+        returned = [e for e in history if e.status == "returned"]
+        self.returned_note = returned[-1].note if returned and app.status == "returned" else ""
         form = get_form(app.form_key)
         province = active_theme().code
         values = {k: str(v) for k, v in app.values.items()}
@@ -208,13 +239,38 @@ class ApplicationState(FlowAuthState):
 
     @rx.event
     def load(self):
-        self.evaluation_error = ""
+        self.evaluation_error = self.correction_error = ""
+        self.correction_done = False
         ident = self._active()
         self.loaded = True
         if ident is None:
             self.found = False
             return
         self._fill(ident.sub, self._number())
+
+    @rx.event
+    def submit_correction(self, form_data: dict):
+        """补正: attach the uploaded corrected material and send the application back."""
+        ident = self._active()
+        if ident is None:
+            self.found = False
+            return None
+        file_id = str(form_data.get("correction_file", ""))[:32]
+        try:
+            store.correct(ident.sub, self._number(), [file_id])
+            self.correction_error, self.correction_done = "", True
+        except store.NotFound:
+            self.correction_error = t("请先上传补正材料。")
+        except store.Refused:
+            self.correction_error = (
+                t("请先上传补正材料。") if not file_id else t("这件申请现在不需要补正材料。")
+            )
+        self._fill(ident.sub, self._number())
+        if self.correction_error:
+            return rx.call_script(
+                "setTimeout(() => document.getElementById('correction-error')?.focus(), 60)"
+            )
+        return None
 
     @rx.event
     def evaluate(self, form_data: dict):

@@ -183,3 +183,30 @@ def test_back_office_cli_reports_refused_moves(flow_db: Session, capsys) -> None
     assert main(["advance", "nope", "accepted"]) == 1
     assert main(["list"]) == 0
     assert f"{app.number}  accepted" in capsys.readouterr().out
+
+
+def test_correction_round_takes_only_own_files_of_returned_applications(flow_db: Session) -> None:
+    from app.flow.tables import StoredFile
+
+    app, _ = _submit(flow_db)
+    for owner, file_id in (("alice", "a" * 32), ("bob", "b" * 32)):
+        flow_db.add(
+            StoredFile(
+                id=file_id, owner=owner, name="x.png", content_type="image/png", size=1,
+                sha256="0" * 64, created_at=store.now(),
+            )
+        )  # fmt: skip
+    flow_db.commit()
+    with pytest.raises(store.Refused, match="only returned applications"):
+        store.correct("alice", app.number, ["a" * 32], flow_db)
+    store.advance(app.number, "returned", "请补充照片", session=flow_db)
+    with pytest.raises(store.NotFound):
+        store.correct("alice", app.number, ["b" * 32], flow_db)  # bob's file
+    with pytest.raises(store.NotFound):
+        store.correct("bob", app.number, ["b" * 32], flow_db)  # alice's application
+    fixed = store.correct("alice", app.number, ["a" * 32], flow_db)
+    assert fixed.status == "submitted"
+    assert fixed.values["corrections"] == ["a" * 32]
+    messages = store.recent_events("alice", session=flow_db)
+    assert [e.status for _, e in messages][:2] == ["submitted", "returned"]
+    assert store.recent_events("bob", session=flow_db) == []
