@@ -75,3 +75,54 @@ def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -
     owner = _state(ApplicationState, BOB, flow_db, {"number": number})
     ApplicationState.load.fn(owner)
     assert owner.found and owner.status == "已办结" and owner.can_evaluate
+
+
+def _apply_state(identity: Identity, db: Session, monkeypatch):
+    import asyncio
+
+    from app.state import flow
+
+    monkeypatch.setattr(flow, "_item_name", lambda code: code)  # no catalogue needed
+    monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
+    state = _state(flow.ApplyState, identity, db, {"code": "yjs-birth"})
+    asyncio.run(flow.ApplyState.load.fn(state))
+    return state
+
+
+def test_wizard_never_loads_another_users_draft(flow_db: Session, monkeypatch) -> None:
+    store.save_draft(
+        "bob", "yjs-birth", "yjs-birth", "出生一件事", {"baby_name": "鲍勃"}, 1, flow_db
+    )
+    state = _apply_state(ALICE, flow_db, monkeypatch)
+    assert state.stage == "intro"  # alice has no draft: bob's answers are not hers
+    assert "鲍勃" not in str(state.fields)
+    from app.state.flow import ApplyState
+
+    # alice's own form: a field that is not on the current page is ignored
+    state._values = {}
+    state.stage, state.step_index = "step", 0
+    ApplyState.save_field.fn(state, "baby_name", "伪造")
+    assert "baby_name" not in state._values
+    ApplyState.save_field.fn(state, "name", "冒名")  # locked to the identity
+    flow_db.expire_all()
+    assert store.get_draft("alice", "yjs-birth", flow_db) is None
+    assert store.get_draft("bob", "yjs-birth", flow_db).values == {"baby_name": "鲍勃"}
+
+
+def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch) -> None:
+    from app.flow.tables import Application
+    from app.state import flow
+
+    _bobs_application(flow_db)  # used the key "b" * 32
+    state = _apply_state(ALICE, flow_db, monkeypatch)
+    monkeypatch.setattr(flow, "check_all", lambda *a, **k: {})  # answers count as complete
+    state.stage = "check"
+    flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "b" * 32)
+    assert state.stage == "check"
+    assert [e.message for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
+    flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "a" * 32)
+    assert state.stage == "done"  # the same request with her own key goes through
+    assert store.get_application("alice", state.application_number, flow_db).owner == "alice"
+    from sqlmodel import select
+
+    assert len(flow_db.exec(select(Application)).all()) == 2
