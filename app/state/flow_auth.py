@@ -79,8 +79,15 @@ def level_name(level: int) -> str:
 
 
 class FlowAuthState(rx.State):
+    # Secure when the public URL is https. Reflex sets cookies from the browser, so this one
+    # cannot be HttpOnly: it holds only a random secret, checked and expired on the server.
     sid: str = rx.Cookie(
-        "", name=SESSION_COOKIE, path="/", max_age=12 * 3600, same_site="lax", secure=None
+        "",
+        name=SESSION_COOKIE,
+        path="/",
+        max_age=12 * 3600,
+        same_site="lax",
+        secure=os.environ.get("YIWANG_PUBLIC_URL", "").startswith("https://") or None,
     )
     signed_in: bool = False
     display_name: str = ""
