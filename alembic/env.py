@@ -12,7 +12,8 @@ import sqlmodel
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-import app.catalogue.tables
+import app.catalogue.tables  # noqa: F401  (registers the catalogue tables)
+import app.flow.tables  # noqa: F401  (registers the flow tables)
 import app.search.tables  # noqa: F401  (registers the search tables)
 from app.search.tables import alembic_include_object
 

@@ -7,6 +7,7 @@ import sys
 import reflex as rx
 from reflex.app import default_error_boundary
 
+from app.flow.http import flow_api
 from app.pages import fallback
 from app.pages.province import head_script, is_multi, tokens_css
 from app.routes import routes
@@ -38,6 +39,8 @@ def create_app() -> rx.App:
         html_lang=theme.html_lang,
         html_custom_attrs={"dir": "ltr", "data-province": theme.code},
         reset_style=False,
+        # /flow/files: citizens' materials, private and served to their owner only
+        api_transformer=flow_api(),
         head_components=[
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
             # several provinces: pick the one of this host name before anything paints

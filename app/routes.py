@@ -19,7 +19,7 @@ class Route:
     path: str
     title: Callable[[], str]
     page: Callable[[], rx.Component]
-    on_load: Callable[..., object] | None = None
+    on_load: Callable[..., object] | list[Callable[..., object]] | None = None
 
 
 def tabs() -> list[TabItem]:
@@ -32,7 +32,21 @@ def tabs() -> list[TabItem]:
 
 
 def routes() -> list[Route]:
-    from app.pages import gallery, guide, home, items, me, search, services
+    from app.pages import (
+        apply,
+        apply_auth,
+        apply_status,
+        gallery,
+        guide,
+        home,
+        items,
+        me,
+        search,
+        services,
+    )
+    from app.state.flow import ApplyState
+    from app.state.flow_auth import FlowAuthState
+    from app.state.flow_me import ApplicationState, FlowMeState
     from app.state.guide import GuideState
     from app.state.items import ItemsState
     from app.state.search import SearchState
@@ -43,8 +57,21 @@ def routes() -> list[Route]:
         Route("/services", lambda: t("办事"), services.page, ServicesState.load),
         Route("/items", lambda: t("事项列表"), items.page, ItemsState.load),
         Route("/item/[code]", lambda: t("办事指南"), guide.page, GuideState.load),
-        Route("/me", lambda: t("我的"), me.page),
+        Route("/me", lambda: t("我的"), me.page, FlowMeState.load),
         Route("/search", lambda: t("搜索"), search.page, SearchState.load),
         # for reviewers, not in the tab bar
         Route("/gallery", lambda: t("组件示例"), gallery.page),
+        Route(
+            "/apply/[code]",
+            lambda: t("在线办理"),
+            apply.page,
+            [ApplyState.load, FlowAuthState.watch_idle],
+        ),
+        Route("/auth/callback", lambda: t("正在登录"), apply_auth.page, FlowAuthState.finish_login),
+        Route(
+            "/me/applications/[number]",
+            lambda: t("办件详情"),
+            apply_status.page,
+            [ApplicationState.load, FlowAuthState.watch_idle],
+        ),
     ]

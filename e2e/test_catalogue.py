@@ -46,6 +46,7 @@ def test_guide_presents_the_elements_in_order(phone: Page, base_url: str) -> Non
     page = open_page(phone, base_url, f"/item/{ID_CARD}")
     expect(page.get_by_role("heading", level=1, name="居民身份证换领")).to_be_visible()
     expect(page.get_by_text("济南市公安局历下区分局 · 县级 · 公共服务")).to_be_visible()
+    expect(page.get_by_role("link", name="在线办理")).to_have_attribute("href", f"/apply/{ID_CARD}")
     headings = page.get_by_role("heading", level=2).all_inner_texts()
     assert headings == [
         "办理方式", "申请材料", "办理时限", "收费标准", "办理流程",
@@ -69,6 +70,20 @@ def test_guide_presents_the_elements_in_order(phone: Page, base_url: str) -> Non
     legal.get_by_text("设定依据", exact=True).click()
     expect(basis).to_be_visible()
     assert_no_violations(page)
+
+
+def test_guide_offers_online_handling_only_where_a_form_exists(pixel: Page, base_url: str) -> None:
+    page = open_page(pixel, base_url, "/search?q=居民身份证丢失补领")
+    page.get_by_role("main").get_by_role(
+        "link", name=re.compile("居民身份证丢失补领")
+    ).first.click()
+    expect(page.get_by_role("heading", level=1, name="居民身份证丢失补领")).to_be_visible()
+    expect(page.get_by_role("link", name="在线办理")).to_have_count(0)
+    page = open_page(pixel, base_url, "/search?q=出生登记")
+    page.get_by_role("main").get_by_role("link", name=re.compile("^出生登记")).first.click()
+    expect(page.get_by_role("heading", level=1, name="出生登记")).to_be_visible()
+    bundle = page.get_by_role("link", name=re.compile("一件事一次办："))
+    expect(bundle).to_have_attribute("href", re.compile(r"^/apply/yjs-"))
 
 
 def test_guide_deep_link_survives_reload(pixel: Page, base_url: str) -> None:

@@ -65,10 +65,14 @@ def update() -> None:
             with po.open("rb") as fh:
                 catalog = read_po(fh, locale=locale)
             for message in catalog:
-                if message.id and not any(
-                    message.string if isinstance(message.string, tuple) else (message.string,)
-                ):
+                if not message.id:
+                    continue
+                # the source language translates to itself: never empty, never fuzzy
+                if isinstance(message.id, tuple):
+                    message.string = (message.id[0],) * catalog.num_plurals
+                else:
                     message.string = message.id
+                message.flags.discard("fuzzy")
             with po.open("wb") as fh:
                 write_po(fh, catalog, omit_header=False, sort_output=True)
 

@@ -25,6 +25,7 @@ ID_PROPS: dict[str, tuple[str, ...]] = {
     "audience_switch": ("name",),
     "home_hero": ("heading_id",),
     "hot_searches": ("heading_id",),
+    "question_page": ("element_id", "heading_id"),
     "search_box": ("field_id",),
     "search_entry": ("field_id",),
     "section_card": ("heading_id",),

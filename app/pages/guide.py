@@ -76,6 +76,30 @@ def _found() -> rx.Component:
             badge(G.visits_summary, "success"),
             class_name="yw-guide__badges",
         ),
+        rx.cond(
+            GuideState.apply_href != "",
+            rx.el.a(
+                t("在线办理"), href=GuideState.apply_href, class_name="yw-button yw-button--primary"
+            ),
+            rx.fragment(),
+        ),
+        rx.cond(
+            GuideState.bundles.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    GuideState.bundles,
+                    lambda b: rx.el.li(
+                        rx.el.a(
+                            t_var("一件事一次办：{title}", title=b["title"]),
+                            href=b["href"],
+                            class_name="yw-guide__channel-link",
+                        )
+                    ),
+                ),
+                class_name="yw-guide__channels",
+            ),
+            rx.fragment(),
+        ),
         section_card(
             t("办理方式"),
             "how-title",

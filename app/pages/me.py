@@ -6,8 +6,10 @@ import reflex as rx
 
 from app.pages.layout import layout
 from app.pages.province import per_province
-from components.i18n import t
+from app.state.flow_me import FlowMeState
+from components.i18n import t, t_var
 from components.icon import icon
+from components.question_page import button
 from components.section_card import section_card
 from themes import Theme
 
@@ -26,30 +28,115 @@ def _hotline(theme: Theme, _suffix: str) -> rx.Component:
     )
 
 
-def page() -> rx.Component:
-    return layout(
-        rx.el.h1(t("我的"), class_name="yw-page-title"),
-        _section(
-            "account-title",
-            t("账号"),
-            rx.el.p(t("您还没有登录。开始办理事项时，我们会请您通过统一身份认证登录。")),
+def _account() -> rx.Component:
+    return rx.cond(
+        FlowMeState.signed_in,
+        rx.el.div(
+            rx.el.dl(
+                rx.el.div(rx.el.dt(t("姓名")), rx.el.dd(FlowMeState.display_name)),
+                rx.cond(
+                    FlowMeState.is_business,
+                    rx.el.div(rx.el.dt(t("企业")), rx.el.dd(FlowMeState.org_name)),
+                ),
+                rx.el.div(rx.el.dt(t("实名等级")), rx.el.dd(FlowMeState.level_name)),
+                rx.el.div(rx.el.dt(t("证件号码")), rx.el.dd(FlowMeState.shown_id_number)),
+                rx.el.div(rx.el.dt(t("手机号码")), rx.el.dd(FlowMeState.shown_phone)),
+                class_name="yw-summary-list",
+            ),
+            rx.el.div(
+                button(
+                    rx.cond(
+                        FlowMeState.revealed,
+                        t("隐藏证件号码和手机号"),
+                        t("显示完整的证件号码和手机号"),
+                    ),
+                    "link",
+                    on_click=FlowMeState.toggle_reveal,
+                    aria_pressed=rx.cond(FlowMeState.revealed, "true", "false"),
+                ),
+                button(t("退出登录"), "secondary", on_click=FlowMeState.sign_out),
+                class_name="yw-button-row",
+            ),
         ),
-        _section(
-            "progress-title",
-            t("我的办件"),
-            rx.el.p(t("登录后，您提交的申请和办理进度会显示在这里。"), class_name="yw-muted"),
+        rx.el.p(t("您还没有登录。开始办理事项时，我们会请您通过统一身份认证登录。")),
+    )
+
+
+def _applications() -> rx.Component:
+    return rx.cond(
+        FlowMeState.applications.length() > 0,
+        rx.el.ul(
+            rx.foreach(
+                FlowMeState.applications,
+                lambda a: rx.el.li(
+                    rx.el.a(a.name, href=a.href),
+                    rx.el.p(
+                        t_var("{status} · 办件编号 {number}", status=a.status, number=a.number),
+                        class_name="yw-muted",
+                    ),
+                ),
+            ),
+            class_name="yw-list",
         ),
-        _section(
-            "drafts-title",
-            t("我的草稿"),
+        rx.el.p(t("登录后，您提交的申请和办理进度会显示在这里。"), class_name="yw-muted"),
+    )
+
+
+def _messages() -> rx.Component:
+    return rx.cond(
+        FlowMeState.messages.length() > 0,
+        rx.el.ul(
+            rx.foreach(
+                FlowMeState.messages,
+                lambda m: rx.el.li(
+                    rx.el.a(m.text, href=m.href),
+                    rx.el.p(m.at, class_name="yw-muted"),
+                ),
+            ),
+            class_name="yw-list",
+        ),
+        rx.el.p(t("办理进度有变化时，消息会显示在这里。"), class_name="yw-muted"),
+    )
+
+
+def _drafts() -> rx.Component:
+    return rx.el.div(
+        rx.cond(
+            FlowMeState.notice != "",
+            rx.el.p(FlowMeState.notice, role="status", class_name="yw-notice"),
+        ),
+        rx.cond(
+            FlowMeState.drafts.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    FlowMeState.drafts,
+                    lambda d: rx.el.li(
+                        rx.el.a(d.name, href=d.href),
+                        rx.el.p(d.saved, class_name="yw-muted"),
+                        button(
+                            t("删除"),
+                            "danger",
+                            on_click=FlowMeState.delete_draft(d.id),
+                            aria_label=d.delete_label,
+                        ),
+                    ),
+                ),
+                class_name="yw-list",
+            ),
             rx.el.p(
                 t("填写到一半的申请会自动保存为草稿，登录后可在这里继续。"), class_name="yw-muted"
             ),
         ),
-        _section(
-            "help-title",
-            t("帮助"),
-            per_province(_hotline),
-        ),
+    )
+
+
+def page() -> rx.Component:
+    return layout(
+        rx.el.h1(t("我的"), class_name="yw-page-title"),
+        _section("account-title", t("账号"), _account()),
+        _section("progress-title", t("我的办件"), _applications()),
+        _section("drafts-title", t("我的草稿"), _drafts()),
+        _section("messages-title", t("消息"), _messages()),
+        _section("help-title", t("帮助"), per_province(_hotline)),
         current="me",
     )

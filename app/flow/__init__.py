@@ -1,0 +1,1 @@
+"""The one-network application flow (一网通办): form schemas, drafts, submission, tracking."""

@@ -1,0 +1,423 @@
+"""Persistence of the flow: sessions, drafts, submission (idempotent), progress, evaluation.
+
+Every function that reads or changes a citizen's data takes ``owner`` and filters on it, so a
+guessed id from another citizen finds nothing (:class:`NotFound`), the same answer as an id
+that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from app.adapters.identity import Identity
+from app.flow.tables import Application, ApplicationEvent, Draft, Evaluation, FlowSession
+
+IDLE_TIMEOUT = timedelta(minutes=15)
+IDLE_WARNING = timedelta(minutes=13)
+ABSOLUTE_LIFETIME = timedelta(hours=12)
+DRAFT_RETENTION = timedelta(days=30)
+
+#: The statuses of an application and the moves the back office may make between them.
+STATUSES = ("submitted", "accepted", "reviewing", "completed", "returned", "rejected")
+MOVES: dict[str, tuple[str, ...]] = {
+    "submitted": ("accepted", "returned", "rejected"),
+    "accepted": ("reviewing", "returned", "rejected"),
+    "reviewing": ("completed", "returned", "rejected"),
+    "returned": ("submitted",),
+    "completed": (),
+    "rejected": (),
+}
+LEVELS = (1, 2, 3, 4, 5)  # 非常不满意 … 非常满意
+LOW_LEVELS = (1, 2)
+
+
+class NotFound(LookupError):
+    """No such record for this owner."""
+
+
+class Refused(ValueError):
+    """The request is understood but not allowed; the message says why."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; they were stored in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+@contextmanager
+def session_scope(session: Session | None = None) -> Iterator[Session]:
+    if session is not None:
+        yield session
+        return
+    import reflex as rx
+
+    with rx.session() as own:
+        yield own
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# -- sessions -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Active:
+    identity: Identity
+    idle_deadline: datetime
+    absolute_deadline: datetime
+
+
+def open_session(identity: Identity, session: Session | None = None) -> str:
+    """Start a session; return the secret for the cookie (only its hash is stored)."""
+    secret = secrets.token_urlsafe(32)
+    at = now()
+    with session_scope(session) as s:
+        s.add(
+            FlowSession(
+                id_hash=_hash(secret),
+                sub=identity.sub,
+                identity=identity.to_dict(),
+                created_at=at,
+                last_seen_at=at,
+            )
+        )
+        s.commit()
+    return secret
+
+
+def touch_session(
+    secret: str, at: datetime | None = None, session: Session | None = None
+) -> Active | None:
+    """The session's identity if it is alive (and mark it active now), else ``None``.
+
+    Idle longer than 15 minutes or older than 12 hours ends the session for good.
+    """
+    if not secret:
+        return None
+    at = at or now()
+    with session_scope(session) as s:
+        row = s.get(FlowSession, _hash(secret))
+        if row is None or row.ended_at is not None:
+            return None
+        if (
+            at - aware(row.last_seen_at) > IDLE_TIMEOUT
+            or at - aware(row.created_at) > ABSOLUTE_LIFETIME
+        ):
+            row.ended_at = at
+            s.add(row)
+            s.commit()
+            return None
+        row.last_seen_at = at
+        s.add(row)
+        s.commit()
+        absolute = aware(row.created_at) + ABSOLUTE_LIFETIME
+        return Active(Identity.from_dict(row.identity), min(at + IDLE_TIMEOUT, absolute), absolute)
+
+
+def end_session(secret: str, session: Session | None = None) -> None:
+    with session_scope(session) as s:
+        row = s.get(FlowSession, _hash(secret))
+        if row is not None and row.ended_at is None:
+            row.ended_at = now()
+            s.add(row)
+            s.commit()
+
+
+# -- drafts ---------------------------------------------------------------------------------
+def get_draft(owner: str, item_code: str, session: Session | None = None) -> Draft | None:
+    with session_scope(session) as s:
+        stmt = select(Draft).where(Draft.owner == owner, Draft.item_code == item_code)
+        draft = s.exec(stmt).first()
+        if draft is not None and now() - aware(draft.updated_at) > DRAFT_RETENTION:
+            s.delete(draft)
+            s.commit()
+            return None
+        return draft
+
+
+def save_draft(
+    owner: str,
+    item_code: str,
+    form_key: str,
+    item_name: str,
+    values: dict[str, str],
+    step: int,
+    session: Session | None = None,
+) -> Draft:
+    """Create or update the owner's draft for this item (one per owner and item)."""
+    at = now()
+    with session_scope(session) as s:
+        stmt = select(Draft).where(Draft.owner == owner, Draft.item_code == item_code)
+        draft = s.exec(stmt).first()
+        if draft is None:
+            draft = Draft(
+                owner=owner,
+                item_code=item_code,
+                form_key=form_key,
+                item_name=item_name,
+                values={},
+                created_at=at,
+                updated_at=at,
+            )
+        draft.values = dict(values)
+        draft.step = step
+        draft.updated_at = at
+        s.add(draft)
+        try:
+            s.commit()
+        except sa.exc.IntegrityError:  # a parallel first save won: update that one
+            s.rollback()
+            return save_draft(owner, item_code, form_key, item_name, values, step, s)
+        s.refresh(draft)
+        return draft
+
+
+def list_drafts(owner: str, session: Session | None = None) -> list[Draft]:
+    cutoff = now() - DRAFT_RETENTION
+    with session_scope(session) as s:
+        stmt = (
+            select(Draft)
+            .where(Draft.owner == owner, col(Draft.updated_at) >= cutoff)
+            .order_by(col(Draft.updated_at).desc())
+        )
+        return list(s.exec(stmt).all())
+
+
+def delete_draft(owner: str, draft_id: int, session: Session | None = None) -> None:
+    with session_scope(session) as s:
+        draft = s.get(Draft, draft_id)
+        if draft is None or draft.owner != owner:
+            raise NotFound(f"no draft {draft_id} of this user")
+        s.delete(draft)
+        s.commit()
+
+
+def purge_drafts(older_than: timedelta = DRAFT_RETENTION, session: Session | None = None) -> int:
+    """Delete drafts untouched for longer than the retention period; return how many."""
+    with session_scope(session) as s:
+        result = s.execute(sa.delete(Draft).where(col(Draft.updated_at) < now() - older_than))
+        s.commit()
+        return int(result.rowcount or 0)
+
+
+# -- applications ---------------------------------------------------------------------------
+def _number(area: str, at: datetime, row_id: int) -> str:
+    """办件编号: 6-digit area, date, 8-digit sequence, e.g. ``370102-20261125-00000042``."""
+    return f"{area[:6]}-{at:%Y%m%d}-{row_id:08d}"
+
+
+def submit(
+    owner: str,
+    idempotency_key: str,
+    *,
+    item_code: str,
+    form_key: str,
+    item_name: str,
+    department: str,
+    area_code: str,
+    values: dict[str, str],
+    promised_days: int,
+    session: Session | None = None,
+) -> tuple[Application, bool]:
+    """Create the application once per idempotency key; return it and whether it is new.
+
+    A repeated key (double tap, retry, resent request) returns the first application. The
+    owner's draft for the item is deleted in the same transaction.
+    """
+    key = idempotency_key.strip()
+    if not 16 <= len(key) <= 64 or not all(c.isalnum() or c in "-_" for c in key):
+        raise Refused("idempotency key must be 16-64 letters, digits, - or _")
+    with session_scope(session) as s:
+        existing = s.exec(select(Application).where(Application.idempotency_key == key)).first()
+        if existing is not None:
+            if existing.owner != owner:
+                raise Refused("this idempotency key belongs to another request")
+            return existing, False
+        at = now()
+        app = Application(
+            number=f"pending-{key}"[:40],
+            owner=owner,
+            idempotency_key=key,
+            item_code=item_code,
+            form_key=form_key,
+            item_name=item_name,
+            department=department,
+            values=dict(values),
+            status="submitted",
+            promised_days=promised_days,
+            submitted_at=at,
+            updated_at=at,
+        )
+        s.add(app)
+        try:
+            s.flush()
+        except sa.exc.IntegrityError:  # the same key committed in parallel: return that one
+            s.rollback()
+            return submit(
+                owner,
+                key,
+                item_code=item_code,
+                form_key=form_key,
+                item_name=item_name,
+                department=department,
+                area_code=area_code,
+                values=values,
+                promised_days=promised_days,
+                session=s,
+            )
+        assert app.id is not None
+        app.number = _number(area_code, at, app.id)
+        s.add(app)
+        s.add(ApplicationEvent(application_id=app.id, status="submitted", at=at))
+        draft = s.exec(
+            select(Draft).where(Draft.owner == owner, Draft.item_code == item_code)
+        ).first()
+        if draft is not None:
+            s.delete(draft)
+        s.commit()
+        s.refresh(app)
+        return app, True
+
+
+def list_applications(owner: str, session: Session | None = None) -> list[Application]:
+    with session_scope(session) as s:
+        stmt = (
+            select(Application)
+            .where(Application.owner == owner)
+            .order_by(col(Application.submitted_at).desc(), col(Application.id).desc())
+        )
+        return list(s.exec(stmt).all())
+
+
+def get_application(owner: str, number: str, session: Session | None = None) -> Application:
+    with session_scope(session) as s:
+        app = s.exec(select(Application).where(Application.number == number)).first()
+        if app is None or app.owner != owner:
+            raise NotFound(f"no application {number} of this user")
+        return app
+
+
+def events(application_id: int, session: Session | None = None) -> list[ApplicationEvent]:
+    with session_scope(session) as s:
+        stmt = (
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application_id)
+            .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
+        )
+        return list(s.exec(stmt).all())
+
+
+def advance(number: str, status: str, note: str = "", session: Session | None = None) -> None:
+    """Back-office move of an application to ``status`` (checked against ``MOVES``)."""
+    with session_scope(session) as s:
+        app = s.exec(select(Application).where(Application.number == number)).first()
+        if app is None:
+            raise NotFound(f"no application {number}")
+        if status not in MOVES.get(app.status, ()):
+            allowed = ", ".join(MOVES.get(app.status, ())) or "none"
+            raise Refused(f"{number} is {app.status}; it can move to: {allowed}, not {status}")
+        at = now()
+        app.status, app.updated_at = status, at
+        s.add(app)
+        assert app.id is not None
+        s.add(ApplicationEvent(application_id=app.id, status=status, note=note[:500], at=at))
+        s.commit()
+
+
+def correct(
+    owner: str, number: str, file_ids: list[str], session: Session | None = None
+) -> Application:
+    """补正: the citizen supplies corrected materials for a returned application, which goes
+    back to the back office as submitted. Only the owner's own files are accepted."""
+    from app.flow.tables import StoredFile
+
+    ids = [i for i in dict.fromkeys(file_ids) if i]
+    if not ids:
+        raise Refused("at least one corrected material is required")
+    with session_scope(session) as s:
+        app = get_application(owner, number, s)
+        if app.status != "returned":
+            raise Refused(f"{number} is {app.status}; only returned applications take corrections")
+        for file_id in ids:
+            row = s.get(StoredFile, file_id)
+            if row is None or row.owner != owner:
+                raise NotFound(f"no file {file_id} of this user")
+        values = dict(app.values)
+        values["corrections"] = [*values.get("corrections", []), *ids]
+        app.values = values
+        at = now()
+        app.status, app.updated_at = "submitted", at
+        s.add(app)
+        assert app.id is not None
+        s.add(ApplicationEvent(application_id=app.id, status="submitted", note="correction", at=at))
+        s.commit()
+        s.refresh(app)
+        return app
+
+
+def recent_events(
+    owner: str, limit: int = 10, session: Session | None = None
+) -> list[tuple[Application, ApplicationEvent]]:
+    """站内消息: the latest status changes of the owner's applications, newest first."""
+    with session_scope(session) as s:
+        stmt = (
+            select(Application, ApplicationEvent)
+            .join(ApplicationEvent, col(ApplicationEvent.application_id) == col(Application.id))
+            .where(Application.owner == owner)
+            .order_by(col(ApplicationEvent.at).desc(), col(ApplicationEvent.id).desc())
+            .limit(limit)
+        )
+        return [(a, e) for a, e in s.exec(stmt).all()]
+
+
+def get_evaluation(application_id: int, session: Session | None = None) -> Evaluation | None:
+    with session_scope(session) as s:
+        stmt = select(Evaluation).where(Evaluation.application_id == application_id)
+        return s.exec(stmt).first()
+
+
+def evaluate(
+    owner: str, number: str, level: int, reason: str = "", session: Session | None = None
+) -> Evaluation:
+    """好差评: once per completed application; a reason is required for the two lowest levels,
+    which are marked for follow-up (回访整改)."""
+    reason = reason.strip()
+    if level not in LEVELS:
+        raise Refused(f"level must be one of {LEVELS}, got {level!r}")
+    if level in LOW_LEVELS and not reason:
+        raise Refused("a reason is required for 不满意 and 非常不满意")
+    with session_scope(session) as s:
+        app = get_application(owner, number, s)
+        if app.status not in ("completed", "rejected"):
+            raise Refused(f"{number} is {app.status}; it can be evaluated once it is finished")
+        assert app.id is not None
+        if get_evaluation(app.id, s) is not None:
+            raise Refused(f"{number} has already been evaluated")
+        evaluation = Evaluation(
+            application_id=app.id,
+            owner=owner,
+            level=level,
+            reason=reason[:500],
+            follow_up="pending" if level in LOW_LEVELS else "",
+            created_at=now(),
+        )
+        s.add(evaluation)
+        try:
+            s.commit()
+        except sa.exc.IntegrityError:
+            s.rollback()
+            raise Refused(f"{number} has already been evaluated") from None
+        s.refresh(evaluation)
+        return evaluation

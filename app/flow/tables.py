@@ -1,0 +1,115 @@
+"""SQLModel tables of the flow: sessions, drafts, applications, their events, evaluations, files.
+
+Every row a citizen can reach carries its ``owner`` (the identity provider's ``sub``); every
+query in ``app.flow.store`` filters on it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from reflex.model import ModelRegistry
+from sqlmodel import Field, SQLModel
+
+
+def _json() -> Any:
+    return Field(sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+@ModelRegistry.register
+class FlowSession(SQLModel, table=True):
+    """A signed-in session; the cookie holds a secret whose SHA-256 is the key."""
+
+    __tablename__ = "flow_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    sub: str = Field(index=True, max_length=200)
+    identity: dict[str, Any] = _json()
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None = None
+
+
+@ModelRegistry.register
+class Draft(SQLModel, table=True):
+    """One unfinished application per citizen and item (or bundle)."""
+
+    __tablename__ = "flow_draft"
+    __table_args__ = (sa.UniqueConstraint("owner", "item_code", name="uq_flow_draft_owner_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(index=True, max_length=200)
+    item_code: str = Field(max_length=80)
+    form_key: str = Field(max_length=40)
+    item_name: str = Field(max_length=200)
+    values: dict[str, Any] = _json()
+    step: int = 0
+    created_at: datetime
+    updated_at: datetime = Field(index=True)
+
+
+@ModelRegistry.register
+class Application(SQLModel, table=True):
+    """A submitted application (办件)."""
+
+    __tablename__ = "flow_application"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=40)
+    owner: str = Field(index=True, max_length=200)
+    idempotency_key: str = Field(unique=True, max_length=64)
+    item_code: str = Field(max_length=80)
+    form_key: str = Field(max_length=40)
+    item_name: str = Field(max_length=200)
+    department: str = Field(max_length=200)
+    values: dict[str, Any] = _json()
+    status: str = Field(max_length=20)
+    promised_days: int = 0
+    submitted_at: datetime
+    updated_at: datetime
+
+
+@ModelRegistry.register
+class ApplicationEvent(SQLModel, table=True):
+    """A status change of an application, for its timeline."""
+
+    __tablename__ = "flow_application_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="flow_application.id", index=True)
+    status: str = Field(max_length=20)
+    note: str = Field(default="", max_length=500)
+    at: datetime
+
+
+@ModelRegistry.register
+class Evaluation(SQLModel, table=True):
+    """好差评: one per application, after completion."""
+
+    __tablename__ = "flow_evaluation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="flow_application.id", unique=True)
+    owner: str = Field(index=True, max_length=200)
+    level: int
+    reason: str = Field(default="", max_length=500)
+    follow_up: str = Field(default="", max_length=20)
+    created_at: datetime
+
+
+@ModelRegistry.register
+class StoredFile(SQLModel, table=True):
+    """An uploaded material, stored privately under ``YIWANG_FILES_DIR``."""
+
+    __tablename__ = "flow_file"
+
+    id: str = Field(primary_key=True, max_length=32)
+    owner: str = Field(index=True, max_length=200)
+    name: str = Field(max_length=200)
+    content_type: str = Field(max_length=60)
+    size: int
+    sha256: str = Field(max_length=64)
+    scan: str = Field(default="clean", max_length=20)
+    created_at: datetime

@@ -1,0 +1,43 @@
+"""Shared parts of the flow pages: the idle-session warning and its watcher script."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.state.flow_auth import IDLE_WARNING_ID, FlowAuthState
+from components.i18n import t
+from components.question_page import button
+
+
+def idle_warning() -> rx.Component:
+    return rx.el.div(
+        rx.el.p(
+            t(
+                "您已经 13 分钟没有操作。为保护您的信息，2 分钟后将自动退出登录；已填写的内容已保存为草稿。"
+            )
+        ),
+        button(t("继续办理"), "primary", on_click=FlowAuthState.extend_session),
+        id=IDLE_WARNING_ID,
+        role="alert",
+        hidden=True,
+        custom_attrs={"data-deadline": FlowAuthState.idle_deadline_ms.to_string()},
+        class_name="yw-idle-warning",
+    )
+
+
+def session_ended_notice() -> rx.Component:
+    return rx.cond(
+        FlowAuthState.session_ended,
+        rx.el.p(
+            t("为了安全，您已退出登录。已填写的内容保存在草稿中，重新登录后可以继续。"),
+            role="status",
+            class_name="yw-notice",
+        ),
+    )
+
+
+def login_error() -> rx.Component:
+    return rx.cond(
+        FlowAuthState.login_error != "",
+        rx.el.p(FlowAuthState.login_error, role="alert", class_name="yw-notice"),
+    )

@@ -1,0 +1,187 @@
+"""``/me/applications/[number]``: one application's progress (办件查询) and its evaluation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.pages.apply_parts import idle_warning, session_ended_notice
+from app.pages.apply_upload import ACCEPT, upload_handler
+from app.pages.layout import layout
+from app.state.flow_me import ApplicationState, level_label
+from components.i18n import t
+from components.question_page import button
+
+
+def _evaluation() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("评价这次办理（好差评）"), id="evaluation-title", class_name="yw-section-title"),
+        rx.el.form(
+            rx.cond(
+                ApplicationState.evaluation_error != "",
+                rx.el.p(
+                    ApplicationState.evaluation_error,
+                    id="evaluation-error",
+                    tab_index=-1,
+                    role="alert",
+                    class_name="yw-error-message",
+                ),
+            ),
+            rx.el.fieldset(
+                rx.el.legend(t("您对这次办理满意吗？"), class_name="yw-legend"),
+                *[
+                    rx.el.div(
+                        rx.el.input(
+                            type="radio", id=f"level-{value}", name="level", value=str(value)
+                        ),
+                        rx.el.label(level_label(value), html_for=f"level-{value}"),
+                        class_name="yw-choice",
+                    )
+                    for value in (5, 4, 3, 2, 1)
+                ],
+                class_name="yw-fieldset",
+            ),
+            rx.el.label(
+                t("原因或建议（选择不满意时必填）"), html_for="reason", class_name="yw-label"
+            ),
+            rx.el.textarea(
+                id="reason", name="reason", max_length=500, class_name="yw-input yw-textarea"
+            ),
+            button(t("提交评价"), "primary", "submit"),
+            on_submit=ApplicationState.evaluate,
+            reset_on_submit=False,
+            class_name="yw-question-form",
+        ),
+        aria_labelledby="evaluation-title",
+        class_name="yw-card",
+    )
+
+
+def _correction() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("补正材料"), id="correction-title", class_name="yw-section-title"),
+        rx.el.p(t("办理部门退回了您的申请，请按要求补充或更正材料后重新提交：")),
+        rx.el.p(rx.el.strong(ApplicationState.returned_note)),
+        rx.el.form(
+            rx.cond(
+                ApplicationState.correction_error != "",
+                rx.el.p(
+                    ApplicationState.correction_error,
+                    id="correction-error",
+                    tab_index=-1,
+                    role="alert",
+                    class_name="yw-error-message",
+                ),
+            ),
+            rx.el.label(t("补正材料"), html_for="correction", class_name="yw-label"),
+            rx.el.p(
+                t("JPEG、PNG、PDF 或 OFD，不超过 10 MB"), id="correction-hint", class_name="yw-hint"
+            ),
+            rx.el.input(
+                id="correction",
+                type="file",
+                accept=ACCEPT,
+                aria_describedby="correction-hint correction-status",
+                on_change=upload_handler({"application": ApplicationState.number}),
+                class_name="yw-input",
+            ),
+            rx.el.input(type="hidden", id="correction-value", name="correction_file"),
+            rx.el.p(id="correction-status", role="status", class_name="yw-hint"),
+            button(t("提交补正材料"), "primary", "submit"),
+            on_submit=ApplicationState.submit_correction,
+            reset_on_submit=False,
+            class_name="yw-question-form",
+        ),
+        aria_labelledby="correction-title",
+        class_name="yw-card",
+    )
+
+
+def _found() -> rx.Component:
+    return rx.el.div(
+        rx.el.h1(ApplicationState.item_name, class_name="yw-page-title"),
+        rx.el.dl(
+            rx.el.div(rx.el.dt(t("办件编号")), rx.el.dd(ApplicationState.number)),
+            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(ApplicationState.department)),
+            rx.el.div(rx.el.dt(t("当前状态")), rx.el.dd(ApplicationState.status)),
+            class_name="yw-summary-list",
+        ),
+        rx.cond(ApplicationState.deadline_text != "", rx.el.p(ApplicationState.deadline_text)),
+        rx.el.section(
+            rx.el.h2(t("办理进度"), id="timeline-title", class_name="yw-section-title"),
+            rx.el.ol(
+                rx.foreach(
+                    ApplicationState.timeline,
+                    lambda e: rx.el.li(
+                        rx.el.strong(e.status),
+                        rx.el.span(" " + e.at, class_name="yw-muted"),
+                        rx.cond(e.note != "", rx.el.p(e.note)),
+                    ),
+                ),
+                class_name="yw-timeline",
+            ),
+            aria_labelledby="timeline-title",
+            class_name="yw-card",
+        ),
+        rx.cond(ApplicationState.status_key == "returned", _correction()),
+        rx.cond(
+            ApplicationState.correction_done,
+            rx.el.p(
+                t("补正材料已提交，请等待办理部门重新审查。"), role="status", class_name="yw-notice"
+            ),
+        ),
+        rx.cond(ApplicationState.can_evaluate, _evaluation()),
+        rx.cond(
+            ApplicationState.evaluation_text != "",
+            rx.el.p(ApplicationState.evaluation_text, role="status", class_name="yw-notice"),
+        ),
+        rx.el.section(
+            rx.el.h2(t("申请内容"), id="answers-title", class_name="yw-section-title"),
+            rx.el.dl(
+                rx.foreach(
+                    ApplicationState.answers,
+                    lambda a: rx.el.div(
+                        rx.el.dt(a.label), rx.el.dd(a.value), class_name="yw-summary-list__row"
+                    ),
+                ),
+                class_name="yw-summary-list",
+            ),
+            aria_labelledby="answers-title",
+            class_name="yw-card",
+        ),
+        class_name="yw-stack",
+    )
+
+
+def page() -> rx.Component:
+    return layout(
+        idle_warning(),
+        session_ended_notice(),
+        rx.cond(
+            ApplicationState.found,
+            _found(),
+            rx.el.div(
+                rx.el.h1(t("办件详情"), class_name="yw-page-title"),
+                rx.cond(
+                    ApplicationState.loaded,
+                    rx.cond(
+                        ApplicationState.signed_in,
+                        rx.el.p(t("没有找到这件申请。")),
+                        rx.el.div(
+                            rx.el.p(t("请登录后查看您的办件。")),
+                            button(
+                                t("登录"),
+                                "primary",
+                                on_click=ApplicationState.begin_login(
+                                    rx.Var(_js_expr="window.location.pathname", _var_type=str)
+                                ),
+                            ),
+                        ),
+                    ),
+                    rx.el.p(t("正在加载…"), role="status"),
+                ),
+                class_name="yw-stack",
+            ),
+        ),
+        rx.el.p(rx.el.a(t("返回我的办件"), href="/me")),
+        current="me",
+    )

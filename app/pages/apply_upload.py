@@ -1,0 +1,96 @@
+"""The file field of the wizard: a native file input (camera or files on phones) that posts
+the file to ``/flow/files`` (server checks, private storage) and reports the result."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+from reflex.vars.base import Var
+from reflex_base.event import EventChain
+
+from app.state.flow import ApplyState, FieldView
+from components.i18n import t, t_var
+from components.question_page import button, field_wrapper
+
+ACCEPT = "image/jpeg,image/png,application/pdf,.ofd,.pdf,.jpg,.jpeg,.png"
+
+
+def upload_handler(fields: dict[str, Var]) -> Var:
+    """A change handler for a file input: post the file with ``fields`` to ``/flow/files``;
+    show the answer in ``#<input id>-status``; put the stored id into ``#<input id>-value``
+    if there is such an element."""
+    texts = json.dumps(
+        {"busy": t("正在上传，请稍候…"), "failed": t("上传失败，请检查网络后重试。")},
+        ensure_ascii=False,
+    )
+    appends = " ".join(f"body.append({json.dumps(k)}, {v!s});" for k, v in fields.items())
+    js = (
+        "(async (e) => { const input = e.target; const file = input.files && input.files[0];"
+        f" const texts = {texts};"
+        " const status = document.getElementById(input.id + '-status');"
+        " const target = document.getElementById(input.id + '-value');"
+        " if (!file) return; status.textContent = texts.busy;"
+        f" const body = new FormData(); {appends} body.append('file', file);"
+        " try { const r = await fetch('/flow/files', {method: 'POST', body,"
+        " credentials: 'same-origin', headers: {'X-Yiwang-Upload': '1'}});"
+        " const answer = await r.json(); status.textContent = answer.message;"
+        " status.dataset.state = r.ok ? 'ok' : 'error';"
+        " if (target) target.value = r.ok ? answer.id : '';"
+        " if (!r.ok) input.value = ''; }"
+        " catch (err) { status.textContent = texts.failed; status.dataset.state = 'error';"
+        " input.value = ''; } })"
+    )
+    return Var(
+        _js_expr=js,
+        _var_type=EventChain,
+        _var_data=Var.create(list(fields.values()))._get_all_var_data(),
+    )
+
+
+def file_field(f: FieldView) -> rx.Component:
+    return field_wrapper(
+        rx.el.label(f.label, html_for=f.input_id, class_name="yw-label"),
+        rx.cond(f.hint != "", rx.el.p(f.hint, id=f.input_id + "-hint", class_name="yw-hint")),
+        rx.cond(
+            f.error != "",
+            rx.el.p(
+                rx.el.span(t("错误："), class_name="yw-visually-hidden"),
+                f.error,
+                id=f.input_id + "-error",
+                class_name="yw-error-message",
+            ),
+        ),
+        rx.cond(
+            f.licence_id != "",
+            rx.el.div(
+                rx.el.p(t_var("您有可用的电子证照：{licence}", licence=f.licence_text)),
+                rx.cond(
+                    f.using_licence,
+                    rx.el.p(t("已使用电子证照，无需上传。"), class_name="yw-hint"),
+                    button(
+                        t("使用电子证照，免于上传"),
+                        "secondary",
+                        on_click=ApplyState.use_licence(f.name),
+                    ),
+                ),
+                rx.el.p(t("也可以上传纸质证件的照片或扫描件："), class_name="yw-hint"),
+                class_name="yw-notice",
+            ),
+        ),
+        rx.el.input(
+            id=f.input_id,
+            type="file",
+            accept=ACCEPT,
+            aria_describedby=f.described_by + " " + f.input_id + "-status",
+            on_change=upload_handler({"item": ApplyState.item_code, "field": f.name}),
+            class_name="yw-input",
+        ),
+        rx.el.p(
+            rx.cond(f.value != "", t_var("已上传：{name}", name=f.value), ""),
+            id=f.input_id + "-status",
+            role="status",
+            class_name="yw-hint",
+        ),
+        invalid=f.error != "",
+    )

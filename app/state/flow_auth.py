@@ -1,0 +1,228 @@
+"""Sign-in state of the flow: unified identity login, session lifetime, masked personal data.
+
+The session lives in the database (``app.flow.store``); the browser keeps only a random
+secret in the ``yw_sid`` cookie. Every handler of the flow states calls ``_active()`` first:
+it re-reads the session, enforces the idle timeout (15 min) and the absolute lifetime (12 h),
+and marks the citizen active.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import urlparse
+
+import reflex as rx
+
+from app.adapters.identity import (
+    AuthRequest,
+    Identity,
+    IdentityError,
+    mask_id_number,
+    mask_phone,
+    settings_from_env,
+)
+from app.flow import store
+from components.i18n import t
+
+CALLBACK_PATH = "/auth/callback"
+SESSION_COOKIE = "yw_sid"
+_PROVIDER = None
+
+
+def provider():
+    """The configured OIDC provider (one per process; discovery is cached inside)."""
+    global _PROVIDER
+    settings = settings_from_env()
+    if settings is None:
+        return None
+    if _PROVIDER is None or _PROVIDER.settings != settings:
+        from app.adapters.identity.oidc import OIDCProvider
+
+        _PROVIDER = OIDCProvider(settings)
+    return _PROVIDER
+
+
+def safe_return_path(path: str) -> str:
+    """Only paths of this app (never another origin) may be returned to after login."""
+    parsed = urlparse(path)
+    if parsed.scheme or parsed.netloc or not path.startswith("/") or path.startswith("//"):
+        return "/me"
+    return path
+
+
+IDLE_WARNING_ID = "idle-warning"
+#: Installed once per page load by an on_load event: every 5 s, show the warning when less
+#: than two minutes of the idle timeout are left; at the deadline, reload (the server has
+#: ended the session by then and the page says so; answers are in the draft).
+IDLE_WATCH_JS = """
+window.ywIdleCheck = () => {
+  const el = document.getElementById('idle-warning');
+  if (!el) return;
+  const deadline = Number(el.dataset.deadline || 0);
+  if (!deadline) { el.hidden = true; return; }
+  const left = deadline - Date.now();
+  el.hidden = left > 120000;
+  if (left <= 0 && el.dataset.reloaded !== String(deadline)) {
+    el.dataset.reloaded = String(deadline);
+    window.location.reload();
+  }
+};
+if (!window.ywIdleTimer) window.ywIdleTimer = setInterval(() => window.ywIdleCheck(), 5000);
+window.ywIdleCheck();
+"""
+
+
+def level_name(level: int) -> str:
+    """The real-name level as citizens know it."""
+    return {1: t("一级实名"), 2: t("二级实名"), 3: t("三级实名（实人认证）")}[level]
+
+
+class FlowAuthState(rx.State):
+    # Secure when the public URL is https. Reflex sets cookies from the browser, so this one
+    # cannot be HttpOnly: it holds only a random secret, checked and expired on the server.
+    sid: str = rx.Cookie(
+        "",
+        name=SESSION_COOKIE,
+        path="/",
+        max_age=12 * 3600,
+        same_site="lax",
+        secure=os.environ.get("YIWANG_PUBLIC_URL", "").startswith("https://") or None,
+    )
+    signed_in: bool = False
+    display_name: str = ""
+    org_name: str = ""
+    is_business: bool = False
+    level_name: str = ""
+    shown_id_number: str = ""
+    shown_phone: str = ""
+    revealed: bool = False
+    #: when the session ends without activity (ms since the epoch), for the warning script
+    idle_deadline_ms: int = 0
+    login_error: str = ""
+    session_ended: bool = False
+
+    _pending: dict[str, str] = {}
+
+    # -- helpers (not events) ------------------------------------------------------------------
+    def _active(self) -> Identity | None:
+        active = store.touch_session(self.sid)
+        if active is None:
+            if self.signed_in:
+                self.session_ended = True
+            self._clear()
+            return None
+        self.signed_in, self.session_ended = True, False
+        ident = active.identity
+        self.display_name, self.org_name = ident.name, ident.org_name
+        self.is_business = ident.kind == "business"
+        self.level_name = level_name(ident.level)
+        self.idle_deadline_ms = int(active.idle_deadline.timestamp() * 1000)
+        self._show(ident)
+        return ident
+
+    def _show(self, ident: Identity) -> None:
+        self.shown_id_number = ident.id_number if self.revealed else mask_id_number(ident.id_number)
+        self.shown_phone = ident.phone if self.revealed else mask_phone(ident.phone)
+
+    def _clear(self) -> None:
+        self.signed_in = False
+        self.display_name = self.org_name = self.level_name = ""
+        self.shown_id_number = self.shown_phone = ""
+        self.is_business = self.revealed = False
+        self.idle_deadline_ms = 0
+        self.sid = ""
+
+    def _callback_url(self) -> str:
+        public = os.environ.get("YIWANG_PUBLIC_URL", "").rstrip("/")
+        return (public or self.router.url.origin) + CALLBACK_PATH
+
+    # -- events --------------------------------------------------------------------------------
+    @rx.event
+    async def begin_login(self, return_to: str = "/me"):
+        """Send the browser to the identity provider; come back to ``return_to``."""
+        return await self._login(return_to)
+
+    async def _login(self, return_to: str):
+        idp = provider()
+        if idp is None:
+            self.login_error = t("统一身份认证暂未配置，请稍后再试或拨打服务热线。")
+            return None
+        try:
+            request = await idp.begin(self._callback_url())
+        except IdentityError:
+            self.login_error = t("暂时无法连接统一身份认证，请稍后再试。")
+            return None
+        self.login_error = ""
+        self._pending = {
+            "url": request.url,
+            "state": request.state,
+            "nonce": request.nonce,
+            "code_verifier": request.code_verifier,
+            "redirect_uri": request.redirect_uri,
+            "return_to": safe_return_path(return_to),
+            "at": str(time.time()),
+        }
+        return rx.redirect(request.url)
+
+    @rx.event
+    async def finish_login(self):
+        """``/auth/callback``: exchange the code, open a session, go back where the login began."""
+        params = self.router.url.query_parameters
+        pending, self._pending = dict(self._pending), {}
+        return_to = pending.get("return_to", "/me")
+        if params.get("error") or not pending or time.time() - float(pending["at"]) > 600:
+            self.login_error = t("登录没有完成。您可以重新开始办理并登录。")
+            return rx.redirect(return_to)
+        idp = provider()
+        request = AuthRequest(
+            pending["url"],
+            pending["state"],
+            pending["nonce"],
+            pending["code_verifier"],
+            pending["redirect_uri"],
+        )
+        try:
+            identity = await idp.complete(
+                request, str(params.get("code", "")), str(params.get("state", ""))
+            )
+        except (IdentityError, AttributeError):
+            self.login_error = t("登录验证失败，请重新登录。")
+            return rx.redirect(return_to)
+        self.sid = store.open_session(identity)
+        self.login_error = ""
+        self._active()
+        return rx.redirect(return_to)
+
+    @rx.event
+    def extend_session(self):
+        """继续办理: the warning's button; any handler call also counts as activity."""
+        self._active()
+        return rx.call_script("window.ywIdleCheck && window.ywIdleCheck()")
+
+    @rx.event
+    def toggle_reveal(self):
+        ident = self._active()
+        if ident is None:
+            return
+        self.revealed = not self.revealed
+        self._show(ident)
+
+    @rx.event
+    def sign_out(self):
+        if self.sid:
+            store.end_session(self.sid)
+        self._clear()
+        self.session_ended = False
+        return rx.redirect("/me")
+
+    @rx.event
+    def watch_idle(self):
+        """On load of flow pages: refresh the session and start the idle-warning watcher."""
+        self._active()
+        return rx.call_script(IDLE_WATCH_JS)
+
+    @rx.event
+    def refresh_session(self):
+        """On load of pages that show the account: is the session still alive?"""
+        self._active()

@@ -1,0 +1,304 @@
+"""States of 我的 (my drafts and applications) and of one application's progress page."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+
+import reflex as rx
+
+from app.flow import store
+from app.flow.forms import get_form
+from app.flow.validate import display, visible_fields
+from app.settings import active_theme
+from app.state.flow_auth import FlowAuthState
+from components.i18n import t
+
+
+def status_label(status: str) -> str:
+    return {
+        "submitted": t("已提交"),
+        "accepted": t("已受理"),
+        "reviewing": t("审查中"),
+        "completed": t("已办结"),
+        "returned": t("退回补正"),
+        "rejected": t("不予受理"),
+    }.get(status, status)
+
+
+def level_label(level: int) -> str:
+    """好差评 levels, 5 (best) to 1."""
+    return {
+        5: t("非常满意"),
+        4: t("满意"),
+        3: t("基本满意"),
+        2: t("不满意"),
+        1: t("非常不满意"),
+    }[level]
+
+
+def add_working_days(start: date, days: int) -> date:
+    """``days`` working days after ``start`` (weekends skipped; public holidays not modelled)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            count += 1
+    return count
+
+
+def _when(value: datetime) -> str:
+    return store.aware(value).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@dataclasses.dataclass
+class DraftView:
+    id: int = 0
+    name: str = ""
+    saved: str = ""
+    href: str = ""
+    delete_label: str = ""
+
+
+@dataclasses.dataclass
+class ApplicationView:
+    number: str = ""
+    name: str = ""
+    status: str = ""
+    submitted: str = ""
+    href: str = ""
+
+
+@dataclasses.dataclass
+class EventView:
+    status: str = ""
+    at: str = ""
+    note: str = ""
+
+
+@dataclasses.dataclass
+class MessageView:
+    text: str = ""
+    at: str = ""
+    href: str = ""
+
+
+def event_note(note: str) -> str:
+    return t("已补正材料") if note == "correction" else note
+
+
+@dataclasses.dataclass
+class AnswerRow:
+    label: str = ""
+    value: str = ""
+
+
+class FlowMeState(FlowAuthState):
+    drafts: list[DraftView] = []
+    applications: list[ApplicationView] = []
+    messages: list[MessageView] = []
+    notice: str = ""
+
+    def _fill(self, sub: str) -> None:
+        self.drafts = [
+            DraftView(
+                id=d.id or 0,
+                name=d.item_name,
+                saved=t("保存于 {when}", when=_when(d.updated_at)),
+                href=f"/apply/{d.item_code}",
+                delete_label=t("删除草稿：{name}", name=d.item_name),
+            )
+            for d in store.list_drafts(sub)
+        ]
+        self.applications = [
+            ApplicationView(
+                number=a.number,
+                name=a.item_name,
+                status=status_label(a.status),
+                submitted=_when(a.submitted_at),
+                href=f"/me/applications/{a.number}",
+            )
+            for a in store.list_applications(sub)
+        ]
+        self.messages = [
+            MessageView(
+                text=t(
+                    "您申请的“{name}”（办件编号 {number}）：{status}",
+                    name=a.item_name,
+                    number=a.number,
+                    status=status_label(e.status),
+                ),
+                at=_when(e.at),
+                href=f"/me/applications/{a.number}",
+            )
+            for a, e in store.recent_events(sub)
+        ]
+
+    @rx.event
+    def load(self):
+        self.notice = ""
+        ident = self._active()
+        if ident is None:
+            self.drafts, self.applications, self.messages = [], [], []
+            return
+        self._fill(ident.sub)
+
+    @rx.event
+    def delete_draft(self, draft_id: int):
+        ident = self._active()
+        if ident is None:
+            self.drafts, self.applications = [], []
+            return
+        try:
+            store.delete_draft(ident.sub, int(draft_id))
+            self.notice = t("草稿已删除。")
+        except (store.NotFound, ValueError, TypeError):
+            self.notice = t("没有找到这份草稿，它可能已被删除。")
+        self._fill(ident.sub)
+
+
+class ApplicationState(FlowAuthState):
+    found: bool = False
+    loaded: bool = False
+    number: str = ""
+    item_name: str = ""
+    department: str = ""
+    status: str = ""
+    status_key: str = ""
+    timeline: list[EventView] = []
+    answers: list[AnswerRow] = []
+    deadline_text: str = ""
+    can_evaluate: bool = False
+    evaluation_text: str = ""
+    evaluation_error: str = ""
+    returned_note: str = ""
+    correction_error: str = ""
+    correction_done: bool = False
+
+    def _fill(self, sub: str, number: str) -> None:
+        self.loaded = True
+        try:
+            app = store.get_application(sub, number)
+        except store.NotFound:
+            self.found, self.timeline, self.answers = False, [], []
+            return
+        assert app.id is not None
+        self.found = True
+        self.number, self.item_name, self.department = app.number, app.item_name, app.department
+        self.status_key, self.status = app.status, status_label(app.status)
+        history = store.events(app.id)
+        self.timeline = [
+            EventView(status_label(e.status), _when(e.at), event_note(e.note)) for e in history
+        ]
+        returned = [e for e in history if e.status == "returned"]
+        self.returned_note = returned[-1].note if returned and app.status == "returned" else ""
+        form = get_form(app.form_key)
+        province = active_theme().code
+        values = {k: str(v) for k, v in app.values.items()}
+        self.answers = (
+            [
+                AnswerRow(f.label, display(f, values, province, reveal=self.revealed))
+                for step in form.steps
+                for f in visible_fields(form, step, values)
+                if f.kind != "file"
+            ]
+            if form
+            else []
+        )
+        submitted = store.aware(app.submitted_at).astimezone().date()
+        if app.status in ("completed", "rejected"):
+            self.deadline_text = ""
+        elif app.promised_days == 0:
+            self.deadline_text = t("本事项承诺即办。")
+        else:
+            due = add_working_days(submitted, app.promised_days)
+            left = working_days_between(date.today(), due)
+            self.deadline_text = t(
+                "承诺 {days} 个工作日内办结，预计 {due} 前完成，还剩 {left} 个工作日。",
+                days=app.promised_days,
+                due=due.isoformat(),
+                left=left,
+            )
+        evaluation = store.get_evaluation(app.id)
+        self.can_evaluate = evaluation is None and app.status in ("completed", "rejected")
+        self.evaluation_text = (
+            t("您的评价：{level}", level=level_label(evaluation.level)) if evaluation else ""
+        )
+
+    def _number(self) -> str:
+        return str(self.router.page.params.get("number", ""))[:40]
+
+    @rx.event
+    def load(self):
+        self.evaluation_error = self.correction_error = ""
+        self.correction_done = False
+        ident = self._active()
+        self.loaded = True
+        if ident is None:
+            self.found = False
+            return
+        self._fill(ident.sub, self._number())
+
+    @rx.event
+    def submit_correction(self, form_data: dict):
+        """补正: attach the uploaded corrected material and send the application back."""
+        ident = self._active()
+        if ident is None:
+            self.found = False
+            return None
+        file_id = str(form_data.get("correction_file", ""))[:32]
+        try:
+            store.correct(ident.sub, self._number(), [file_id])
+            self.correction_error, self.correction_done = "", True
+        except store.NotFound:
+            self.correction_error = t("请先上传补正材料。")
+        except store.Refused:
+            self.correction_error = (
+                t("请先上传补正材料。") if not file_id else t("这件申请现在不需要补正材料。")
+            )
+        self._fill(ident.sub, self._number())
+        if self.correction_error:
+            return rx.call_script(
+                "setTimeout(() => document.getElementById('correction-error')?.focus(), 60)"
+            )
+        return None
+
+    @rx.event
+    def evaluate(self, form_data: dict):
+        ident = self._active()
+        if ident is None:
+            self.found = False
+            return None
+        try:
+            level = int(form_data.get("level", 0))
+        except (TypeError, ValueError):
+            level = 0
+        reason = str(form_data.get("reason", ""))[:500]
+        if level not in store.LEVELS:
+            self.evaluation_error = t("请选择您的评价")
+        elif level in store.LOW_LEVELS and not reason.strip():
+            self.evaluation_error = t("请告诉我们不满意的原因，我们会在 15 个工作日内回访整改")
+        else:
+            try:
+                store.evaluate(ident.sub, self._number(), level, reason)
+                self.evaluation_error = ""
+            except store.NotFound:
+                self.found = False
+                return None
+            except store.Refused:
+                self.evaluation_error = t("这件申请现在不能评价。")
+        self._fill(ident.sub, self._number())
+        if self.evaluation_error:
+            return rx.call_script(
+                "setTimeout(() => document.getElementById('evaluation-error')?.focus(), 60)"
+            )
+        return None

@@ -1,0 +1,94 @@
+"""Question-page parts (the GOV.UK pattern on phones): step indicator, error summary, field
+wrapper, buttons, check-answers rows and the confirmation panel.
+
+Pure functions from text or state Vars to components; no app state, no strings of their own
+beyond what the caller passes (the caller translates). The error summary is focusable
+(``tabindex=-1``) so a handler can move focus to it; its links focus the field they name.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import reflex as rx
+from reflex.vars.base import Var
+from reflex_base.event import EventChain
+
+ButtonKind = Literal["primary", "secondary", "link", "danger"]
+
+
+def focus_link(text: Any, target_id: Any) -> rx.Component:
+    """A link to ``#target`` that, once hydrated, focuses the target (the router would not)."""
+    target = target_id if isinstance(target_id, Var) else Var.create(target_id)
+    handler = Var(
+        _js_expr=(
+            f"((e) => {{ e.preventDefault(); const el = document.getElementById({target!s});"
+            " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); } })"
+        ),
+        _var_type=EventChain,
+        _var_data=target._get_all_var_data(),
+    )
+    return rx.el.a(
+        text, href="#" + target if isinstance(target, Var) else f"#{target_id}", on_click=handler
+    )
+
+
+def error_summary(title: str, items: Var, element_id: str = "error-summary") -> rx.Component:
+    """``items`` is a list Var of objects with ``message`` and ``target`` (a field id)."""
+    return rx.el.div(
+        rx.el.h2(title, id=f"{element_id}-title", class_name="yw-error-summary__title"),
+        rx.el.ul(
+            rx.foreach(items, lambda e: rx.el.li(focus_link(e.message, e.target))),
+            class_name="yw-error-summary__list",
+        ),
+        id=element_id,
+        tab_index=-1,
+        role="alert",
+        aria_labelledby=f"{element_id}-title",
+        class_name="yw-error-summary",
+    )
+
+
+def button(
+    text: Any, kind: ButtonKind = "primary", type_: str = "button", **attrs: Any
+) -> rx.Component:
+    return rx.el.button(text, type=type_, class_name=f"yw-button yw-button--{kind}", **attrs)
+
+
+def step_caption(text: Any) -> rx.Component:
+    """第 2 步，共 4 步 — above the heading, as GOV.UK's caption."""
+    return rx.el.p(text, class_name="yw-step-caption")
+
+
+def field_wrapper(*children: rx.Component, invalid: Any = False, **attrs: Any) -> rx.Component:
+    invalid_var = invalid if isinstance(invalid, Var) else Var.create(invalid)
+    return rx.el.div(
+        *children,
+        class_name=rx.cond(invalid_var, "yw-field yw-field--error", "yw-field"),
+        **attrs,
+    )
+
+
+def panel(title: Any, reference_label: Any, reference: Any, heading_id: str) -> rx.Component:
+    """The confirmation panel with the reference number (办件编号)."""
+    return rx.el.div(
+        rx.el.h1(title, id=heading_id, tab_index=-1, class_name="yw-panel__title"),
+        rx.el.p(reference_label, rx.el.br(), rx.el.strong(reference), class_name="yw-panel__body"),
+        class_name="yw-panel",
+    )
+
+
+def from_props(props: dict) -> rx.Component:
+    part = props.get("part", "button")
+    if part == "error_summary":
+        element_id = props.get("element_id", "error-summary")
+        return error_summary(props["title"], Var.create(props["items"]), element_id)
+    if part == "panel":
+        heading_id = props.get("heading_id", "done")
+        return panel(props["title"], props["reference_label"], props["reference"], heading_id)
+    if part == "caption":
+        return step_caption(props["text"])
+    return button(props["text"], props.get("kind", "primary"))
+
+
+__all__ = ["button", "error_summary", "field_wrapper", "focus_link", "panel", "step_caption"]

@@ -1,0 +1,155 @@
+"""Uploads: size limit, magic bytes, lying extensions, metadata stripped, scan hook; and the
+/flow/files routes refuse anyone but the owner."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+from sqlmodel import Session
+from starlette.testclient import TestClient
+
+from app.adapters.identity import Identity
+from app.flow import files, store
+from app.flow.http import flow_api
+
+ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
+BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
+ITEM = "001018000000-370102000000-000-11370102010133958H-8-00"
+
+
+def jpeg_with_exif() -> bytes:
+    img = Image.new("RGB", (40, 30), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x8825] = {2: (36.0, 40.0, 0.0)}  # GPS latitude
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def ofd() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD/>")
+    return out.getvalue()
+
+
+def test_magic_bytes_decide_the_type() -> None:
+    assert files.sniff(jpeg_with_exif()) == "image/jpeg"
+    assert files.sniff(b"%PDF-1.7\n") == "application/pdf"
+    assert files.sniff(ofd()) == "application/ofd"
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("a.txt", "x")
+    assert files.sniff(plain_zip.getvalue()) is None
+    assert files.sniff(b"MZ\x90\x00") is None  # an executable
+
+
+def test_lying_extension_oversize_and_unknown_type_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(files.UploadRefused) as err:
+        files.check("photo.jpg", b"%PDF-1.4 x")
+    assert err.value.code == "mismatch"
+    with pytest.raises(files.UploadRefused) as err:
+        files.check("x.exe", b"MZ\x90\x00")
+    assert err.value.code == "type"
+    monkeypatch.setenv("YIWANG_UPLOAD_MAX_MB", "0.001")
+    with pytest.raises(files.UploadRefused) as err:
+        files.check("a.pdf", b"%PDF-" + b"0" * 2000)
+    assert err.value.code == "too_large"
+    monkeypatch.setenv("YIWANG_UPLOAD_MAX_MB", "ten")
+    with pytest.raises(ValueError, match="YIWANG_UPLOAD_MAX_MB must be a number"):
+        files.max_bytes()
+
+
+def test_images_are_reencoded_without_metadata() -> None:
+    original = jpeg_with_exif()
+    assert b"SecretCam" in original
+    kind, kept = files.check("me.jpg", original)
+    assert kind == "image/jpeg"
+    assert b"SecretCam" not in kept
+    with Image.open(io.BytesIO(kept)) as img:
+        assert not img.getexif()
+        assert img.size == (40, 30)
+
+
+def test_broken_image_is_refused() -> None:
+    with pytest.raises(files.UploadRefused) as err:
+        files.check("x.png", b"\x89PNG\r\n\x1a\n" + b"garbage")
+    assert err.value.code == "broken"
+
+
+def test_scan_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YIWANG_VIRUS_SCAN_CMD", "false")  # exit 1 = infected
+    assert files.scan(b"x") == files.ScanResult(False, "infected")
+    monkeypatch.setenv("YIWANG_VIRUS_SCAN_CMD", "true")
+    assert files.scan(b"x") == files.ScanResult(True, "clean")
+    monkeypatch.setenv("YIWANG_VIRUS_SCAN_CMD", "sh -c 'exit 2'")
+    with pytest.raises(files.UploadRefused) as err:
+        files.scan(b"x")
+    assert err.value.code == "scan_failed"
+
+
+def _client(identity: Identity, db: Session) -> TestClient:
+    client = TestClient(flow_api(), base_url="http://testserver")
+    client.cookies.set("yw_sid", store.open_session(identity, db))
+    return client
+
+
+def _upload(client: TestClient, data: bytes, name: str = "me.png", field: str = "photo"):
+    return client.post(
+        "/flow/files",
+        data={"item": ITEM, "field": field},
+        files={"file": (name, data, "application/octet-stream")},
+        headers={"X-Yiwang-Upload": "1"},
+    )
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(flow_db: Session) -> None:
+    store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
+    alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
+    answer = _upload(alice, _png())
+    assert answer.status_code == 200, answer.text
+    file_id = answer.json()["id"]
+    flow_db.expire_all()
+    assert store.get_draft("alice", ITEM, flow_db).values["photo"] == file_id
+    own = alice.get(f"/flow/files/{file_id}")
+    assert own.status_code == 200
+    assert own.headers["content-type"] == "image/png"
+    assert own.headers["x-content-type-options"] == "nosniff"
+    assert bob.get(f"/flow/files/{file_id}").status_code == 404
+    assert TestClient(flow_api()).get(f"/flow/files/{file_id}").status_code == 401
+
+
+def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
+    flow_db: Session,
+) -> None:
+    store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
+    alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
+    no_header = alice.post("/flow/files", data={"item": ITEM, "field": "photo"})
+    assert no_header.status_code == 403
+    cross_site = alice.post(
+        "/flow/files",
+        data={"item": ITEM, "field": "photo"},
+        headers={"X-Yiwang-Upload": "1", "Origin": "https://evil.example"},
+    )
+    assert cross_site.status_code == 403
+    assert _upload(bob, _png()).status_code == 404  # bob has no draft for the item
+    assert _upload(alice, _png(), field="reason").status_code == 404  # not a file field
+    refused = _upload(alice, b"%PDF-1.4", name="photo.jpg")
+    assert refused.status_code == 422
+    assert refused.json()["message"] == "文件的扩展名和内容不符，请上传原始文件。"
+    anonymous = TestClient(flow_api()).post(
+        "/flow/files", data={"item": ITEM, "field": "photo"}, headers={"X-Yiwang-Upload": "1"}
+    )
+    assert anonymous.status_code == 401

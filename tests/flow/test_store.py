@@ -1,0 +1,212 @@
+"""Sessions, drafts, idempotent submission, progress and evaluation; owners only see their own."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from app.adapters.identity import Identity
+from app.flow import store
+from app.flow.tables import Application, Draft
+
+ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
+BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
+KEY = "k" * 32
+
+
+def _submit(db: Session, owner: str = "alice", key: str = KEY, item: str = "ITEM-1"):
+    return store.submit(
+        owner,
+        key,
+        item_code=item,
+        form_key="001018000000",
+        item_name="居民身份证换领",
+        department="济南市公安局历下分局",
+        area_code="370102000000",
+        values={"reason": "expired"},
+        promised_days=15,
+        session=db,
+    )
+
+
+def test_session_idle_and_absolute_limits(db: Session) -> None:
+    secret = store.open_session(ALICE, db)
+    start = store.now()
+    active = store.touch_session(secret, start + timedelta(minutes=14), db)
+    assert active is not None and active.identity.sub == "alice"
+    assert active.idle_deadline == start + timedelta(minutes=29)
+    # activity keeps it alive up to the absolute lifetime of 12 hours, not beyond
+    at = start
+    while (at := at + timedelta(minutes=14)) - start <= timedelta(hours=12):
+        assert store.touch_session(secret, at, db) is not None
+    assert store.touch_session(secret, at, db) is None  # past 12 hours despite activity
+    assert store.touch_session(secret, at - timedelta(hours=1), db) is None  # stays ended
+
+
+def test_session_ends_after_15_idle_minutes(db: Session) -> None:
+    secret = store.open_session(ALICE, db)
+    assert store.touch_session(secret, store.now() + timedelta(minutes=15, seconds=1), db) is None
+    assert store.touch_session(secret, store.now(), db) is None
+    assert store.touch_session("forged", store.now(), db) is None
+
+
+def test_secret_is_not_stored(db: Session) -> None:
+    secret = store.open_session(ALICE, db)
+    from app.flow.tables import FlowSession
+
+    assert all(secret not in row.id_hash for row in db.exec(select(FlowSession)).all())
+
+
+def test_one_draft_per_owner_and_item(db: Session) -> None:
+    store.save_draft("alice", "ITEM-1", "f", "n", {"a": "1"}, 0, db)
+    store.save_draft("alice", "ITEM-1", "f", "n", {"a": "2"}, 2, db)
+    store.save_draft("bob", "ITEM-1", "f", "n", {"a": "bob"}, 1, db)
+    draft = store.get_draft("alice", "ITEM-1", db)
+    assert draft is not None and draft.values == {"a": "2"} and draft.step == 2
+    assert [d.values["a"] for d in store.list_drafts("alice", db)] == ["2"]
+
+
+def test_another_users_draft_cannot_be_deleted(db: Session) -> None:
+    bobs = store.save_draft("bob", "ITEM-1", "f", "n", {"a": "bob"}, 1, db)
+    assert bobs.id is not None
+    with pytest.raises(store.NotFound):
+        store.delete_draft("alice", bobs.id, db)
+    assert store.get_draft("bob", "ITEM-1", db) is not None
+    store.delete_draft("bob", bobs.id, db)
+    assert store.get_draft("bob", "ITEM-1", db) is None
+
+
+def test_drafts_kept_30_days_then_purged(db: Session) -> None:
+    draft = store.save_draft("alice", "ITEM-1", "f", "n", {}, 0, db)
+    draft.updated_at = store.now() - timedelta(days=29, hours=23)
+    db.add(draft)
+    db.commit()
+    assert store.purge_drafts(session=db) == 0
+    assert store.get_draft("alice", "ITEM-1", db) is not None
+    draft.updated_at = store.now() - timedelta(days=31)
+    db.add(draft)
+    db.commit()
+    assert store.purge_drafts(session=db) == 1
+
+
+def test_submission_is_idempotent_and_drops_the_draft(db: Session) -> None:
+    store.save_draft("alice", "ITEM-1", "f", "n", {"a": "1"}, 3, db)
+    first, created = _submit(db)
+    again, created_again = _submit(db)
+    assert created and not created_again
+    assert again.number == first.number
+    assert first.number.startswith("370102-")
+    assert len(db.exec(select(Application)).all()) == 1
+    assert db.exec(select(Draft)).all() == []
+    assert [e.status for e in store.events(first.id, db)] == ["submitted"]
+
+
+def test_parallel_submissions_with_one_key_make_one_application(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    from app.catalogue.db import upgrade
+
+    engine = sa.create_engine(
+        f"sqlite:///{tmp_path / 'p.db'}", connect_args={"timeout": 30, "check_same_thread": False}
+    )
+    upgrade(engine)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def tap() -> None:
+        try:
+            with Session(engine) as s:
+                numbers.append(_submit(s)[0].number)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=tap) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors
+    assert len(set(numbers)) == 1
+    with Session(engine) as s:
+        assert len(s.exec(select(Application)).all()) == 1
+
+
+def test_a_key_of_another_user_is_refused(db: Session) -> None:
+    _submit(db, owner="alice")
+    with pytest.raises(store.Refused, match="another request"):
+        _submit(db, owner="bob")
+
+
+def test_bad_idempotency_key_is_refused(db: Session) -> None:
+    with pytest.raises(store.Refused, match="idempotency key"):
+        _submit(db, key="short")
+
+
+def test_applications_are_private(db: Session) -> None:
+    app, _ = _submit(db, owner="alice")
+    assert [a.number for a in store.list_applications("alice", db)] == [app.number]
+    assert store.list_applications("bob", db) == []
+    with pytest.raises(store.NotFound):
+        store.get_application("bob", app.number, db)
+
+
+def test_status_moves_and_evaluation(db: Session) -> None:
+    app, _ = _submit(db)
+    with pytest.raises(store.Refused, match="can be evaluated once"):
+        store.evaluate("alice", app.number, 5, session=db)
+    with pytest.raises(store.Refused, match="can move to"):
+        store.advance(app.number, "completed", session=db)
+    for status in ("accepted", "reviewing", "completed"):
+        store.advance(app.number, status, session=db)
+    with pytest.raises(store.NotFound):
+        store.evaluate("bob", app.number, 5, session=db)
+    with pytest.raises(store.Refused, match="reason is required"):
+        store.evaluate("alice", app.number, 2, session=db)
+    evaluation = store.evaluate("alice", app.number, 1, "等了太久", session=db)
+    assert evaluation.follow_up == "pending"
+    with pytest.raises(store.Refused, match="already been evaluated"):
+        store.evaluate("alice", app.number, 5, session=db)
+    statuses = [e.status for e in store.events(app.id, db)]
+    assert statuses == ["submitted", "accepted", "reviewing", "completed"]
+
+
+def test_back_office_cli_reports_refused_moves(flow_db: Session, capsys) -> None:
+    from app.flow.__main__ import main
+
+    app, _ = _submit(flow_db)
+    assert main(["advance", app.number, "completed"]) == 1
+    assert "it can move to: accepted, returned, rejected" in capsys.readouterr().err
+    assert main(["advance", app.number, "accepted", "材料齐全"]) == 0
+    assert main(["advance", "nope", "accepted"]) == 1
+    assert main(["list"]) == 0
+    assert f"{app.number}  accepted" in capsys.readouterr().out
+
+
+def test_correction_round_takes_only_own_files_of_returned_applications(flow_db: Session) -> None:
+    from app.flow.tables import StoredFile
+
+    app, _ = _submit(flow_db)
+    for owner, file_id in (("alice", "a" * 32), ("bob", "b" * 32)):
+        flow_db.add(
+            StoredFile(
+                id=file_id, owner=owner, name="x.png", content_type="image/png", size=1,
+                sha256="0" * 64, created_at=store.now(),
+            )
+        )  # fmt: skip
+    flow_db.commit()
+    with pytest.raises(store.Refused, match="only returned applications"):
+        store.correct("alice", app.number, ["a" * 32], flow_db)
+    store.advance(app.number, "returned", "请补充照片", session=flow_db)
+    with pytest.raises(store.NotFound):
+        store.correct("alice", app.number, ["b" * 32], flow_db)  # bob's file
+    with pytest.raises(store.NotFound):
+        store.correct("bob", app.number, ["b" * 32], flow_db)  # alice's application
+    fixed = store.correct("alice", app.number, ["a" * 32], flow_db)
+    assert fixed.status == "submitted"
+    assert fixed.values["corrections"] == ["a" * 32]
+    messages = store.recent_events("alice", session=flow_db)
+    assert [e.status for _, e in messages][:2] == ["submitted", "returned"]
+    assert store.recent_events("bob", session=flow_db) == []

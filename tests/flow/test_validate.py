@@ -1,0 +1,97 @@
+"""Server-side field checks, conditions, prefill and display masking."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.adapters.identity import Identity
+from app.flow.forms import get_form
+from app.flow.validate import (
+    check_all,
+    check_field,
+    check_step,
+    cleaned,
+    display,
+    is_visible,
+    prefilled,
+    with_locked,
+)
+
+ID_CARD = get_form("001018000000")
+HOUSING = get_form("009068000000")
+COMPANY = get_form("030111000000")
+ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
+
+
+def test_id_number_check_digit() -> None:
+    spouse = HOUSING.field("spouse_id")
+    assert check_field(spouse, {"spouse_id": "37010219850312002X"}, "shandong") is None
+    assert "校验码" in check_field(spouse, {"spouse_id": "370102198503120021"}, "shandong")
+    assert "18 位" in check_field(spouse, {"spouse_id": "3701021985"}, "shandong")
+    assert "请填写" in check_field(spouse, {}, "shandong")
+
+
+def test_phone_date_and_choices() -> None:
+    phone = ID_CARD.field("phone")
+    assert check_field(phone, {"phone": "13800135678"}, "shandong") is None
+    assert "11 位手机号码" in check_field(phone, {"phone": "0531-1234567"}, "shandong")
+    since = get_form("005018000000").field("since")
+    assert "真实的日期" in check_field(since, {"since": "2024-02-30"}, "shandong")
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert "不能晚于今天" in check_field(since, {"since": tomorrow}, "shandong")
+    reason = ID_CARD.field("reason")
+    assert "请选择" in check_field(reason, {}, "shandong")
+    assert "列出的选项" in check_field(reason, {"reason": "lost"}, "shandong")
+    scope = COMPANY.field("scope")
+    assert check_field(scope, {"scope": "software,food"}, "shandong") is None
+    assert "列出的选项" in check_field(scope, {"scope": "software,guns"}, "shandong")
+
+
+def test_address_needs_a_known_division_and_a_street() -> None:
+    station = ID_CARD.field("station")
+    assert "区县" in check_field(station, {}, "shandong")
+    assert "从列表" in check_field(station, {"station": "510104000000"}, "shandong")
+    assert "门牌号" in check_field(station, {"station": "370102000000"}, "shandong")
+    ok = {"station": "370102000000", "station.detail": "历山路 1 号"}
+    assert check_field(station, ok, "shandong") is None
+    assert display(station, ok, "shandong") == "济南市历下区 历山路 1 号"
+
+
+def test_conditional_fields_are_checked_and_kept_only_when_shown() -> None:
+    step = HOUSING.steps[1]
+    assert check_step(HOUSING, step, {"marital": "single"}, "shandong") == {}
+    errors = check_step(HOUSING, step, {"marital": "married"}, "shandong")
+    assert list(errors) == ["spouse_name", "spouse_id"]
+    values = {"marital": "single", "spouse_name": "王五", "spouse_id": "x"}
+    assert "spouse_name" not in cleaned(HOUSING, values)
+    # checkbox conditions: any chosen option in the list shows the field
+    plan = COMPANY.field("food_license_plan")
+    assert is_visible(COMPANY, plan, {"scope": "software,food"})
+    assert not is_visible(COMPANY, plan, {"scope": "software"})
+
+
+def test_check_all_reports_step_of_each_error() -> None:
+    found = check_all(ID_CARD, {"reason": "expired"}, "shandong")
+    assert found["expiry_date"][0] == 1
+    assert found["station"][0] == 2
+    assert "changed_item" not in found
+
+
+def test_prefill_and_locked_fields_come_from_identity() -> None:
+    assert prefilled(ID_CARD, ALICE) == {
+        "name": "张三",
+        "id_number": "37010219850312002X",
+        "phone": "13800135678",
+    }
+    forged = with_locked(ID_CARD, {"name": "冒名", "phone": "13900000000"}, ALICE)
+    assert forged["name"] == "张三"  # locked: the client's value is ignored
+    assert forged["phone"] == "13900000000"  # not locked: the citizen may change it
+
+
+def test_sensitive_values_are_masked_unless_revealed() -> None:
+    values = {"id_number": "37010219850312002X", "phone": "13800135678"}
+    assert display(ID_CARD.field("id_number"), values, "shandong") == "3701**********002X"
+    assert display(ID_CARD.field("phone"), values, "shandong") == "138****5678"
+    assert (
+        display(ID_CARD.field("id_number"), values, "shandong", reveal=True) == values["id_number"]
+    )
