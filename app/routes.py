@@ -8,7 +8,7 @@ from typing import Literal
 
 import reflex as rx
 
-from components.i18n import t
+from components.i18n import N_, t
 from components.tab_bar import TabItem
 
 TabKey = Literal["home", "services", "me"]
@@ -17,7 +17,7 @@ TabKey = Literal["home", "services", "me"]
 @dataclass(frozen=True)
 class Route:
     path: str
-    title: Callable[[], str]
+    title: str  # the zh_Hans source of the page title (a message id; translated per device)
     page: Callable[[], rx.Component]
     on_load: Callable[..., object] | None = None
 
@@ -36,7 +36,7 @@ def routes() -> list[Route]:
     from app.state.services import ServicesState
 
     return [
-        Route("/", lambda: t("首页"), home.page),
-        Route("/services", lambda: t("办事"), services.page, ServicesState.load),
-        Route("/me", lambda: t("我的"), me.page),
+        Route("/", N_("首页"), home.page),
+        Route("/services", N_("办事"), services.page, ServicesState.load),
+        Route("/me", N_("我的"), me.page),
     ]

@@ -21,7 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
 SOURCE_LOCALE = "zh_Hans"
-KEYWORDS = ["-k", "t", "-k", "nt:1,2", "-k", "t_var"]
+KEYWORDS = [
+    "-k",
+    "t",
+    "-k",
+    "nt:1,2",
+    "-k",
+    "t_var",
+    "-k",
+    "N_",
+    "-k",
+    "translate:2",
+    "-k",
+    "ntranslate:2,3",
+]
 
 
 def pybabel(*args: str) -> None:

@@ -7,6 +7,7 @@ import reflex as rx
 from app.routes import TabKey, tabs
 from app.settings import active_theme
 from components.app_header import app_header
+from components.language_select import language_select
 from components.site_footer import site_footer
 from components.skip_link import skip_link
 from components.tab_bar import tab_bar
@@ -19,7 +20,12 @@ def layout(*content: rx.Component, current: TabKey) -> rx.Component:
     ident, contact = theme.settings.identity, theme.settings.contact
     return rx.el.div(
         skip_link(MAIN_ID),
-        app_header(ident.app_name, theme.mark_data_uri, ident.tagline),
+        app_header(
+            ident.app_name,
+            theme.mark_data_uri,
+            ident.tagline,
+            actions=language_select("yw-lang-header", variant="compact"),
+        ),
         rx.el.main(*content, id=MAIN_ID, tab_index=-1, class_name="yw-main"),
         site_footer(
             hotline=contact.hotline,

@@ -6,8 +6,10 @@ import reflex as rx
 
 from app.pages.layout import layout
 from app.settings import active_theme
+from components.elder_switch import elder_switch
 from components.i18n import t
 from components.icon import icon
+from components.language_select import language_select
 
 
 def _section(heading_id: str, title: str, *body: rx.Component) -> rx.Component:
@@ -39,6 +41,15 @@ def page() -> rx.Component:
             t("我的草稿"),
             rx.el.p(
                 t("填写到一半的申请会自动保存为草稿，登录后可在这里继续。"), class_name="yw-muted"
+            ),
+        ),
+        _section(
+            "settings-title",
+            t("设置"),
+            rx.el.div(
+                language_select("yw-lang-me"),
+                elder_switch("yw-elder-me"),
+                class_name="yw-stack",
             ),
         ),
         _section(

@@ -9,9 +9,16 @@ from components.i18n import t
 
 
 def app_header(
-    app_name: str, mark_src: str, tagline: str = "", home_href: str = "/"
+    app_name: str,
+    mark_src: str,
+    tagline: str = "",
+    home_href: str = "/",
+    actions: rx.Component | None = None,
 ) -> rx.Component:
-    """``<header>`` with the brand; the mark is decorative, the name is the link's text."""
+    """``<header>`` with the brand; the mark is decorative, the name is the link's text.
+
+    ``actions`` (e.g. the compact language selector) sit at the end of the banner.
+    """
     return rx.el.header(
         ReactRouterLink.create(
             rx.el.img(src=mark_src, alt="", width="40", height="40", class_name="yw-header__mark"),
@@ -24,6 +31,7 @@ def app_header(
             class_name="yw-header__brand",
             aria_label=t("{app_name} 首页", app_name=app_name),
         ),
+        actions if actions is not None else rx.fragment(),
         class_name="yw-header",
     )
 
