@@ -11,7 +11,7 @@ from app.routes import routes
 from app.settings import active_theme
 from components.i18n import text_direction, title_var, write_catalogs
 from components.runtime import boot_script
-from components.styles import library_css
+from components.styles import library_css, minify_css
 from themes import ThemeError
 from themes.elder import elder_css
 
@@ -37,7 +37,7 @@ def create_app() -> rx.App:
         reset_style=False,
         head_components=[
             boot_script(ident.locale, version),
-            rx.el.style(theme.css() + elder_css() + library_css()),
+            rx.el.style(minify_css(theme.css() + elder_css() + library_css())),
             rx.el.link(rel="icon", href=theme.mark_data_uri, type="image/svg+xml"),
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
         ],

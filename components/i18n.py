@@ -148,7 +148,7 @@ def _params_js(message: str, params: dict[str, object]) -> tuple[str, list[VarDa
             var_data.append(value._get_all_var_data())
         else:
             parts.append(f"{json.dumps(name)}: {json.dumps(str(value), ensure_ascii=False)}")
-    return ("{" + ", ".join(parts) + "}" if parts else "undefined"), var_data
+    return ("{" + ", ".join(parts) + "}" if parts else ""), var_data
 
 
 def _runtime_call(fn: str, args: str, message: str, var_data: list[VarData | None]) -> Var:
@@ -164,9 +164,11 @@ def t(message: str, /, **params: object) -> Var:
     """``message`` in the device's language, ``{placeholders}`` filled from ``params``
     (plain values, or state vars filled in the browser)."""
     args, var_data = _params_js(message, params)
-    js = json.dumps(message, ensure_ascii=False) + ", " + args
+    js = json.dumps(message, ensure_ascii=False) + (", " + args if args else "")
     if _default_code != SOURCE_LOCALE:  # the default's text travels with the page
-        js += ", " + json.dumps(translations(_default_code).gettext(message), ensure_ascii=False)
+        js += (", " if args else ", undefined, ") + json.dumps(
+            translations(_default_code).gettext(message), ensure_ascii=False
+        )
     return _runtime_call("ywT", js, message, var_data)
 
 
@@ -177,7 +179,7 @@ def nt(singular: str, plural: str, n: int | Var, /, **params: object) -> Var:
     if isinstance(n, Var):
         var_data.append(n._get_all_var_data())
     js = ", ".join(json.dumps(s, ensure_ascii=False) for s in (singular, plural))
-    js += f", {count}, {args}"
+    js += f", {count}, {args or 'undefined'}"
     if _default_code != SOURCE_LOCALE:
         forms = catalog_json(_default_code)["p"].get(singular, [singular, plural])
         js += ", " + json.dumps(forms, ensure_ascii=False)

@@ -30,6 +30,7 @@ function applyLang(code) {
   const html = document.documentElement;
   html.lang = code.replace("_", "-");
   html.dir = c.rtl.includes(code) ? "rtl" : "ltr";
+  html.dataset.locale = code; // the catalog of `code` is in use (tests and tools wait for it)
 }
 
 // Switch the language: fetch its catalog once, then re-render every translated string.

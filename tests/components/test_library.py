@@ -46,7 +46,7 @@ def test_component_folder_is_documented(folder: Path) -> None:
     assert len(names) == len(set(names)), f"{folder.name}: duplicate example names"
 
 
-_YWT = re.compile(r'ywT\(ywLoc, ("(?:[^"\\]|\\.)*"), (\{[^{}]*\}|undefined)\)')
+_YWT = re.compile(r'ywT\(ywLoc, ("(?:[^"\\]|\\.)*")(?:, (\{[^{}]*\}))?\)')
 
 
 def source_text(rendered: str) -> str:
@@ -55,7 +55,7 @@ def source_text(rendered: str) -> str:
 
     def fill(match: re.Match[str]) -> str:
         message = json.loads(match.group(1))
-        params = {} if match.group(2) == "undefined" else json.loads(match.group(2))
+        params = json.loads(match.group(2)) if match.group(2) else {}
         return message.format(**params)
 
     return _YWT.sub(fill, rendered)
@@ -117,3 +117,14 @@ def test_unknown_icon_is_refused() -> None:
 
     with pytest.raises(ValueError, match="unknown icon 'rocket'"):
         icon("rocket")  # type: ignore[arg-type]
+
+
+def test_minified_css_keeps_every_rule() -> None:
+    from components.styles import minify_css
+
+    css = '/* c */ .a > .b ,\n .c { color : red ; font-family: "Noto Sans", x; }\n@media (max-width: 22rem) { .d { margin: 0 auto; } }'
+    assert minify_css(css) == (
+        '.a>.b,.c{color:red;font-family:"Noto Sans",x}@media (max-width: 22rem){.d{margin:0 auto}}'
+    )
+    full = library_css()
+    assert minify_css(full).count("{") == re.sub(r"/\*.*?\*/", "", full, flags=re.S).count("{")
