@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 3000
 
-.PHONY: run test setup setup-test lint format unit e2e bench-frontend translations clean
+.PHONY: run test setup setup-test lint format unit e2e bench-frontend compliance translations clean
 
 run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
 	PORT=$(PORT) bash scripts/run.sh
@@ -30,6 +30,9 @@ e2e: setup-test
 
 bench-frontend: setup-test     ## bytes, requests, FCP/LCP/CLS per page under Slow 4G
 	source scripts/env.sh && python scripts/bench_frontend.py
+
+compliance: setup-test         ## the full a11y / elder-mode matrix -> reports/compliance/index.html
+	source scripts/env.sh && python -m e2e.compliance.run
 
 translations: setup            ## re-extract messages and merge them into every locale
 	source scripts/env.sh && python scripts/i18n.py extract update compile

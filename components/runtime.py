@@ -28,18 +28,16 @@ MODE_COOKIE = "yw_mode"
 ELDER_UA_MARKERS: tuple[str, ...] = ("ElderMode", "CareMode", "YiwangElder")
 
 _SCRIPT = """(function(){var c=window.__yw=%(config)s,d=document.documentElement,
-q=new URLSearchParams(location.search);
-function get(k){var v=null;try{v=localStorage.getItem(k)}catch(e){}
-if(!v){var m=document.cookie.match(new RegExp("(?:^|; )"+k+"=([^;]*)"));v=m?m[1]:null}return v}
-function put(k,v){try{localStorage.setItem(k,v)}catch(e){}
+q=new URLSearchParams(location.search),s;try{s=localStorage}catch(e){}
+function g(k){var v;try{v=s.getItem(k)}catch(e){}
+return v||(document.cookie.match("(?:^|; )"+k+"=([^;]*)")||[])[1]}
+function p(k,v){try{s.setItem(k,v)}catch(e){}
 document.cookie=k+"="+v+";path=/;max-age=31536000;samesite=lax"}
 var e=q.get("elder"),l=(q.get("lang")||"").replace("-","_");
-if(e==="1"||e==="0"){put(%(mode)s,e==="1"?"elder":"standard")}
-var m=get(%(mode)s)||(%(ua)s.test(navigator.userAgent)?"elder":"standard");
-d.setAttribute("data-mode",m==="elder"?"elder":"standard");
-if(c.locales.indexOf(l)!==-1){put(%(loc)s,l)}
-l=get(%(loc)s);if(c.locales.indexOf(l)===-1){l=c.default}
-if(l!==c.default){c.want=l;d.lang=l.replace("_","-");d.dir=c.rtl.indexOf(l)!==-1?"rtl":"ltr"}
+if(e==="1"||e==="0")p(%(mode)s,e==="1"?"elder":"standard");
+if(c.locales.indexOf(l)+1)p(%(loc)s,l);
+d.setAttribute("data-mode",(g(%(mode)s)||(%(ua)s.test(navigator.userAgent)&&"elder"))==="elder"?"elder":"standard");
+l=g(%(loc)s);if(l!==c.default&&c.locales.indexOf(l)+1){c.want=l;d.lang=l.replace("_","-");d.dir=c.rtl.indexOf(l)+1?"rtl":"ltr"}
 })();"""
 
 

@@ -25,7 +25,7 @@ def layout(*content: rx.Component, current: TabKey) -> rx.Component:
             ident.app_name,
             theme.mark_data_uri,
             ident.tagline,
-            actions=language_select("yw-lang-header", variant="compact"),
+            actions=language_select(variant="compact"),
         ),
         rx.el.main(*content, id=MAIN_ID, tab_index=-1, class_name="yw-main"),
         site_footer(

@@ -47,8 +47,8 @@ def page() -> rx.Component:
             "settings-title",
             t("设置"),
             rx.el.div(
-                language_select("yw-lang-me"),
-                elder_switch("yw-elder-me"),
+                language_select(),
+                elder_switch(),
                 class_name="yw-stack",
             ),
         ),

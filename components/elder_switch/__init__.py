@@ -19,7 +19,7 @@ def _toggle() -> Var:
     )
 
 
-def elder_switch(field_id: str = "yw-elder") -> rx.Component:
+def elder_switch() -> rx.Component:
     """``<button aria-pressed>`` named 长辈版, with a hint of what it does.
 
     The state is announced by ``aria-pressed``; the visible 已开启 / 已关闭 repeats it for
@@ -40,7 +40,6 @@ def elder_switch(field_id: str = "yw-elder") -> rx.Component:
             class_name="yw-elder__state",
         ),
         type="button",
-        id=field_id,
         aria_pressed=on,
         on_click=_toggle(),
         class_name="yw-elder yw-card",

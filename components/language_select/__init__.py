@@ -29,8 +29,9 @@ def _on_change() -> Var:
     )
 
 
-def language_select(field_id: str = "yw-lang", variant: SelectVariant = "full") -> rx.Component:
-    """A labelled ``<select>``; each language is named in itself, with its ``lang``.
+def language_select(variant: SelectVariant = "full") -> rx.Component:
+    """A ``<select>`` inside its ``<label>``; each language is named in itself, with its
+    ``lang``. (No id: Reflex gives every element with an id a React ref, which costs bytes.)
 
     ``compact`` (for the header) shows a globe instead of the label's text, which stays the
     control's accessible name.
@@ -38,8 +39,8 @@ def language_select(field_id: str = "yw-lang", variant: SelectVariant = "full") 
     label_text = rx.el.span(
         t("语言"), class_name="yw-visually-hidden" if variant == "compact" else ""
     )
-    return rx.el.div(
-        rx.el.label(icon("globe"), label_text, html_for=field_id, class_name="yw-lang__label"),
+    return rx.el.label(
+        rx.el.span(icon("globe"), label_text, class_name="yw-lang__label"),
         rx.el.select(
             *[
                 rx.el.option(
@@ -50,7 +51,6 @@ def language_select(field_id: str = "yw-lang", variant: SelectVariant = "full") 
                 )
                 for code in SHIPPED_LOCALES
             ],
-            id=field_id,
             value=locale_var(),
             on_change=_on_change(),
             class_name="yw-lang__select",
