@@ -5,7 +5,8 @@ flashes in the standard layout or the wrong direction), then leaves its configur
 ``window.__yw`` for ``yw_runtime.js``. Precedence for the elder mode: the ``?elder=1`` /
 ``?elder=0`` query parameter of a host container, then the choice stored on this device, then a
 host container's user-agent marker (``ELDER_UA_MARKERS``). For the language: ``?lang=``, then
-the stored choice, then the build's default. Query choices are remembered on the device.
+the stored choice, then the build's default. Query choices are remembered on the device. It is
+kept tiny because Reflex ships head elements in the JavaScript bundle as well as in the HTML.
 """
 
 from __future__ import annotations
@@ -14,31 +15,21 @@ import json
 
 import reflex as rx
 
-from components.i18n import (
-    CATALOG_URL_BASE,
-    LOCALE_COOKIE,
-    RTL_LOCALES,
-    SHIPPED_LOCALES,
-    html_lang,
-)
+from components.i18n import CATALOG_URL_BASE, RTL_LOCALES, SHIPPED_LOCALES, html_lang
 
+# The device remembers its choices in localStorage under these keys; yw_runtime.js mirrors
+# them into cookies of the same names, which server-side handlers read.
 MODE_COOKIE = "yw_mode"
 # User-agent tokens by which host containers (浙里办, WeChat/Alipay mini programs, provincial
 # apps) announce their elder / care UI style; matched as whole words, case-insensitively.
 ELDER_UA_MARKERS: tuple[str, ...] = ("ElderMode", "CareMode", "YiwangElder")
 
-_SCRIPT = """(function(){var c=window.__yw=%(config)s,d=document.documentElement,
-q=new URLSearchParams(location.search),s;try{s=localStorage}catch(e){}
-function g(k){var v;try{v=s.getItem(k)}catch(e){}
-return v||(document.cookie.match("(?:^|; )"+k+"=([^;]*)")||[])[1]}
-function p(k,v){try{s.setItem(k,v)}catch(e){}
-document.cookie=k+"="+v+";path=/;max-age=31536000;samesite=lax"}
-var e=q.get("elder"),l=(q.get("lang")||"").replace("-","_");
-if(e==="1"||e==="0")p(%(mode)s,e==="1"?"elder":"standard");
-if(c.locales.indexOf(l)+1)p(%(loc)s,l);
-d.setAttribute("data-mode",(g(%(mode)s)||(%(ua)s.test(navigator.userAgent)&&"elder"))==="elder"?"elder":"standard");
-l=g(%(loc)s);if(l!==c.default&&c.locales.indexOf(l)+1){c.want=l;d.lang=l.replace("_","-");d.dir=c.rtl.indexOf(l)+1?"rtl":"ltr"}
-})();"""
+_SCRIPT = """(function(){var c=window.__yw=%(config)s,d=document.documentElement;
+try{var s=localStorage,q=location.search,m=/[?&]elder=([01])/.exec(q),l=/[?&]lang=([\\w-]+)/.exec(q);
+if(m)s.yw_mode=m[1]>0?"elder":"standard";if(l)s.yw_locale=l[1].replace("-","_");l=s.yw_locale;
+if(s.yw_mode?s.yw_mode=="elder":%(ua)s.test(navigator.userAgent))d.dataset.mode="elder";
+if(l!=c.default&&c.locales.indexOf(l)>=0){c.want=l;d.lang=l.replace("_","-");
+if(c.rtl.indexOf(l)>=0)d.dir="rtl"}}catch(e){}})();"""
 
 
 def boot_script_source(default_locale: str, catalog_version: str) -> str:
@@ -52,8 +43,6 @@ def boot_script_source(default_locale: str, catalog_version: str) -> str:
     ua = "/\\b(?:" + "|".join(ELDER_UA_MARKERS) + ")\\b/i"
     return _SCRIPT.replace("\n", "") % {
         "config": json.dumps(config, separators=(",", ":")),
-        "mode": json.dumps(MODE_COOKIE),
-        "loc": json.dumps(LOCALE_COOKIE),
         "ua": ua,
     }
 

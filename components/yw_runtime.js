@@ -83,6 +83,8 @@ export function ywNT(L, one, other, n, p, d) {
   return fill(s, { ...p, n });
 }
 
-if (typeof window !== "undefined" && window.__yw && window.__yw.want) {
-  ywSetLocale(window.__yw.want);
+if (typeof window !== "undefined" && window.__yw) {
+  // mirror the device's choices into cookies for the server; load the stored language
+  keep("yw_mode", document.documentElement.dataset.mode || "standard");
+  if (window.__yw.want) ywSetLocale(window.__yw.want);
 }
