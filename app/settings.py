@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from components.i18n import activate
+from app.content_i18n import content_translations
+from components.i18n import activate, register_content
 from components.icon import ICON_NAMES
 from themes import Theme, ThemeError, ThemeProblem, load_theme
 
@@ -33,4 +34,5 @@ def active_theme() -> Theme:
     if problems := library_problems(theme):
         raise ThemeError(problems)
     activate(theme.settings.identity.locale)
+    register_content(content_translations(theme))
     return theme

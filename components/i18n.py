@@ -47,6 +47,8 @@ CATALOG_URL_BASE = "/_generated/i18n/"
 SUPPORTED_PLURAL_RULES = {"0", "(n != 1)"}
 
 _default_code: str = SOURCE_LOCALE
+# A province's own content in other locales ({locale: {chinese: text}}), see t_content.
+_content: dict[str, dict[str, str]] = {}
 
 
 class MissingCatalogError(RuntimeError):
@@ -186,6 +188,25 @@ def nt(singular: str, plural: str, n: int | Var, /, **params: object) -> Var:
     return _runtime_call("ywNT", js, singular, var_data)
 
 
+def register_content(translations: dict[str, dict[str, str]]) -> None:
+    """Make a province's content translations available to ``t_content`` and the catalogs."""
+    global _content
+    _content = {locale: dict(table) for locale, table in translations.items()}
+
+
+def t_content(text: str) -> Var | str:
+    """A text of the province's configuration (a service name, a unit) in the device's
+    language, falling back to the Chinese. Not extracted: provinces translate content in
+    their folder (``translations.toml``), not in ``locales/``."""
+    if not text:
+        return text
+    js = json.dumps(text, ensure_ascii=False)
+    if _default_code != SOURCE_LOCALE:
+        default = _content.get(_default_code, {}).get(text, text)
+        js += ", undefined, " + json.dumps(default, ensure_ascii=False)
+    return _runtime_call("ywT", js, text, [])
+
+
 def t_var(message: str, /, **params: Var) -> Var:
     """``t`` whose placeholders are all state vars, filled in the browser.
 
@@ -220,6 +241,8 @@ def catalog_json(locale: str) -> dict:
             plurals.setdefault(key[0], [""] * nplurals)[key[1]] = text
         elif key:
             messages[key] = text
+    for source, text in _content.get(locale, {}).items():
+        messages.setdefault(source, text)  # the interface's own strings win
     return {"m": messages, "p": plurals}
 
 

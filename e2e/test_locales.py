@@ -31,7 +31,11 @@ def test_switching_language_is_instant_keeps_input_and_persists(pixel: Page, bas
     expect(html).to_have_attribute("dir", "ltr")
     expect(page).to_have_title("Home - 爱山东")
     expect(page.get_by_role("searchbox", name="Search for a service")).to_have_value("社保卡")
-    expect(page.get_by_role("region", name="Popular services")).to_be_visible()
+    popular = page.get_by_role("region", name="Popular services")
+    expect(popular.get_by_role("link", name="Renew ID card")).to_be_visible()  # province content
+    expect(page.get_by_role("contentinfo")).to_contain_text(
+        "Hosted by: General Office of the Shandong Provincial People's Government"
+    )
     nav = page.get_by_role("navigation", name="Main navigation")
     nav.get_by_role("link", name="Me", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Me")).to_be_visible()
@@ -52,6 +56,7 @@ def test_uyghur_mirrors_the_page(browser: Browser, playwright: Playwright, base_
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", level=1, name="爱山东 باش بېتى")).to_be_attached()
     expect(page.get_by_role("link", name=re.compile("ئىلتىماس ئەھۋالىنى"))).to_be_visible()
+    expect(page.get_by_role("link", name="كىملىك ئالماشتۇرۇش")).to_be_visible()
     main = page.get_by_role("main").bounding_box()
     search = page.get_by_role("searchbox").bounding_box()
     button = page.get_by_role("button", name="ئىزدەش").bounding_box()

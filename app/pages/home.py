@@ -10,7 +10,7 @@ from app.pages.layout import layout
 from app.settings import active_theme
 from components.audience_switch import audience_scope, audience_switch
 from components.elder_switch import elder_switch
-from components.i18n import t
+from components.i18n import t, t_content
 from components.icon import icon
 from components.progress_entry import progress_entry
 from components.search_entry import search_entry
@@ -23,7 +23,7 @@ ELDER_TOP_SERVICES = 6
 def service_tiles() -> list[ServiceTile]:
     home = active_theme().settings.home
     return [
-        ServiceTile(s.name, f"/services?{urlencode({'q': s.query})}", s.icon, s.audience)
+        ServiceTile(t_content(s.name), f"/services?{urlencode({'q': s.query})}", s.icon, s.audience)
         for s in home.services
     ]
 
@@ -31,7 +31,9 @@ def service_tiles() -> list[ServiceTile]:
 def life_event_tiles() -> list[ServiceTile]:
     home = active_theme().settings.home
     return [
-        ServiceTile(e.name, f"/services?{urlencode({'theme': e.name})}", e.icon, e.audience)
+        ServiceTile(
+            t_content(e.name), f"/services?{urlencode({'theme': e.name})}", e.icon, e.audience
+        )
         for e in home.life_events
     ]
 

@@ -8,6 +8,7 @@ from reflex_base.constants.compiler import MemoizationMode
 from app.routes import TabKey, tabs
 from app.settings import active_theme
 from components.app_header import app_header
+from components.i18n import t_content
 from components.language_select import language_select
 from components.site_footer import site_footer
 from components.skip_link import skip_link
@@ -24,14 +25,14 @@ def layout(*content: rx.Component, current: TabKey) -> rx.Component:
         app_header(
             ident.app_name,
             theme.mark_data_uri,
-            ident.tagline,
+            t_content(ident.tagline),
             actions=language_select(variant="compact"),
         ),
         rx.el.main(*content, id=MAIN_ID, tab_index=-1, class_name="yw-main"),
         site_footer(
             hotline=contact.hotline,
-            host_unit=contact.host_unit,
-            operator_unit=contact.operator_unit,
+            host_unit=t_content(contact.host_unit),
+            operator_unit=t_content(contact.operator_unit),
             icp=contact.icp,
             site_code=contact.site_code,
         ),

@@ -11,7 +11,7 @@ from components.i18n import t
 def app_header(
     app_name: str,
     mark_src: str,
-    tagline: str = "",
+    tagline: str | rx.Var = "",
     home_href: str = "/",
     actions: rx.Component | None = None,
 ) -> rx.Component:
@@ -24,7 +24,9 @@ def app_header(
             rx.el.img(src=mark_src, alt="", width="40", height="40", class_name="yw-header__mark"),
             rx.el.span(
                 rx.el.span(app_name, class_name="yw-header__name"),
-                rx.el.span(tagline, class_name="yw-header__tagline") if tagline else rx.fragment(),
+                rx.el.span(tagline, class_name="yw-header__tagline")
+                if isinstance(tagline, rx.Var) or tagline
+                else rx.fragment(),
                 class_name="yw-header__text",
             ),
             href=home_href,

@@ -43,12 +43,7 @@ def language_select(variant: SelectVariant = "full") -> rx.Component:
         rx.el.span(icon("globe"), label_text, class_name="yw-lang__label"),
         rx.el.select(
             *[
-                rx.el.option(
-                    LOCALE_NAMES[code],
-                    value=code,
-                    lang=html_lang(code),
-                    dir="rtl" if code == "ug" else "ltr",
-                )
+                rx.el.option(LOCALE_NAMES[code], value=code, lang=html_lang(code))
                 for code in SHIPPED_LOCALES
             ],
             value=locale_var(),

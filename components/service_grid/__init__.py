@@ -15,7 +15,7 @@ from components.icon import IconName, icon
 
 @dataclass(frozen=True)
 class ServiceTile:
-    name: str
+    name: str | rx.Var
     href: str
     icon: IconName
     audience: str = ""

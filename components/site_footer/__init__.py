@@ -11,7 +11,11 @@ ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
 
 
 def site_footer(
-    hotline: str, host_unit: str, icp: str, site_code: str, operator_unit: str = ""
+    hotline: str,
+    host_unit: str | rx.Var,
+    icp: str,
+    site_code: str,
+    operator_unit: str | rx.Var = "",
 ) -> rx.Component:
     """``<footer>`` (contentinfo) with the contacts a provincial platform must show."""
     lines = [
@@ -25,7 +29,7 @@ def site_footer(
         ),
         rx.el.p(t("主办单位：{unit}", unit=host_unit)),
     ]
-    if operator_unit:
+    if isinstance(operator_unit, rx.Var) or operator_unit:
         lines.append(rx.el.p(t("承办单位：{unit}", unit=operator_unit)))
     lines += [
         rx.el.p(
