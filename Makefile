@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 3000
 
-.PHONY: run test setup setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres translations clean
+.PHONY: run test setup setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres compliance translations clean
 
 run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
 	PORT=$(PORT) bash scripts/run.sh
@@ -39,6 +39,9 @@ bench-search: setup            ## build the index over N synthetic items and tim
 
 test-postgres: setup-test      ## the search index on a throwaway PostgreSQL cluster (apt-get install postgresql)
 	source scripts/env.sh && YW_TEST_POSTGRES=1 python -m pytest tests/search/test_postgres.py
+
+compliance: setup-test         ## the full a11y / elder-mode matrix -> reports/compliance/index.html
+	source scripts/env.sh && python -m e2e.compliance.run
 
 translations: setup            ## re-extract messages and merge them into every locale
 	source scripts/env.sh && python scripts/i18n.py extract update compile

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import reflex as rx
 from reflex.app import default_error_boundary
@@ -13,8 +14,13 @@ from app.pages.province import head_script, is_multi, tokens_css
 from app.routes import routes
 from app.settings import active_theme, hosted_themes
 from components.connection_status import connection_status
-from components.styles import library_css
+from components.i18n import text_direction, title_var, write_catalogs
+from components.runtime import boot_script
+from components.styles import library_css, minify_css
 from themes import ThemeError
+
+# Non-default locales' catalogs, copied by Reflex with assets/ into the public folder.
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "assets" / "_generated" / "i18n"
 
 
 def create_app() -> rx.App:
@@ -25,6 +31,7 @@ def create_app() -> rx.App:
         print(f"Yiwang cannot build this province: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     ident = theme.settings.identity
+    version = write_catalogs(CATALOG_DIR, theme.default_language)
     application = rx.App(
         # Our own translated connection banner instead of Reflex's toast overlay (and no
         # toast provider: nothing else uses it, and it costs every page's bundle).
@@ -37,15 +44,20 @@ def create_app() -> rx.App:
         },
         hydrate_fallback=fallback.page,
         html_lang=theme.html_lang,
-        html_custom_attrs={"dir": "ltr", "data-province": theme.code},
+        html_custom_attrs={
+            "dir": text_direction(theme.default_language),
+            "data-province": theme.code,
+            "data-mode": "standard",
+        },
         reset_style=False,
         # /flow/files: citizens' materials, private and served to their owner only
         api_transformer=flow_api(),
         head_components=[
+            boot_script(theme.default_language, version),
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
             # several provinces: pick the one of this host name before anything paints
             *([rx.el.script(head_script())] if is_multi() else []),
-            rx.el.style(tokens_css() + library_css()),
+            rx.el.style(minify_css(tokens_css() + library_css())),
             rx.el.link(rel="icon", href=theme.favicon, type=theme.favicon_type),
         ],
     )
@@ -53,7 +65,7 @@ def create_app() -> rx.App:
         application.add_page(
             route.page,
             route=route.path,
-            title=f"{route.title()} - {ident.app_name}",
+            title=title_var(route.title, f" - {ident.app_name}"),
             on_load=route.on_load,
         )
     return application

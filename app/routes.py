@@ -8,7 +8,7 @@ from typing import Literal
 
 import reflex as rx
 
-from components.i18n import t
+from components.i18n import N_, t
 from components.tab_bar import TabItem
 
 TabKey = Literal["home", "services", "me"]
@@ -17,7 +17,7 @@ TabKey = Literal["home", "services", "me"]
 @dataclass(frozen=True)
 class Route:
     path: str
-    title: Callable[[], str]
+    title: str  # the zh_Hans source of the page title (a message id; translated per device)
     page: Callable[[], rx.Component]
     on_load: Callable[..., object] | list[Callable[..., object]] | None = None
 
@@ -53,24 +53,24 @@ def routes() -> list[Route]:
     from app.state.services import ServicesState
 
     return [
-        Route("/", lambda: t("首页"), home.page),
-        Route("/services", lambda: t("办事"), services.page, ServicesState.load),
-        Route("/items", lambda: t("事项列表"), items.page, ItemsState.load),
-        Route("/item/[code]", lambda: t("办事指南"), guide.page, GuideState.load),
-        Route("/me", lambda: t("我的"), me.page, FlowMeState.load),
-        Route("/search", lambda: t("搜索"), search.page, SearchState.load),
+        Route("/", N_("首页"), home.page),
+        Route("/services", N_("办事"), services.page, ServicesState.load),
+        Route("/items", N_("事项列表"), items.page, ItemsState.load),
+        Route("/item/[code]", N_("办事指南"), guide.page, GuideState.load),
+        Route("/me", N_("我的"), me.page, FlowMeState.load),
+        Route("/search", N_("搜索"), search.page, SearchState.load),
         # for reviewers, not in the tab bar
-        Route("/gallery", lambda: t("组件示例"), gallery.page),
+        Route("/gallery", N_("组件示例"), gallery.page),
         Route(
             "/apply/[code]",
-            lambda: t("在线办理"),
+            N_("在线办理"),
             apply.page,
             [ApplyState.load, FlowAuthState.watch_idle],
         ),
-        Route("/auth/callback", lambda: t("正在登录"), apply_auth.page, FlowAuthState.finish_login),
+        Route("/auth/callback", N_("正在登录"), apply_auth.page, FlowAuthState.finish_login),
         Route(
             "/me/applications/[number]",
-            lambda: t("办件详情"),
+            N_("办件详情"),
             apply_status.page,
             [ApplicationState.load, FlowAuthState.watch_idle],
         ),

@@ -13,7 +13,8 @@ import os
 import re
 from pathlib import Path
 
-from components.i18n import activate
+from app.content_i18n import content_translations
+from components.i18n import activate, register_content
 from components.icon import ICON_NAMES
 from themes import THEMES_DIR, Theme, ThemeError, ThemeProblem, load_theme
 
@@ -42,6 +43,7 @@ def active_theme() -> Theme:
     if problems := library_problems(theme):
         raise ThemeError(problems)
     activate(theme.default_language)
+    register_content(content_translations(theme))
     return theme
 
 
@@ -125,6 +127,12 @@ def hosted_themes() -> tuple[Theme, ...]:
         themes.append(theme)
     if problems:
         raise ThemeError(problems)
+    if len(themes) > 1:  # every province's own content, translated in its folder
+        merged: dict[str, dict[str, str]] = {}
+        for theme in themes:
+            for locale, table in content_translations(theme).items():
+                merged.setdefault(locale, {}).update(table)
+        register_content(merged)
     return tuple(themes)
 
 

@@ -2,71 +2,282 @@
 
 ``t("…")`` and ``nt("…", "…", n)`` are the only ways components and pages produce text; their
 message ids are the zh_Hans source strings, extracted by ``pybabel extract -k t -k nt:1,2``.
-Placeholders are named: ``t("共 {count} 项", count=3)``.
+Placeholders are named: ``t("共 {count} 项", count=3)``; a placeholder may be a state var
+(``t_var`` is the same call, insisting on vars).
+
+In the page, ``t`` is a string var looked up in the browser by the locale of the device
+(``components/yw_runtime.js``): the build's default locale renders (and is prerendered) with no
+catalog at all, since its texts are in the page; another locale's catalog is a small JSON file
+fetched the first time the citizen picks it (``catalog_json``). Switching re-renders in place,
+so inputs keep what was typed.
+
+Text produced on the server (validation errors, formatted values) uses ``translate`` /
+``ntranslate`` with the locale the browser sent (``LOCALE_COOKIE``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
+from babel import Locale
+from babel.messages.plurals import get_plural
 from babel.support import NullTranslations, Translations
 from reflex.vars.base import Var, VarData
+from reflex_base.utils.imports import ImportVar
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SOURCE_LOCALE = "zh_Hans"
 DOMAIN = "messages"
+# The locales an instance offers, in the order of the language selector.
+SHIPPED_LOCALES: tuple[str, ...] = ("zh_Hans", "zh_Hant", "en", "ug")
+RTL_LOCALES: frozenset[str] = frozenset({"ug"})
+# Each language named in itself (the selector shows them so, with a matching lang attribute).
+LOCALE_NAMES: dict[str, str] = {
+    "zh_Hans": "简体中文",
+    "zh_Hant": "繁體中文",
+    "en": "English",
+    "ug": "ئۇيغۇرچە",
+}
+LOCALE_COOKIE = "yw_locale"
+# Where the browser fetches a non-default locale's catalog (written by app.app at build).
+CATALOG_URL_BASE = "/_generated/i18n/"
+# The plural rules the client runtime implements (yw_runtime.js: ywNT).
+SUPPORTED_PLURAL_RULES = {"0", "(n != 1)"}
 
-_active: NullTranslations = NullTranslations()
-_active_code: str = SOURCE_LOCALE
+_default_code: str = SOURCE_LOCALE
+# A province's own content in other locales ({locale: {chinese: text}}), see t_content.
+_content: dict[str, dict[str, str]] = {}
 
 
 class MissingCatalogError(RuntimeError):
     """A locale was asked for whose compiled catalog does not exist."""
 
 
-def activate(locale: str) -> None:
-    """Make ``locale`` the language ``t`` translates into (the build's default language)."""
-    global _active, _active_code
+def html_lang(locale: str) -> str:
+    """BCP 47 tag for ``lang`` attributes: ``zh_Hans`` -> ``zh-Hans``."""
+    return locale.replace("_", "-")
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if locale in RTL_LOCALES else "ltr"
+
+
+@functools.cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog of ``locale`` (the source locale needs none)."""
     mo = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if mo.is_file():
         with mo.open("rb") as fh:
-            _active = Translations(fh, domain=DOMAIN)
-    elif locale == SOURCE_LOCALE:
-        _active = NullTranslations()  # the source strings are zh_Hans already
-    else:
-        raise MissingCatalogError(
-            f"no compiled catalog for locale {locale!r} at {mo}; run `make translations`"
-        )
-    _active_code = locale
+            return Translations(fh, domain=DOMAIN)
+    if locale == SOURCE_LOCALE:
+        return NullTranslations()  # the source strings are zh_Hans already
+    raise MissingCatalogError(
+        f"no compiled catalog for locale {locale!r} at {mo}; run `make translations`"
+    )
+
+
+def activate(locale: str) -> None:
+    """Make ``locale`` the build's default language (what the page prerenders in)."""
+    global _default_code
+    translations(locale)  # fail now, naming the locale, if its catalog is missing
+    _default_code = locale
 
 
 def active_locale() -> str:
-    return _active_code
+    return _default_code
 
 
-def t(message: str, /, **params: object) -> str:
-    """Translate ``message`` and fill its named ``{placeholders}``."""
-    text = _active.gettext(message)
+def translate(locale: str, message: str, /, **params: object) -> str:
+    """``message`` in ``locale`` with its named ``{placeholders}`` filled (server side)."""
+    text = translations(locale).gettext(message)
     return text.format(**params) if params else text
 
 
-def nt(singular: str, plural: str, n: int, /, **params: object) -> str:
-    """Translate a message whose form depends on the count ``n`` (available as ``{n}``)."""
-    text = _active.ngettext(singular, plural, n)
-    return text.format(n=n, **params)
+def ntranslate(locale: str, singular: str, plural: str, n: int, /, **params: object) -> str:
+    """The form of a counted message for ``n`` in ``locale`` (``{n}`` is available)."""
+    return translations(locale).ngettext(singular, plural, n).format(n=n, **params)
 
 
-def t_var(message: str, /, **params: Var) -> Var:
-    """Translate ``message`` now and fill its ``{placeholders}`` in the browser from state vars.
+def request_locale(cookie_value: str | None) -> str:
+    """The locale a request asked for (the ``yw_locale`` cookie), or the default."""
+    return cookie_value if cookie_value in SHIPPED_LOCALES else _default_code
 
-    The whole sentence stays one message, so translators can move the placeholders.
-    """
-    expr = json.dumps(t(message), ensure_ascii=False)
-    var_data = []
+
+# --- the page side -----------------------------------------------------------------------
+
+
+@functools.cache
+def _runtime_module() -> str:
+    """The bundle import path of yw_runtime.js (linked into assets/ on first use)."""
+    import reflex as rx
+
+    return rx.asset("yw_runtime.js", shared=True).importable_path
+
+
+def runtime_var(*names: str, hooks: tuple[str, ...] = ()) -> VarData:
+    """Var data importing ``names`` from the runtime module and declaring ``hooks``."""
+    return VarData(
+        imports={_runtime_module(): [ImportVar(tag=name) for name in names]},
+        hooks=dict.fromkeys(hooks),
+    )
+
+
+LOCALE_HOOK = "const ywLoc = useYwLocale();"
+MODE_HOOK = "const ywMode = useYwMode();"
+
+
+def locale_var() -> Var:
+    """The device's locale code in the browser (the default during prerender)."""
+    data = runtime_var("useYwLocale", hooks=(LOCALE_HOOK,))
+    return Var(_js_expr=f"(ywLoc ?? {json.dumps(_default_code)})", _var_type=str, _var_data=data)
+
+
+def mode_var() -> Var:
+    """``"elder"`` or ``"standard"``: the display mode of this device."""
+    data = runtime_var("useYwMode", hooks=(MODE_HOOK,))
+    return Var(_js_expr="ywMode", _var_type=str, _var_data=data)
+
+
+def _params_js(message: str, params: dict[str, object]) -> tuple[str, list[VarData | None]]:
+    parts, var_data = [], []
     for name, value in params.items():
         if f"{{{name}}}" not in message:
             raise ValueError(f"message {message!r} has no placeholder {{{name}}}")
-        expr += f".replaceAll({json.dumps('{' + name + '}')}, String({value}))"
-        var_data.append(value._get_all_var_data())
-    return Var(_js_expr=expr, _var_type=str, _var_data=VarData.merge(*var_data))
+        if isinstance(value, Var):
+            parts.append(f"{json.dumps(name)}: String({value})")
+            var_data.append(value._get_all_var_data())
+        else:
+            parts.append(f"{json.dumps(name)}: {json.dumps(str(value), ensure_ascii=False)}")
+    return ("{" + ", ".join(parts) + "}" if parts else ""), var_data
+
+
+def _runtime_call(fn: str, args: str, message: str, var_data: list[VarData | None]) -> Var:
+    data = runtime_var(fn, "useYwLocale", hooks=(LOCALE_HOOK,))
+    return Var(
+        _js_expr=f"{fn}(ywLoc, {args})",
+        _var_type=str,
+        _var_data=VarData.merge(data, *var_data),
+    )
+
+
+def t(message: str, /, **params: object) -> Var:
+    """``message`` in the device's language, ``{placeholders}`` filled from ``params``
+    (plain values, or state vars filled in the browser)."""
+    args, var_data = _params_js(message, params)
+    js = json.dumps(message, ensure_ascii=False) + (", " + args if args else "")
+    if _default_code != SOURCE_LOCALE:  # the default's text travels with the page
+        js += (", " if args else ", undefined, ") + json.dumps(
+            translations(_default_code).gettext(message), ensure_ascii=False
+        )
+    return _runtime_call("ywT", js, message, var_data)
+
+
+def nt(singular: str, plural: str, n: int | Var, /, **params: object) -> Var:
+    """A message whose form depends on the count ``n`` (available as ``{n}``)."""
+    args, var_data = _params_js(singular + plural + "{n}", params)
+    count = f"Number({n})" if isinstance(n, Var) else str(int(n))
+    if isinstance(n, Var):
+        var_data.append(n._get_all_var_data())
+    js = ", ".join(json.dumps(s, ensure_ascii=False) for s in (singular, plural))
+    js += f", {count}, {args or 'undefined'}"
+    if _default_code != SOURCE_LOCALE:
+        forms = catalog_json(_default_code)["p"].get(singular, [singular, plural])
+        js += ", " + json.dumps(forms, ensure_ascii=False)
+    return _runtime_call("ywNT", js, singular, var_data)
+
+
+def register_content(translations: dict[str, dict[str, str]]) -> None:
+    """Make a province's content translations available to ``t_content`` and the catalogs."""
+    global _content
+    _content = {locale: dict(table) for locale, table in translations.items()}
+
+
+def t_content(text: str) -> Var | str:
+    """A text of the province's configuration (a service name, a unit) in the device's
+    language, falling back to the Chinese. Not extracted: provinces translate content in
+    their folder (``translations.toml``), not in ``locales/``."""
+    if not text:
+        return text
+    js = json.dumps(text, ensure_ascii=False)
+    if _default_code != SOURCE_LOCALE:
+        default = _content.get(_default_code, {}).get(text, text)
+        js += ", undefined, " + json.dumps(default, ensure_ascii=False)
+    return _runtime_call("ywT", js, text, [])
+
+
+def t_var(message: str, /, **params: Var) -> Var:
+    """``t`` whose placeholders are all state vars, filled in the browser.
+
+    The whole sentence stays one message, so translators can move the placeholders.
+    """
+    for name, value in params.items():
+        if not isinstance(value, Var):
+            raise TypeError(f"t_var({message!r}): {name} must be a state var; use t()")
+    return t(message, **params)
+
+
+def title_var(message: str, suffix: str) -> Var:
+    """A page title: the translated ``message`` followed by ``suffix`` (e.g. " - 爱山东")."""
+    title = t(message)
+    return Var(
+        _js_expr=f"({title} + {json.dumps(suffix, ensure_ascii=False)})",
+        _var_type=str,
+        _var_data=title._get_all_var_data(),
+    )
+
+
+def catalog_json(locale: str) -> dict:
+    """What the browser needs of ``locale``: ``m`` (message -> text) and ``p`` (plurals)."""
+    nplurals, expr = get_plural(Locale.parse(locale))
+    if expr.strip() not in SUPPORTED_PLURAL_RULES:
+        raise ValueError(f"locale {locale!r}: plural rule {expr!r} is not supported by ywNT")
+    catalog = translations(locale)
+    messages: dict[str, str] = {}
+    plurals: dict[str, list[str]] = {}
+    for key, text in getattr(catalog, "_catalog", {}).items():
+        if isinstance(key, tuple):
+            plurals.setdefault(key[0], [""] * nplurals)[key[1]] = text
+        elif key:
+            messages[key] = text
+    for source, text in _content.get(locale, {}).items():
+        messages.setdefault(source, text)  # the interface's own strings win
+    return {"m": messages, "p": plurals}
+
+
+def write_catalogs(out_dir: Path, default_locale: str) -> str:
+    """Write ``<locale>.json`` for every shipped locale but the default; return their version
+    (a content hash the browser adds to the URL, so a new build is never served stale text)."""
+    import hashlib
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    for locale in SHIPPED_LOCALES:
+        if locale == default_locale:
+            continue
+        body = json.dumps(catalog_json(locale), ensure_ascii=False, separators=(",", ":"))
+        (out_dir / f"{locale}.json").write_text(body, encoding="utf-8")
+        digest.update(body.encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction where it is translated later (e.g. page titles)."""
+    return message
+
+
+# --- server side ---------------------------------------------------------------------------
+# Text that event handlers put into state (validation messages, formatted limits) is made on
+# the server as plain strings, in the build's default language. ``st``/``snt`` are imported
+# as ``t``/``nt`` in server modules, so extraction finds them like any other message.
+
+
+def st(message: str, /, **params: object) -> str:
+    """``message`` as a plain string in the build's default language (server side)."""
+    return translate(_default_code, message, **params)
+
+
+def snt(singular: str, plural: str, n: int, /, **params: object) -> str:
+    """The counted form of a message as a plain string in the default language."""
+    return ntranslate(_default_code, singular, plural, n, **params)

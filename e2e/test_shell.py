@@ -45,7 +45,7 @@ def test_home_renders_on_each_device(phone: Page, base_url: str) -> None:
 def test_home_is_prerendered(base_url: str) -> None:
     """Content, lang and dir are in the HTML before any JavaScript runs."""
     html = httpx.get(base_url + "/", timeout=10).text
-    assert '<html data-province="shandong" dir="ltr" lang="zh-Hans">' in html
+    assert '<html data-mode="standard" data-province="shandong" dir="ltr" lang="zh-Hans">' in html
     for text in (
         "爱山东",
         "高频服务",

@@ -3,13 +3,17 @@
     python scripts/i18n.py extract   # write locales/messages.pot from the code
     python scripts/i18n.py update    # merge the .pot into every shipped locale
     python scripts/i18n.py compile   # .po -> .mo (make run does this)
-    python scripts/i18n.py check     # fail on a stale .pot or empty/fuzzy/missing entries
+    python scripts/i18n.py check     # fail on a stale .pot, empty/fuzzy/missing entries, or
+                                     # user-visible text outside gettext in components/ and
+                                     # app/pages/
 
 The source language is zh_Hans: its catalogue maps every message to itself.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +25,20 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
 SOURCE_LOCALE = "zh_Hans"
-KEYWORDS = ["-k", "t", "-k", "nt:1,2", "-k", "t_var"]
+KEYWORDS = [
+    "-k",
+    "t",
+    "-k",
+    "nt:1,2",
+    "-k",
+    "t_var",
+    "-k",
+    "N_",
+    "-k",
+    "translate:2",
+    "-k",
+    "ntranslate:2,3",
+]
 
 
 def pybabel(*args: str) -> None:
@@ -82,8 +99,65 @@ def compile_all() -> None:
         pybabel("compile", "-d", str(LOCALES), "-l", locale, "--statistics")
 
 
+# Where text reaches the page: children of elements, and these attributes.
+TEXT_ATTRIBUTES = {"aria_label", "aria_description", "placeholder", "title", "alt", "label"}
+# Letters a reader would read: Latin, CJK, Arabic script (Uyghur).
+_WORDS = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff\u0600-\u06ff]")
+TEXT_SOURCES = ("components", "app/pages")
+
+
+def _is_element_call(node: ast.Call) -> bool:
+    """``rx.el.<tag>(...)``, ``rx.el.<tag>.<sub>(...)`` or ``<Component>.create(...)``."""
+    parts: list[str] = []
+    func = node.func
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    parts.reverse()
+    return parts[:2] == ["rx", "el"] or (len(parts) == 2 and parts[1] == "create")
+
+
+def _literal_text(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value if _WORDS.search(node.value) else None
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+        return text if _WORDS.search(text) else None
+    return None
+
+
+def untranslated_text(source: str, filename: str) -> list[str]:
+    """Literal text passed as an element's child or text attribute, outside ``t()``."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if not isinstance(node, ast.Call) or not _is_element_call(node):
+            continue
+        candidates = [("child", arg) for arg in node.args]
+        candidates += [(kw.arg, kw.value) for kw in node.keywords if kw.arg in TEXT_ATTRIBUTES]
+        for where, value in candidates:
+            if (text := _literal_text(value)) is not None:
+                found.append(
+                    f"{filename}:{value.lineno}: user-visible text {text!r} as {where} "
+                    "is not translated; wrap it in t()"
+                )
+    return found
+
+
+def check_sources() -> list[str]:
+    problems = []
+    for folder in TEXT_SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = str(path.relative_to(ROOT))
+            problems += untranslated_text(path.read_text(encoding="utf-8"), rel)
+    return problems
+
+
 def check() -> int:
-    problems: list[str] = []
+    problems: list[str] = check_sources()
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "messages.pot"
         extract(fresh)

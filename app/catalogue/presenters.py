@@ -13,7 +13,9 @@ from babel.numbers import format_currency
 
 from app.domain.enums import ChannelKind, Necessity, TimeUnit
 from app.domain.service_item import Channel, Material, ServiceItem, TimeLimit
-from components.i18n import active_locale, nt, t
+from components.i18n import active_locale
+from components.i18n import snt as nt
+from components.i18n import st as t
 
 BABEL_LOCALES = {"zh_Hans": "zh_Hans_CN"}
 

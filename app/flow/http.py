@@ -20,7 +20,7 @@ from starlette.routing import Route
 from app.flow import files, store
 from app.flow.forms import get_form
 from app.state.flow_auth import SESSION_COOKIE
-from components.i18n import t
+from components.i18n import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"
 

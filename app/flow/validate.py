@@ -14,7 +14,7 @@ from app.adapters.identity import Identity, mask_id_number, mask_phone
 from app.domain.codes import validate_id_number
 from app.flow.areas import division_name
 from app.flow.schema import FormDefinition, FormField, FormStep
-from components.i18n import t
+from components.i18n import st as t
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 DETAIL = ".detail"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import reflex as rx
-from reflex.vars.base import Var
+from reflex.vars.base import Var, VarData
 from reflex_base.event import EventChain
 
 from app.state.flow import ApplyState, FieldView
@@ -20,10 +20,8 @@ def upload_handler(fields: dict[str, Var]) -> Var:
     """A change handler for a file input: post the file with ``fields`` to ``/flow/files``;
     show the answer in ``#<input id>-status``; put the stored id into ``#<input id>-value``
     if there is such an element."""
-    texts = json.dumps(
-        {"busy": t("正在上传，请稍候…"), "failed": t("上传失败，请检查网络后重试。")},
-        ensure_ascii=False,
-    )
+    busy, failed = t("正在上传，请稍候…"), t("上传失败，请检查网络后重试。")
+    texts = f"{{busy: {busy!s}, failed: {failed!s}}}"  # looked up in the device's language
     appends = " ".join(f"body.append({json.dumps(k)}, {v!s});" for k, v in fields.items())
     js = (
         "(async (e) => { const input = e.target; const file = input.files && input.files[0];"
@@ -44,7 +42,11 @@ def upload_handler(fields: dict[str, Var]) -> Var:
     return Var(
         _js_expr=js,
         _var_type=EventChain,
-        _var_data=Var.create(list(fields.values()))._get_all_var_data(),
+        _var_data=VarData.merge(
+            Var.create(list(fields.values()))._get_all_var_data(),
+            busy._get_all_var_data(),
+            failed._get_all_var_data(),
+        ),
     )
 
 

@@ -7,8 +7,10 @@ import reflex as rx
 from app.pages.layout import layout
 from app.pages.province import per_province
 from app.state.flow_me import FlowMeState
+from components.elder_switch import elder_switch
 from components.i18n import t, t_var
 from components.icon import icon
+from components.language_select import language_select
 from components.question_page import button
 from components.section_card import section_card
 from themes import Theme
@@ -137,6 +139,11 @@ def page() -> rx.Component:
         _section("progress-title", t("我的办件"), _applications()),
         _section("drafts-title", t("我的草稿"), _drafts()),
         _section("messages-title", t("消息"), _messages()),
+        _section(
+            "settings-title",
+            t("设置"),
+            rx.el.div(language_select(), elder_switch(), class_name="yw-stack"),
+        ),
         _section("help-title", t("帮助"), per_province(_hotline)),
         current="me",
     )

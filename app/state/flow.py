@@ -35,7 +35,7 @@ from app.flow.validate import (
 )
 from app.settings import active_theme
 from app.state.flow_auth import FlowAuthState, level_name
-from components.i18n import t
+from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
 HEADING_ID = "apply-heading"

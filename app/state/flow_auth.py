@@ -23,7 +23,7 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.flow import store
-from components.i18n import t
+from components.i18n import st as t
 
 CALLBACK_PATH = "/auth/callback"
 SESSION_COOKIE = "yw_sid"

@@ -12,7 +12,7 @@ from app.flow.forms import get_form
 from app.flow.validate import display, visible_fields
 from app.settings import active_theme
 from app.state.flow_auth import FlowAuthState
-from components.i18n import t
+from components.i18n import st as t
 
 
 def status_label(status: str) -> str:

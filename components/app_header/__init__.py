@@ -9,9 +9,16 @@ from components.i18n import t
 
 
 def app_header(
-    app_name: str, mark_src: str, tagline: str = "", home_href: str = "/"
+    app_name: str,
+    mark_src: str,
+    tagline: str | rx.Var = "",
+    home_href: str = "/",
+    actions: rx.Component | None = None,
 ) -> rx.Component:
-    """``<header>`` with the brand; the mark is decorative, the name is the link's text."""
+    """``<header>`` with the brand; the mark is decorative, the name is the link's text.
+
+    ``actions`` (e.g. the compact language selector) sit at the end of the banner.
+    """
     return rx.el.header(
         ReactRouterLink.create(
             rx.el.img(
@@ -23,13 +30,16 @@ def app_header(
             ),
             rx.el.span(
                 rx.el.span(app_name, class_name="yw-header__name"),
-                rx.el.span(tagline, class_name="yw-header__tagline") if tagline else rx.fragment(),
+                rx.el.span(tagline, class_name="yw-header__tagline")
+                if isinstance(tagline, rx.Var) or tagline
+                else rx.fragment(),
                 class_name="yw-header__text",
             ),
             href=home_href,
             class_name="yw-header__brand",
             aria_label=t("{app_name} 首页", app_name=app_name),
         ),
+        actions if actions is not None else rx.fragment(),
         class_name="yw-header",
     )
 

@@ -9,7 +9,7 @@ import reflex as rx
 IconName = Literal[
     "home", "grid", "user", "search", "id-card", "card", "house", "car", "family", "health",
     "baby", "document", "building", "close-doc", "receipt", "shop", "crane", "school",
-    "briefcase", "phone", "chevron", "progress",
+    "briefcase", "phone", "chevron", "progress", "globe", "text-size", "speaker",
 ]  # fmt: skip
 ICON_NAMES: frozenset[str] = frozenset(get_args(IconName))
 
@@ -36,6 +36,9 @@ _PATHS: dict[str, str] = {
     "phone": "M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z",
     "chevron": "M9 5l7 7-7 7",
     "progress": "M8 4h8v3H8zM6 5H4v16h16V5h-2M8 12l2 2 4-4M8 17h8",
+    "globe": "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3 12h18M12 3c2.5 2.7 3.8 5.7 3.8 9s-1.3 6.3-3.8 9c-2.5-2.7-3.8-5.7-3.8-9S9.5 5.7 12 3z",
+    "speaker": "M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a8 8 0 0 1 0 11",
+    "text-size": "M3 19l5-14 5 14M5 14h6M14 19l3.5-9 3.5 9M15.2 16h4.6",
 }
 
 

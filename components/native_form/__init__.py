@@ -38,4 +38,6 @@ def native_form(
 
 
 def from_props(props: dict) -> rx.Component:
-    return native_form(rx.el.button("提交", type="submit"), **props)
+    from components.i18n import t
+
+    return native_form(rx.el.button(t("提交"), type="submit"), **props)

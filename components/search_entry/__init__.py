@@ -30,6 +30,7 @@ def search_entry(
             rx.el.span(t("搜索")),
             type="submit",
             class_name="yw-search__button",
+            custom_attrs={"data-primary": "true"},
         ),
         action=action,
         method="get",

@@ -15,7 +15,7 @@ from components.icon import IconName, icon
 
 @dataclass(frozen=True)
 class ServiceTile:
-    name: str
+    name: str | rx.Var
     href: str
     icon: IconName
     audience: str = ""
@@ -25,7 +25,12 @@ GridVariant = Literal["tiles", "chips"]
 
 
 def service_grid(
-    title: str, tiles: Sequence[ServiceTile], heading_id: str, variant: GridVariant = "tiles"
+    title: str | rx.Var,
+    tiles: Sequence[ServiceTile],
+    heading_id: str,
+    variant: GridVariant = "tiles",
+    elder_top: int | None = None,
+    more: rx.Component | None = None,
 ) -> rx.Component:
     """A ``<section>`` named by its heading, holding a list of tile links.
 
@@ -34,7 +39,16 @@ def service_grid(
 
     Tiles with an ``audience`` carry ``data-audience`` so an enclosing audience switch can
     show one audience's tiles at a time.
+
+    With ``elder_top``, the elder mode shows only the first ``elder_top`` tiles of each
+    audience (the others carry ``data-extra``), two to a row and larger; ``more`` (a link to
+    everything) follows the list.
     """
+    seen: dict[str, int] = {}
+    extra: list[bool] = []
+    for tile in tiles:
+        seen[tile.audience] = seen.get(tile.audience, 0) + 1
+        extra.append(elder_top is not None and seen[tile.audience] > elder_top)
     return rx.el.section(
         rx.el.h2(title, id=heading_id, class_name="yw-section-title"),
         rx.el.ul(
@@ -48,11 +62,13 @@ def service_grid(
                     ),
                     class_name="yw-grid__item",
                     **({"data-audience": AUDIENCE_KEYS[tile.audience]} if tile.audience else {}),
+                    **({"data-extra": "true"} if is_extra else {}),
                 )
-                for tile in tiles
+                for tile, is_extra in zip(tiles, extra, strict=True)
             ],
             class_name=f"yw-grid yw-grid--{variant}",
         ),
+        more if more is not None else rx.fragment(),
         aria_labelledby=heading_id,
         class_name="yw-card",
     )
@@ -60,4 +76,10 @@ def service_grid(
 
 def from_props(props: dict) -> rx.Component:
     tiles = [ServiceTile(**tile) for tile in props["tiles"]]
-    return service_grid(props["title"], tiles, props["heading_id"], props.get("variant", "tiles"))
+    return service_grid(
+        props["title"],
+        tiles,
+        props["heading_id"],
+        props.get("variant", "tiles"),
+        elder_top=props.get("elder_top"),
+    )

@@ -13,10 +13,10 @@ POLICE_LOOKUP_URL = "https://beian.mps.gov.cn/"
 
 def site_footer(
     hotline: str,
-    host_unit: str,
+    host_unit: str | rx.Var,
     icp: str,
     site_code: str,
-    operator_unit: str = "",
+    operator_unit: str | rx.Var = "",
     police_record: str = "",
 ) -> rx.Component:
     """``<footer>`` (contentinfo) with the contacts a provincial platform must show."""
@@ -31,7 +31,7 @@ def site_footer(
         ),
         rx.el.p(t("主办单位：{unit}", unit=host_unit)),
     ]
-    if operator_unit:
+    if isinstance(operator_unit, rx.Var) or operator_unit:
         lines.append(rx.el.p(t("承办单位：{unit}", unit=operator_unit)))
     lines += [
         rx.el.p(

@@ -16,4 +16,4 @@ def test_every_page_builds_with_the_shell() -> None:
         rendered = str(route.page())
         for landmark in ('jsx("header"', 'jsx("main"', 'jsx("footer"', 'jsx("nav"'):
             assert landmark in rendered, f"{route.path} lacks {landmark}"
-        assert route.title()
+        assert route.title

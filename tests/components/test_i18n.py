@@ -1,17 +1,23 @@
-"""Translation helpers: named placeholders, plurals, client-side placeholders, missing catalogs."""
+"""Translation helpers: runtime lookups in the page, server-side Babel, catalogs for the browser."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import reflex as rx
+from babel.messages.pofile import read_po
 
 from components import i18n
 
 
-def test_source_locale_returns_source_text_with_named_placeholders() -> None:
-    i18n.activate("zh_Hans")
-    assert i18n.t("主办单位：{unit}", unit="某某厅") == "主办单位：某某厅"
-    assert i18n.nt("共 {n} 项", "共 {n} 项", 3) == "共 3 项"
+def test_server_side_translation_fills_named_placeholders_per_locale() -> None:
+    assert i18n.translate("zh_Hans", "主办单位：{unit}", unit="某某厅") == "主办单位：某某厅"
+    assert i18n.translate("en", "主办单位：{unit}", unit="X") == "Hosted by: X"
+    assert i18n.translate("zh_Hant", "设置") == "設定"
+    assert i18n.translate("ug", "语言") == "تىل"
+    assert i18n.ntranslate("en", "{count} 小时", "{count} 小时", 1, count="1") == "1 hour"
+    assert i18n.ntranslate("en", "{count} 小时", "{count} 小时", 3, count="3") == "3 hours"
 
 
 def test_missing_catalog_for_another_locale_is_an_error() -> None:
@@ -20,14 +26,64 @@ def test_missing_catalog_for_another_locale_is_an_error() -> None:
     assert i18n.active_locale() == "zh_Hans"
 
 
+def test_t_is_looked_up_in_the_browser_by_the_device_locale() -> None:
+    var = i18n.t("主办单位：{unit}", unit="某某厅")
+    js = str(var)
+    assert js == 'ywT(ywLoc, "主办单位：{unit}", {"unit": "某某厅"})'
+    data = var._get_all_var_data()
+    assert i18n.LOCALE_HOOK in data.hooks
+    assert any("yw_runtime.js" in lib for lib, _ in data.imports)
+    with pytest.raises(ValueError, match="no placeholder"):
+        i18n.t("没有占位符", query="x")
+
+
 class _QueryState(rx.State):
     q: str = ""
 
 
 def test_t_var_keeps_the_sentence_whole_and_fills_in_the_browser() -> None:
-    var = i18n.t_var("“{query}”的搜索结果", query=_QueryState.q)
-    js = str(var)
-    assert js.startswith('"“{query}”的搜索结果".replaceAll("{query}", String(')
+    js = str(i18n.t_var("“{query}”的搜索结果", query=_QueryState.q))
+    assert js.startswith('ywT(ywLoc, "“{query}”的搜索结果", {"query": String(')
     assert "_query_state" in js.lower()
-    with pytest.raises(ValueError, match="no placeholder"):
-        i18n.t_var("没有占位符", query=_QueryState.q)
+    with pytest.raises(TypeError, match="must be a state var"):
+        i18n.t_var("“{query}”的搜索结果", query="plain")  # type: ignore[arg-type]
+
+
+def test_nt_passes_both_forms_and_the_count() -> None:
+    js = str(i18n.nt("{count} 小时", "{count} 小时", 2, count="2"))
+    assert js == 'ywNT(ywLoc, "{count} 小时", "{count} 小时", 2, {"count": "2"})'
+
+
+def test_every_shipped_locale_has_a_complete_catalog_for_the_browser() -> None:
+    with (i18n.LOCALES_DIR / "messages.pot").open("rb") as fh:
+        pot = read_po(fh)
+    singular = {m.id for m in pot if m.id and isinstance(m.id, str)}
+    plural = {m.id[0] for m in pot if isinstance(m.id, tuple)}
+    for locale in i18n.SHIPPED_LOCALES:
+        if locale == i18n.SOURCE_LOCALE:
+            continue
+        data = i18n.catalog_json(locale)
+        assert set(data["m"]) >= singular, locale
+        assert set(data["p"]) >= plural, locale
+        assert all(all(forms) for forms in data["p"].values()), locale
+        for msgid, text in data["m"].items():  # translators kept every placeholder
+            for name in __import__("re").findall(r"\{(\w+)\}", msgid):
+                assert f"{{{name}}}" in text, (locale, msgid, text)
+    assert i18n.catalog_json("en")["p"]["{count} 小时"] == ["{count} hour", "{count} hours"]
+
+
+def test_write_catalogs_skips_the_default_and_versions_the_content(tmp_path) -> None:
+    version = i18n.write_catalogs(tmp_path, "zh_Hans")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["en.json", "ug.json", "zh_Hant.json"]
+    ug = json.loads((tmp_path / "ug.json").read_text(encoding="utf-8"))
+    assert ug["m"]["首页"] == "باش بەت"
+    assert len(version) == 12 and version == i18n.write_catalogs(tmp_path, "zh_Hans")
+
+
+def test_uyghur_is_right_to_left_and_named_in_itself() -> None:
+    assert i18n.text_direction("ug") == "rtl"
+    assert i18n.text_direction("en") == "ltr"
+    assert i18n.LOCALE_NAMES["ug"] == "ئۇيغۇرچە"
+    assert i18n.request_locale("ug") == "ug"
+    assert i18n.request_locale("xx") == "zh_Hans"
+    assert i18n.request_locale(None) == "zh_Hans"

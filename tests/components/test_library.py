@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from pathlib import Path
 
@@ -45,6 +46,21 @@ def test_component_folder_is_documented(folder: Path) -> None:
     assert len(names) == len(set(names)), f"{folder.name}: duplicate example names"
 
 
+_YWT = re.compile(r'ywT\(ywLoc, ("(?:[^"\\]|\\.)*")(?:, (\{[^{}]*\}))?\)')
+
+
+def source_text(rendered: str) -> str:
+    """``rendered`` with every constant ``t()`` lookup replaced by its zh_Hans text, as the
+    browser shows it in the default locale."""
+
+    def fill(match: re.Match[str]) -> str:
+        message = json.loads(match.group(1))
+        params = json.loads(match.group(2)) if match.group(2) else {}
+        return message.format(**params)
+
+    return _YWT.sub(fill, rendered)
+
+
 @pytest.mark.parametrize(
     ("folder", "example"),
     [(f, e) for f in FOLDERS for e in examples(f)],
@@ -52,7 +68,7 @@ def test_component_folder_is_documented(folder: Path) -> None:
 )
 def test_every_example_renders(folder: Path, example: dict) -> None:
     module = importlib.import_module(f"components.{folder.name}")
-    rendered = str(module.from_props(example["props"]))
+    rendered = source_text(str(module.from_props(example["props"])))
     assert rendered.startswith("jsx(")
     text = rendered.encode("ascii", "backslashreplace").decode("unicode_escape")
     for expected in example.get("expect", []):
@@ -101,3 +117,14 @@ def test_unknown_icon_is_refused() -> None:
 
     with pytest.raises(ValueError, match="unknown icon 'rocket'"):
         icon("rocket")  # type: ignore[arg-type]
+
+
+def test_minified_css_keeps_every_rule() -> None:
+    from components.styles import minify_css
+
+    css = '/* c */ .a > .b ,\n .c { color : red ; font-family: "Noto Sans", x; }\n@media (max-width: 22rem) { .d { margin: 0 auto; } }'
+    assert minify_css(css) == (
+        '.a>.b,.c{color:red;font-family:"Noto Sans",x}@media (max-width: 22rem){.d{margin:0 auto}}'
+    )
+    full = library_css()
+    assert minify_css(full).count("{") == re.sub(r"/\*.*?\*/", "", full, flags=re.S).count("{")

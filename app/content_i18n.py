@@ -1,0 +1,58 @@
+"""Per-locale names of a province's own content, from ``<province>/translations.toml``.
+
+Content (service and theme names, units, the tagline) is not code, so it is not in the Babel
+catalogs; a province translates it in its folder, one table per locale. In the page it goes
+through ``components.i18n.t_content``: the browser looks the Chinese text up in the same
+per-locale catalog as the interface strings and falls back to the Chinese.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from components.i18n import SHIPPED_LOCALES, SOURCE_LOCALE
+from themes import Theme, ThemeError, ThemeProblem
+
+FILE_NAME = "translations.toml"
+
+
+def content_texts(theme: Theme) -> set[str]:
+    """Every Chinese text of the theme that a page shows and a province may translate."""
+    s = theme.settings
+    texts = {s.identity.tagline, s.contact.host_unit, s.contact.operator_unit}
+    texts |= {x.name for x in s.home.services} | {x.name for x in s.home.life_events}
+    return {text for text in texts if text}
+
+
+def content_translations(theme: Theme) -> dict[str, dict[str, str]]:
+    """``{locale: {chinese: text}}``; raises ThemeError naming the file, table and key."""
+    path = theme.folder / FILE_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ThemeError([ThemeProblem(path, "", f"unreadable: {exc}")]) from None
+    known = content_texts(theme)
+    problems: list[ThemeProblem] = []
+    out: dict[str, dict[str, str]] = {}
+    for locale, table in data.items():
+        if locale not in SHIPPED_LOCALES or locale == SOURCE_LOCALE:
+            others = ", ".join(x for x in SHIPPED_LOCALES if x != SOURCE_LOCALE)
+            problems.append(ThemeProblem(path, locale, f"not a translated locale ({others})"))
+            continue
+        if not isinstance(table, dict):
+            problems.append(ThemeProblem(path, locale, "must be a table of text = translation"))
+            continue
+        for key, value in table.items():
+            if key not in known:
+                problems.append(
+                    ThemeProblem(path, f"{locale}.{key}", "theme.toml has no such text")
+                )
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(ThemeProblem(path, f"{locale}.{key}", "empty translation"))
+            else:
+                out.setdefault(locale, {})[key] = value.strip()
+    if problems:
+        raise ThemeError(problems)
+    return out

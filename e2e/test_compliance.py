@@ -1,0 +1,24 @@
+"""The representative slice of the compliance matrix (``make compliance`` runs all of it)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Playwright
+
+from e2e.compliance.checks import RULES, Combination, run_combination
+from e2e.compliance.run import representative_slice
+from themes import load_theme
+
+PROVINCE = "shandong"
+
+
+@pytest.mark.parametrize("combo", representative_slice(PROVINCE), ids=lambda c: c.slug)
+def test_combination_has_no_violations(
+    browser: Browser, playwright: Playwright, base_url: str, combo: Combination
+) -> None:
+    default_locale = load_theme().settings.identity.locale
+    outcome = run_combination(browser, playwright, base_url, combo, default_locale)
+    assert set(outcome.results) == set(RULES)
+    assert outcome.measured > 20
+    problems = [f"{rule}: {v}" for rule in RULES for v in outcome.results[rule]]
+    assert not problems, f"{combo.slug}:\n" + "\n".join(problems)
