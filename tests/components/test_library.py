@@ -128,3 +128,31 @@ def test_minified_css_keeps_every_rule() -> None:
     )
     full = library_css()
     assert minify_css(full).count("{") == re.sub(r"/\*.*?\*/", "", full, flags=re.S).count("{")
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        COMPONENTS_DIR / "base.css",
+        *[f / "style.css" for f in FOLDERS if (f / "style.css").exists()],
+    ],
+    ids=lambda p: str(p.relative_to(COMPONENTS_DIR)),
+)
+def test_rules_are_closed_and_not_nested(css: Path) -> None:
+    """An unclosed rule would nest every later rule of the inlined stylesheet inside it."""
+    text = re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8"), flags=re.S)
+    stack: list[str] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            selector = text[start:i].strip().rsplit(";", 1)[-1].rsplit("}", 1)[-1].strip()
+            assert not stack or stack[-1].startswith("@"), (
+                f"{css}: rule {selector!r} opened inside {stack[-1]!r}"
+            )
+            stack.append(selector)
+            start = i + 1
+        elif ch == "}":
+            assert stack, f"{css}: a '}}' closes nothing (offset {i})"
+            stack.pop()
+            start = i + 1
+    assert not stack, f"{css}: unclosed rule {stack[-1]!r}"
