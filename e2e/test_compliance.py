@@ -16,7 +16,7 @@ PROVINCE = "shandong"
 def test_combination_has_no_violations(
     browser: Browser, playwright: Playwright, base_url: str, combo: Combination
 ) -> None:
-    default_locale = load_theme().settings.identity.locale
+    default_locale = load_theme().default_language
     outcome = run_combination(browser, playwright, base_url, combo, default_locale)
     assert set(outcome.results) == set(RULES)
     assert outcome.measured > 20

@@ -14,14 +14,19 @@ from themes import THEMES_DIR, load_theme
 
 # Records the province and header colour at the first animation frame (before the first
 # paint), long before any bundle has run.
+# The first frame in which the header exists (under load a frame can come before the body
+# is parsed): its province and colour are what the citizen first sees.
 FIRST_FRAME = """
-requestAnimationFrame(() => {
-  const header = document.querySelector('header');
-  window.__firstFrame = {
-    province: document.documentElement.dataset.province,
-    header: header ? getComputedStyle(header).backgroundColor : null,
-  };
-});
+(function frame() {
+  requestAnimationFrame(() => {
+    const header = document.querySelector('header');
+    if (!header) return frame();
+    window.__firstFrame = {
+      province: document.documentElement.dataset.province,
+      header: getComputedStyle(header).backgroundColor,
+    };
+  });
+})();
 """
 
 

@@ -182,6 +182,6 @@ def page() -> rx.Component:
                 class_name="yw-stack",
             ),
         ),
-        rx.el.p(rx.el.a(t("返回我的办件"), href="/me")),
+        rx.el.p(rx.el.a(t("返回我的办件"), href="/me", class_name="yw-guide__channel-link")),
         current="me",
     )

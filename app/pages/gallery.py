@@ -26,6 +26,7 @@ ID_PROPS: dict[str, tuple[str, ...]] = {
     "home_hero": ("heading_id",),
     "hot_searches": ("heading_id",),
     "question_page": ("element_id", "heading_id"),
+    "read_aloud": ("target_id",),
     "search_box": ("field_id",),
     "search_entry": ("field_id",),
     "section_card": ("heading_id",),

@@ -40,4 +40,6 @@ def native_form(
 def from_props(props: dict) -> rx.Component:
     from components.i18n import t
 
-    return native_form(rx.el.button(t("提交"), type="submit"), **props)
+    return native_form(
+        rx.el.button(t("提交"), type="submit", class_name="yw-button yw-button--primary"), **props
+    )

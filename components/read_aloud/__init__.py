@@ -52,4 +52,7 @@ def read_aloud(target_id: str) -> rx.Component:
 
 
 def from_props(props: dict) -> rx.Component:
-    return read_aloud(**props)
+    """The button with the text it reads (``text`` prop), so its ``aria-controls`` resolves."""
+    props = dict(props)
+    text = props.pop("text", "")
+    return rx.fragment(read_aloud(**props), rx.el.p(text, id=props["target_id"]))

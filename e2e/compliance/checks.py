@@ -152,20 +152,26 @@ _FOCUSABLE_JS = """
   const shown = (el) => {
     const r = el.getBoundingClientRect();
     const cs = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && !el.closest('[hidden]')
+    const folded = el.closest('details:not([open])') && !el.closest('summary');
+    return !folded && r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && !el.closest('[hidden]')
       && !el.closest('[style*="display: none"]') && el.offsetParent !== null;
   };
   const sel = 'a[href],button:not([disabled]),input:not([type=hidden]):not([disabled]),select,textarea,[tabindex]:not([tabindex="-1"])';
   const seen = new Set();
   const out = [];
+  let n = 0;
+  const describe = (el) => (el.getAttribute('href') || el.getAttribute('aria-label')
+    || el.textContent.trim() || el.tagName.toLowerCase()).slice(0, 40);
   for (const el of document.querySelectorAll(sel)) {
+    // a stable key per element: links often share their first 40 characters
+    el.dataset.ywKey = `${n++}:${describe(el)}`;
     if (el.type === 'radio') {
       if (seen.has(el.name)) continue;  // one tab stop per radio group
       seen.add(el.name);
       const label = document.querySelector(`label[for="${el.id}"]`);
       if (label && !label.offsetParent) continue;
     } else if (!shown(el) && !el.classList.contains('yw-skip-link')) continue;
-    out.push(el.id ? '#' + el.id : (el.getAttribute('href') || el.textContent.trim()).slice(0, 40));
+    out.push(el.dataset.ywKey);
   }
   return out;
 }
@@ -175,8 +181,8 @@ _ACTIVE_JS = """
 () => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const key = el.type === 'radio' ? '#' + document.querySelector(`input[name="${el.name}"]`).id
-    : el.id ? '#' + el.id : (el.getAttribute('href') || el.textContent.trim()).slice(0, 40);
+  const key = el.type === 'radio'
+    ? document.querySelector(`input[name="${el.name}"]`).dataset.ywKey : el.dataset.ywKey;
   const target = el.type === 'radio' ? document.querySelector(`label[for="${el.id}"]`) : el;
   const cs = getComputedStyle(target);
   const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0)
@@ -194,11 +200,12 @@ def measure(page: Page, mode: Mode) -> tuple[dict[str, list[str]], int]:
     )
 
 
-def keyboard_walk(page: Page, max_tabs: int = 80) -> list[str]:
+def keyboard_walk(page: Page, max_tabs: int | None = None) -> list[str]:
     """Tab through the page from the top: every control is reached, in a cycle, each one
     with a visible focus indicator."""
     problems: list[str] = []
     expected = page.evaluate(_FOCUSABLE_JS)
+    max_tabs = max_tabs or len(expected) + 20
     page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
     page.locator("body").focus()
     reached: list[str] = []
@@ -230,7 +237,7 @@ def keyboard_search(page: Page, base_url: str, query: str = "社保卡") -> list
     page.keyboard.type(query)
     page.keyboard.press("Enter")
     try:
-        page.wait_for_url(re.compile(r"/services/?\?q="), timeout=15_000)
+        page.wait_for_url(re.compile(r"/search/?\?q="), timeout=15_000)
     except PlaywrightError:
         return [f"Enter in the search box did not open the results (at {page.url})"]
     page.locator('[data-hydrated="true"]').wait_for()
