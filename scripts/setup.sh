@@ -22,8 +22,9 @@ if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "Python >= 3.11 is required ($PY is $("$PY" --version 2>&1))" >&2; exit 1
 fi
 [ -x "$YW_VENV/bin/python" ] || { say "creating .venv"; "$PY" -m venv "$YW_VENV"; }
-extras=""; [ $with_test = 1 ] && extras="[test]"
-stamp="$YW_VENV/.yiwang-installed$( [ $with_test = 1 ] && echo -test )"
+extras=""
+stamp="$YW_VENV/.yiwang-installed"
+if [ $with_test = 1 ]; then extras="[test]"; stamp="$stamp-test"; fi
 want="$(sha256sum pyproject.toml | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing the project$extras into .venv"
