@@ -173,7 +173,7 @@ def _write_batch(
         # terms of their services once after the last batch: see load_files)
         from app.search.service import sync_items
 
-        sync_items(conn, [r["implementation_code"] for r in new + changed], index)
+        sync_items(conn, new + changed, index)
 
 
 class _Rollback(Exception):

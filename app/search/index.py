@@ -259,11 +259,18 @@ class _Groups:
         return pending.written
 
     def write_items(
-        self, conn: sa.Connection, codes: Sequence[str] | None, pending: Pending | None = None
+        self,
+        conn: sa.Connection,
+        codes: Sequence[str] | None,
+        pending: Pending | None = None,
+        rows: Sequence[dict[str, Any]] | None = None,
     ) -> Pending:
         """Write the item rows of ``codes`` (``None``: all, from scratch) and note their
-        groups in ``pending`` (a new one unless given); terms wait for ``refresh``."""
+        groups in ``pending`` (a new one unless given); terms wait for ``refresh``.
+        ``rows``: the catalogue rows of ``codes`` when the caller has them (the loader)."""
         pending = pending or Pending()
+        if rows is not None:
+            codes = [r["implementation_code"] for r in rows]
         if codes is None:
             self._clear(conn)
             pending.keys = {}
@@ -287,7 +294,7 @@ class _Groups:
         docid = conn.exec_driver_sql("SELECT coalesce(max(docid), 0) FROM search_doc").scalar()
         docid = int(docid or 0) + 1
         docs: list[dict[str, Any]] = []
-        for row in _catalogue_rows(conn, codes):
+        for row in rows if rows is not None else _catalogue_rows(conn, codes):
             key = (row["province"], row["basic_code"])
             group_id = pending.keys.get(key)
             if group_id is None:
@@ -387,7 +394,11 @@ class SearchIndex(Protocol):
         """Re-index ``codes`` (``None``: everything); return the number of items written."""
 
     def write_items(
-        self, conn: sa.Connection, codes: Sequence[str] | None, pending: Pending | None = None
+        self,
+        conn: sa.Connection,
+        codes: Sequence[str] | None,
+        pending: Pending | None = None,
+        rows: Sequence[dict[str, Any]] | None = None,
     ) -> Pending:
         """Item rows only; the touched groups wait in the returned ``Pending``."""
 

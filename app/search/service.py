@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -167,10 +168,12 @@ def sync(conn: sa.Connection, codes: Sequence[str] | None = None) -> int:
     return index_for(conn.dialect.name).sync(conn, codes)
 
 
-def sync_items(conn: sa.Connection, codes: Sequence[str], pending: Pending | None) -> Pending:
-    """Index the items of ``codes``; their groups' terms wait for ``refresh(pending)`` (a
-    loader writing many batches rewrites each group once, at the end)."""
-    return index_for(conn.dialect.name).write_items(conn, codes, pending)
+def sync_items(
+    conn: sa.Connection, rows: Sequence[dict[str, Any]], pending: Pending | None
+) -> Pending:
+    """Index catalogue ``rows`` just written; their groups' terms wait for
+    ``refresh(pending)`` (a loader writing many batches rewrites each group once, at the end)."""
+    return index_for(conn.dialect.name).write_items(conn, None, pending, rows=rows)
 
 
 def refresh(conn: sa.Connection, pending: Pending) -> int:
