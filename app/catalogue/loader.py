@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -23,6 +23,9 @@ from app.catalogue.provinces import province_of_area
 from app.catalogue.readers import Problem, Record, read_records, show
 from app.catalogue.tables import CatalogueItem, CatalogueItemTheme
 from app.domain.service_item import ServiceItem
+
+if TYPE_CHECKING:
+    from app.search.index import Pending
 
 BATCH = 1000
 ITEMS = CatalogueItem.__table__  # type: ignore[attr-defined]
@@ -135,7 +138,9 @@ def row_of(item: ServiceItem) -> dict[str, Any]:
     }
 
 
-def _write_batch(conn: sa.Connection, rows: list[dict[str, Any]], report: LoadReport) -> None:
+def _write_batch(
+    conn: sa.Connection, rows: list[dict[str, Any]], report: LoadReport, index: Pending
+) -> None:
     codes = [r["implementation_code"] for r in rows]
     col = ITEMS.c.implementation_code
     existing = dict(conn.execute(sa.select(col, ITEMS.c.content_hash).where(col.in_(codes))).all())
@@ -164,10 +169,11 @@ def _write_batch(conn: sa.Connection, rows: list[dict[str, Any]], report: LoadRe
     if themes:
         conn.execute(sa.insert(THEMES), themes)
     if new or changed:
-        # the search index follows the catalogue in the same transaction
-        from app.search.service import sync
+        # the search index follows the catalogue in the same transaction (items now, the
+        # terms of their services once after the last batch: see load_files)
+        from app.search.service import sync_items
 
-        sync(conn, [r["implementation_code"] for r in new + changed])
+        sync_items(conn, new + changed, index)
 
 
 class _Rollback(Exception):
@@ -183,7 +189,11 @@ def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False)
     checker = _Checker()
     report = LoadReport()
     try:
+        from app.search.index import Pending
+        from app.search.service import refresh, sync_missing
+
         with engine.begin() as conn:
+            index = Pending()
             batch: list[dict[str, Any]] = []
             for record, item, found in _validated(paths):
                 bar.update(base[record.file] + record.offset)
@@ -192,14 +202,13 @@ def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False)
                     continue  # after the first problem only validation goes on
                 batch.append(row_of(item))
                 if len(batch) >= BATCH:
-                    _write_batch(conn, batch, report)
+                    _write_batch(conn, batch, report, index)
                     batch = []
             if checker.problems:
                 raise _Rollback
             if batch:
-                _write_batch(conn, batch, report)
-            from app.search.service import sync_missing
-
+                _write_batch(conn, batch, report, index)
+            refresh(conn, index)
             sync_missing(conn)  # items loaded before the index existed
     except _Rollback:
         report = LoadReport(problems=checker.problems)

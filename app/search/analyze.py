@@ -9,7 +9,9 @@ and keywords), and ``scope`` (province and filter tokens, so filters are part of
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from app.search.synonyms import Synonyms
@@ -81,30 +83,51 @@ class Document:
 def analyze_item(row: dict[str, Any]) -> Document:
     """Index fields of one catalogue row (``row['data']`` is the full item)."""
     data = row["data"]
-    name = compact(row["name"])
-    keywords = [compact(k) for k in data.get("keywords", [])]
-    phrases = [name, *keywords]
-    py: list[str] = []
-    ini: list[str] = []
-    for phrase in phrases:
-        py.append(pinyin(phrase))
-        ini.append(initials(phrase))
-        for word in segment(phrase):
-            if has_cjk(word):
-                py.append(pinyin(word))
-                ini.append(initials(word))
+    name = _phrase(compact(row["name"]))
+    keywords = [_phrase(compact(k)) for k in data.get("keywords", [])]
     return Document(
-        name=_unique(_terms(name, grams=True)),
-        keywords=_unique([t for k in keywords for t in _terms(k, grams=True)]),
-        body=_unique(list(segment(normalize(body_text(data), limit=20_000)))),
-        pinyin=_unique(py),
-        initials=_unique(ini),
+        name=_unique(list(name[0])),
+        keywords=_unique([t for k in keywords for t in k[0]]),
+        body=_body(body_text(data)),
+        pinyin=_unique([t for p in (name, *keywords) for t in p[1]]),
+        initials=_unique([t for p in (name, *keywords) for t in p[2]]),
         scope=" ".join(
             scope_tokens(
                 row["province"], row["audience"], row["level"], row["online"], row["department"]
             )
         ),
     )
+
+
+def _phrase(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(terms, pinyin, initials) of a compact name or keyword. Everything but the Latin and
+    digit runs depends on the CJK runs only, which items share even when a number makes
+    their names unique: that part is cached."""
+    cjk = tuple(r for r in _RUNS.findall(phrase) if has_cjk(r))
+    latin = tuple(r for r in _RUNS.findall(phrase) if not has_cjk(r))
+    terms, py, ini = _cjk_phrase(cjk)
+    return terms + latin if latin else terms, py, ini
+
+
+@lru_cache(maxsize=65536)
+def _cjk_phrase(runs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    text = " ".join(runs)
+    py: list[str] = [pinyin(text)]
+    ini: list[str] = [initials(text)]
+    words = [w for run in runs for w in segment(run)]
+    for word in words:
+        py.append(pinyin(word))
+        ini.append(initials(word))
+    grams = [g for run in runs for n in (2, 1) for g in ngrams(run, n)]
+    return tuple(dict.fromkeys(words + grams)), tuple(py), tuple(ini)
+
+
+_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
+
+
+@lru_cache(maxsize=16384)
+def _body(text: str) -> str:
+    return _unique(list(segment(normalize(text, limit=20_000))))
 
 
 @dataclass

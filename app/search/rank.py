@@ -28,6 +28,7 @@ class Candidate:
     level: str
     department: str
     online: bool
+    group_id: int = 0  # the service-and-province group the item (or group) belongs to
     score: float = 0.0
     relevance: float = 0.0
 

@@ -1,26 +1,36 @@
-"""Search: analyse the query, fetch candidates from the index, rank, return hits.
+"""Search: analyse the query, match groups in the index, rank them, fetch the best items of
+the promising groups, rank those, return hits.
 
-``search(...)`` is what the app, the CLI and the evaluation call. A second, broader pass
-(single characters, pinyin fragments: the edit-distance path) runs when the first finds too
-little that is really relevant.
+``search(...)`` is what the app, the CLI and the evaluation call. The index matches groups
+(one service in one province, see ``app.search.index``); groups are scored like items, on
+the name of their most popular item and the keywords and guide text of all their items, so an
+item never scores more than its group (when its name is the group's) plus the popularity and
+region boosts. Groups are opened best first and only while one could still place an item in
+the top ``limit``. A second, broader pass (single characters, pinyin fragments: the
+edit-distance path) runs when the first finds too little that is really relevant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from app.search.analyze import Query, analyze_query
-from app.search.index import Filters, index_for
-from app.search.rank import Candidate, score
+from app.search.index import Filters, Pending, index_for, items_of
+from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
 from app.search.synonyms import synonyms_for
 
-CANDIDATES = 150
+CANDIDATES = 150  # groups from the term index
 MIN_RELEVANCE = 1.2  # below this a hit is noise: a single shared character
 MAX_LIMIT = 100
+# An item's name may differ from its group's (a local suffix): allow that much more relevance
+# than the group's when deciding which groups can still place an item.
+NAME_SLACK = 0.1 * NAME
 
 
 class SearchError(ValueError):
@@ -74,16 +84,18 @@ def search(
     """Ranked hits for ``query`` (empty list for an empty query: never an error)."""
     _validate(province, limit, area)
     filters = filters or Filters()
-    q = analyze_query(query or "", synonyms_for(province, synonyms_path))
+    q = understand(query or "", province, synonyms_path)
     if q.empty:
         return Result(q, [])
     index = index_for(conn.dialect.name)
-    found = index.candidates(conn, q, province, filters, CANDIDATES)
-    ranked = _rank(q, found, area)
+    groups = _rank(q, index.candidates(conn, q, province, filters, CANDIDATES), None)
+    fetched: dict[int, list[Candidate]] = {}
+    ranked = _open(conn, q, groups, filters, area, limit, fetched)
     if len([c for c in ranked if c.relevance >= MIN_RELEVANCE * 1.5]) < min(limit, 3):
         more = index.candidates(conn, q, province, filters, CANDIDATES, broad=True)
-        seen = {c.code for c in ranked}
-        ranked = _rank(q, ranked + [c for c in more if c.code not in seen], area)
+        seen = {g.group_id for g in groups}
+        groups = _rank(q, groups + [g for g in more if g.group_id not in seen], None)
+        ranked = _open(conn, q, groups, filters, area, limit, fetched)
     hits = [
         Hit(
             c.code,
@@ -103,15 +115,70 @@ def search(
     return Result(q, hits[:limit])
 
 
+def understand(query: str, province: str | None, synonyms_path: Path | None = None) -> Query:
+    """``analyze_query`` with the province's synonyms, cached: suggestions as one types ask
+    the same prefixes again and again, and jieba and pinyin cost more than the look-up."""
+    q = _understand(query, province, synonyms_path)
+    return replace(q, phrases=list(q.phrases), words=list(q.words))  # callers may not share
+
+
+@lru_cache(maxsize=4096)
+def _understand(query: str, province: str | None, synonyms_path: Path | None) -> Query:
+    return analyze_query(query, synonyms_for(province, synonyms_path))
+
+
 def _rank(q: Query, found: Sequence[Candidate], area: str | None) -> list[Candidate]:
     for c in found:
         score(q, c, area)
     return sorted(found, key=lambda c: (-c.score, -c.popularity, c.code))
 
 
+def _open(
+    conn: sa.Connection,
+    q: Query,
+    groups: Sequence[Candidate],
+    filters: Filters,
+    area: str | None,
+    limit: int,
+    fetched: dict[int, list[Candidate]],
+) -> list[Candidate]:
+    """Ranked items of the groups that can place one in the top ``limit``: groups by
+    relevance, each opened (its best items fetched and scored) until the ``limit``-th item
+    found scores more than any item of the next group could."""
+    boost = POPULARITY + (max(REGION.values()) if area else 0.0) + NAME_SLACK
+    items: list[Candidate] = []
+    for group in sorted(groups, key=lambda g: (-g.relevance, -g.popularity, g.group_id)):
+        ceiling = group.relevance + boost
+        if ceiling < MIN_RELEVANCE:
+            break
+        good = [c for c in items if c.relevance >= MIN_RELEVANCE]
+        if len(good) >= limit and sorted(c.score for c in good)[-limit] > ceiling:
+            break
+        if group.group_id not in fetched:
+            found = items_of(conn, group, filters, area, limit)
+            for c in found:
+                score(q, c, area)
+            fetched[group.group_id] = found
+        items += fetched[group.group_id]
+    return sorted(items, key=lambda c: (-c.score, -c.popularity, c.code))
+
+
 def sync(conn: sa.Connection, codes: Sequence[str] | None = None) -> int:
     """Bring the index in step with the catalogue for ``codes`` (``None``: rebuild all)."""
     return index_for(conn.dialect.name).sync(conn, codes)
+
+
+def sync_items(
+    conn: sa.Connection, rows: Sequence[dict[str, Any]], pending: Pending | None
+) -> Pending:
+    """Index catalogue ``rows`` just written; their groups' terms wait for
+    ``refresh(pending)`` (a loader writing many batches rewrites each group once, at the end)."""
+    return index_for(conn.dialect.name).write_items(conn, None, pending, rows=rows)
+
+
+def refresh(conn: sa.Connection, pending: Pending) -> int:
+    """Rewrite the terms of the groups ``sync_items`` touched."""
+    return index_for(conn.dialect.name).refresh(conn, pending)
 
 
 def sync_missing(conn: sa.Connection) -> int:

@@ -69,17 +69,27 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=262144)
 def segment(text: str) -> tuple[str, ...]:
-    """Words of a normalised text, jieba in search mode (long words and their parts)."""
-    words: list[str] = []
+    """Words of a normalised text, jieba in search mode (long words and their parts).
+
+    CJK runs are cut by jieba (cached per run: names that differ only by a number or a
+    Latin suffix cost one look-up); Latin letters and digits stay whole words."""
+    words: dict[str, None] = {}
     for chunk in _WORD.findall(text):
-        if not has_cjk(chunk):
-            words.append(chunk)
-            continue
-        for word in _jieba().cut_for_search(chunk):
-            word = word.strip()
-            if word and word not in words:
-                words.append(word)
+        for run in _RUNS.findall(chunk):
+            if has_cjk(run):
+                words.update(dict.fromkeys(_cut(run)))
+            else:
+                words[run] = None
     return tuple(words)
+
+
+_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
+
+
+@lru_cache(maxsize=262144)
+def _cut(run: str) -> tuple[str, ...]:
+    """jieba's search-mode words of one CJK run."""
+    return tuple(w for w in (w.strip() for w in _jieba().cut_for_search(run)) if w)
 
 
 def ngrams(text: str, n: int) -> list[str]:
@@ -121,12 +131,15 @@ def char_pinyin(ch: str) -> str:
     return fuzzy_syllable(lazy_pinyin(ch, style=Style.NORMAL, errors="default")[0])
 
 
-@lru_cache(maxsize=262144)
 def syllables(text: str) -> tuple[str, ...]:
     """Fuzzy pinyin syllables of the CJK characters of ``text``, in context (多音字 by word)."""
+    return _syllables("".join(_CJK_RUN.findall(text)))
+
+
+@lru_cache(maxsize=262144)
+def _syllables(cjk: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin
 
-    cjk = "".join(_CJK_RUN.findall(text))
     if not cjk:
         return ()
     return tuple(fuzzy_syllable(s) for s in lazy_pinyin(cjk, style=Style.NORMAL))
@@ -137,12 +150,15 @@ def pinyin(text: str) -> str:
     return "".join(syllables(text))
 
 
-@lru_cache(maxsize=262144)
 def initials(text: str) -> str:
     """First letters of the pinyin of a text's CJK characters (``社保卡`` → ``sbk``)."""
+    return _initials("".join(_CJK_RUN.findall(text)))
+
+
+@lru_cache(maxsize=262144)
+def _initials(cjk: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    cjk = "".join(_CJK_RUN.findall(text))
     if not cjk:
         return ""
     return "".join(s[:1] for s in lazy_pinyin(cjk, style=Style.FIRST_LETTER))
