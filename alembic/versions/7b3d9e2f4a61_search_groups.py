@@ -4,7 +4,7 @@ The index is derived data: ``search_doc`` and the term index are dropped and rec
 empty, and ``sync_missing`` (run by the loader, the CLI and the evaluation) fills them again.
 
 Revision ID: 7b3d9e2f4a61
-Revises: 5e4c1a9b2d7f
+Revises: 208f21283c3c
 Create Date: 2026-11-27 09:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "7b3d9e2f4a61"
-down_revision: str | Sequence[str] | None = "5e4c1a9b2d7f"
+down_revision: str | Sequence[str] | None = "208f21283c3c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -35,3 +35,15 @@ def test_progress_bar_silent_when_disabled() -> None:
     bar.update(5)
     bar.close()
     assert out.getvalue() == ""
+
+
+def test_migrations_form_one_line() -> None:
+    """Branches that each add a revision on the same parent leave two heads, and
+    ``upgrade head`` then fails on every fresh machine: the history must stay linear."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from app.catalogue.db import ALEMBIC_INI
+
+    heads = ScriptDirectory.from_config(Config(str(ALEMBIC_INI))).get_heads()
+    assert len(heads) == 1, f"several Alembic heads {heads}: set one's down_revision to the other"
