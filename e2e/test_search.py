@@ -73,3 +73,15 @@ def test_search_works_before_hydration(pixel: Page, base_url: str) -> None:
     pixel.get_by_role("searchbox", name="搜索服务事项").fill("社保卡")
     pixel.get_by_role("button", name="搜索").click()
     pixel.wait_for_url(re.compile(r"/search/?\?q=%E7%A4%BE"))
+
+
+def test_searching_for_elder_mode_offers_its_switch(pixel: Page, base_url: str) -> None:
+    page = open_page(pixel, base_url, "/search?q=关怀版")
+    region = page.get_by_role("region", name="长辈版")
+    switch = region.get_by_role("button", name=re.compile("长辈版"))
+    expect(switch).to_be_visible()
+    switch.click()
+    expect(page.locator("html")).to_have_attribute("data-mode", "elder")
+    assert_no_violations(page)
+    page = open_page(pixel, base_url, "/search?q=身份证")
+    expect(page.get_by_role("region", name="长辈版")).to_have_count(0)

@@ -9,9 +9,11 @@ from app.pages.layout import layout
 from app.search.hot import hot_searches
 from app.settings import active_theme
 from app.state.search import SearchState
+from components.elder_switch import elder_switch
 from components.i18n import t, t_var
 from components.icon import icon
 from components.search_box import search_box
+from components.section_card import section_card
 
 
 def _province() -> str | None:
@@ -152,6 +154,11 @@ def page() -> rx.Component:
             active=SearchState.active_id,
             on_change=SearchState.type.debounce(200),
             on_key_down=SearchState.key,
+        ),
+        rx.cond(
+            SearchState.elder_query,
+            section_card(t("长辈版"), "elder-mode-title", elder_switch()),
+            rx.fragment(),
         ),
         rx.cond(SearchState.searched, _results(), rx.fragment()),
         _recent(),

@@ -41,6 +41,21 @@ def _run(host: str, query: str, audience: str, online: bool, limit: int) -> list
     ]
 
 
+# What citizens type when they look for elder mode (长辈版); the page answers with its switch.
+ELDER_MODE_QUERIES = frozenset(
+    {"长辈版", "长辈模式", "关怀版", "关怀模式", "亲情版", "关爱版", "老年版", "老人版", "大字版"}
+)
+
+
+def wants_elder_mode(query: str) -> bool:
+    """Whether a query asks for elder mode (spaces and 的/模式 variants tolerated)."""
+    compact = "".join(query.split())
+    return compact in ELDER_MODE_QUERIES or any(
+        compact.startswith(word[:2]) and compact.endswith(("版", "模式")) and len(compact) <= 4
+        for word in ELDER_MODE_QUERIES
+    )
+
+
 class SearchState(rx.State):
     query: str = ""
     typed: str = ""
@@ -52,6 +67,10 @@ class SearchState(rx.State):
     expanded: bool = False
     searched: bool = False
     recent_json: str = rx.LocalStorage("[]", name="yw_recent_searches")
+
+    @rx.var
+    def elder_query(self) -> bool:
+        return wants_elder_mode(self.query)
 
     @rx.event
     def load(self) -> None:

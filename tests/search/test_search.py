@@ -161,3 +161,12 @@ def test_cli_prints_json_hits(db: str, capsys: pytest.CaptureFixture[str]) -> No
     assert {"code", "name", "score"} <= set(hits[0]) and "身份证" in hits[0]["name"]
     assert main(["x", "--province", "atlantis", "--db-url", db]) == 2
     assert "province" in capsys.readouterr().err
+
+
+def test_elder_mode_queries_are_recognised() -> None:
+    from app.state.search import wants_elder_mode
+
+    for query in ("长辈版", "关怀版", "亲情版", " 长辈 版 ", "关怀模式", "大字版"):
+        assert wants_elder_mode(query), query
+    for query in ("身份证", "社保卡", "长期居住证", "关于版权"):
+        assert not wants_elder_mode(query), query
