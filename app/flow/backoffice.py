@@ -53,10 +53,14 @@ async def push(client: BackOfficeClient, owner: str | None = None) -> int:
 
 
 async def pull(client: BackOfficeClient) -> int:
-    """Record the back office's changes after the cursor; return how many were applied."""
+    """Record the back office's changes after the cursor; return how many were applied.
+
+    The cursor is the last change applied to any application, so a change for a number this
+    instance does not know (another deployment's) is fetched again next time, never applied.
+    """
     applied = 0
+    since = store.backoffice_cursor()
     while True:
-        since = store.backoffice_cursor()
         changes = await client.changes(since, PAGE)
         for change in changes:
             try:
@@ -68,8 +72,9 @@ async def pull(client: BackOfficeClient) -> int:
                 )
             except store.Refused as exc:
                 log.warning("back office change %s not applied: %s", change.seq, exc)
-        if len(changes) < PAGE or store.backoffice_cursor() <= since:
+        if len(changes) < PAGE or changes[-1].seq <= since:
             return applied
+        since = changes[-1].seq
 
 
 async def sync(owner: str | None = None, client: BackOfficeClient | None = None) -> bool:

@@ -146,3 +146,18 @@ def test_cli_advance_goes_through_the_back_office(
     monkeypatch.delenv("YIWANG_BACKOFFICE_URL")
     assert main(["advance", number, "reviewing"]) == 0  # local operator tool
     assert _status(flow_db, number)[0] == "reviewing"
+
+
+def test_changes_are_fetched_page_by_page(
+    flow_db: Session, sandbox: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backoffice, "PAGE", 2)
+    client = BackOfficeClient(sandbox)
+    numbers = [_submit(flow_db, key * 32) for key in "abc"]
+    asyncio.run(backoffice.sync("alice", client))
+    for number in numbers:
+        asyncio.run(client.advance(number, "accepted"))
+        asyncio.run(client.advance(number, "reviewing"))
+    assert asyncio.run(backoffice.pull(client)) == 6
+    assert {_status(flow_db, n)[0] for n in numbers} == {"reviewing"}
+    assert store.backoffice_cursor(flow_db) == 6
