@@ -10,17 +10,43 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright
 
 from e2e.browser import CHROMIUM, DEVICES, LAUNCH_ARGS, device_context_args
-from e2e.server import production_app
+from e2e.server import free_port, production_app
 
 
 @pytest.fixture(scope="session")
-def base_url() -> Iterator[str]:
+def backoffice_url() -> str:
+    """The back office the app talks to: ``YIWANG_BACKOFFICE_URL`` if set (also for an
+    external app), else the sandbox that scripts/run.sh starts with the app on this port."""
+    if configured := os.environ.get("YIWANG_BACKOFFICE_URL"):
+        return configured.rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('SANDBOX_BACKOFFICE_PORT') or free_port()}"
+
+
+@pytest.fixture(scope="session")
+def base_url(backoffice_url: str) -> Iterator[str]:
     """The production app, built and served once for the whole session."""
     if external := os.environ.get("YIWANG_E2E_BASE_URL"):
         yield external.rstrip("/")
         return
-    with production_app() as url:
+    env = {}
+    if not os.environ.get("YIWANG_BACKOFFICE_URL"):
+        env["SANDBOX_BACKOFFICE_PORT"] = backoffice_url.rsplit(":", 1)[1]
+    with production_app(env) as url:
         yield url
+
+
+def back_office_moves(backoffice_url: str, number: str, status: str, note: str = "") -> None:
+    """A clerk moves the application in the (sandbox) back office, over its operator endpoint."""
+    import httpx
+
+    token = os.environ.get("YIWANG_BACKOFFICE_TOKEN", "")
+    response = httpx.post(
+        f"{backoffice_url}/operator/applications/{number}/advance",
+        json={"status": status, "note": note},
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+        timeout=10,
+    )
+    assert response.status_code == 200, f"advance {number} to {status}: {response.text}"
 
 
 # One build serving every built-in province, chosen by host name (*.localhost is loopback in

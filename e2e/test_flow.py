@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from e2e.axe import assert_no_violations
 from e2e.browser import device_context_args
-from e2e.conftest import open_page
+from e2e.conftest import back_office_moves, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = ROOT / "yiwang.db"
@@ -79,7 +79,7 @@ def phone_ctx(browser: Browser, playwright: Playwright):
         context.close()
 
 
-def test_person_journey(phone_ctx, base_url: str) -> None:
+def test_person_journey(phone_ctx, base_url: str, backoffice_url: str) -> None:
     owner = "sbx-person-0001"
     clear_drafts(owner)
     before = count_applications(owner)
@@ -181,11 +181,10 @@ def test_person_journey(phone_ctx, base_url: str) -> None:
     wait_idle(page)
     assert count_applications(owner) == before + 1
 
-    # progress after the back office moves it, then the evaluation
-    from app.flow import store
-
+    # progress after the sandbox back office moves it (its operator endpoint), then the
+    # evaluation; the progress page fetches the changes through the back-office adapter
     for status_ in ("accepted", "reviewing", "completed"):
-        store.advance(number, status_, note="沙箱后台办理")
+        back_office_moves(backoffice_url, number, status_, note="沙箱后台办理")
     page.get_by_role("link", name="查看办理进度").click()
     heading(page, "居民身份证换领")
     timeline = page.get_by_role("region", name="办理进度")
@@ -211,7 +210,9 @@ def test_person_journey(phone_ctx, base_url: str) -> None:
     assert_no_violations(page)
 
 
-def test_business_journey_resumes_on_another_device(phone_ctx, base_url: str) -> None:
+def test_business_journey_resumes_on_another_device(
+    phone_ctx, base_url: str, backoffice_url: str
+) -> None:
     owner = "sbx-business-0001"
     clear_drafts(owner)
     before = count_applications(owner)
@@ -267,9 +268,7 @@ def test_business_journey_resumes_on_another_device(phone_ctx, base_url: str) ->
     number = second.locator(".yw-panel strong").inner_text()
 
     # the back office returns it for correction; the citizen supplies the material
-    from app.flow import store
-
-    store.advance(number, "returned", note="请补充单位营业执照副本")
+    back_office_moves(backoffice_url, number, "returned", note="请补充单位营业执照副本")
     second.get_by_role("link", name="查看办理进度").click()
     correction = second.get_by_role("region", name="补正材料")
     expect(correction.get_by_text("请补充单位营业执照副本")).to_be_visible()
@@ -285,6 +284,14 @@ def test_business_journey_resumes_on_another_device(phone_ctx, base_url: str) ->
     timeline = second.get_by_role("region", name="办理进度")
     expect(timeline.get_by_text("退回补正")).to_be_visible()
     expect(timeline.get_by_text("已补正材料")).to_be_visible()
+
+    # the correction reached the back office (sent by the adapter), which accepts it now
+    back_office_moves(backoffice_url, number, "accepted", note="补正后受理")
+    second.reload()
+    second.locator('[data-hydrated="true"]').wait_for()
+    timeline = second.get_by_role("region", name="办理进度")
+    expect(timeline.get_by_text("已受理")).to_be_visible()
+    expect(timeline.get_by_text("补正后受理")).to_be_visible()
 
     # 我的 on the second phone: the application and its messages, no draft left
     second.goto(base_url + "/me")

@@ -4,7 +4,9 @@
 # Unless YIWANG_OIDC_ISSUER names a real identity provider, the sandbox OIDC provider
 # (test accounts only) runs on 127.0.0.1 beside the app, on SANDBOX_IDP_PORT or a free port,
 # so that login works out of the box; likewise the sandbox e-licence service unless
-# YIWANG_ELICENCE_URL is set (SANDBOX_ELICENCE_PORT or a free port). Both stop with the app.
+# YIWANG_ELICENCE_URL is set (SANDBOX_ELICENCE_PORT or a free port), and the sandbox back
+# office unless YIWANG_BACKOFFICE_URL is set (SANDBOX_BACKOFFICE_PORT or a free port; its store
+# is SANDBOX_BACKOFFICE_DB, default backoffice-sandbox.db beside yiwang.db). All stop with the app.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"
@@ -46,6 +48,17 @@ if [ -z "${YIWANG_ELICENCE_URL:-}" ]; then
   export YIWANG_ELICENCE_URL="http://127.0.0.1:$ELICENCE_PORT"
   wait_for "$YIWANG_ELICENCE_URL/health"
   echo "Sandbox e-licence service (test licences only) on $YIWANG_ELICENCE_URL"
+fi
+
+if [ -z "${YIWANG_BACKOFFICE_URL:-}" ]; then
+  BACKOFFICE_PORT="${SANDBOX_BACKOFFICE_PORT:-$(free_port)}"
+  python -m app.adapters.sandbox_backoffice --port "$BACKOFFICE_PORT" \
+    --db "${SANDBOX_BACKOFFICE_DB:-$YW_ROOT/backoffice-sandbox.db}" &
+  pids+=($!)
+  export YIWANG_BACKOFFICE_URL="http://127.0.0.1:$BACKOFFICE_PORT"
+  wait_for "$YIWANG_BACKOFFICE_URL/health"
+  echo "Sandbox back office (test applications only) on $YIWANG_BACKOFFICE_URL"
+  echo "  move one: YIWANG_BACKOFFICE_URL=$YIWANG_BACKOFFICE_URL python -m app.flow advance NUMBER STATUS [NOTE]"
 fi
 
 echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on http://localhost:$PORT"

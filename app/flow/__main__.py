@@ -1,21 +1,38 @@
-"""The sandbox back office (审批系统) on the command line, for demos and manual tests:
+"""The operator tool of the application flow, for demos and manual tests:
 
     python -m app.flow list                       every application with its status
     python -m app.flow advance NUMBER STATUS [NOTE]
+    python -m app.flow sync                       send queued applications, record changes
     python -m app.flow purge-drafts               drop drafts untouched for 30 days
 
 STATUS is one of accepted, reviewing, completed, returned, rejected (moves are checked).
+
+With ``YIWANG_BACKOFFICE_URL`` set (scripts/run.sh prints the sandbox back office's URL),
+``advance`` asks that back office to move the application over HTTP (its operator endpoint)
+and then syncs, exactly as the citizen's pages do; queued applications are sent first. Without
+it there is no back office and ``advance`` moves the application in the local database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
-from app.flow import store
+from app.adapters.backoffice import BackOfficeError
+from app.adapters.backoffice import client_from_env as backoffice_client
+from app.flow import backoffice, store
+
+
+async def _advance_remote(number: str, status: str, note: str) -> None:
+    client = backoffice_client()
+    assert client is not None
+    await backoffice.push(client)  # the back office must know the application first
+    await client.advance(number, status, note)
+    await backoffice.pull(client)
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"list", "advance", "purge-drafts"}:
+    if not argv or argv[0] not in {"list", "advance", "sync", "purge-drafts"}:
         print(__doc__, file=sys.stderr)
         return 2
     if argv[0] == "purge-drafts":
@@ -28,17 +45,35 @@ def main(argv: list[str]) -> int:
 
         with store.session_scope() as s:
             for app in s.exec(select(Application).order_by(col(Application.id))).all():
-                print(f"{app.number}  {app.status:<10} {app.item_name}  ({app.owner})")
+                unsent = "  (not yet sent to the back office)" if app.outbox else ""
+                print(f"{app.number}  {app.status:<10} {app.item_name}  ({app.owner}){unsent}")
+        return 0
+    if argv[0] == "sync":
+        client = backoffice_client()
+        if client is None:
+            print("error: YIWANG_BACKOFFICE_URL is not set", file=sys.stderr)
+            return 1
+        try:
+            sent = asyncio.run(backoffice.push(client))
+            applied = asyncio.run(backoffice.pull(client))
+        except BackOfficeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"{sent} sent, {applied} change(s) recorded")
         return 0
     if len(argv) < 3:
         print("usage: python -m app.flow advance NUMBER STATUS [NOTE]", file=sys.stderr)
         return 2
+    number, status, note = argv[1], argv[2], " ".join(argv[3:])
     try:
-        store.advance(argv[1], argv[2], " ".join(argv[3:]))
-    except (store.NotFound, store.Refused) as exc:
+        if backoffice_client() is not None:
+            asyncio.run(_advance_remote(number, status, note))
+        else:
+            store.advance(number, status, note)
+    except (store.NotFound, store.Refused, BackOfficeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{argv[1]} -> {argv[2]}")
+    print(f"{number} -> {status}")
     return 0
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from app.adapters.backoffice import MOVES, STATUSES  # noqa: F401 (re-exported)
 from app.adapters.identity import Identity
 from app.flow.tables import Application, ApplicationEvent, Draft, Evaluation, FlowSession
 
@@ -25,16 +26,6 @@ IDLE_WARNING = timedelta(minutes=13)
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 DRAFT_RETENTION = timedelta(days=30)
 
-#: The statuses of an application and the moves the back office may make between them.
-STATUSES = ("submitted", "accepted", "reviewing", "completed", "returned", "rejected")
-MOVES: dict[str, tuple[str, ...]] = {
-    "submitted": ("accepted", "returned", "rejected"),
-    "accepted": ("reviewing", "returned", "rejected"),
-    "reviewing": ("completed", "returned", "rejected"),
-    "returned": ("submitted",),
-    "completed": (),
-    "rejected": (),
-}
 LEVELS = (1, 2, 3, 4, 5)  # 非常不满意 … 非常满意
 LOW_LEVELS = (1, 2)
 
@@ -319,13 +310,31 @@ def events(application_id: int, session: Session | None = None) -> list[Applicat
         return list(s.exec(stmt).all())
 
 
-def advance(number: str, status: str, note: str = "", session: Session | None = None) -> None:
-    """Back-office move of an application to ``status`` (checked against ``MOVES``)."""
+def advance(
+    number: str, status: str, note: str = "", session: Session | None = None, seq: int = 0
+) -> bool:
+    """Back-office move of an application to ``status`` (checked against ``MOVES``).
+
+    With ``seq`` (a change from the back office adapter) the move is applied once: a change
+    whose ``seq`` is not above the application's last applied one is skipped (``False``).
+    """
     with session_scope(session) as s:
         app = s.exec(select(Application).where(Application.number == number)).first()
         if app is None:
             raise NotFound(f"no application {number}")
+        if seq:
+            claimed = s.execute(
+                sa.update(Application)
+                .where(col(Application.id) == app.id, col(Application.backoffice_seq) < seq)
+                .values(backoffice_seq=seq)
+            )
+            if not claimed.rowcount:
+                s.rollback()
+                return False
+            s.refresh(app)
         if status not in MOVES.get(app.status, ()):
+            if seq:
+                s.commit()  # a change that cannot apply here is consumed, not retried forever
             allowed = ", ".join(MOVES.get(app.status, ())) or "none"
             raise Refused(f"{number} is {app.status}; it can move to: {allowed}, not {status}")
         at = now()
@@ -334,6 +343,42 @@ def advance(number: str, status: str, note: str = "", session: Session | None = 
         assert app.id is not None
         s.add(ApplicationEvent(application_id=app.id, status=status, note=note[:500], at=at))
         s.commit()
+        return True
+
+
+def pending(owner: str | None = None, session: Session | None = None) -> list[Application]:
+    """Applications (of ``owner``, or everyone's) with something the back office must hear."""
+    with session_scope(session) as s:
+        stmt = select(Application).where(Application.outbox != "")
+        if owner is not None:
+            stmt = stmt.where(Application.owner == owner)
+        return list(s.exec(stmt.order_by(col(Application.id))).all())
+
+
+def mark_sent(number: str, outbox: str, session: Session | None = None) -> None:
+    """The back office acknowledged ``outbox`` for this application (unless a newer one is
+    waiting)."""
+    with session_scope(session) as s:
+        s.execute(
+            sa.update(Application)
+            .where(col(Application.number) == number, col(Application.outbox) == outbox)
+            .values(outbox="")
+        )
+        s.commit()
+
+
+def backoffice_cursor(session: Session | None = None) -> int:
+    """The last back-office change applied to any application (the next ``since``)."""
+    with session_scope(session) as s:
+        return int(s.exec(select(sa.func.max(Application.backoffice_seq))).one() or 0)
+
+
+def correction_round(application_id: int, session: Session | None = None) -> int:
+    with session_scope(session) as s:
+        stmt = select(sa.func.count()).where(
+            ApplicationEvent.application_id == application_id, ApplicationEvent.note == "correction"
+        )
+        return int(s.exec(stmt).one())
 
 
 def correct(
@@ -359,6 +404,8 @@ def correct(
         app.values = values
         at = now()
         app.status, app.updated_at = "submitted", at
+        if app.outbox != "submit":  # never sent at all: the submission carries the values
+            app.outbox = "correction"
         s.add(app)
         assert app.id is not None
         s.add(ApplicationEvent(application_id=app.id, status="submitted", note="correction", at=at))

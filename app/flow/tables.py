@@ -69,6 +69,10 @@ class Application(SQLModel, table=True):
     promised_days: int = 0
     submitted_at: datetime
     updated_at: datetime
+    #: What the back office has not been told yet: "submit", "correction" or "" (all sent).
+    outbox: str = Field(default="submit", max_length=20, index=True)
+    #: The ``seq`` of the last back-office change applied to this application.
+    backoffice_seq: int = Field(default=0, index=True)
 
 
 @ModelRegistry.register

@@ -18,7 +18,7 @@ from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
 from app.catalogue.build.places import SHIPPED
 from app.catalogue.queries import get_item
-from app.flow import files, store
+from app.flow import backoffice, files, store
 from app.flow.areas import divisions
 from app.flow.forms import get_form
 from app.flow.schema import FormDefinition, FormField
@@ -566,7 +566,7 @@ class ApplyState(FlowAuthState):
             self._render_step(form)
 
     @rx.event
-    def submit(self, form_data: dict, key: str):
+    async def submit(self, form_data: dict, key: str):
         """Submit once: the client's idempotency key makes retries and double taps harmless."""
         form = self._form()
         ident = self._signed_in_or_intro()
@@ -611,6 +611,8 @@ class ApplyState(FlowAuthState):
         except store.Refused:
             self.errors = [ErrorView(t("提交请求无效，请刷新页面后重试。"), HEADING_ID)]
             return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=t("提交前请核对")))
+        # hand it to the back office; if that fails it stays queued and the next sync resends it
+        await backoffice.sync(ident.sub)
         self.errors = []
         self.application_number = application.number
         self.stage = "done"

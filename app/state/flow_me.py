@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import reflex as rx
 
-from app.flow import store
+from app.flow import backoffice, store
 from app.flow.forms import get_form
 from app.flow.validate import display, visible_fields
 from app.settings import active_theme
@@ -144,12 +144,13 @@ class FlowMeState(FlowAuthState):
         ]
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.notice = ""
         ident = self._active()
         if ident is None:
             self.drafts, self.applications, self.messages = [], [], []
             return
+        await backoffice.sync(ident.sub)
         self._fill(ident.sub)
 
     @rx.event
@@ -238,7 +239,7 @@ class ApplicationState(FlowAuthState):
         return str(self.router.page.params.get("number", ""))[:40]
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.evaluation_error = self.correction_error = ""
         self.correction_done = False
         ident = self._active()
@@ -246,10 +247,11 @@ class ApplicationState(FlowAuthState):
         if ident is None:
             self.found = False
             return
+        await backoffice.sync(ident.sub)
         self._fill(ident.sub, self._number())
 
     @rx.event
-    def submit_correction(self, form_data: dict):
+    async def submit_correction(self, form_data: dict):
         """补正: attach the uploaded corrected material and send the application back."""
         ident = self._active()
         if ident is None:
@@ -259,6 +261,7 @@ class ApplicationState(FlowAuthState):
         try:
             store.correct(ident.sub, self._number(), [file_id])
             self.correction_error, self.correction_done = "", True
+            await backoffice.sync(ident.sub)  # unsent corrections stay queued for the next
         except store.NotFound:
             self.correction_error = t("请先上传补正材料。")
         except store.Refused:

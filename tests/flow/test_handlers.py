@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import Session
 
 from app.adapters.identity import Identity
@@ -67,18 +69,17 @@ def test_without_a_session_nothing_is_listed_or_deleted(flow_db: Session) -> Non
 def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -> None:
     number = _bobs_application(flow_db)
     state = _state(ApplicationState, ALICE, flow_db, {"number": number})
-    ApplicationState.load.fn(state)
+    asyncio.run(ApplicationState.load.fn(state))
     assert state.loaded and not state.found and state.timeline == []
     ApplicationState.evaluate.fn(state, {"level": "5"})
     assert not state.found
     assert store.get_evaluation(store.get_application("bob", number, flow_db).id, flow_db) is None
     owner = _state(ApplicationState, BOB, flow_db, {"number": number})
-    ApplicationState.load.fn(owner)
+    asyncio.run(ApplicationState.load.fn(owner))
     assert owner.found and owner.status == "已办结" and owner.can_evaluate
 
 
 def _apply_state(identity: Identity, db: Session, monkeypatch):
-    import asyncio
 
     from app.state import flow
 
@@ -117,10 +118,14 @@ def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch)
     state = _apply_state(ALICE, flow_db, monkeypatch)
     monkeypatch.setattr(flow, "check_all", lambda *a, **k: {})  # answers count as complete
     state.stage = "check"
-    flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "b" * 32)
+    asyncio.run(
+        flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "b" * 32)
+    )
     assert state.stage == "check"
     assert [e.message for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
-    flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "a" * 32)
+    asyncio.run(
+        flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "a" * 32)
+    )
     assert state.stage == "done"  # the same request with her own key goes through
     assert store.get_application("alice", state.application_number, flow_db).owner == "alice"
     from sqlmodel import select
