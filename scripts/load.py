@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import ipaddress
 import json
 import random
@@ -112,9 +113,7 @@ class Stats:
 
     def window(self, since: float, until: float | None = None) -> dict[str, list[float]]:
         until = until or float("inf")
-        return {
-            k: [ms for t, ms in v if since <= t <= until] for k, v in self.samples.items()
-        }
+        return {k: [ms for t, ms in v if since <= t <= until] for k, v in self.samples.items()}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -213,7 +212,9 @@ class Citizen:
         if self._waiter and self._waiter[0](delta) and not self._waiter[1].done():
             self._waiter[1].set_result(None)
 
-    async def _round_trip(self, kind: str, send: Callable[[], Awaitable[None]], done: Predicate) -> bool:
+    async def _round_trip(
+        self, kind: str, send: Callable[[], Awaitable[None]], done: Predicate
+    ) -> bool:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiter = (done, future)
         started = time.monotonic()
@@ -247,7 +248,9 @@ class Citizen:
 
     async def event(self, kind: str, name: str, payload: dict[str, Any], done: Predicate) -> bool:
         message = {"name": name, "payload": payload, "router_data": route(self.path)}
-        return await self._round_trip(kind, lambda: self.sio.emit("event", message, namespace=NAMESPACE), done)
+        return await self._round_trip(
+            kind, lambda: self.sio.emit("event", message, namespace=NAMESPACE), done
+        )
 
     async def navigate(self, kind: str, path: str) -> bool:
         """A client-side navigation: the page's on_load events via on_load_internal."""
@@ -262,7 +265,9 @@ class Citizen:
 
     async def search(self) -> None:
         query = random.choice(self.target.queries)
-        if await self.event("search_type", SEARCH_TYPE, {"value": query}, has(SEARCH_STATE, "suggestions_rx_state_")):
+        if await self.event(
+            "search_type", SEARCH_TYPE, {"value": query}, has(SEARCH_STATE, "suggestions_rx_state_")
+        ):
             self.typed = query
         if await self.navigate("search_page", f"/search?q={urllib.parse.quote(query)}"):
             results = self.state.get(SEARCH_STATE, {}).get("results_rx_state_")
@@ -308,10 +313,8 @@ class Citizen:
 
     async def close(self) -> None:
         self.sio.reconnection = False
-        try:
+        with contextlib.suppress(Exception):  # best effort at the end of a run
             await asyncio.wait_for(self.sio.disconnect(), 5)
-        except Exception:  # noqa: BLE001 - best effort at the end of a run
-            pass
 
 
 async def flow_journey(citizen: Citizen) -> None:
@@ -357,7 +360,11 @@ def search_queries() -> list[str]:
     import yaml
 
     data = yaml.safe_load((ROOT / "app" / "search" / "eval" / "queries.yaml").read_text())
-    return [q["q"] for q in data if q.get("type") == "official" and q.get("province", "shandong") == "shandong"]
+    return [
+        q["q"]
+        for q in data
+        if q.get("type") == "official" and q.get("province", "shandong") == "shandong"
+    ]
 
 
 class Crowd:
@@ -411,10 +418,16 @@ class Crowd:
 
 
 def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
-    widths = [max(len(title), 0, *(len(str(r.get(key, ""))) for r in rows)) for key, title in columns]
+    widths = [
+        max(len(title), 0, *(len(str(r.get(key, ""))) for r in rows)) for key, title in columns
+    ]
     print("  ".join(title.rjust(w) for (_, title), w in zip(columns, widths, strict=True)))
     for row in rows:
-        print("  ".join(str(row.get(key, "")).rjust(w) for (key, _), w in zip(columns, widths, strict=True)))
+        print(
+            "  ".join(
+                str(row.get(key, "")).rjust(w) for (key, _), w in zip(columns, widths, strict=True)
+            )
+        )
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -448,7 +461,9 @@ def parse_think(text: str) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--url", default="http://127.0.0.1:3000", help="the app (loopback only)")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--duration", type=float, default=60, help="seconds in all, ramp included")

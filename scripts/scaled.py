@@ -342,7 +342,9 @@ def app_env(extra: dict[str, str] | None = None) -> dict[str, str]:
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_CHECK_LATEST_VERSION": "false",
     }
-    env["PATH"] = f"{ROOT / '.venv' / 'bin'}:{ROOT / '.tools' / 'node_modules' / '.bin'}:{env['PATH']}"
+    env["PATH"] = (
+        f"{ROOT / '.venv' / 'bin'}:{ROOT / '.tools' / 'node_modules' / '.bin'}:{env['PATH']}"
+    )
     if (ROOT / ".tools" / "node_modules" / ".bin" / "bun").exists() or shutil.which("bun"):
         env["REFLEX_USE_SYSTEM_BUN"] = "1"
     env.update(extra or {})
@@ -351,7 +353,9 @@ def app_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def build_frontend(site: Site, public_url: str, log: Path) -> None:
     """``reflex export --frontend-only`` into site.web_dir, pointing at ``public_url``."""
-    env = app_env({**site.env, "REFLEX_WEB_WORKDIR": str(site.web_dir), "REFLEX_API_URL": public_url})
+    env = app_env(
+        {**site.env, "REFLEX_WEB_WORKDIR": str(site.web_dir), "REFLEX_API_URL": public_url}
+    )
     with log.open("ab") as out:
         result = subprocess.run(
             ["reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"],
@@ -407,7 +411,9 @@ def wait_ready(base: str, procs: list[subprocess.Popen], log: Path, timeout: flo
     while True:
         for proc in procs:
             if proc.poll() is not None:
-                raise ScaledError(f"a part of the app exited with {proc.returncode}:\n{log_tail(log)}")
+                raise ScaledError(
+                    f"a part of the app exited with {proc.returncode}:\n{log_tail(log)}"
+                )
         with contextlib.suppress(httpx.HTTPError):
             if (
                 httpx.get(f"{base}/ping", timeout=2).status_code == 200
@@ -517,7 +523,9 @@ def province_sites(codes: list[str], port: int) -> tuple[list[Site], dict[str, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("command", choices=["run", "services", "stop", "status"])
     args = parser.parse_args(argv)
     try:
