@@ -474,6 +474,10 @@ def scaled_app(
     if sites is None:
         web = Path(env.get("REFLEX_WEB_WORKDIR", ".web"))
         web = web if web.is_absolute() else ROOT / web
+        if not web.is_relative_to(ROOT):
+            # nginx's workers (user nobody) cannot read private temporary directories such as
+            # pytest's: a build of its own goes under .tools/scaled instead.
+            web = STATE / f"web-{port}"
         sites = [Site(web.with_name(web.name + "-scaled"), ["_"], env, default=True)]
     origins = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
     for site in sites:
