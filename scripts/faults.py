@@ -81,7 +81,7 @@ async def reload_and_read(target: load.Target, token: str, session: object) -> s
     """A reload of the witness's tab: a new socket with the same token; what it typed."""
     tab = load.Citizen(target, load.Stats(), session)
     tab.token = token
-    tab.path = "/search"
+    tab.path = "/"  # home has no on_load: /search's would reset typed from its URL
     try:
         if not await tab.connect():
             return None

@@ -440,7 +440,8 @@ def start_backend(env: dict[str, str], port: int, workers: int, log: Path) -> su
     env = {**env, "GRANIAN_WORKERS": str(workers)}
     with log.open("ab") as out:
         return subprocess.Popen(
-            ["reflex", "run", "--env", "prod", "--backend-only", "--backend-host", "127.0.0.1",
+            # scripts/backend.py: reflex run --env prod --backend-only, dead workers replaced
+            [python(), str(ROOT / "scripts" / "backend.py"), "--backend-host", "127.0.0.1",
              "--backend-port", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
