@@ -83,9 +83,12 @@ async def reload_and_read(target: load.Target, token: str, session: object) -> s
     tab.token = token
     tab.path = "/"  # home has no on_load: /search's would reset typed from its URL
     try:
-        if not await tab.connect():
-            return None
-        return tab.state.get(load.SEARCH_STATE, {}).get("typed_rx_state_")
+        for _ in range(3):  # a tab keeps retrying; so does this reload
+            if await tab.connect():
+                return tab.state.get(load.SEARCH_STATE, {}).get("typed_rx_state_")
+            await tab.close()
+            await asyncio.sleep(1)
+        return None
     finally:
         await tab.close()
 
@@ -117,9 +120,11 @@ async def under_load(
         await asyncio.sleep(5)
         before = sum(background.stats.errors.values())
         print(f"  fault: {fault.__doc__ or fault.__name__}", flush=True)
+        fault_at = time.monotonic()
         await asyncio.to_thread(fault)
         await asyncio.sleep(OUTAGE_S)
         await asyncio.to_thread(recover)
+        recovered_at = time.monotonic()
         took = await wait_for(
             lambda: witnesses.connected == WITNESSES and background.connected == BACKGROUND,
             RECOVER_S,
@@ -134,22 +139,45 @@ async def under_load(
                 else f" after {RECOVER_S:.0f} s)"
             ),
         )
+        # actions in flight at the fault either get their answer late or time out (10 s)
+        await asyncio.sleep(target.timeout_s + 2)
+        outage = [ms for v in background.stats.window(fault_at, recovered_at).values() for ms in v]
+        late = time.monotonic() - 2
+        after = [ms for v in background.stats.window(late, time.monotonic()).values() for ms in v]
         print(
             f"  reconnects: {witnesses.stats.reconnects + background.stats.reconnects}; "
-            f"background actions cut off by the fault: {sum(background.stats.errors.values()) - before}",
+            f"background actions without an answer in {target.timeout_s:.0f} s: "
+            f"{sum(background.stats.errors.values()) - before}; answered during the outage: "
+            f"{len(outage)} (slowest {max(outage, default=0):.0f} ms); answered in the "
+            f"last 2 s: {len(after)}",
             flush=True,
         )
-        await asyncio.sleep(3)
+        checks.check(bool(after), "the background crowd is being answered again")
+        frozen = sum(n for k, n in background.stats.errors.items() if load.FROZEN in k)
+        checks.check(
+            frozen == 0,
+            f"no action hung with its socket open during the fault ({frozen} did: those pages "
+            "showed no connection banner, they looked frozen)",
+        )
         session = await witnesses._http()
         survived = 0
+        answers: dict[str, int] = {}
         for citizen in witnesses.citizens:
-            if citizen.token in typed and (
-                await reload_and_read(target, citizen.token, session) == typed[citizen.token]
-            ):
+            # a reload: the page disconnects (pagehide), the new page connects with the same
+            # session token (a second live socket with it would count as a duplicated tab)
+            await citizen.close()
+            if citizen.token not in typed:
+                continue
+            got = await reload_and_read(target, citizen.token, session)
+            if got == typed[citizen.token]:
                 survived += 1
+            else:
+                key = "no hydrate after 3 tries" if got is None else f"hydrated {got!r}"
+                answers[key] = answers.get(key, 0) + 1
         checks.check(
             survived == len(typed),
-            f"state survived: {survived}/{len(typed)} reloaded tabs hydrate what they typed",
+            f"state survived: {survived}/{len(typed)} reloaded tabs hydrate what they typed"
+            + (f" (others: {answers})" if answers else ""),
         )
         probe = load.Crowd(target)
         await probe.grow(10, rate=20, live=False)
@@ -235,8 +263,11 @@ def outage(checks: Checks, app: stack.Running, which: str) -> None:
         "postgres": (stack.stop_postgres, stack.start_postgres),
     }[which]
 
+    port = stack.REDIS_PORT if which == "redis" else stack.PG_PORT
+
     def fault() -> None:
         stop()
+        checks.check(not stack.port_open(port), f"{which} is down (port {port} closed)")
 
     fault.__doc__ = f"stop {which} for {OUTAGE_S:g} s, then start it again"
     asyncio.run(under_load(checks, app.base_url, codes, fault, start))

@@ -55,6 +55,7 @@ NAMESPACE = "/_event"
 # The application flow (drafts, submission) is not on this branch yet; when it lands its state
 # shows up in the hydrate delta under a name containing this, and flow_journey takes over.
 FLOW_STATE_MARK = "app___state___flow"
+FROZEN = "socket open (frozen page, no banner)"
 
 Delta = dict[str, dict[str, Any]]
 Predicate = Callable[[Delta], bool]
@@ -222,7 +223,10 @@ class Citizen:
             await send()
             await asyncio.wait_for(future, self.target.timeout_s)
         except (TimeoutError, Exception):
-            self.stats.error(f"{kind}: no answer in {self.target.timeout_s:.0f}s or send failed")
+            # With the socket still open the browser shows no connection banner: the page
+            # looks frozen. After a disconnect it shows the banner and reconnects.
+            how = FROZEN if self.sio.connected else "cut off by a disconnect"
+            self.stats.error(f"{kind}: no answer in {self.target.timeout_s:.0f}s, {how}")
             return False
         finally:
             self._waiter = None
