@@ -12,7 +12,8 @@ Prints a table per mode; the last line is JSON with ``embedded_max_clients``,
 ``scaled_max_clients``, ``scaled_p95_ms``, ``mb_per_client`` and more.
 
 Environment: ``LOAD_STEPS`` (comma-separated client counts, 100 to 3,000), ``LOAD_WINDOW_S`` (30),
-``LOAD_THINK`` (``5,15`` seconds), ``LOAD_MODES`` (``embedded,scaled``), ``LOAD_P95_MS`` (200).
+``LOAD_THINK`` (``5,15`` seconds), ``LOAD_MODES`` (``embedded,scaled``), ``LOAD_P95_MS`` (200), ``LOAD_WORKERS``
+(scaled workers, 3).
 """
 
 from __future__ import annotations
@@ -170,7 +171,9 @@ def main() -> int:
             )
     if "scaled" in modes:
         codes = load.catalogue_codes(pg_url())
-        with scaled_app({"REFLEX_WEB_WORKDIR": ".web-load"}, workers=3) as app:
+        with scaled_app(
+            {"REFLEX_WEB_WORKDIR": ".web-load"}, workers=int(os.environ.get("LOAD_WORKERS", "3"))
+        ) as app:
 
             def pids() -> list[int]:
                 return [
