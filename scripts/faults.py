@@ -77,9 +77,12 @@ async def witnesses_type(crowd: load.Crowd) -> dict[str, str]:
     return typed
 
 
+RELOAD_STATS = load.Stats()
+
+
 async def reload_and_read(target: load.Target, token: str, session: object) -> str | None:
     """A reload of the witness's tab: a new socket with the same token; what it typed."""
-    tab = load.Citizen(target, load.Stats(), session)
+    tab = load.Citizen(target, RELOAD_STATS, session)
     tab.token = token
     tab.path = "/"  # home has no on_load: /search's would reset typed from its URL
     try:
@@ -115,6 +118,7 @@ async def under_load(
         await witnesses.grow(WITNESSES, rate=50, live=False)
         checks.check(witnesses.connected == WITNESSES, f"{WITNESSES} witnesses connected")
         typed = await witnesses_type(witnesses)
+        witness_tokens = {id(c): c.token for c in witnesses.citizens}
         checks.check(len(typed) == WITNESSES, f"{len(typed)} witnesses typed a query of their own")
         await background.grow(BACKGROUND, rate=100)
         await asyncio.sleep(5)
@@ -166,7 +170,14 @@ async def under_load(
             # a reload: the page disconnects (pagehide), the new page connects with the same
             # session token (a second live socket with it would count as a duplicated tab)
             await citizen.close()
-            if citizen.token not in typed:
+            original = witness_tokens[id(citizen)]
+            if original not in typed:
+                continue
+            if citizen.token != original:
+                # the server's duplicate-tab check gave the tab a new token: fresh state
+                answers["given a new token on reconnect"] = (
+                    answers.get("given a new token on reconnect", 0) + 1
+                )
                 continue
             got = await reload_and_read(target, citizen.token, session)
             if got == typed[citizen.token]:
@@ -174,6 +185,11 @@ async def under_load(
             else:
                 key = "no hydrate after 3 tries" if got is None else f"hydrated {got!r}"
                 answers[key] = answers.get(key, 0) + 1
+        print(
+            f"  new tokens given by the server's duplicate-tab check: "
+            f"{witnesses.stats.new_tokens} on reconnects, {RELOAD_STATS.new_tokens} on reloads",
+            flush=True,
+        )
         checks.check(
             survived == len(typed),
             f"state survived: {survived}/{len(typed)} reloaded tabs hydrate what they typed"

@@ -105,6 +105,7 @@ class Stats:
     connects: int = 0
     reconnects: int = 0
     disconnects: int = 0
+    new_tokens: int = 0
 
     def add(self, kind: str, ms: float) -> None:
         self.samples.setdefault(kind, []).append((time.monotonic(), ms))
@@ -183,6 +184,7 @@ class Citizen:
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
         self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
         self.sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
+        self.sio.on("new_token", self._on_new_token, namespace=NAMESPACE)
 
     # --- protocol ---------------------------------------------------------------------------
 
@@ -199,6 +201,12 @@ class Citizen:
     async def _on_disconnect(self, *args: Any) -> None:
         self.stats.disconnects += 1
         self._reconnecting_since = time.monotonic()
+
+    async def _on_new_token(self, token: str) -> None:
+        """The server saw this token live on another socket (its duplicate-tab check) and gave
+        this tab a new one, with fresh state; state.js switches to it, and so does this."""
+        self.stats.new_tokens += 1
+        self.token = str(token)
 
     async def _on_update(self, update: dict[str, Any]) -> None:
         delta: Delta = update.get("delta") or {}
