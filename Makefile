@@ -2,16 +2,34 @@
 SHELL := /bin/bash
 PORT ?= 3000
 
-.PHONY: run test setup setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres compliance translations clean
+.PHONY: run run-scaled scaled-stop test-scaled load faults test setup setup-scaled setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres compliance translations clean
 
 run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
 	PORT=$(PORT) bash scripts/run.sh
+
+run-scaled: setup-scaled       ## PostgreSQL + Redis + $(or $(YW_WORKERS),3) granian workers behind nginx on http://localhost:$(PORT)
+	source scripts/env.sh && PORT=$(PORT) python scripts/scaled.py run
+
+scaled-stop:                   ## stop the PostgreSQL and Redis that scaled mode started
+	source scripts/env.sh && python scripts/scaled.py stop
+
+test-scaled: setup-test        ## the whole e2e suite against the scaled stack (nginx, Redis, PostgreSQL)
+	source scripts/env.sh && YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
+
+load: setup-test               ## clients at p95 <= 200 ms, events/s, MB per client: embedded vs scaled (last line JSON)
+	source scripts/env.sh && python scripts/load_bench.py
+
+faults: setup-test             ## kill a worker, restart the app, stop Redis and PostgreSQL under load
+	source scripts/env.sh && python scripts/faults.py all
 
 test:                          ## install everything, then lint, unit tests and e2e tests
 	bash scripts/test.sh
 
 setup:
 	bash scripts/setup.sh
+
+setup-scaled:
+	bash scripts/setup.sh --scaled
 
 setup-test:
 	bash scripts/setup.sh --test

@@ -1,4 +1,9 @@
-"""Start the production app once on a free port, for the e2e suite and the benchmarks."""
+"""Start the production app once on a free port, for the e2e suite and the benchmarks.
+
+``YIWANG_E2E_MODE=scaled`` (``make test-scaled``) serves the same app the scaled way instead:
+PostgreSQL, Redis, several granian workers and nginx from ``deploy/nginx`` in front of a static
+build (``scripts/scaled.py``); the default, ``embedded``, is ``scripts/run.sh`` on one port.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,14 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_TIMEOUT_S = 600
+E2E_MODES = ("embedded", "scaled")
+
+
+def e2e_mode() -> str:
+    mode = os.environ.get("YIWANG_E2E_MODE", "embedded")
+    if mode not in E2E_MODES:
+        raise ValueError(f"YIWANG_E2E_MODE={mode!r}: expected one of {', '.join(E2E_MODES)}")
+    return mode
 
 
 def free_port() -> int:
@@ -31,7 +44,16 @@ def _log_tail(log: Path, lines: int = 40) -> str:
 def production_app(
     env: dict[str, str] | None = None, log: Path | None = None, port: int | None = None
 ) -> Iterator[str]:
-    """Build and serve the app with ``scripts/run.sh``; yield its base URL; stop it after."""
+    """Build and serve the app with ``scripts/run.sh``; yield its base URL; stop it after.
+
+    In scaled mode the same call builds a static frontend for ``env`` and serves it through
+    nginx with the granian workers, PostgreSQL and Redis of ``scripts/scaled.py``."""
+    if e2e_mode() == "scaled":
+        from scripts.scaled import scaled_app
+
+        with scaled_app(env, port=port, log=log) as running:
+            yield running.base_url
+        return
     port = port or free_port()
     log = log or ROOT / "reports" / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)

@@ -3,12 +3,15 @@
 # Reflex, compiled translations, the migrated embedded database with its seed data.
 #   scripts/setup.sh          runtime only (make run)
 #   scripts/setup.sh --test   plus the test tools, Debian's Chromium and CJK fonts (make test)
+#   scripts/setup.sh --scaled runtime plus the PostgreSQL driver and load client (make run-scaled)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"
 
 with_test=0
+with_scaled=0
 [ "${1:-}" = "--test" ] && with_test=1
+[ "${1:-}" = "--scaled" ] && with_scaled=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -25,6 +28,7 @@ fi
 extras=""
 stamp="$YW_VENV/.yiwang-installed"
 if [ $with_test = 1 ]; then extras="[test]"; stamp="$stamp-test"; fi
+if [ $with_scaled = 1 ]; then extras="[scaled]"; stamp="$stamp-scaled"; fi
 want="$(sha256sum pyproject.toml | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing the project$extras into .venv"

@@ -27,3 +27,14 @@ python -m pytest tests
 
 step "end-to-end tests (production build, Chromium)"
 python -m pytest e2e -p no:cacheprovider
+
+# The same suite against the scaled stack: nginx (deploy/nginx) in front of static builds and
+# several granian workers, state in Redis, catalogue in PostgreSQL (Debian packages, installed
+# by scripts/scaled.py when missing, on loopback ports of their own). Opt-in (YW_SCALED=1, or
+# `make test-scaled`) until the scaled stack also starts the flow's sandboxes (identity,
+# e-licence, back office) that the application-flow e2e tests need.
+if [ "${YW_SCALED:-0}" = 1 ]; then
+  step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"
+  trap 'python scripts/scaled.py stop >/dev/null 2>&1 || true' EXIT
+  YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
+fi

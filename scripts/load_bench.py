@@ -1,0 +1,218 @@
+"""``make load``: how many connected citizens each mode serves at p95 <= 200 ms.
+
+For the embedded mode (1 worker, SQLite, state on disk: ``scripts/run.sh``) and the scaled mode
+(3 granian workers, PostgreSQL, Redis, nginx: ``scripts/scaled.py``), citizens from
+``scripts/load.py`` are added in steps; at each step every citizen keeps doing journeys (home,
+search, guide) with a think time, and the round trips of one measuring window give p50/p95,
+events per second and the search p95. The ramp stops at the first step over the p95 budget or
+with errors. Memory per client is the growth of the server processes' RSS (app processes,
+plus Redis in scaled mode) from before the first citizen to the largest passing step.
+
+Prints a table per mode; the last line is JSON with ``embedded_max_clients``,
+``scaled_max_clients``, ``scaled_p95_ms``, ``mb_per_client`` and more.
+
+Environment: ``LOAD_STEPS`` (comma-separated client counts, 100 to 3,000), ``LOAD_WINDOW_S`` (30),
+``LOAD_THINK`` (``5,15`` seconds), ``LOAD_MODES`` (``embedded,scaled``), ``LOAD_P95_MS`` (200), ``LOAD_WORKERS``
+(scaled workers, 3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts import load  # noqa: E402
+from scripts.scaled import (  # noqa: E402
+    descendants,
+    free_port,
+    pg_url,
+    redis_dir,
+    scaled_app,
+    stop_process,
+    wait_ready,
+)
+
+STEPS = [
+    int(x)
+    for x in os.environ.get("LOAD_STEPS", "100,250,500,750,1000,1500,2000,2500,3000").split(",")
+]
+WINDOW_S = float(os.environ.get("LOAD_WINDOW_S", "30"))
+THINK = load.parse_think(os.environ.get("LOAD_THINK", "5,15"))
+BUDGET_MS = float(os.environ.get("LOAD_P95_MS", "200"))
+RATE = float(os.environ.get("LOAD_RATE", "150"))
+MAX_ERROR_RATE = 0.01
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+@contextlib.contextmanager
+def embedded_app() -> Iterator[tuple[str, subprocess.Popen]]:
+    """scripts/run.sh (one worker, SQLite, disk state) on a free port, its own build dir."""
+    port = free_port()
+    log = ROOT / "reports" / f"load-embedded-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PORT": str(port), "REFLEX_WEB_WORKDIR": ".web-load",
+           "REFLEX_STATES_WORKDIR": ".states-load"}  # fmt: skip
+    env.pop("REFLEX_REDIS_URL", None)
+    env.pop("REFLEX_DB_URL", None)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", [proc], log, 900)
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        stop_process(proc)
+
+
+def redis_pids() -> list[int]:
+    with contextlib.suppress(OSError, ValueError):
+        return [int((redis_dir() / "redis.pid").read_text().strip())]
+    return []
+
+
+async def ramp(mode: str, url: str, codes: list[str], server_pids: Any) -> dict[str, Any]:
+    """Warm up, then step the crowd up until the p95 budget or errors are exceeded."""
+    target = load.Target(url, codes, load.search_queries(), think=THINK, timeout_s=10)
+    # warm-up: every worker loads the tokenizer and the catalogue before anything is measured
+    warm = load.Crowd(target)
+    await warm.grow(12, rate=20, live=False)
+    for citizen in warm.citizens:
+        await citizen.search()
+        await citizen.open_guide()
+    await warm.close()
+    await asyncio.sleep(2)
+    rss_before = rss_mb(server_pids())
+    crowd = load.Crowd(target)
+    rows: list[dict[str, Any]] = []
+    best: dict[str, Any] | None = None
+    try:
+        for step in STEPS:
+            cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+            errors0 = sum(crowd.stats.errors.values())
+            await crowd.grow(step, rate=RATE)
+            await asyncio.sleep(5)  # let the connection burst settle
+            since = time.monotonic()
+            await asyncio.sleep(WINDOW_S)
+            until = time.monotonic()
+            cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+            summary = load.summarize(crowd.stats, since, until)
+            errors = sum(crowd.stats.errors.values()) - errors0
+            search = [ms for k in ("search_type", "search_page")
+                      for ms in crowd.stats.window(since, until).get(k, [])]  # fmt: skip
+            row = {
+                "mode": mode,
+                "clients": step,
+                "connected": crowd.connected,
+                "events_per_s": summary["events_per_s"],
+                "p50_ms": summary["p50_ms"],
+                "p95_ms": summary["p95_ms"],
+                "search_p95_ms": round(load.percentile(search, 95), 1),
+                "errors": errors,
+                "rss_mb": round(rss_mb(server_pids()), 1),
+                "client_cpu_pct": round(
+                    100
+                    * ((cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime))
+                    / (until - since + 5),
+                    1,
+                ),
+                "load": Path("/proc/loadavg").read_text().split()[0],
+            }
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            ok = (
+                crowd.connected >= step
+                and summary["p95_ms"] <= BUDGET_MS
+                and errors <= MAX_ERROR_RATE * max(summary["events"], 1)
+            )
+            if not ok:
+                break
+            best = row
+    finally:
+        await crowd.close()
+    # memory does not depend on the latency budget: the largest step measured counts
+    top = max(rows, key=lambda r: r["connected"]) if rows else None
+    mb = ((top["rss_mb"] - rss_before) / top["connected"]) if top and top["connected"] else None
+    return {"rows": rows, "best": best, "rss_before_mb": round(rss_before, 1),
+            "mb_per_client": round(mb, 3) if mb is not None else None}  # fmt: skip
+
+
+def main() -> int:
+    modes = [
+        m.strip() for m in os.environ.get("LOAD_MODES", "embedded,scaled").split(",") if m.strip()
+    ]
+    uptime_before = Path("/proc/loadavg").read_text().split()[:3]
+    results: dict[str, dict[str, Any]] = {}
+    if "embedded" in modes:
+        codes = load.catalogue_codes(f"sqlite:///{ROOT / 'yiwang.db'}")
+        with embedded_app() as (url, proc):
+            results["embedded"] = asyncio.run(
+                ramp("embedded", url, codes, lambda: [proc.pid, *descendants(proc.pid)])
+            )
+    if "scaled" in modes:
+        codes = load.catalogue_codes(pg_url())
+        with scaled_app(
+            {"REFLEX_WEB_WORKDIR": ".web-load"}, workers=int(os.environ.get("LOAD_WORKERS", "3"))
+        ) as app:
+
+            def pids() -> list[int]:
+                return [
+                    *app.server_pids(),
+                    app.nginx.pid,
+                    *descendants(app.nginx.pid),
+                    *redis_pids(),
+                ]
+
+            results["scaled"] = asyncio.run(ramp("scaled", app.base_url, codes, pids))
+    rows = [row for r in results.values() for row in r["rows"]]
+    print()
+    print(f"think time {THINK[0]:g}-{THINK[1]:g} s per citizen between actions; window {WINDOW_S:g} s per step; "
+          f"budget p95 <= {BUDGET_MS:g} ms; load average before {' '.join(uptime_before)}")  # fmt: skip
+    load.print_table(rows, [("mode", "mode"), ("clients", "clients"), ("connected", "connected"),
+                            ("events_per_s", "events/s"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
+                            ("search_p95_ms", "search p95"), ("errors", "errors"), ("rss_mb", "RSS MB"),
+                            ("client_cpu_pct", "client CPU %"), ("load", "load avg")])  # fmt: skip
+
+    def best(mode: str, key: str) -> Any:
+        b = results.get(mode, {}).get("best")
+        return b[key] if b else None
+
+    summary = {
+        "embedded_max_clients": best("embedded", "clients") or 0,
+        "embedded_p95_ms": best("embedded", "p95_ms"),
+        "embedded_mb_per_client": results.get("embedded", {}).get("mb_per_client"),
+        "scaled_max_clients": best("scaled", "clients") or 0,
+        "scaled_p95_ms": best("scaled", "p95_ms"),
+        "scaled_events_per_s": best("scaled", "events_per_s"),
+        "scaled_search_p95_ms": best("scaled", "search_p95_ms"),
+        "mb_per_client": results.get("scaled", {}).get("mb_per_client"),
+        "think_s": list(THINK),
+        "loadavg_before": uptime_before,
+        "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The load generator's protocol helpers and bounds (no server needed)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from scripts import load
+
+
+def test_route_carries_query_and_dynamic_param_like_state_js() -> None:
+    assert load.route("/") == {"pathname": "/", "asPath": "/"}
+    search = load.route("/search?q=%E7%A4%BE%E4%BF%9D&audience=个人")
+    assert search["pathname"] == "/search"
+    assert search["query"] == {"q": "社保", "audience": "个人"}
+    guide = load.route("/item/0120-37-X")
+    assert guide == {"pathname": "/item/0120-37-X", "asPath": "/item/0120-37-X",
+                     "query": {"code": "0120-37-X"}}  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["http://10.1.2.3:3000", "http://192.168.0.1", "http://8.8.8.8"])
+def test_only_loopback_is_loaded(url: str) -> None:
+    with pytest.raises(load.LoadError, match="not a loopback address"):
+        load.ensure_loopback(url)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:3000", "http://localhost:3000"])
+def test_loopback_is_accepted(url: str) -> None:
+    load.ensure_loopback(url)
+
+
+def test_bad_arguments_are_refused_with_their_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert load.main(["--clients", "0"]) == 2
+    assert "--clients 0" in capsys.readouterr().err
+    assert load.main(["--duration", "99999"]) == 2
+    assert "--duration 99999" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        load.main(["--think", "9,1"])
+    assert "--think '9,1'" in capsys.readouterr().err
+
+
+def test_hydrated_and_has_read_the_delta() -> None:
+    assert load.hydrated({load.ROOT_STATE: {load.IS_HYDRATED: True}})
+    assert not load.hydrated({load.ROOT_STATE: {load.IS_HYDRATED: False}})
+    assert not load.hydrated({})
+    done = load.has(load.SEARCH_STATE, "suggestions_rx_state_")
+    assert done({load.SEARCH_STATE: {"suggestions_rx_state_": []}})
+    assert not done({load.SEARCH_STATE: {"typed_rx_state_": "x"}})
+
+
+def test_summary_counts_only_the_window() -> None:
+    stats = load.Stats()
+    start = time.monotonic()
+    for ms in range(1, 101):
+        stats.add("search_type", float(ms))
+    time.sleep(0.01)
+    middle = time.monotonic()
+    time.sleep(0.01)
+    stats.add("guide", 500.0)
+    summary = load.summarize(stats, start, middle)
+    assert summary["events"] == 100
+    assert summary["kinds"]["search_type"]["p50_ms"] == pytest.approx(50.5)
+    assert summary["p95_ms"] == pytest.approx(95.05, abs=0.06)  # rounded to 0.1 ms
+    assert summary["kinds"]["guide"]["n"] == 0
+    later = load.summarize(stats, middle, time.monotonic())
+    assert later["events"] == 1 and later["p95_ms"] == 500.0
+
+
+def test_search_queries_come_from_the_labelled_set() -> None:
+    queries = load.search_queries()
+    assert "居民身份证换领" in queries
+    assert "公共租赁住房申请" not in queries  # a sichuan-only answer
