@@ -9,9 +9,34 @@ import reflex as rx
 from app.catalogue.presenters import GuideView, guide_view
 from app.catalogue.queries import get_item
 from app.flow.forms import bundles_with, has_form
+from app.readcache import ReadCache
 
 GuideStatus = Literal["loading", "found", "not_found"]
 MAX_CODE_LENGTH = 80
+
+# (guide, 在线办理 href, 一件事 bundles) per code, or None when there is no such item:
+# the popular guides are opened by many citizens a minute.
+Page = tuple[GuideView, str, list[dict[str, str]]] | None
+PAGES: ReadCache[Page] = ReadCache()
+
+
+def guide_page(code: str) -> Page:
+    """What the guide page shows for ``code`` (cached for the read cache's TTL)."""
+    return PAGES.get_or_compute(code.upper(), lambda: _guide_page_now(code))
+
+
+def _guide_page_now(code: str) -> Page:
+    item = get_item(code)
+    if item is None:
+        return None
+    apply_href = (
+        f"/apply/{item.implementation_code}" if item.online and has_form(item.basic_code) else ""
+    )
+    bundles = [
+        {"title": bundle.title, "href": f"/apply/{bundle.key}"}
+        for bundle in bundles_with(item.basic_code)
+    ]
+    return guide_view(item), apply_href, bundles
 
 
 class GuideState(rx.State):
@@ -23,20 +48,18 @@ class GuideState(rx.State):
     bundles: list[dict[str, str]] = []
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         code = str(self.router.page.params.get("code", "")).strip()[:MAX_CODE_LENGTH]
         self.requested = code
-        item = get_item(code) if code else None
-        self.apply_href, self.bundles = "", []
-        if item is None:
-            self.guide = GuideView()
+        # a miss is read in a worker thread: with PostgreSQL the read waits on the network
+        page = (
+            await PAGES.get_or_compute_off_loop(code.upper(), lambda: _guide_page_now(code))
+            if code
+            else None
+        )
+        if page is None:
+            self.guide, self.apply_href, self.bundles = GuideView(), "", []
             self.status = "not_found"
             return
-        self.guide = guide_view(item)
-        if item.online and has_form(item.basic_code):
-            self.apply_href = f"/apply/{item.implementation_code}"
-        self.bundles = [
-            {"title": bundle.title, "href": f"/apply/{bundle.key}"}
-            for bundle in bundles_with(item.basic_code)
-        ]
+        self.guide, self.apply_href, self.bundles = page
         self.status = "found"

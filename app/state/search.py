@@ -6,6 +6,7 @@ import json
 
 import reflex as rx
 
+from app.readcache import ReadCache
 from app.search.highlight import highlight
 
 AUDIENCE_FILTERS = ("个人", "法人")
@@ -21,14 +22,39 @@ def _province(host: str) -> str | None:
     return code if code in PROVINCES else None
 
 
+# Hot searches repeat across citizens: one answer per (province, query, filters) a minute.
+RESULTS: ReadCache[list[dict]] = ReadCache()
+
+
+def _key(host: str, query: str, audience: str, online: bool, limit: int) -> tuple:
+    return (_province(host), query, audience, online, limit)
+
+
 def _run(host: str, query: str, audience: str, online: bool, limit: int) -> list[dict]:
+    key = _key(host, query, audience, online, limit)
+    return RESULTS.get_or_compute(key, lambda: _search_now(*key))
+
+
+async def _run_off_loop(
+    host: str, query: str, audience: str, online: bool, limit: int
+) -> list[dict]:
+    """``_run`` for handlers: a cached answer at once, a new search in a worker thread (with
+    PostgreSQL every query is a network round trip that would hold up every other tab on
+    this worker)."""
+    key = _key(host, query, audience, online, limit)
+    return await RESULTS.get_or_compute_off_loop(key, lambda: _search_now(*key))
+
+
+def _search_now(
+    province: str | None, query: str, audience: str, online: bool, limit: int
+) -> list[dict]:
     from app.catalogue.db import get_engine
     from app.search.index import Filters
     from app.search.service import search
 
     filters = Filters(audience=audience or None, online=True if online else None)
     with get_engine().connect() as conn:
-        result = search(conn, query, province=_province(host), limit=limit, filters=filters)
+        result = search(conn, query, province=province, limit=limit, filters=filters)
     return [
         {
             "code": h.code,
@@ -73,7 +99,7 @@ class SearchState(rx.State):
         return wants_elder_mode(self.query)
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         params = self.router.url.query_parameters
         self.query = str(params.get("q", "")).strip()[:64]
         self.audience = str(params.get("audience", ""))
@@ -82,12 +108,14 @@ class SearchState(rx.State):
         self.online = str(params.get("online", "")) == "1"
         self.typed = self.query
         self.expanded = False
-        self._search()
+        await self._search()
 
-    def _search(self) -> None:
+    async def _search(self) -> None:
         self.searched = bool(self.query.strip())
         self.results = (
-            _run(self.router.headers.host, self.query, self.audience, self.online, 20)
+            await _run_off_loop(
+                self.router.headers.host, self.query, self.audience, self.online, 20
+            )
             if self.searched
             else []
         )
@@ -96,10 +124,10 @@ class SearchState(rx.State):
             self.recent_json = json.dumps([self.query, *recent][:RECENT_MAX], ensure_ascii=False)
 
     @rx.event
-    def type(self, value: str) -> None:
+    async def type(self, value: str) -> None:
         self.typed = value[:64]
         hits = (
-            _run(self.router.headers.host, self.typed, self.audience, self.online, 6)
+            await _run_off_loop(self.router.headers.host, self.typed, self.audience, self.online, 6)
             if self.typed.strip()
             else []
         )
@@ -129,14 +157,14 @@ class SearchState(rx.State):
         return None
 
     @rx.event
-    def toggle_audience(self, audience: str) -> None:
+    async def toggle_audience(self, audience: str) -> None:
         self.audience = "" if self.audience == audience else audience
-        self._search()
+        await self._search()
 
     @rx.event
-    def toggle_online(self) -> None:
+    async def toggle_online(self) -> None:
         self.online = not self.online
-        self._search()
+        await self._search()
 
     @rx.event
     def clear_recent(self) -> None:
