@@ -17,7 +17,7 @@ codes read from the catalogue). Answers are checked: a guide must be found, a kn
 have results. Drafts and submission: see :func:`flow_journey` (the hook for the flow branch).
 
 Bounded: loopback URLs only, at most ``MAX_CLIENTS`` citizens and ``MAX_DURATION_S`` seconds;
-everything stops by itself. asyncio in one process (``--procs`` splits the citizens over a few).
+everything stops by itself. asyncio in one process (about 1 ms of its CPU per action).
 """
 
 from __future__ import annotations

@@ -46,13 +46,25 @@ from scripts.scaled import (  # noqa: E402
 
 STEPS = [
     int(x)
-    for x in os.environ.get("LOAD_STEPS", "100,250,500,750,1000,1500,2000,2500,3000").split(",")
+    for x in os.environ.get(
+        "LOAD_STEPS", "100,250,500,750,1000,1250,1500,1750,2000,2500,3000"
+    ).split(",")
 ]
 WINDOW_S = float(os.environ.get("LOAD_WINDOW_S", "30"))
 THINK = load.parse_think(os.environ.get("LOAD_THINK", "5,15"))
 BUDGET_MS = float(os.environ.get("LOAD_P95_MS", "200"))
 RATE = float(os.environ.get("LOAD_RATE", "150"))
 MAX_ERROR_RATE = 0.01
+
+
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far."""
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -113,8 +125,10 @@ async def ramp(mode: str, url: str, codes: list[str], server_pids: Any) -> dict[
             await crowd.grow(step, rate=RATE)
             await asyncio.sleep(5)  # let the connection burst settle
             since = time.monotonic()
+            server_cpu0 = cpu_s(server_pids())
             await asyncio.sleep(WINDOW_S)
             until = time.monotonic()
+            server_cpu = cpu_s(server_pids()) - server_cpu0
             cpu1 = resource.getrusage(resource.RUSAGE_SELF)
             summary = load.summarize(crowd.stats, since, until)
             errors = sum(crowd.stats.errors.values()) - errors0
@@ -130,6 +144,9 @@ async def ramp(mode: str, url: str, codes: list[str], server_pids: Any) -> dict[
                 "search_p95_ms": round(load.percentile(search, 95), 1),
                 "errors": errors,
                 "rss_mb": round(rss_mb(server_pids()), 1),
+                # 100 % = one core; this machine has os.cpu_count() of them
+                "server_cpu_pct": round(100 * server_cpu / (until - since), 1),
+                "server_ms_per_event": round(1000 * server_cpu / max(summary["events"], 1), 2),
                 "client_cpu_pct": round(
                     100
                     * ((cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime))
@@ -191,6 +208,7 @@ def main() -> int:
     load.print_table(rows, [("mode", "mode"), ("clients", "clients"), ("connected", "connected"),
                             ("events_per_s", "events/s"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
                             ("search_p95_ms", "search p95"), ("errors", "errors"), ("rss_mb", "RSS MB"),
+                            ("server_cpu_pct", "server CPU %"), ("server_ms_per_event", "server ms/event"),
                             ("client_cpu_pct", "client CPU %"), ("load", "load avg")])  # fmt: skip
 
     def best(mode: str, key: str) -> Any:
@@ -210,6 +228,10 @@ def main() -> int:
         "loadavg_before": uptime_before,
         "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
     }
+    out = ROOT / "reports" / "load.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"summary": summary, "rows": rows}, indent=2, ensure_ascii=False))
+    print(f"rows and summary written to {out.relative_to(ROOT)}")
     print(json.dumps(summary))
     return 0
 
