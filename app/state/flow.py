@@ -35,6 +35,7 @@ from app.flow.validate import (
 )
 from app.settings import active_theme
 from app.state.flow_auth import FlowAuthState, level_name
+from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
@@ -86,6 +87,9 @@ class AnswerView:
     value: str = ""
     step: int = 0
     change_label: str = ""
+
+
+SUBMITTED = object()  # ApplyState._submit: the application is in
 
 
 def _province() -> str:
@@ -358,6 +362,16 @@ class ApplyState(FlowAuthState):
     # -- events ----------------------------------------------------------------------------------
     @rx.event
     async def load(self):
+        form_ident = await off_loop(self._load_form)
+        if form_ident is None:
+            return None
+        form, ident = form_ident
+        await self._fetch_licences(form, ident)
+        return await off_loop(self._load_draft, form, ident)
+
+    def _load_form(self) -> tuple[FormDefinition, Identity] | None:
+        """The form of this page and the signed-in citizen allowed to fill it, or None with
+        the page set to say why (database reads: called off the event loop)."""
         code = str(self.router.page.params.get("code", "")).strip()
         self.errors, self.fields, self.answers = [], [], []
         self.resumed, self.saved_note, self.refused = False, "", ""
@@ -377,7 +391,9 @@ class ApplyState(FlowAuthState):
             return None
         if not self._gate(form, ident):
             return None
-        await self._fetch_licences(form, ident)
+        return form, ident
+
+    def _load_draft(self, form: FormDefinition, ident: Identity):
         draft = store.get_draft(ident.sub, self.item_code)
         if draft is None:
             if self.router.url.query_parameters.get("start") == "1":
@@ -412,18 +428,22 @@ class ApplyState(FlowAuthState):
         form = self._form()
         if form is None:
             return None
-        ident = self._active()
+        ident = await off_loop(self._active)
         if ident is None:
             # back here after login, straight into the form
             return await self._login(f"/apply/{self.item_code}?start=1")
         if not self._gate(form, ident):
             return None
         await self._fetch_licences(form, ident)
-        return self._open_first(form, ident)
+        return await off_loop(self._open_first, form, ident)
 
     @rx.event
+    @in_thread
     def save_field(self, name: str, value: str):
         """A field lost focus (or a choice changed): keep its value in the draft."""
+        self._save_field(name, value)
+
+    def _save_field(self, name: str, value: str) -> None:
         form = self._form()
         ident = self._signed_in_or_intro()
         if form is None or ident is None or self.stage != "step":
@@ -445,6 +465,7 @@ class ApplyState(FlowAuthState):
             self._render_step(form, errors)
 
     @rx.event
+    @in_thread
     def set_choice(self, name: str, option: str, checked: bool):
         form = self._form()
         if form is None or self.stage != "step":
@@ -460,9 +481,10 @@ class ApplyState(FlowAuthState):
             return
         order = [o.value for o in fld.options]
         joined = ",".join(sorted((c for c in current if c in order), key=order.index))
-        self.save_field(name, joined)
+        self._save_field(name, joined)
 
     @rx.event
+    @in_thread
     def continue_step(self, form_data: dict):
         form = self._form()
         ident = self._signed_in_or_intro()
@@ -498,6 +520,7 @@ class ApplyState(FlowAuthState):
         return self._focus(HEADING_ID, self.step_title)
 
     @rx.event
+    @in_thread
     def back(self):
         form = self._form()
         ident = self._signed_in_or_intro()
@@ -516,6 +539,7 @@ class ApplyState(FlowAuthState):
         return self._focus(HEADING_ID, self.step_title)
 
     @rx.event
+    @in_thread
     def change(self, step: int):
         """A change link on the check page: that question page, then back to the check page."""
         form = self._form()
@@ -529,6 +553,7 @@ class ApplyState(FlowAuthState):
         return self._focus(HEADING_ID, self.step_title)
 
     @rx.event
+    @in_thread
     def use_licence(self, name: str):
         """Attach the citizen's e-licence instead of uploading (免提交)."""
         form = self._form()
@@ -553,6 +578,7 @@ class ApplyState(FlowAuthState):
         self.saved_note = t("已自动保存")
 
     @rx.event
+    @in_thread
     def reveal_answers(self):
         form = self._form()
         ident = self._signed_in_or_intro()
@@ -568,6 +594,16 @@ class ApplyState(FlowAuthState):
     @rx.event
     async def submit(self, form_data: dict, key: str):
         """Submit once: the client's idempotency key makes retries and double taps harmless."""
+        outcome = await off_loop(self._submit, form_data, key)
+        if outcome is not SUBMITTED:
+            return outcome
+        # hand it to the back office; if that fails it stays queued and the next sync resends it
+        await backoffice.sync(self._sub)
+        return self._focus(HEADING_ID, t("申请已提交"))
+
+    def _submit(self, form_data: dict, key: str):
+        """The checks and the database write of ``submit``: ``SUBMITTED`` once the application
+        is in, otherwise what the page does instead (nothing, or errors to show)."""
         form = self._form()
         ident = self._signed_in_or_intro()
         if form is None or ident is None:
@@ -611,10 +647,8 @@ class ApplyState(FlowAuthState):
         except store.Refused:
             self.errors = [ErrorView(t("提交请求无效，请刷新页面后重试。"), HEADING_ID)]
             return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=t("提交前请核对")))
-        # hand it to the back office; if that fails it stays queued and the next sync resends it
-        await backoffice.sync(ident.sub)
         self.errors = []
         self.application_number = application.number
         self.stage = "done"
         self.draft_token = ""
-        return self._focus(HEADING_ID, t("申请已提交"))
+        return SUBMITTED

@@ -23,6 +23,7 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.flow import store
+from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
 CALLBACK_PATH = "/auth/callback"
@@ -189,18 +190,20 @@ class FlowAuthState(rx.State):
         except (IdentityError, AttributeError):
             self.login_error = t("登录验证失败，请重新登录。")
             return rx.redirect(return_to)
-        self.sid = store.open_session(identity)
+        self.sid = await off_loop(store.open_session, identity)
         self.login_error = ""
-        self._active()
+        await off_loop(self._active)
         return rx.redirect(return_to)
 
     @rx.event
+    @in_thread
     def extend_session(self):
         """继续办理: the warning's button; any handler call also counts as activity."""
         self._active()
         return rx.call_script("window.ywIdleCheck && window.ywIdleCheck()")
 
     @rx.event
+    @in_thread
     def toggle_reveal(self):
         ident = self._active()
         if ident is None:
@@ -209,6 +212,7 @@ class FlowAuthState(rx.State):
         self._show(ident)
 
     @rx.event
+    @in_thread
     def sign_out(self):
         if self.sid:
             store.end_session(self.sid)
@@ -217,12 +221,14 @@ class FlowAuthState(rx.State):
         return rx.redirect("/me")
 
     @rx.event
+    @in_thread
     def watch_idle(self):
         """On load of flow pages: refresh the session and start the idle-warning watcher."""
         self._active()
         return rx.call_script(IDLE_WATCH_JS)
 
     @rx.event
+    @in_thread
     def refresh_session(self):
         """On load of pages that show the account: is the session still alive?"""
         self._active()

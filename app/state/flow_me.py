@@ -12,6 +12,7 @@ from app.flow.forms import get_form
 from app.flow.validate import display, visible_fields
 from app.settings import active_theme
 from app.state.flow_auth import FlowAuthState
+from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
 
@@ -146,14 +147,15 @@ class FlowMeState(FlowAuthState):
     @rx.event
     async def load(self):
         self.notice = ""
-        ident = self._active()
+        ident = await off_loop(self._active)
         if ident is None:
             self.drafts, self.applications, self.messages = [], [], []
             return
         await backoffice.sync(ident.sub)
-        self._fill(ident.sub)
+        await off_loop(self._fill, ident.sub)
 
     @rx.event
+    @in_thread
     def delete_draft(self, draft_id: int):
         ident = self._active()
         if ident is None:
@@ -242,24 +244,24 @@ class ApplicationState(FlowAuthState):
     async def load(self):
         self.evaluation_error = self.correction_error = ""
         self.correction_done = False
-        ident = self._active()
+        ident = await off_loop(self._active)
         self.loaded = True
         if ident is None:
             self.found = False
             return
         await backoffice.sync(ident.sub)
-        self._fill(ident.sub, self._number())
+        await off_loop(self._fill, ident.sub, self._number())
 
     @rx.event
     async def submit_correction(self, form_data: dict):
         """补正: attach the uploaded corrected material and send the application back."""
-        ident = self._active()
+        ident = await off_loop(self._active)
         if ident is None:
             self.found = False
             return None
         file_id = str(form_data.get("correction_file", ""))[:32]
         try:
-            store.correct(ident.sub, self._number(), [file_id])
+            await off_loop(store.correct, ident.sub, self._number(), [file_id])
             self.correction_error, self.correction_done = "", True
             await backoffice.sync(ident.sub)  # unsent corrections stay queued for the next
         except store.NotFound:
@@ -268,7 +270,7 @@ class ApplicationState(FlowAuthState):
             self.correction_error = (
                 t("请先上传补正材料。") if not file_id else t("这件申请现在不需要补正材料。")
             )
-        self._fill(ident.sub, self._number())
+        await off_loop(self._fill, ident.sub, self._number())
         if self.correction_error:
             return rx.call_script(
                 "setTimeout(() => document.getElementById('correction-error')?.focus(), 60)"
@@ -276,6 +278,7 @@ class ApplicationState(FlowAuthState):
         return None
 
     @rx.event
+    @in_thread
     def evaluate(self, form_data: dict):
         ident = self._active()
         if ident is None:

@@ -50,7 +50,7 @@ def _bobs_application(db: Session) -> str:
 def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
     bobs = store.save_draft("bob", "X", "001018000000", "n", {"a": "1"}, 1, flow_db)
     state = _state(FlowMeState, ALICE, flow_db)
-    FlowMeState.delete_draft.fn(state, bobs.id)
+    asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
     assert state.notice == "没有找到这份草稿，它可能已被删除。"
     flow_db.expire_all()
     assert store.get_draft("bob", "X", flow_db) is not None
@@ -60,7 +60,7 @@ def test_without_a_session_nothing_is_listed_or_deleted(flow_db: Session) -> Non
     bobs = store.save_draft("bob", "X", "001018000000", "n", {}, 1, flow_db)
     state = _state(FlowMeState, None, flow_db)
     state.sid = "forged"
-    FlowMeState.delete_draft.fn(state, bobs.id)
+    asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
     assert state.drafts == [] and not state.signed_in
     flow_db.expire_all()
     assert store.get_draft("bob", "X", flow_db) is not None
@@ -71,7 +71,7 @@ def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -
     state = _state(ApplicationState, ALICE, flow_db, {"number": number})
     asyncio.run(ApplicationState.load.fn(state))
     assert state.loaded and not state.found and state.timeline == []
-    ApplicationState.evaluate.fn(state, {"level": "5"})
+    asyncio.run(ApplicationState.evaluate.fn(state, {"level": "5"}))
     assert not state.found
     assert store.get_evaluation(store.get_application("bob", number, flow_db).id, flow_db) is None
     owner = _state(ApplicationState, BOB, flow_db, {"number": number})
@@ -102,9 +102,9 @@ def test_wizard_never_loads_another_users_draft(flow_db: Session, monkeypatch) -
     # alice's own form: a field that is not on the current page is ignored
     state._values = {}
     state.stage, state.step_index = "step", 0
-    ApplyState.save_field.fn(state, "baby_name", "伪造")
+    asyncio.run(ApplyState.save_field.fn(state, "baby_name", "伪造"))
     assert "baby_name" not in state._values
-    ApplyState.save_field.fn(state, "name", "冒名")  # locked to the identity
+    asyncio.run(ApplyState.save_field.fn(state, "name", "冒名"))  # locked to the identity
     flow_db.expire_all()
     assert store.get_draft("alice", "yjs-birth", flow_db) is None
     assert store.get_draft("bob", "yjs-birth", flow_db).values == {"baby_name": "鲍勃"}

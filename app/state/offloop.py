@@ -1,0 +1,37 @@
+"""Event handlers whose work waits on the database, run off the worker's event loop.
+
+Reflex calls a synchronous event handler on the worker's event loop: while it waits for
+PostgreSQL (a network round trip, a commit's disk flush) every other tab on that worker
+waits too. ``in_thread`` turns a synchronous handler into an async one that runs the same
+body in a worker thread (``asyncio.to_thread``). The state is safe to touch there: Reflex
+holds the tab's state lock for the whole handler, and nothing else uses this state instance
+until it returns. Async handlers call ``off_loop(fn, ...)`` around their blocking parts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+async def off_loop(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``fn(*args, **kwargs)`` in a worker thread (context variables go along)."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a synchronous handler body (under ``@rx.event``) to run in a worker thread.
+
+    The signature and annotations stay the handler's (``functools.wraps``), so Reflex still
+    sees its arguments and their types."""
+
+    @functools.wraps(fn)
+    async def handler(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(fn, self, *args, **kwargs)
+
+    return handler
