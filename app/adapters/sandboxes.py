@@ -105,6 +105,10 @@ def _wait_healthy(sandbox: Sandbox, url: str, proc: subprocess.Popen) -> None:
         time.sleep(0.1)
 
 
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
 def _stop(procs: list[subprocess.Popen]) -> None:
     for proc in procs:
         if proc.poll() is None:
@@ -123,7 +127,7 @@ def flow_sandboxes(
     *,
     backoffice_db: Path,
     output: IO[bytes] | None = None,
-    say: Callable[[str], None] = print,
+    say: Callable[[str], None] = _say,
     python: str = sys.executable,
 ) -> Iterator[dict[str, str]]:
     """Start the sandboxes that ``env`` does not replace with a real service; yield the
@@ -190,9 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
     try:
-        with flow_sandboxes(
-            os.environ, backoffice_db=args.backoffice_db, say=lambda m: print(m, flush=True)
-        ) as urls:
+        with flow_sandboxes(os.environ, backoffice_db=args.backoffice_db) as urls:
             if stopping:  # stopped while the sandboxes were starting
                 return 128 + stopping[0]
             child = subprocess.Popen(command, env={**os.environ, **urls})
