@@ -558,6 +558,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PostgreSQL {pg_url()}: {'up' if port_open(PG_PORT) else 'down'}")
             print(f"Redis      {redis_url()}: {'up' if port_open(REDIS_PORT) else 'down'}")
         else:
+            # Ctrl-C, kill PID or a closed terminal stop the app, its sandboxes and nginx alike
+            # (also when started in the background, where SIGINT arrives ignored).
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, _interrupt)
             port = int(os.environ.get("PORT", "3000"))
             default = os.environ.get("YIWANG_PROVINCE", "shandong")
             codes = [
@@ -577,7 +582,13 @@ def main(argv: list[str] | None = None) -> int:
     except ScaledError as exc:
         print(f"scaled mode: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
