@@ -17,7 +17,8 @@ from e2e.server import app_db_url, free_port, production_app
 @pytest.fixture(scope="session")
 def backoffice_url() -> str:
     """The back office the app talks to: ``YIWANG_BACKOFFICE_URL`` if set (also for an
-    external app), else the sandbox that scripts/run.sh starts with the app on this port."""
+    external app), else the sandbox that starts with the app on this port (scripts/run.sh,
+    or scripts/scaled.py in scaled mode: app/adapters/sandboxes.py)."""
     if configured := os.environ.get("YIWANG_BACKOFFICE_URL"):
         return configured.rstrip("/")
     return f"http://127.0.0.1:{os.environ.get('SANDBOX_BACKOFFICE_PORT') or free_port()}"
