@@ -7,13 +7,13 @@ PORT ?= 3000
 run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
 	PORT=$(PORT) bash scripts/run.sh
 
-run-scaled: setup-scaled       ## PostgreSQL + Redis + $(or $(YW_WORKERS),3) granian workers behind nginx on http://localhost:$(PORT)
+run-scaled: setup-scaled       ## PostgreSQL + Redis + $(or $(YW_WORKERS),3) granian workers behind nginx, flow sandboxes, on http://localhost:$(PORT)
 	source scripts/env.sh && PORT=$(PORT) python scripts/scaled.py run
 
 scaled-stop:                   ## stop the PostgreSQL and Redis that scaled mode started
 	source scripts/env.sh && python scripts/scaled.py stop
 
-test-scaled: setup-test        ## the whole e2e suite against the scaled stack (nginx, Redis, PostgreSQL)
+test-scaled: setup-test        ## only the scaled e2e pass of make test (nginx, workers, Redis, PostgreSQL)
 	source scripts/env.sh && YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
 
 load: setup-test               ## clients at p95 <= 200 ms, events/s, MB per client: embedded vs scaled (last line JSON)
@@ -22,7 +22,7 @@ load: setup-test               ## clients at p95 <= 200 ms, events/s, MB per cli
 faults: setup-test             ## kill a worker, restart the app, stop Redis and PostgreSQL under load
 	source scripts/env.sh && python scripts/faults.py all
 
-test:                          ## install everything, then lint, unit tests and e2e tests
+test:                          ## install everything; lint, i18n, unit tests, e2e embedded then scaled
 	bash scripts/test.sh
 
 setup:

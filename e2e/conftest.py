@@ -8,15 +8,17 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright
+from sqlalchemy.engine import Engine
 
 from e2e.browser import CHROMIUM, DEVICES, LAUNCH_ARGS, device_context_args
-from e2e.server import free_port, production_app
+from e2e.server import app_db_url, free_port, production_app
 
 
 @pytest.fixture(scope="session")
 def backoffice_url() -> str:
     """The back office the app talks to: ``YIWANG_BACKOFFICE_URL`` if set (also for an
-    external app), else the sandbox that scripts/run.sh starts with the app on this port."""
+    external app), else the sandbox that starts with the app on this port (scripts/run.sh,
+    or scripts/scaled.py in scaled mode: app/adapters/sandboxes.py)."""
     if configured := os.environ.get("YIWANG_BACKOFFICE_URL"):
         return configured.rstrip("/")
     return f"http://127.0.0.1:{os.environ.get('SANDBOX_BACKOFFICE_PORT') or free_port()}"
@@ -33,6 +35,17 @@ def base_url(backoffice_url: str) -> Iterator[str]:
         env["SANDBOX_BACKOFFICE_PORT"] = backoffice_url.rsplit(":", 1)[1]
     with production_app(env) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def app_db(base_url: str) -> Iterator[Engine]:
+    """The database the app under test uses (SQLite embedded, PostgreSQL scaled), to check
+    what it stored; ``YIWANG_E2E_DB_URL`` names it for an external app."""
+    from sqlmodel import create_engine
+
+    engine = create_engine(os.environ.get("YIWANG_E2E_DB_URL") or app_db_url())
+    yield engine
+    engine.dispose()
 
 
 def back_office_moves(backoffice_url: str, number: str, status: str, note: str = "") -> None:

@@ -30,6 +30,16 @@ def e2e_mode() -> str:
     return mode
 
 
+def app_db_url() -> str:
+    """The database of the app under test, for tests that check what the app stored: the
+    scaled stack's PostgreSQL, else ``REFLEX_DB_URL`` or the embedded SQLite file (rxconfig)."""
+    if e2e_mode() == "scaled":
+        from scripts.scaled import pg_url
+
+        return pg_url()
+    return os.environ.get("REFLEX_DB_URL") or f"sqlite:///{ROOT / 'yiwang.db'}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
+from app.flow import store
+from app.flow.tables import Application, Draft, StoredFile
 from e2e.axe import assert_no_violations
 from e2e.browser import device_context_args
 from e2e.conftest import back_office_moves, open_page
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = ROOT / "yiwang.db"
 ID_CARD = "001018000000-370102000000-000-11370102010133958H-8-00"
 SOCIAL = "039048000000-370112000000-000-1137011251018695X7-8-00"
 BIRTH = "004013000000-370202000000-000-11370202105316343P-3-00"
@@ -34,16 +35,17 @@ def png_bytes() -> bytes:
     return out.getvalue()
 
 
-def count_applications(owner: str) -> int:
-    with sqlite3.connect(DB) as db:
-        return db.execute(
-            "select count(*) from flow_application where owner = ?", (owner,)
-        ).fetchone()[0]
+# What the app stored, read from the database the app under test uses (the app_db fixture:
+# SQLite embedded, PostgreSQL scaled) with the app's own tables and queries.
+def count_applications(db: Engine, owner: str) -> int:
+    with Session(db) as s:
+        return len(store.list_applications(owner, session=s))
 
 
-def clear_drafts(owner: str) -> None:
-    with sqlite3.connect(DB) as db:
-        db.execute("delete from flow_draft where owner = ?", (owner,))
+def clear_drafts(db: Engine, owner: str) -> None:
+    with Session(db) as s:
+        s.execute(delete(Draft).where(col(Draft.owner) == owner))
+        s.commit()
 
 
 def wait_idle(page: Page) -> None:
@@ -79,10 +81,10 @@ def phone_ctx(browser: Browser, playwright: Playwright):
         context.close()
 
 
-def test_person_journey(phone_ctx, base_url: str, backoffice_url: str) -> None:
+def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url: str) -> None:
     owner = "sbx-person-0001"
-    clear_drafts(owner)
-    before = count_applications(owner)
+    clear_drafts(app_db, owner)
+    before = count_applications(app_db, owner)
     page = open_page(phone_ctx(), base_url, f"/apply/{ID_CARD}")
 
     # intro: no login asked for until the application starts
@@ -179,7 +181,7 @@ def test_person_journey(phone_ctx, base_url: str, backoffice_url: str) -> None:
     assert re.fullmatch(r"370102-\d{8}-\d{8}", number), number
     assert_no_violations(page)
     wait_idle(page)
-    assert count_applications(owner) == before + 1
+    assert count_applications(app_db, owner) == before + 1
 
     # progress after the sandbox back office moves it (its operator endpoint), then the
     # evaluation; the progress page fetches the changes through the back-office adapter
@@ -211,11 +213,11 @@ def test_person_journey(phone_ctx, base_url: str, backoffice_url: str) -> None:
 
 
 def test_business_journey_resumes_on_another_device(
-    phone_ctx, base_url: str, backoffice_url: str
+    phone_ctx, app_db: Engine, base_url: str, backoffice_url: str
 ) -> None:
     owner = "sbx-business-0001"
-    clear_drafts(owner)
-    before = count_applications(owner)
+    clear_drafts(app_db, owner)
+    before = count_applications(app_db, owner)
     first = open_page(phone_ctx(), base_url, f"/apply/{SOCIAL}")
     heading(first, "单位社会保险参保登记")
     first.get_by_role("button", name="开始办理").click()
@@ -263,7 +265,7 @@ def test_business_journey_resumes_on_another_device(
     submit.evaluate("(button) => { button.click(); button.click(); button.click(); }")
     heading(second, "申请已提交")
     wait_idle(second)
-    assert count_applications(owner) == before + 1
+    assert count_applications(app_db, owner) == before + 1
 
     number = second.locator(".yw-panel strong").inner_text()
 
@@ -305,9 +307,9 @@ def test_business_journey_resumes_on_another_device(
     assert_no_violations(second)
 
 
-def test_drafts_are_listed_and_deleted(phone_ctx, base_url: str) -> None:
+def test_drafts_are_listed_and_deleted(phone_ctx, app_db: Engine, base_url: str) -> None:
     owner = "sbx-person-0002"
-    clear_drafts(owner)
+    clear_drafts(app_db, owner)
     page = open_page(phone_ctx(), base_url, "/apply/yjs-birth")
     heading(page, "出生一件事")
     expect(page.get_by_text("新生儿参加城乡居民医保")).to_be_visible()
@@ -327,30 +329,34 @@ def test_drafts_are_listed_and_deleted(phone_ctx, base_url: str) -> None:
     expect(drafts.get_by_role("link", name="出生一件事")).to_have_count(0)
 
 
-def test_files_are_served_to_their_owner_only(phone_ctx, base_url: str) -> None:
-    with sqlite3.connect(DB) as db:
-        row = db.execute("select id, owner from flow_file order by created_at desc").fetchone()
+def test_files_are_served_to_their_owner_only(phone_ctx, app_db: Engine, base_url: str) -> None:
+    with Session(app_db) as s:
+        row = s.exec(select(StoredFile).order_by(col(StoredFile.created_at).desc())).first()
     if row is None:
         pytest.skip("no stored file yet (the person journey uploads one)")
     page = phone_ctx()
-    anonymous = page.request.get(f"{base_url}/flow/files/{row[0]}")
+    anonymous = page.request.get(f"{base_url}/flow/files/{row.id}")
     assert anonymous.status == 401
     other = open_page(page, base_url, "/apply/yjs-birth")
     other.get_by_role("button", name="开始办理").click()
     sign_in(other, "王芳")
     other.locator('[data-hydrated="true"]').wait_for()
-    answer = other.request.get(f"{base_url}/flow/files/{row[0]}")
+    answer = other.request.get(f"{base_url}/flow/files/{row.id}")
     assert answer.status == 404
 
 
-def test_another_citizens_application_is_not_shown(phone_ctx, base_url: str) -> None:
-    with sqlite3.connect(DB) as db:
-        row = db.execute(
-            "select number from flow_application where owner = 'sbx-person-0001' order by id desc"
-        ).fetchone()
+def test_another_citizens_application_is_not_shown(
+    phone_ctx, app_db: Engine, base_url: str
+) -> None:
+    with Session(app_db) as s:
+        row = s.exec(
+            select(Application)
+            .where(Application.owner == "sbx-person-0001")
+            .order_by(col(Application.id).desc())
+        ).first()
     if row is None:
         pytest.skip("no application of 张三 yet (the person journey makes one)")
-    page = open_page(phone_ctx(), base_url, f"/me/applications/{row[0]}")
+    page = open_page(phone_ctx(), base_url, f"/me/applications/{row.number}")
     expect(page.get_by_text("请登录后查看您的办件。")).to_be_visible()
     assert_no_violations(page)
     page.get_by_role("button", name="登录").click()
@@ -358,13 +364,13 @@ def test_another_citizens_application_is_not_shown(phone_ctx, base_url: str) -> 
     page.wait_for_url(re.compile(r"/me/applications/"))
     page.locator('[data-hydrated="true"]').wait_for()
     expect(page.get_by_text("没有找到这件申请。")).to_be_visible()
-    expect(page.get_by_text(row[0])).to_have_count(0)
+    expect(page.get_by_text(row.number)).to_have_count(0)
 
 
-def test_idle_warning_at_13_minutes_and_extend(phone_ctx, base_url: str) -> None:
+def test_idle_warning_at_13_minutes_and_extend(phone_ctx, app_db: Engine, base_url: str) -> None:
     from datetime import datetime
 
-    clear_drafts("sbx-person-0002")
+    clear_drafts(app_db, "sbx-person-0002")
     page = open_page(phone_ctx(), base_url, f"/apply/{RESIDENCE}")
     page.get_by_role("button", name="开始办理").click()
     sign_in(page, "李秀英")
@@ -400,10 +406,10 @@ def test_real_name_level_too_low_is_explained(phone_ctx, base_url: str) -> None:
     assert_no_violations(page)
 
 
-def test_e_licence_replaces_an_upload(phone_ctx, base_url: str) -> None:
+def test_e_licence_replaces_an_upload(phone_ctx, app_db: Engine, base_url: str) -> None:
     owner = "sbx-person-0002"
-    clear_drafts(owner)
-    before = count_applications(owner)
+    clear_drafts(app_db, owner)
+    before = count_applications(app_db, owner)
     page = open_page(phone_ctx(), base_url, f"/apply/{BIRTH}")
     page.get_by_role("button", name="开始办理").click()
     sign_in(page, "李秀英")
@@ -438,4 +444,4 @@ def test_e_licence_replaces_an_upload(phone_ctx, base_url: str) -> None:
     heading(page, "申请已提交")
     expect(page.get_by_text("即办（当场办结）")).to_be_visible()
     wait_idle(page)
-    assert count_applications(owner) == before + 1
+    assert count_applications(app_db, owner) == before + 1

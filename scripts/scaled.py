@@ -32,6 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.adapters.sandboxes import SandboxError, flow_sandboxes
+
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".tools" / "scaled"
 DEPLOY = ROOT / "deploy" / "nginx"
@@ -493,26 +495,38 @@ def scaled_app(
             say(f"building the static frontend for {' '.join(site.server_names)} -> {site.root}")
             build_frontend(site, public, log)
     backend_env = app_env({**env, "REFLEX_WEB_WORKDIR": str(sites[0].web_dir)})
-    say(f"starting {workers} granian workers on 127.0.0.1:{backend_port}")
-    backend = start_backend(backend_env, backend_port, workers, log)
-    conf = nginx_config(run_dir, port, backend_port, sites)
-    test = subprocess.run([nginx_bin(), "-t", "-c", str(conf), "-p", str(run_dir)],
-                          capture_output=True, text=True)  # fmt: skip
-    if test.returncode != 0:
-        stop_process(backend)
-        raise ScaledError(f"nginx refused {conf}:\n{test.stderr}")
-    with log.open("ab") as out:
+    with contextlib.ExitStack() as stack:
+        # The flow's sandboxes (identity, e-licence, back office), as scripts/run.sh starts
+        # them: unless the environment names the real services. The back office's store sits
+        # beside PostgreSQL's data: its application numbers are those of this database.
+        try:
+            out = stack.enter_context(log.open("ab"))
+            backend_env.update(
+                stack.enter_context(
+                    flow_sandboxes(
+                        backend_env, backoffice_db=STATE / "backoffice-sandbox.db",
+                        output=out, python=python(),
+                    )
+                )
+            )  # fmt: skip
+        except SandboxError as exc:
+            raise ScaledError(str(exc)) from exc
+        say(f"starting {workers} granian workers on 127.0.0.1:{backend_port}")
+        backend = start_backend(backend_env, backend_port, workers, log)
+        stack.callback(stop_process, backend)
+        conf = nginx_config(run_dir, port, backend_port, sites)
+        test = subprocess.run([nginx_bin(), "-t", "-c", str(conf), "-p", str(run_dir)],
+                              capture_output=True, text=True)  # fmt: skip
+        if test.returncode != 0:
+            raise ScaledError(f"nginx refused {conf}:\n{test.stderr}")
         nginx = subprocess.Popen(
             [nginx_bin(), "-c", str(conf), "-p", str(run_dir), "-g", "daemon off;"],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    running = Running(f"http://127.0.0.1:{port}", port, backend_port, backend, nginx, run_dir)
-    try:
+        stack.callback(stop_process, nginx)
+        running = Running(f"http://127.0.0.1:{port}", port, backend_port, backend, nginx, run_dir)
         wait_ready(running.base_url, [backend, nginx], log, START_TIMEOUT_S)
         yield running
-    finally:
-        stop_process(nginx)
-        stop_process(backend)
 
 
 def province_sites(codes: list[str], port: int) -> tuple[list[Site], dict[str, str]]:
@@ -544,6 +558,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PostgreSQL {pg_url()}: {'up' if port_open(PG_PORT) else 'down'}")
             print(f"Redis      {redis_url()}: {'up' if port_open(REDIS_PORT) else 'down'}")
         else:
+            # Ctrl-C, kill PID or a closed terminal stop the app, its sandboxes and nginx alike
+            # (also when started in the background, where SIGINT arrives ignored).
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, _interrupt)
             port = int(os.environ.get("PORT", "3000"))
             default = os.environ.get("YIWANG_PROVINCE", "shandong")
             codes = [
@@ -563,7 +582,13 @@ def main(argv: list[str] | None = None) -> int:
     except ScaledError as exc:
         print(f"scaled mode: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

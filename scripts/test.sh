@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run (make test, and CI through .ci/run): install from scratch, then lint,
-# static checks, unit tests, and the e2e suite against a production build.
+# static checks, unit tests, and the e2e suite twice: against the embedded production build
+# (one port, SQLite) and against the scaled stack (nginx, granian workers, Redis, PostgreSQL).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"
@@ -29,12 +30,15 @@ step "end-to-end tests (production build, Chromium)"
 python -m pytest e2e -p no:cacheprovider
 
 # The same suite against the scaled stack: nginx (deploy/nginx) in front of static builds and
-# several granian workers, state in Redis, catalogue in PostgreSQL (Debian packages, installed
-# by scripts/scaled.py when missing, on loopback ports of their own). Opt-in (YW_SCALED=1, or
-# `make test-scaled`) until the scaled stack also starts the flow's sandboxes (identity,
-# e-licence, back office) that the application-flow e2e tests need.
-if [ "${YW_SCALED:-0}" = 1 ]; then
-  step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"
-  trap 'python scripts/scaled.py stop >/dev/null 2>&1 || true' EXIT
-  YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
-fi
+# several granian workers, state in Redis, catalogue and applications in PostgreSQL, the flow's
+# sandboxes beside them. scripts/scaled.py installs Debian's postgresql, redis-server and nginx
+# when missing (as root) and runs them on loopback ports of this checkout (YW_PG_PORT,
+# YW_REDIS_PORT: set them when another checkout on the machine runs scaled mode too); they are
+# stopped when the run ends, whatever its outcome.
+export YW_PG_PORT="${YW_PG_PORT:-55439}" YW_REDIS_PORT="${YW_REDIS_PORT:-56389}"
+step "scaled mode's services (PostgreSQL on $YW_PG_PORT, Redis on $YW_REDIS_PORT)"
+trap 'python scripts/scaled.py stop >/dev/null 2>&1 || true' EXIT
+python scripts/scaled.py services
+
+step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"
+YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider

@@ -9,6 +9,7 @@ import reflex as rx
 from reflex.vars.base import Var, VarData
 from reflex_base.event import EventChain
 
+from app.flow import files
 from app.state.flow import ApplyState, FieldView
 from components.i18n import t, t_var
 from components.question_page import button, field_wrapper
@@ -21,7 +22,14 @@ def upload_handler(fields: dict[str, Var]) -> Var:
     show the answer in ``#<input id>-status``; put the stored id into ``#<input id>-value``
     if there is such an element."""
     busy, failed = t("正在上传，请稍候…"), t("上传失败，请检查网络后重试。")
-    texts = f"{{busy: {busy!s}, failed: {failed!s}}}"  # looked up in the device's language
+    # A proxy in front (nginx's client_max_body_size) refuses a huge file before the app can
+    # answer with its own message: say the same thing rather than blame the network.
+    too_large = t(
+        "文件超过 {mb} MB，请压缩或拍摄清晰度低一些的照片后再上传。",
+        mb=files.max_bytes() // (1024 * 1024),
+    )
+    # looked up in the device's language
+    texts = f"{{busy: {busy!s}, failed: {failed!s}, tooLarge: {too_large!s}}}"
     appends = " ".join(f"body.append({json.dumps(k)}, {v!s});" for k, v in fields.items())
     js = (
         "(async (e) => { const input = e.target; const file = input.files && input.files[0];"
@@ -32,10 +40,12 @@ def upload_handler(fields: dict[str, Var]) -> Var:
         f" const body = new FormData(); {appends} body.append('file', file);"
         " try { const r = await fetch('/flow/files', {method: 'POST', body,"
         " credentials: 'same-origin', headers: {'X-Yiwang-Upload': '1'}});"
-        " const answer = await r.json(); status.textContent = answer.message;"
-        " status.dataset.state = r.ok ? 'ok' : 'error';"
-        " if (target) target.value = r.ok ? answer.id : '';"
-        " if (!r.ok) input.value = ''; }"
+        " const answer = await r.json().catch(() =>"
+        " ({message: r.status === 413 ? texts.tooLarge : texts.failed}));"
+        " const ok = r.ok && !!answer.id; status.textContent = answer.message;"
+        " status.dataset.state = ok ? 'ok' : 'error';"
+        " if (target) target.value = ok ? answer.id : '';"
+        " if (!ok) input.value = ''; }"
         " catch (err) { status.textContent = texts.failed; status.dataset.state = 'error';"
         " input.value = ''; } })"
     )
@@ -46,6 +56,7 @@ def upload_handler(fields: dict[str, Var]) -> Var:
             Var.create(list(fields.values()))._get_all_var_data(),
             busy._get_all_var_data(),
             failed._get_all_var_data(),
+            too_large._get_all_var_data(),
         ),
     )
 
