@@ -10,7 +10,7 @@ listens on its own loopback ports, so no system service is used or disturbed. De
 ``postgresql``, ``redis-server`` and ``nginx`` packages are installed with apt-get when missing
 (as root). The e2e suite uses :func:`scaled_app` through ``YIWANG_E2E_MODE=scaled``.
 
-Environment: ``YW_PG_PORT`` (55439), ``YW_REDIS_PORT`` (56389), ``PORT`` (public nginx port,
+Environment: ``YW_PG_PORT`` (25439), ``YW_REDIS_PORT`` (26389), ``PORT`` (public nginx port,
 3000), ``YW_WORKERS`` (granian workers, 3), ``YIWANG_SCALED_PROVINCES`` (comma-separated
 province codes, one static build each; default: the active province).
 """
@@ -37,8 +37,8 @@ from app.adapters.sandboxes import SandboxError, flow_sandboxes
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".tools" / "scaled"
 DEPLOY = ROOT / "deploy" / "nginx"
-PG_PORT = int(os.environ.get("YW_PG_PORT", "55439"))
-REDIS_PORT = int(os.environ.get("YW_REDIS_PORT", "56389"))
+PG_PORT = int(os.environ.get("YW_PG_PORT", "25439"))
+REDIS_PORT = int(os.environ.get("YW_REDIS_PORT", "26389"))
 PG_DB = "yiwang"
 BUILD_TIMEOUT_S = 900
 START_TIMEOUT_S = 180

@@ -35,7 +35,7 @@ python -m pytest e2e -p no:cacheprovider
 # when missing (as root) and runs them on loopback ports of this checkout (YW_PG_PORT,
 # YW_REDIS_PORT: set them when another checkout on the machine runs scaled mode too); they are
 # stopped when the run ends, whatever its outcome.
-export YW_PG_PORT="${YW_PG_PORT:-55439}" YW_REDIS_PORT="${YW_REDIS_PORT:-56389}"
+export YW_PG_PORT="${YW_PG_PORT:-25439}" YW_REDIS_PORT="${YW_REDIS_PORT:-26389}"
 step "scaled mode's services (PostgreSQL on $YW_PG_PORT, Redis on $YW_REDIS_PORT)"
 trap 'python scripts/scaled.py stop >/dev/null 2>&1 || true' EXIT
 python scripts/scaled.py services
