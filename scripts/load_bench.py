@@ -187,10 +187,10 @@ def main() -> int:
                 ramp("embedded", url, codes, lambda: [proc.pid, *descendants(proc.pid)])
             )
     if "scaled" in modes:
-        codes = load.catalogue_codes(pg_url())
         with scaled_app(
             {"REFLEX_WEB_WORKDIR": ".web-load"}, workers=int(os.environ.get("LOAD_WORKERS", "3"))
         ) as app:
+            codes = load.catalogue_codes(pg_url())  # the services are up (and seeded) now
 
             def pids() -> list[int]:
                 return [
