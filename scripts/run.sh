@@ -62,6 +62,7 @@ if [ -z "${YIWANG_BACKOFFICE_URL:-}" ]; then
 fi
 
 echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on http://localhost:$PORT"
-reflex run --env prod --single-port --frontend-port "$PORT" &
+# scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts
+python "$YW_ROOT/scripts/reflex_run.py" --env prod --single-port --frontend-port "$PORT" &
 pids+=($!)
 wait "${pids[-1]}"
