@@ -1,6 +1,7 @@
 """What keeps citizens' work through failures; installed on the app by ``app/app.py``.
 
 - ``tokens``: a killed worker's tabs keep their tokens (and state) when they reconnect;
+- ``locks``: and the state locks it held for them are broken instead of waited out;
 - ``disk``: the embedded mode keeps states across restarts (states of another build dropped);
 - ``notice``: an action the server cannot process gets a translated notice, not silence.
 
@@ -14,10 +15,11 @@ from typing import Any
 
 def install(app: Any) -> None:
     """Apply the three to a constructed ``rx.App`` (state manager and namespace exist)."""
-    from app.resilience import disk, notice, tokens
+    from app.resilience import disk, locks, notice, tokens
 
     namespace = getattr(app, "_event_namespace", None)
     if namespace is not None:
-        tokens.install(namespace)
+        if tokens.install(namespace):
+            locks.install(app, lambda: namespace._token_manager.instance_id)
         notice.clear_with_next_update(namespace)
     disk.install(app)

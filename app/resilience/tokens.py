@@ -17,7 +17,8 @@ socket:
   ``yiwang_instance_alive_<id>`` every :data:`BEAT_S` seconds with a :data:`ALIVE_TTL_S`
   expiry (a machine that vanished without closing its connections is seen as gone then);
 - a record of an instance that is not alive, or of this instance for a socket it no longer
-  holds, is stale: the reconnecting tab takes its token back;
+  holds, is stale: the reconnecting tab takes its token back (and the state lock the dead
+  instance held for it is broken, :mod:`app.resilience.locks`);
 - a record of a live socket gets a short grace (:data:`GRACE_CHECKS` re-reads
   :data:`GRACE_S` apart) before the tab is called a copy: a reload connects its new socket
   while the old one's disconnect is still on its way;
@@ -43,6 +44,8 @@ from reflex.utils.token_manager import (
     SocketRecord,
     _get_new_token,
 )
+
+from app.resilience.locks import break_dead_lock
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -161,12 +164,13 @@ class LiveTokenManager(RedisTokenManager):
             if not isinstance(record, SocketRecord) or not await self._record_is_live(
                 token, record
             ):
-                if isinstance(record, SocketRecord):
+                if isinstance(record, SocketRecord) and record.instance_id != self.instance_id:
+                    broken = await break_dead_lock(self.redis, token, record.instance_id)
                     logger.info(
-                        "token %s: socket record of %s %s is stale, the tab keeps its token",
+                        "token %s: socket record of gone instance %s ignored%s",
                         token,
-                        "this instance" if record.instance_id == self.instance_id else "gone",
                         record.instance_id,
+                        " and its state lock broken" if broken else "",
                     )
                 return None
             if attempt < GRACE_CHECKS:

@@ -15,7 +15,7 @@ from pathlib import Path
 from redis.asyncio import Redis
 from reflex.utils.token_manager import RedisTokenManager
 
-from app.resilience import tokens
+from app.resilience import locks, tokens
 from app.resilience.tokens import LiveTokenManager
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +25,22 @@ WORKER = textwrap.dedent(
     """
     import asyncio, sys
     from redis.asyncio import Redis
+    from reflex.istate.manager.redis import StateManagerRedis
+    from reflex.istate.manager.token import BaseStateToken
+    from app.resilience.locks import OwnedLockStateManager
     from app.resilience.tokens import LiveTokenManager
+    from app.state.search import SearchState
 
     async def main():
         manager = LiveTokenManager(Redis.from_url(sys.argv[1]))
         assert await manager.link_token_to_sid(sys.argv[2], "sid-on-the-killed-worker") is None
-        print(manager.instance_id, flush=True)
-        await asyncio.sleep(600)
+        states = OwnedLockStateManager.replacing(
+            StateManagerRedis(redis=Redis.from_url(sys.argv[1])), lambda: manager.instance_id
+        )
+        # killed in the middle of an event: holding the tab's state lock
+        async with states._lock(BaseStateToken(ident=sys.argv[2], cls=SearchState), "event"):
+            print(manager.instance_id, flush=True)
+            await asyncio.sleep(600)
 
     asyncio.run(main())
     """
@@ -67,14 +76,18 @@ def killed_worker_holding(redis_url: str, token: str) -> str:
     return instance
 
 
-def test_a_killed_workers_tab_keeps_its_token(redis_server) -> None:
+def test_a_killed_workers_tab_keeps_its_token_and_its_lock_is_broken(redis_server) -> None:
     dead = killed_worker_holding(redis_server.url, TOKEN)
 
     async def body(survivor: LiveTokenManager) -> None:
-        # the record is still there: nobody deleted it
+        # the record and the lock are still there: nobody deleted them
         assert await survivor.redis.exists(survivor._get_redis_key(TOKEN))
+        held = await survivor.redis.get(locks.lock_key(TOKEN))
+        assert held is not None and held.startswith(f"{dead}|event:".encode())
+        assert await survivor.redis.pttl(locks.lock_key(TOKEN)) > 5_000  # would block ~10 s
         assert not await survivor.instance_alive(dead)
         assert await survivor.link_token_to_sid(TOKEN, "sid-after-reconnect") is None
+        assert not await survivor.redis.exists(locks.lock_key(TOKEN))
         assert survivor.token_to_socket[TOKEN].sid == "sid-after-reconnect"
         record = await survivor.live_record(TOKEN)
         assert record is not None and record.instance_id == survivor.instance_id
@@ -175,3 +188,29 @@ def test_install_replaces_only_reflexs_redis_manager(redis_server) -> None:
         await namespace._token_manager.close()
 
     asyncio.run(body())
+
+
+def test_a_live_workers_lock_is_not_broken(redis_server) -> None:
+    async def body(first: LiveTokenManager) -> None:
+        key = locks.lock_key(TOKEN)
+        await first.redis.set(key, f"{first.instance_id}|event:1".encode(), px=10_000)
+        assert not await locks.break_dead_lock(first.redis, TOKEN, "another-instance")
+        assert await first.redis.exists(key)
+        assert await locks.break_dead_lock(first.redis, TOKEN, first.instance_id)
+        assert not await first.redis.exists(key)
+
+    run(redis_server.url, body, LiveTokenManager)
+
+
+def test_install_puts_owned_locks_in_place_of_reflexs_redis_state_manager(redis_server) -> None:
+    from reflex.istate.manager.redis import StateManagerRedis
+
+    class App:
+        pass
+
+    app = App()
+    app._state_manager = StateManagerRedis(redis=Redis.from_url(redis_server.url))
+    assert locks.install(app, lambda: "me")
+    assert isinstance(app._state_manager, locks.OwnedLockStateManager)
+    assert app._state_manager.owner() == "me"
+    assert not locks.install(app, lambda: "me")
