@@ -5,6 +5,7 @@
     python scripts/faults.py redis          scaled: stop Redis for a few seconds during load
     python scripts/faults.py postgres       scaled: stop PostgreSQL for a few seconds during load
     python scripts/faults.py all            every fault above, in that order (make faults)
+    python scripts/faults.py redis postgres several of them (scaled ones share one stack)
 
 Witnesses are citizens (``scripts/load.py``) that type a query of their own before the fault
 (SearchState.typed, kept in the state manager: Redis or the disk) and then stay connected while
@@ -344,6 +345,8 @@ async def under_load(
             f"last 2 s: {len(after)}",
             flush=True,
         )
+        kinds = sorted(background.stats.errors.items(), key=lambda kv: -kv[1])[:8]
+        print(f"  background actions without their answer, by kind: {dict(kinds)}", flush=True)
         checks.check(bool(after), "the background crowd is being answered again")
         frozen = sum(n for k, n in background.stats.errors.items() if load.FROZEN in k)
         noticed = sum(n for k, n in background.stats.errors.items() if load.NOTICE in k)
@@ -571,9 +574,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("fault", choices=[*FAULTS, "all"])
+    parser.add_argument("fault", nargs="+", choices=[*FAULTS, "all"])
     args = parser.parse_args(argv)
-    names = FAULTS if args.fault == "all" else [args.fault]
+    names = FAULTS if "all" in args.fault else [f for f in FAULTS if f in args.fault]
     failed: list[str] = []
     try:
         scaled = [n for n in names if n in SCALED]

@@ -11,15 +11,27 @@ background citizens got no answer in 10 s on an open socket).
 :meth:`app.resilience.tokens.LiveTokenManager.link_token_to_sid`, on finding a reconnecting
 tab's socket record left by a dead worker, deletes that tab's lock if the same dead worker
 holds it (:func:`break_dead_lock`). Waiters are woken by Reflex's own keyspace notification.
+
+The same holds for a lock this worker could not release because Redis went away in the middle
+of an event (the release is a Redis command too): Redis comes back (``appendonly``) with the
+lock still set, and the tab's next event waited out the rest of its 10 s (``make faults``:
+redis, 15 of 100 background citizens). Such a lock is released as soon as Redis answers again
+(only while it still holds the same lock id).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from redis.exceptions import RedisError
 from reflex.istate.manager.redis import StateManagerRedis
+
+logger = logging.getLogger(__name__)
+RETRY_S = 0.5
 
 # Delete the key only while it still holds this exact value.
 _DELETE_IF_SAME = """
@@ -39,6 +51,12 @@ class OwnedLockStateManager(StateManagerRedis):
 
     owner: Callable[[], str] = staticmethod(lambda: "")  # type: ignore[assignment]
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        #: locks held when Redis went away: lock key -> lock id, released when it is back
+        self.unreleased: dict[bytes, bytes] = {}
+        self._releaser: asyncio.Task | None = None
+
     @classmethod
     def replacing(cls, manager: StateManagerRedis, owner: Callable[[], str]) -> Any:
         new = cls(
@@ -52,8 +70,35 @@ class OwnedLockStateManager(StateManagerRedis):
 
     @contextlib.asynccontextmanager
     async def _lock(self, token: Any, event_name: str | None = None) -> AsyncIterator[bytes]:
-        async with super()._lock(token, event_name=f"{self.owner()}|{event_name or ''}") as lock:
-            yield lock
+        held: bytes | None = None
+        try:
+            async with super()._lock(
+                token, event_name=f"{self.owner()}|{event_name or ''}"
+            ) as lock:
+                held = lock
+                yield lock
+        except RedisError:
+            if held is not None:  # Redis went away while it was held: release it when back
+                self.unreleased[self._lock_key(token)] = held
+                if self._releaser is None or self._releaser.done():
+                    self._releaser = asyncio.get_running_loop().create_task(
+                        self._release_when_back()
+                    )
+            raise
+
+    async def _release_when_back(self) -> None:
+        """Release the locks Redis missed, as soon as it answers again."""
+        pending = self.unreleased
+        while pending:
+            await asyncio.sleep(RETRY_S)
+            for key, lock_id in list(pending.items()):
+                try:
+                    await self.redis.eval(_DELETE_IF_SAME, 1, key, lock_id)
+                except RedisError:
+                    break  # still away
+                del pending[key]
+                self._notify_next_waiter(key)
+                logger.info("released %s, held when Redis went away", key.decode())
 
 
 async def break_dead_lock(redis: Any, token: str, dead_instance: str) -> bool:

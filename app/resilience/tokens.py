@@ -23,7 +23,9 @@ socket:
   :data:`GRACE_S` apart) before the tab is called a copy: a reload connects its new socket
   while the old one's disconnect is still on its way;
 - a record this instance failed to store or delete while Redis was down is stored or deleted
-  when Redis answers again (only while it is still the same record).
+  when Redis answers again (only while it is still the same record);
+- keyspace notifications (which wake the waiters for a state lock) are switched on again when
+  Redis comes back: a restarted Redis forgets Reflex's run-time ``CONFIG SET``.
 
 A record of an instance that never announces itself (an older release during a rolling
 update) counts as stale: such tabs keep their state and lose only the duplicate check.
@@ -37,6 +39,8 @@ import logging
 import pickle
 from typing import TYPE_CHECKING
 
+from redis.exceptions import ResponseError
+from reflex.istate.manager.redis import enable_keyspace_notifications
 from reflex.utils.tasks import ensure_task
 from reflex.utils.token_manager import (
     LocalTokenManager,
@@ -107,6 +111,10 @@ class LiveTokenManager(RedisTokenManager):
     async def _keep_alive(self) -> None:
         """Hold the liveness subscription, refresh the alive key, flush what Redis missed."""
         instance = self.instance_id
+        # A restarted Redis forgets notify-keyspace-events (Reflex sets it at run time): without
+        # it no lock release wakes a waiter, which then waits out the lock's 10 s expiry.
+        with contextlib.suppress(ResponseError):
+            await enable_keyspace_notifications(self.redis)
         async with self.redis.pubsub() as pubsub:
             await pubsub.subscribe(alive_channel(instance))
             while instance == self.instance_id:
