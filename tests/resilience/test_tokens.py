@@ -124,7 +124,7 @@ def test_a_reload_whose_old_socket_is_still_closing_keeps_its_token(redis_server
         assert await first.link_token_to_sid(TOKEN, "sid-old") is None
 
         async def close_old_socket() -> None:
-            await asyncio.sleep(tokens.GRACE_S * 1.5)
+            await asyncio.sleep(tokens.GRACE_S * 0.5)
             await first.disconnect_token(TOKEN, "sid-old")
 
         closing = asyncio.create_task(close_old_socket())
