@@ -44,7 +44,7 @@ def create_app() -> rx.App:
                 **({"on_error": rx.noop()} if not stateful else {})
             ),
             (5, "ConnectionStatus"): lambda stateful: (
-                connection_status(service_trouble=NoticeState.service_trouble) if stateful else None
+                connection_status(service_notice=NoticeState.service_notice) if stateful else None
             ),
         },
         # An action the server cannot process (Redis or PostgreSQL away) gets the translated

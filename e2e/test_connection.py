@@ -43,8 +43,9 @@ def test_an_action_the_server_cannot_process_is_announced_then_clears(
     pixel: Page, tmp_path: Path
 ) -> None:
     """The database is locked by another process (as while it is being restored or restarted):
-    the search the citizen types cannot be answered; the page says so, in words, instead of
-    looking frozen; once the database is back the next answer takes the notice away."""
+    the search the citizen types cannot be answered; the page says so, in words, first that it
+    is slow, then that the action did not complete, instead of looking frozen; once the
+    database is back the next answer takes the notice away."""
     db = tmp_path / "yiwang.db"
     with sqlite3.connect(ROOT / "yiwang.db") as source, sqlite3.connect(db) as copy:
         source.backup(copy)
@@ -59,7 +60,9 @@ def test_an_action_the_server_cannot_process_is_announced_then_clears(
         try:
             locker.execute("BEGIN EXCLUSIVE")
             search.fill("社保卡")
-            # the handler gives up after SQLite's 5 s busy timeout and the page is told
+            # after 4 s without an answer the page says the server is still working on it...
+            expect(alert).to_contain_text("服务器响应较慢，正在处理您的操作。", timeout=30_000)
+            # ...and when the handler gives up (SQLite's 5 s busy timeout), that it did not
             expect(alert).to_contain_text("服务暂时繁忙，您的操作没有完成。", timeout=30_000)
             expect(alert).to_contain_text("请稍等片刻后再试，已填写的内容不会丢失。")
             expect(search).to_have_value("社保卡")

@@ -350,11 +350,13 @@ async def under_load(
         checks.check(bool(after), "the background crowd is being answered again")
         frozen = sum(n for k, n in background.stats.errors.items() if load.FROZEN in k)
         noticed = sum(n for k, n in background.stats.errors.items() if load.NOTICE in k)
+        slow = sum(n for k, n in background.stats.errors.items() if load.SLOW in k)
         checks.check(
             frozen == 0,
-            f"no action hung with its socket open during the fault ({frozen} did: those pages "
-            f"showed no banner, they looked frozen); {noticed} were answered with the service "
-            "notice",
+            f"no action hung without a word on an open socket ({frozen} did: those pages "
+            f"showed no banner, they looked frozen); {noticed} were answered with the 'not "
+            f"completed' notice, {slow} still waited after {target.timeout_s:.0f} s with the "
+            "'still working' notice shown",
         )
         # the crowd stops acting: what it acknowledged is final for the checks below
         background.stop.set()

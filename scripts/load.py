@@ -21,7 +21,8 @@ leaves the draft for later or submits it; what was acknowledged is kept on the c
 (:class:`FlowRecord`) for the fault checks.
 
 An action the server could not process is answered with the service notice (the page shows
-the banner): counted as an error of its own, never as an answer.
+the banner): counted as an error of its own, never as an answer; one still without an answer
+when the timeout ends is told apart by whether the page showed the "still working" notice.
 
 Bounded: loopback URLs only, at most ``MAX_CLIENTS`` citizens and ``MAX_DURATION_S`` seconds;
 everything stops by itself. asyncio in one process (``--procs`` splits the citizens over a few).
@@ -66,8 +67,9 @@ FLOW_AUTH_STATE = f"{ROOT_STATE}.app___state___flow_auth____flow_auth_state"
 APPLY_STATE = f"{FLOW_AUTH_STATE}.app___state___flow____apply_state"
 # Set by the server on the page (outside the state manager) when it could not process an event.
 NOTICE_STATE = f"{ROOT_STATE}.app___state___notice____notice_state"
-NOTICE_VAR = "service_trouble_rx_state_"
+NOTICE_VAR = "service_notice_rx_state_"
 NOTICE = "answered with the service notice (banner shown)"
+SLOW = "socket open, the page showed the 'still working' notice"
 # Browser storage the app keeps (the session cookie): state.js sends it with every hydrate.
 COOKIES = (f"{FLOW_AUTH_STATE}.sid_rx_state_",)
 
@@ -252,7 +254,7 @@ class Citizen:
         if self._waiter and not self._waiter[1].done():
             if self._waiter[0](delta):
                 self._waiter[1].set_result(True)
-            elif delta.get(NOTICE_STATE, {}).get(NOTICE_VAR) is True:
+            elif delta.get(NOTICE_STATE, {}).get(NOTICE_VAR) == "failed":
                 self._waiter[1].set_result(False)  # the page shows the service notice
 
     async def _round_trip(
@@ -267,7 +269,8 @@ class Citizen:
         except (TimeoutError, Exception):
             # With the socket still open the browser shows no connection banner: the page
             # looks frozen. After a disconnect it shows the banner and reconnects.
-            how = FROZEN if self.sio.connected else "cut off by a disconnect"
+            slow = self.state.get(NOTICE_STATE, {}).get(NOTICE_VAR) == "slow"
+            how = (SLOW if slow else FROZEN) if self.sio.connected else "cut off by a disconnect"
             self.stats.error(f"{kind}: no answer in {self.target.timeout_s:.0f}s, {how}")
             return False
         finally:

@@ -68,7 +68,9 @@ def test_updates_set_cookies_follow_redirects_and_notice_is_not_an_answer() -> N
 
         future = asyncio.get_running_loop().create_future()
         citizen._waiter = (load.hydrated, future)
-        await citizen._on_update({"delta": {load.NOTICE_STATE: {load.NOTICE_VAR: True}}})
+        await citizen._on_update({"delta": {load.NOTICE_STATE: {load.NOTICE_VAR: "slow"}}})
+        assert not future.done()  # still working on it: not an answer
+        await citizen._on_update({"delta": {load.NOTICE_STATE: {load.NOTICE_VAR: "failed"}}})
         assert future.result() is False
         future = asyncio.get_running_loop().create_future()
         citizen._waiter = (load.hydrated, future)
