@@ -187,8 +187,13 @@ def _json(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
-def _holds(values: dict[str, Any], sent: dict[str, str]) -> bool:
-    return all(str(values.get(k, "")).strip() == str(v).strip() for k, v in sent.items())
+def _differs(values: dict[str, Any], sent: dict[str, str]) -> str:
+    """The answers ``values`` does not hold as sent ("" when it holds them all)."""
+    return ", ".join(
+        f"{k}: {str(values.get(k, ''))[:24]!r} not {str(v)[:24]!r}"
+        for k, v in sent.items()
+        if str(values.get(k, "")).strip() != str(v).strip()
+    )
 
 
 def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> None:
@@ -211,8 +216,8 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
                 problems.append(
                     f"{flow.sub} {number}: {len(found)} rows for an acknowledged submit"
                 )
-            elif not _holds(found[0]["values"], sent):
-                problems.append(f"{flow.sub} {number}: answers differ from what was submitted")
+            elif differs := _differs(found[0]["values"], sent):
+                problems.append(f"{flow.sub} {number}: answers differ from those sent ({differs})")
         for key in flow.must_exist:
             if len(rows.get(key, [])) != 1:
                 problems.append(f"{flow.sub}: draft gone after an unanswered submit, not made once")
@@ -234,9 +239,12 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
             if draft is None and not made:
                 problems.append(f"{flow.sub}: acknowledged draft not in the database")
             elif draft is not None and (
-                draft["step"] < flow.draft_step or not _holds(draft["values"], flow.draft)
+                draft["step"] < flow.draft_step or _differs(draft["values"], flow.draft)
             ):
-                problems.append(f"{flow.sub}: draft in the database is behind what was saved")
+                problems.append(
+                    f"{flow.sub}: draft in the database (step {draft['step']}) is behind what "
+                    f"was saved (step {flow.draft_step}; {_differs(draft['values'], flow.draft)})"
+                )
         problems.extend(f"{flow.sub}: {lost}" for lost in flow.lost)
     print(
         f"  flow: {len(flows)} signed-in citizens; {acked} acknowledged submissions; "

@@ -193,6 +193,7 @@ class Citizen:
         self.storage: dict[str, Any] = {}  # cookies, as the browser keeps them
         self.redirects: list[str] = []  # _redirect events the server sent (newest last)
         self.flow: FlowRecord | None = None
+        self._retrying: asyncio.Task[None] | None = None
         self._waiter: tuple[Predicate, asyncio.Future[bool]] | None = None
         self._lock = asyncio.Lock()
         self._reconnecting_since: float | None = None
@@ -251,7 +252,10 @@ class Citizen:
             elif not name.startswith("_"):
                 event.setdefault("router_data", route(self.path))
                 await self.sio.emit("event", event, namespace=NAMESPACE)
-        if self._waiter and not self._waiter[1].done():
+        # A (re)connect's hydrate carries the whole state (is_hydrated false): it answers no
+        # action in flight, whatever it holds.
+        rehydrate = delta.get(ROOT_STATE, {}).get(IS_HYDRATED) is False
+        if self._waiter and not self._waiter[1].done() and not rehydrate:
             if self._waiter[0](delta):
                 self._waiter[1].set_result(True)
             elif delta.get(NOTICE_STATE, {}).get(NOTICE_VAR) == "failed":
@@ -307,7 +311,17 @@ class Citizen:
         self.sio.reconnection = True
         self._reconnecting_since = None
         self.path, self.state = path, {}
-        return await self.connect(kind)
+        if await self.connect(kind):
+            return True
+        # the page is there but its socket cannot connect yet: socket.io keeps trying
+        self._retrying = asyncio.create_task(self._connect_until_closed())
+        return False
+
+    async def _connect_until_closed(self) -> None:
+        while self.sio.reconnection and not self.sio.connected:
+            await asyncio.sleep(random.uniform(0.5, 2.0))
+            if self.sio.reconnection and not self.sio.connected:
+                await self.connect("reconnect after reload")
 
     async def event(self, kind: str, name: str, payload: dict[str, Any], done: Predicate) -> bool:
         message = {"name": name, "payload": payload, "router_data": route(self.path)}
@@ -377,6 +391,8 @@ class Citizen:
 
     async def close(self) -> None:
         self.sio.reconnection = False
+        if self._retrying is not None:
+            self._retrying.cancel()
         with contextlib.suppress(Exception):  # best effort at the end of a run
             await asyncio.wait_for(self.sio.disconnect(), 5)
 
@@ -505,6 +521,8 @@ async def flow_open(citizen: Citizen, flow: FlowRecord) -> bool:
 
     if not await citizen.event("flow_start", f"{APPLY_STATE}.start", {}, started):
         return False
+    if apply_view(citizen, "stage") == "step":
+        return True
     if citizen.redirects and not citizen.redirects[-1].startswith("/"):
         if not await flow_sign_in(citizen, flow, citizen.redirects[-1]):
             return False
