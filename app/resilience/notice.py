@@ -160,7 +160,8 @@ def _watch(event_namespace: Any, token: str, future: asyncio.Future) -> None:
             return
         slow = True
         _SLOW_PENDING[token] = _SLOW_PENDING.get(token, 0) + 1
-        if SHOWN.get(token) != FAILED:
+        # about the action now waiting: it replaces a "failed" left by an earlier one
+        if SHOWN.get(token) != SLOW:
             SHOWN[token] = SLOW
             _spawn(send(SLOW))
 

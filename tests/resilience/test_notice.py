@@ -143,5 +143,13 @@ def test_an_action_not_processed_in_time_shows_slow_until_it_is(monkeypatch) -> 
         assert isinstance(namespace.futures[-1].exception(), ConnectionError)
         assert namespace.sent[-1] == ("token-of-sid-1", {STATE: {VAR: "slow"}})
         assert notice.SHOWN == {"token-of-sid-1": "failed"}
+        # a new action that is slow: the page says so instead of the earlier "failed"
+        await namespace.on_event("sid-1", {"name": "slow again"})
+        await asyncio.sleep(0.1)
+        assert namespace.sent[-1] == ("token-of-sid-1", {STATE: {VAR: "slow"}})
+        assert notice.SHOWN == {"token-of-sid-1": "slow"}
+        namespace.futures[-1].set_result(None)
+        await asyncio.sleep(0.01)
+        assert namespace.sent[-1] == ("token-of-sid-1", {STATE: {VAR: ""}})
 
     asyncio.run(main())
