@@ -11,8 +11,11 @@ from reflex.app import default_error_boundary
 from app.flow.http import flow_api
 from app.pages import fallback
 from app.pages.province import head_script, is_multi, tokens_css
+from app.resilience import install as install_resilience
+from app.resilience.notice import backend_exception_handler
 from app.routes import routes
 from app.settings import active_theme, hosted_themes
+from app.state.notice import NoticeState
 from components.connection_status import connection_status
 from components.i18n import text_direction, title_var, write_catalogs
 from components.runtime import boot_script
@@ -40,8 +43,13 @@ def create_app() -> rx.App:
             (55, "ErrorBoundary"): lambda stateful: default_error_boundary(
                 **({"on_error": rx.noop()} if not stateful else {})
             ),
-            (5, "ConnectionStatus"): lambda stateful: connection_status() if stateful else None,
+            (5, "ConnectionStatus"): lambda stateful: (
+                connection_status(service_notice=NoticeState.service_notice) if stateful else None
+            ),
         },
+        # An action the server cannot process (Redis or PostgreSQL away) gets the translated
+        # service notice instead of Reflex's English toast, which this app does not render.
+        backend_exception_handler=backend_exception_handler,
         hydrate_fallback=fallback.page,
         html_lang=theme.html_lang,
         html_custom_attrs={
@@ -68,6 +76,9 @@ def create_app() -> rx.App:
             title=title_var(route.title, f" - {ident.app_name}"),
             on_load=route.on_load,
         )
+    # Killed workers' tabs keep their state, the embedded mode keeps states across restarts,
+    # the service notice clears with the next answer (app/resilience).
+    install_resilience(application)
     return application
 
 

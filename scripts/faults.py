@@ -5,6 +5,7 @@
     python scripts/faults.py redis          scaled: stop Redis for a few seconds during load
     python scripts/faults.py postgres       scaled: stop PostgreSQL for a few seconds during load
     python scripts/faults.py all            every fault above, in that order (make faults)
+    python scripts/faults.py redis postgres several of them (scaled ones share one stack)
 
 Witnesses are citizens (``scripts/load.py``) that type a query of their own before the fault
 (SearchState.typed, kept in the state manager: Redis or the disk) and then stay connected while
@@ -12,9 +13,21 @@ a background crowd keeps doing journeys. After the fault every witness must be c
 by itself, and a reload of its tab (a new connection with the same session token) must hydrate
 what it typed; searches and guides must answer again. Background actions cut off by the fault
 are counted and printed (the citizen saw the connection banner and does them again), not
-counted as lost: only state that was acknowledged before the fault must survive.
+counted as lost: only state that was acknowledged before the fault must survive. An action the
+server cannot process during the fault must be answered with the service notice (the page
+shows a banner), never left without an answer on an open socket (a frozen page).
 
-Drafts and submissions are checked by :func:`check_flow` once the application flow lands.
+Flow witnesses sign in (sandbox identity provider), save a draft at step 2 or submit an
+application before the fault; background citizens start, save and submit applications
+throughout it (``scripts/load.py`` ``flow_journey``). Afterwards :func:`check_flow` checks the
+database: every acknowledged submission exists exactly once with the answers sent, a submit
+that got no answer exists at most once (and its draft is still there if it does not), every
+acknowledged draft is there with its answers; the draft witnesses reload their tab, resume
+their draft in the app and submit it.
+
+Scaled mode does not start the flow's sandboxes (identity provider, back office, e-licences)
+yet: :func:`flow_sandboxes` starts them the way ``scripts/run.sh`` does when the environment
+names none.
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,6 +54,7 @@ WITNESSES = int(os.environ.get("FAULT_WITNESSES", "60"))
 BACKGROUND = int(os.environ.get("FAULT_BACKGROUND", "200"))
 OUTAGE_S = float(os.environ.get("FAULT_OUTAGE_S", "5"))
 RECOVER_S = float(os.environ.get("FAULT_RECOVER_S", "60"))
+FLOW_WITNESSES = int(os.environ.get("FAULT_FLOW_WITNESSES", "20"))
 
 
 class Checks:
@@ -96,12 +111,178 @@ async def reload_and_read(target: load.Target, token: str, session: object) -> s
         await tab.close()
 
 
-def check_flow(checks: Checks) -> None:
-    """HOOK for the application flow (issue 5): after the fault, every acknowledged draft must
-    load again with its content and every acknowledged submission must exist exactly once in
-    the database. Nothing to check until the flow is on this branch (no flow state, no table);
-    said so rather than passed silently."""
-    print("  [--] drafts and submissions: the application flow is not on this branch yet")
+async def flow_witnesses_act(crowd: load.Crowd) -> tuple[list[load.Citizen], list[load.Citizen]]:
+    """Half the flow witnesses save a draft (two question pages), half submit; returns the
+    (drafting, submitting) witnesses whose last step the page acknowledged."""
+    drafting, submitting = [], []
+    for i, citizen in enumerate(crowd.citizens):
+        submit = i % 2 == 1
+        await load.flow_journey(citizen, submit=submit, max_steps=99 if submit else 2)
+        flow = citizen.flow
+        if flow is not None and submit and flow.submitted:
+            submitting.append(citizen)
+        elif flow is not None and not submit and flow.draft is not None:
+            drafting.append(citizen)
+    return drafting, submitting
+
+
+async def resume_drafts(checks: Checks, drafting: list[load.Citizen]) -> None:
+    """Each draft witness reloads its tab on the form: the draft resumes where it was saved;
+    then it finishes and submits it (the flow works again after the fault)."""
+    resumed, submitted = 0, 0
+    for citizen in drafting:
+        flow = citizen.flow
+        assert flow is not None
+        path = f"/apply/{flow.item_code}"
+        if await citizen.reload("flow_resume", path):
+            view = citizen.state.get(load.APPLY_STATE, {})
+            if (
+                view.get("resumed_rx_state_") is True
+                and view.get("stage_rx_state_") == "step"
+                and view.get("step_index_rx_state_") == flow.draft_step
+            ):
+                resumed += 1
+        await load.flow_journey(citizen, submit=True)
+        submitted += bool(flow.submitted and flow.draft is None)
+    checks.check(
+        resumed == len(drafting),
+        f"{resumed}/{len(drafting)} draft witnesses reloaded their tab and resumed their draft "
+        "at the step they had saved",
+    )
+    checks.check(
+        submitted == len(drafting),
+        f"after recovery {submitted}/{len(drafting)} draft witnesses submitted their application",
+    )
+
+
+def _owner_rows(db_url: str, subs: list[str]) -> tuple[dict, dict]:
+    """Applications (by owner, key) and drafts (by owner, item) of these owners."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    apps: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    drafts: dict[tuple[str, str], dict[str, Any]] = {}
+    app_sql = sa.text(
+        'SELECT owner, idempotency_key, number, item_code, "values" FROM flow_application '
+        "WHERE owner IN :subs"
+    ).bindparams(sa.bindparam("subs", expanding=True))
+    draft_sql = sa.text(
+        'SELECT owner, item_code, step, "values" FROM flow_draft WHERE owner IN :subs'
+    ).bindparams(sa.bindparam("subs", expanding=True))
+    with engine.connect() as conn:
+        for chunk in range(0, len(subs), 500):
+            part = {"subs": subs[chunk : chunk + 500]}
+            for owner, key, number, item, values in conn.execute(app_sql, part):
+                row = {"number": number, "item": item, "values": _json(values)}
+                apps.setdefault(owner, {}).setdefault(key, []).append(row)
+            for owner, item, step, values in conn.execute(draft_sql, part):
+                drafts[(owner, item)] = {"step": step, "values": _json(values)}
+    engine.dispose()
+    return apps, drafts
+
+
+def _json(value: Any) -> dict[str, Any]:
+    import json
+
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+def _differs(values: dict[str, Any], sent: dict[str, str]) -> str:
+    """The answers ``values`` does not hold as sent ("" when it holds them all)."""
+    return ", ".join(
+        f"{k}: {str(values.get(k, ''))[:24]!r} not {str(v)[:24]!r}"
+        for k, v in sent.items()
+        if str(values.get(k, "")).strip() != str(v).strip()
+    )
+
+
+def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> None:
+    """In the database: every acknowledged submission exactly once with the answers sent; a
+    submit that got no answer at most once (its draft still there if not made); every
+    acknowledged draft there with its answers; nothing the journeys saw vanish."""
+    flows = [c.flow for c in citizens if c.flow is not None and c.flow.signed_in]
+    if not flows:
+        checks.check(False, "drafts and submissions: no citizen got through the login")
+        return
+    apps, drafts = _owner_rows(db_url, [f.sub for f in flows])
+    problems: list[str] = []
+    acked = maybe_made = maybe_not = drafted = 0
+    for flow in flows:
+        rows = apps.get(flow.sub, {})
+        for key, (number, sent) in flow.submitted.items():
+            acked += 1
+            found = rows.get(key, [])
+            if len(found) != 1 or found[0]["number"] != number:
+                problems.append(
+                    f"{flow.sub} {number}: {len(found)} rows for an acknowledged submit"
+                )
+            elif differs := _differs(found[0]["values"], sent):
+                problems.append(f"{flow.sub} {number}: answers differ from those sent ({differs})")
+        for key in flow.must_exist:
+            if len(rows.get(key, [])) != 1:
+                problems.append(f"{flow.sub}: draft gone after an unanswered submit, not made once")
+        draft = drafts.get((flow.sub, flow.item_code))
+        for key in flow.unconfirmed:
+            made = len(rows.get(key, []))
+            if made > 1:
+                problems.append(f"{flow.sub}: unanswered submit made {made} times")
+            maybe_made += made == 1
+            maybe_not += made == 0
+            if made == 0 and draft is None:
+                problems.append(f"{flow.sub}: unanswered submit neither made nor its draft kept")
+        known = set(flow.submitted) | set(flow.must_exist) | set(flow.unconfirmed)
+        if extra := set(rows) - known:
+            problems.append(f"{flow.sub}: {len(extra)} applications it never submitted")
+        if flow.draft is not None:
+            drafted += 1
+            made = any(len(rows.get(k, [])) == 1 for k in flow.unconfirmed)
+            if draft is None and not made:
+                problems.append(f"{flow.sub}: acknowledged draft not in the database")
+            elif draft is not None and (
+                draft["step"] < flow.draft_step or _differs(draft["values"], flow.draft)
+            ):
+                problems.append(
+                    f"{flow.sub}: draft in the database (step {draft['step']}) is behind what "
+                    f"was saved (step {flow.draft_step}; {_differs(draft['values'], flow.draft)})"
+                )
+        problems.extend(f"{flow.sub}: {lost}" for lost in flow.lost)
+    print(
+        f"  flow: {len(flows)} signed-in citizens; {acked} acknowledged submissions; "
+        f"{maybe_made + maybe_not} submits without an answer ({maybe_made} made, {maybe_not} "
+        f"not made, draft kept); {drafted} acknowledged drafts",
+        flush=True,
+    )
+    for problem in problems[:10]:
+        print(f"    {problem}", flush=True)
+    checks.check(
+        not problems,
+        f"no submitted application lost or duplicated and every saved draft in the database "
+        f"({len(problems)} problems)",
+    )
+    removed = _remove_test_rows(db_url, [f.sub for f in flows])
+    print(f"  removed the run's {removed} test rows (synthetic sbx-load-* owners)", flush=True)
+
+
+def _remove_test_rows(db_url: str, subs: list[str]) -> int:
+    import sqlalchemy as sa
+
+    subs = [s for s in subs if s.startswith(load.SYNTHETIC_PREFIX)]
+    engine = sa.create_engine(db_url)
+    removed = 0
+    owned = sa.bindparam("subs", expanding=True)
+    with engine.begin() as conn:
+        for chunk in range(0, len(subs), 500):
+            part = {"subs": subs[chunk : chunk + 500]}
+            for sql in (
+                "DELETE FROM flow_application_event WHERE application_id IN "
+                "(SELECT id FROM flow_application WHERE owner IN :subs)",
+                "DELETE FROM flow_application WHERE owner IN :subs",
+                "DELETE FROM flow_draft WHERE owner IN :subs",
+                "DELETE FROM flow_session WHERE sub IN :subs",
+            ):
+                removed += conn.execute(sa.text(sql).bindparams(owned), part).rowcount or 0
+    engine.dispose()
+    return removed
 
 
 async def under_load(
@@ -110,9 +291,12 @@ async def under_load(
     codes: list[str],
     fault: Callable[[], object],
     recover: Callable[[], object],
+    db_url: str,
 ) -> None:
-    target = load.Target(url, codes, load.search_queries(), think=(1.0, 3.0), timeout_s=10)
+    target = load.Target(url, codes, load.search_queries(), think=(1.0, 3.0), timeout_s=10,
+                         flow_codes=load.flow_codes(db_url))  # fmt: skip
     witnesses = load.Crowd(target)
+    flow_witnesses = load.Crowd(target)
     background = load.Crowd(target)
     try:
         await witnesses.grow(WITNESSES, rate=50, live=False)
@@ -120,6 +304,14 @@ async def under_load(
         typed = await witnesses_type(witnesses)
         witness_tokens = {id(c): c.token for c in witnesses.citizens}
         checks.check(len(typed) == WITNESSES, f"{len(typed)} witnesses typed a query of their own")
+        await flow_witnesses.grow(FLOW_WITNESSES, rate=50, live=False)
+        drafting, submitting = await flow_witnesses_act(flow_witnesses)
+        checks.check(
+            len(drafting) + len(submitting) == FLOW_WITNESSES,
+            f"{FLOW_WITNESSES} flow witnesses signed in: {len(drafting)} saved a draft at step 2, "
+            f"{len(submitting)} submitted an application"
+            + (f" (errors: {flow_witnesses.stats.errors})" if flow_witnesses.stats.errors else ""),
+        )
         await background.grow(BACKGROUND, rate=100)
         await asyncio.sleep(5)
         before = sum(background.stats.errors.values())
@@ -130,13 +322,18 @@ async def under_load(
         await asyncio.to_thread(recover)
         recovered_at = time.monotonic()
         took = await wait_for(
-            lambda: witnesses.connected == WITNESSES and background.connected == BACKGROUND,
+            lambda: (
+                witnesses.connected == WITNESSES
+                and background.connected == BACKGROUND
+                and flow_witnesses.connected == FLOW_WITNESSES
+            ),
             RECOVER_S,
         )
         checks.check(
             took is not None,
             f"every citizen connected again by itself ({witnesses.connected}/{WITNESSES} "
-            f"witnesses, {background.connected}/{BACKGROUND} background"
+            f"witnesses, {flow_witnesses.connected}/{FLOW_WITNESSES} flow witnesses, "
+            f"{background.connected}/{BACKGROUND} background"
             + (
                 f", {took:.1f} s after recovery)"
                 if took is not None
@@ -156,12 +353,32 @@ async def under_load(
             f"last 2 s: {len(after)}",
             flush=True,
         )
+        kinds = sorted(background.stats.errors.items(), key=lambda kv: -kv[1])[:8]
+        print(f"  background actions without their answer, by kind: {dict(kinds)}", flush=True)
         checks.check(bool(after), "the background crowd is being answered again")
         frozen = sum(n for k, n in background.stats.errors.items() if load.FROZEN in k)
+        noticed = sum(n for k, n in background.stats.errors.items() if load.NOTICE in k)
+        slow = sum(n for k, n in background.stats.errors.items() if load.SLOW in k)
         checks.check(
             frozen == 0,
-            f"no action hung with its socket open during the fault ({frozen} did: those pages "
-            "showed no connection banner, they looked frozen)",
+            f"no action hung without a word on an open socket ({frozen} did: those pages "
+            f"showed no banner, they looked frozen); {noticed} were answered with the 'not "
+            f"completed' notice, {slow} still waited after {target.timeout_s:.0f} s with the "
+            "'still working' notice shown",
+        )
+        # the crowd stops acting: what it acknowledged is final for the checks below
+        background.stop.set()
+        await asyncio.gather(*background.tasks, return_exceptions=True)
+        showing = [c for c in background.citizens if c.state.get(load.NOTICE_STATE, {}).get(
+            load.NOTICE_VAR)]  # fmt: skip
+        cleared = 0
+        for citizen in showing:
+            await citizen.search()
+            cleared += not citizen.state.get(load.NOTICE_STATE, {}).get(load.NOTICE_VAR)
+        checks.check(
+            cleared == len(showing),
+            f"the service notice went away with the next answer ({cleared}/{len(showing)} "
+            "pages that still showed it)",
         )
         session = await witnesses._http()
         survived = 0
@@ -207,9 +424,13 @@ async def under_load(
         checks.check(
             answered == 10, f"after recovery {answered}/10 new citizens searched and opened a guide"
         )
-        check_flow(checks)
+        await resume_drafts(checks, drafting)
+        journeys = sum(1 for c in background.citizens if c.flow is not None)
+        print(f"  background citizens who started the flow: {journeys}", flush=True)
+        check_flow(checks, db_url, flow_witnesses.citizens + background.citizens)
     finally:
         await background.close()
+        await flow_witnesses.close()
         await witnesses.close()
 
 
@@ -224,7 +445,7 @@ def kill_worker(checks: Checks, app: stack.Running) -> None:
         victim.append(app.worker_pids()[0])
         os.kill(victim[0], signal.SIGKILL)
 
-    asyncio.run(under_load(checks, app.base_url, codes, fault, lambda: None))
+    asyncio.run(under_load(checks, app.base_url, codes, fault, lambda: None, stack.pg_url()))
     now = app.worker_pids()
     checks.check(
         len(now) == 3 and victim[0] not in now,
@@ -251,7 +472,8 @@ def embedded(port: int) -> Iterator[str]:
 
 
 def restart_app(checks: Checks) -> None:
-    codes = load.catalogue_codes(f"sqlite:///{ROOT / 'yiwang.db'}")
+    db_url = f"sqlite:///{ROOT / 'yiwang.db'}"
+    codes = load.catalogue_codes(db_url)
     port = stack.free_port()
     holder: dict[str, contextlib.ExitStack] = {"app": contextlib.ExitStack()}
     url = holder["app"].enter_context(embedded(port))
@@ -267,7 +489,7 @@ def restart_app(checks: Checks) -> None:
     global RECOVER_S
     RECOVER_S = max(RECOVER_S, 600)  # run.sh rebuilds the frontend before it serves again
     try:
-        asyncio.run(under_load(checks, url, codes, fault, recover))
+        asyncio.run(under_load(checks, url, codes, fault, recover, db_url))
     finally:
         holder["app"].close()
 
@@ -286,8 +508,56 @@ def outage(checks: Checks, app: stack.Running, which: str) -> None:
         checks.check(not stack.port_open(port), f"{which} is down (port {port} closed)")
 
     fault.__doc__ = f"stop {which} for {OUTAGE_S:g} s, then start it again"
-    asyncio.run(under_load(checks, app.base_url, codes, fault, start))
+    asyncio.run(under_load(checks, app.base_url, codes, fault, start, stack.pg_url()))
     checks.check(app.backend.poll() is None, "the app itself kept running")
+
+
+SANDBOXES = (  # as scripts/run.sh starts them: (module, the app's setting, extra arguments)
+    ("app.adapters.sandbox_idp", "YIWANG_OIDC_ISSUER", []),
+    ("app.adapters.sandbox_elicence", "YIWANG_ELICENCE_URL", []),
+    ("app.adapters.sandbox_backoffice", "YIWANG_BACKOFFICE_URL",
+     ["--db", str(stack.STATE / "faults-backoffice.db")]),
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def flow_sandboxes() -> Iterator[dict[str, str]]:
+    """The flow's loopback sandboxes for the scaled app, started as scripts/run.sh starts them
+    (scaled mode does not start them yet); a setting already in the environment is kept.
+    Yields the app's environment for them."""
+    import httpx
+
+    env: dict[str, str] = {}
+    procs: list[subprocess.Popen] = []
+    log = ROOT / "reports" / "faults-sandboxes.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with log.open("ab") as out:
+            for module, setting, extra in SANDBOXES:
+                if os.environ.get(setting):
+                    continue
+                port = stack.free_port()
+                procs.append(subprocess.Popen(
+                    [stack.python(), "-m", module, "--port", str(port), *extra], cwd=ROOT,
+                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                ))  # fmt: skip
+                env[setting] = f"http://127.0.0.1:{port}"
+        for url in env.values():
+            deadline = time.monotonic() + 30
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise stack.ScaledError(f"a flow sandbox did not answer at {url}")
+                time.sleep(0.2)
+        if "YIWANG_OIDC_ISSUER" in env:
+            env["YIWANG_OIDC_CLIENT_ID"] = os.environ.get("YIWANG_OIDC_CLIENT_ID", "yiwang")
+        print(f"  flow sandboxes for the scaled app: {env}", flush=True)
+        yield env
+    finally:
+        for proc in procs:
+            stack.stop_process(proc)
 
 
 # Faults on the scaled stack share one running app (one frontend build); restart-app has its own.
@@ -314,14 +584,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("fault", choices=[*FAULTS, "all"])
+    parser.add_argument("fault", nargs="+", choices=[*FAULTS, "all"])
     args = parser.parse_args(argv)
-    names = FAULTS if args.fault == "all" else [args.fault]
+    names = FAULTS if "all" in args.fault else [f for f in FAULTS if f in args.fault]
     failed: list[str] = []
     try:
         scaled = [n for n in names if n in SCALED]
         if scaled:
-            with stack.scaled_app({"REFLEX_WEB_WORKDIR": ".web-faults"}, workers=3) as app:
+            with (
+                flow_sandboxes() as sandboxes,
+                stack.scaled_app(
+                    {"REFLEX_WEB_WORKDIR": ".web-faults", **sandboxes}, workers=3
+                ) as app,
+            ):
                 for name in scaled:
                     failed += run_one(name, app)
         if "restart-app" in names:

@@ -14,7 +14,15 @@ Journeys, after a think time (uniform, ``--think``): open home (navigate to ``/`
 (``SearchState.type`` with a query, then ``/search?q=`` whose on_load runs
 ``SearchState.load``), open a guide (``/item/<code>`` whose on_load runs ``GuideState.load``,
 codes read from the catalogue). Answers are checked: a guide must be found, a known query must
-have results. Drafts and submission: see :func:`flow_journey` (the hook for the flow branch).
+have results. Drafts and submission (:func:`flow_journey`): a citizen signs in through the
+identity provider the app is configured with (the sandbox on loopback), starts an application
+for an online form without uploads, answers its question pages (every step saves the draft),
+leaves the draft for later or submits it; what was acknowledged is kept on the citizen
+(:class:`FlowRecord`) for the fault checks.
+
+An action the server could not process is answered with the service notice (the page shows
+the banner): counted as an error of its own, never as an answer; one still without an answer
+when the timeout ends is told apart by whether the page showed the "still working" notice.
 
 Bounded: loopback URLs only, at most ``MAX_CLIENTS`` citizens and ``MAX_DURATION_S`` seconds;
 everything stops by itself. asyncio in one process (about 1 ms of its CPU per action).
@@ -52,10 +60,18 @@ IS_HYDRATED = "is_hydrated_rx_state_"
 # state.js connects io("<origin>/_event", {path: "/_event"}): the URL's path is the socket.io
 # namespace, and the engine.io path is the same.
 NAMESPACE = "/_event"
-# The application flow (drafts, submission) is not on this branch yet; when it lands its state
-# shows up in the hydrate delta under a name containing this, and flow_journey takes over.
+# The application flow's states show up in the hydrate delta under names containing this.
 FLOW_STATE_MARK = "app___state___flow"
 FROZEN = "socket open (frozen page, no banner)"
+FLOW_AUTH_STATE = f"{ROOT_STATE}.app___state___flow_auth____flow_auth_state"
+APPLY_STATE = f"{FLOW_AUTH_STATE}.app___state___flow____apply_state"
+# Set by the server on the page (outside the state manager) when it could not process an event.
+NOTICE_STATE = f"{ROOT_STATE}.app___state___notice____notice_state"
+NOTICE_VAR = "service_notice_rx_state_"
+NOTICE = "answered with the service notice (banner shown)"
+SLOW = "socket open, the page showed the 'still working' notice"
+# Browser storage the app keeps (the session cookie): state.js sends it with every hydrate.
+COOKIES = (f"{FLOW_AUTH_STATE}.sid_rx_state_",)
 
 Delta = dict[str, dict[str, Any]]
 Predicate = Callable[[Delta], bool]
@@ -81,8 +97,9 @@ def route(path: str) -> dict[str, Any]:
     parts = urllib.parse.urlsplit(path)
     data: dict[str, Any] = {"pathname": parts.path, "asPath": path}
     query = dict(urllib.parse.parse_qsl(parts.query))
-    if parts.path.startswith("/item/"):
-        query["code"] = urllib.parse.unquote(parts.path.removeprefix("/item/"))
+    for dynamic in ("/item/", "/apply/"):  # the [code] param, as react-router passes it
+        if parts.path.startswith(dynamic):
+            query["code"] = urllib.parse.unquote(parts.path.removeprefix(dynamic))
     if query:
         data["query"] = query
     return data
@@ -156,6 +173,8 @@ class Target:
     queries: list[str]
     think: tuple[float, float] = (5.0, 15.0)
     timeout_s: float = 10.0
+    #: items with an online form without uploads (:func:`flow_codes`); empty: no flow journeys
+    flow_codes: list[str] = field(default_factory=list)
 
 
 class Citizen:
@@ -170,7 +189,12 @@ class Citizen:
         self.path = "/"
         self.state: Delta = {}
         self.typed = ""
-        self._waiter: tuple[Predicate, asyncio.Future[None]] | None = None
+        self.http = session
+        self.storage: dict[str, Any] = {}  # cookies, as the browser keeps them
+        self.redirects: list[str] = []  # _redirect events the server sent (newest last)
+        self.flow: FlowRecord | None = None
+        self._retrying: asyncio.Task[None] | None = None
+        self._waiter: tuple[Predicate, asyncio.Future[bool]] | None = None
         self._lock = asyncio.Lock()
         self._reconnecting_since: float | None = None
         self.sio = socketio.AsyncClient(
@@ -189,8 +213,10 @@ class Citizen:
     # --- protocol ---------------------------------------------------------------------------
 
     def _boot(self) -> dict[str, Any]:
-        """The CONNECT packet's auth: the hydrate event for the current page (every connect)."""
-        return {"event": {"name": HYDRATE, "payload": {}, "router_data": route(self.path)}}
+        """The CONNECT packet's auth: the hydrate event for the current page (every connect),
+        with the browser storage (cookies) the tab holds."""
+        payload = {"vars": dict(self.storage)} if self.storage else {}
+        return {"event": {"name": HYDRATE, "payload": payload, "router_data": route(self.path)}}
 
     async def _on_connect(self) -> None:
         if self._reconnecting_since is not None:
@@ -212,36 +238,54 @@ class Citizen:
         delta: Delta = update.get("delta") or {}
         for name, values in delta.items():
             self.state.setdefault(name, {}).update(values)
+        for key in COOKIES:  # the browser stores them (applyClientStorageDelta)
+            state, _, var = key.rpartition(".")
+            if var in delta.get(state, {}):
+                self.storage[key] = delta[state][var]
         for event in update.get("events") or []:
             # Backend events queued for the browser go back to the server; client-side ones
-            # (names starting with "_": redirects, scripts, storage) have nothing to do here.
-            if not str(event.get("name", "")).startswith("_"):
+            # (names starting with "_": scripts, storage) have nothing to do here but
+            # redirects, which the flow journey follows.
+            name = str(event.get("name", ""))
+            if name == "_redirect":
+                self.redirects.append(str((event.get("payload") or {}).get("path", "")))
+            elif not name.startswith("_"):
                 event.setdefault("router_data", route(self.path))
                 await self.sio.emit("event", event, namespace=NAMESPACE)
-        if self._waiter and self._waiter[0](delta) and not self._waiter[1].done():
-            self._waiter[1].set_result(None)
+        # A (re)connect's hydrate carries the whole state (is_hydrated false): it answers no
+        # action in flight, whatever it holds.
+        rehydrate = delta.get(ROOT_STATE, {}).get(IS_HYDRATED) is False
+        if self._waiter and not self._waiter[1].done() and not rehydrate:
+            if self._waiter[0](delta):
+                self._waiter[1].set_result(True)
+            elif delta.get(NOTICE_STATE, {}).get(NOTICE_VAR) == "failed":
+                self._waiter[1].set_result(False)  # the page shows the service notice
 
     async def _round_trip(
         self, kind: str, send: Callable[[], Awaitable[None]], done: Predicate
     ) -> bool:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiter = (done, future)
         started = time.monotonic()
         try:
             await send()
-            await asyncio.wait_for(future, self.target.timeout_s)
+            answered = await asyncio.wait_for(future, self.target.timeout_s)
         except (TimeoutError, Exception):
             # With the socket still open the browser shows no connection banner: the page
             # looks frozen. After a disconnect it shows the banner and reconnects.
-            how = FROZEN if self.sio.connected else "cut off by a disconnect"
+            slow = self.state.get(NOTICE_STATE, {}).get(NOTICE_VAR) == "slow"
+            how = (SLOW if slow else FROZEN) if self.sio.connected else "cut off by a disconnect"
             self.stats.error(f"{kind}: no answer in {self.target.timeout_s:.0f}s, {how}")
             return False
         finally:
             self._waiter = None
+        if not answered:
+            self.stats.error(f"{kind}: {NOTICE}")
+            return False
         self.stats.add(kind, (time.monotonic() - started) * 1000)
         return True
 
-    async def connect(self) -> bool:
+    async def connect(self, kind: str = "connect+hydrate") -> bool:
         async def send() -> None:
             await self.sio.connect(
                 f"{self.target.url}?token={self.token}",
@@ -253,10 +297,31 @@ class Citizen:
                 wait_timeout=self.target.timeout_s,
             )
 
-        ok = await self._round_trip("connect+hydrate", send, hydrated)
+        ok = await self._round_trip(kind, send, hydrated)
         if ok:
             self.stats.connects += 1
         return ok
+
+    async def reload(self, kind: str, path: str) -> bool:
+        """A page load in this tab (a reload, or back from another site): the old page's
+        socket closes, the new page connects with the same token and hydrates ``path``."""
+        self.sio.reconnection = False
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.sio.disconnect(), 5)
+        self.sio.reconnection = True
+        self._reconnecting_since = None
+        self.path, self.state = path, {}
+        if await self.connect(kind):
+            return True
+        # the page is there but its socket cannot connect yet: socket.io keeps trying
+        self._retrying = asyncio.create_task(self._connect_until_closed())
+        return False
+
+    async def _connect_until_closed(self) -> None:
+        while self.sio.reconnection and not self.sio.connected:
+            await asyncio.sleep(random.uniform(0.5, 2.0))
+            if self.sio.reconnection and not self.sio.connected:
+                await self.connect("reconnect after reload")
 
     async def event(self, kind: str, name: str, payload: dict[str, Any], done: Predicate) -> bool:
         message = {"name": name, "payload": payload, "router_data": route(self.path)}
@@ -310,7 +375,8 @@ class Citizen:
 
     @property
     def flow_available(self) -> bool:
-        return any(FLOW_STATE_MARK in name for name in self.state)
+        """The app has the flow and this run names online forms to fill in."""
+        return bool(self.target.flow_codes) and any(FLOW_STATE_MARK in n for n in self.state)
 
     async def live(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -325,19 +391,216 @@ class Citizen:
 
     async def close(self) -> None:
         self.sio.reconnection = False
+        if self._retrying is not None:
+            self._retrying.cancel()
         with contextlib.suppress(Exception):  # best effort at the end of a run
             await asyncio.wait_for(self.sio.disconnect(), 5)
 
 
-async def flow_journey(citizen: Citizen) -> None:
-    """HOOK for the application flow (issue 5, another branch): start a draft, save it,
-    submit it; record 'draft_save' and 'submit' round trips and keep what was submitted on
-    the citizen so the fault scripts can check that nothing was lost or duplicated.
+@dataclass
+class FlowRecord:
+    """What one simulated citizen did in the application flow, as the page acknowledged it."""
 
-    Not reachable until a flow state exists in the app (see ``Citizen.flow_available``);
-    reaching it without an implementation is reported as an error, never silently skipped.
-    """
-    citizen.stats.error("flow: the app has a flow state but scripts/load.py has no flow journey")
+    sub: str  # its own synthetic account at the sandbox identity provider
+    item_code: str
+    signed_in: bool = False
+    #: the draft as last acknowledged: the answers sent and the step the page moved on to
+    draft: dict[str, str] | None = None
+    draft_step: int = 0
+    #: the current draft's idempotency key (the page keeps one per draft: retries reuse it)
+    key: str = ""
+    #: acknowledged submissions: key -> (application number, answers sent)
+    submitted: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    #: submits without an answer (made or not; never twice): key -> answers sent. The next
+    #: journey settles them: the draft still there is submitted again with the same key.
+    unconfirmed: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: unconfirmed submits whose draft was gone afterwards: they must have been made
+    must_exist: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: acknowledged drafts that were gone without any submit (losses the journey saw)
+    lost: list[str] = field(default_factory=list)
+
+
+#: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
+#: of its own (app/adapters/sandbox_idp/accounts.py)
+SYNTHETIC_PREFIX = "sbx-load-"
+#: online forms without uploads, for individuals: 住房公积金提取（租房）
+FLOW_BASIC_CODES = ("009068000000",)
+VALID_ID_NUMBER = "11010519491231002X"  # GB 11643's own example
+
+
+def apply_view(citizen: Citizen, var: str) -> Any:
+    return citizen.state.get(APPLY_STATE, {}).get(f"{var}_rx_state_")
+
+
+def answers_for(fields: list[dict[str, Any]], n: int) -> dict[str, str]:
+    """What a citizen types into the fields the page shows (kept values stay as they are)."""
+    answers: dict[str, str] = {}
+    for fld in fields:
+        name, kind, value = fld["name"], fld["kind"], str(fld.get("value") or "")
+        options = [o["value"] for o in fld.get("options") or []]
+        if fld.get("locked") or kind == "file":
+            continue
+        if kind == "checkbox":
+            answers[f"{name}::{options[0]}"] = "on"
+        elif kind == "address":
+            answers[name] = value if value in options else options[0]
+            answers[f"{name}.detail"] = fld.get("detail") or f"文化东路{n}号{n % 30 + 1}单元"
+        elif value:
+            answers[name] = value
+        elif kind in ("radio", "select"):
+            answers[name] = options[0]
+        elif kind == "date":
+            answers[name] = "2024-03-01"
+        elif kind == "phone":
+            answers[name] = "13800138000"
+        elif kind == "id_number":
+            answers[name] = VALID_ID_NUMBER
+        else:
+            answers[name] = f"6222{n:015d}"[: int(fld.get("max_length") or 19)]
+    return answers
+
+
+async def flow_sign_in(citizen: Citizen, flow: FlowRecord, idp_url: str) -> bool:
+    """The browser's part of the login: the identity provider's page, the account chosen,
+    its redirect back to the app's callback, which the tab loads (a new socket, same token)."""
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(idp_url).query))
+    authorize = idp_url.split("?", 1)[0]
+    ensure_loopback(authorize)
+    started = time.monotonic()
+    try:
+        async with citizen.http.get(idp_url) as page:
+            if page.status != 200:
+                citizen.stats.error(f"flow_login: identity provider answered {page.status}")
+                return False
+        form = {**query, "account": flow.sub, "action": "login"}
+        async with citizen.http.post(authorize, data=form, allow_redirects=False) as answer:
+            back = answer.headers.get("Location", "")
+    except Exception as exc:  # aiohttp errors: the identity provider is not reachable
+        citizen.stats.error(f"flow_login: identity provider unreachable ({type(exc).__name__})")
+        return False
+    parts = urllib.parse.urlsplit(back)
+    if "code=" not in parts.query:
+        citizen.stats.error(f"flow_login: identity provider refused the login ({back[:80]})")
+        return False
+    citizen.stats.add("flow_login_idp", (time.monotonic() - started) * 1000)
+    citizen.redirects.clear()
+    if not await citizen.reload("flow_login_callback", f"{parts.path}?{parts.query}"):
+        return False
+    signed_in = citizen.state.get(FLOW_AUTH_STATE, {}).get("signed_in_rx_state_")
+    if not signed_in or not citizen.redirects:
+        citizen.stats.error("flow_login: the callback did not sign the citizen in")
+        return False
+    flow.signed_in = True
+    # finish_login sends the tab back where the login began (client-side navigation)
+    return await citizen.navigate("flow_open", citizen.redirects[-1])
+
+
+async def flow_open(citizen: Citizen, flow: FlowRecord) -> bool:
+    """Open the item's online form; start it (signing in first if needed) or resume the draft."""
+    if not await citizen.navigate("flow_open", f"/apply/{urllib.parse.quote(flow.item_code)}"):
+        return False
+    if apply_view(citizen, "stage") != "intro":
+        return True
+    if flow.draft is not None:  # no draft any more
+        if flow.unconfirmed:  # a submit without an answer went through
+            flow.must_exist.update(flow.unconfirmed)
+            flow.unconfirmed.clear()
+        else:
+            flow.lost.append(f"{flow.item_code}: draft acknowledged at step {flow.draft_step}")
+            citizen.stats.error("flow: an acknowledged draft is gone")
+        flow.draft, flow.key = None, ""
+    citizen.redirects.clear()
+
+    def started(delta: Delta) -> bool:
+        answer = delta.get(APPLY_STATE, {})
+        return (
+            bool(citizen.redirects)
+            or "stage_rx_state_" in answer
+            or bool(delta.get(FLOW_AUTH_STATE, {}).get("login_error_rx_state_"))
+        )
+
+    if not await citizen.event("flow_start", f"{APPLY_STATE}.start", {}, started):
+        return False
+    if apply_view(citizen, "stage") == "step":
+        return True
+    if citizen.redirects and not citizen.redirects[-1].startswith("/"):
+        if not await flow_sign_in(citizen, flow, citizen.redirects[-1]):
+            return False
+    elif error := citizen.state.get(FLOW_AUTH_STATE, {}).get("login_error_rx_state_"):
+        citizen.stats.error(f"flow_start: {error}")
+        return False
+    if apply_view(citizen, "stage") != "step":
+        citizen.stats.error(
+            f"flow_start: the form did not open (stage {apply_view(citizen, 'stage')!r})"
+        )
+        return False
+    return True
+
+
+async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: int = 99) -> None:
+    """Sign in if needed, start (or resume) an application, answer up to ``max_steps`` question
+    pages (each one saves the draft: round trip ``draft_save``), and submit it (round trip
+    ``submit``) when ``submit`` is true (default: half of the time). What the page acknowledged
+    is kept on ``citizen.flow``."""
+    if not citizen.target.flow_codes:
+        citizen.stats.error("flow: no online-form items given (Target.flow_codes)")
+        return
+    if citizen.flow is None:
+        citizen.flow = FlowRecord(
+            f"{SYNTHETIC_PREFIX}{uuid.uuid4().hex[:16]}", random.choice(citizen.target.flow_codes)
+        )
+    flow = citizen.flow
+    if submit is None:
+        submit = random.random() < 0.5
+    if not await flow_open(citizen, flow):
+        return
+    if flow.unconfirmed and apply_view(citizen, "stage") == "check":
+        submit = True  # a submit without an answer: the citizen taps 提交 again (same key)
+    n = random.randrange(1, 10_000)
+    answered = dict(flow.draft or {})
+    steps = 0
+    while apply_view(citizen, "stage") == "step" and steps < max_steps:
+        answers = answers_for(apply_view(citizen, "fields") or [], n)
+        before = apply_view(citizen, "step_index")
+
+        def moved(delta: Delta) -> bool:
+            answer = delta.get(APPLY_STATE, {})
+            return any(f"{k}_rx_state_" in answer for k in ("step_index", "stage", "errors"))
+
+        payload = {"form_data": answers}
+        if not await citizen.event("draft_save", f"{APPLY_STATE}.continue_step", payload, moved):
+            return
+        if errors := apply_view(citizen, "errors"):
+            citizen.stats.error(f"draft_save: step {before} refused: {errors[0].get('message')}")
+            return
+        answered.update({k: v for k, v in answers.items() if "::" not in k})
+        stage = apply_view(citizen, "stage")
+        flow.draft = dict(answered)
+        flow.draft_step = (
+            apply_view(citizen, "step_count")
+            if stage == "check"
+            else apply_view(citizen, "step_index")
+        )
+        steps += 1
+    if not submit or apply_view(citizen, "stage") != "check":
+        return
+    flow.key = flow.key or uuid.uuid4().hex
+    key, sent = flow.key, dict(flow.draft or answered)
+
+    def submitted(delta: Delta) -> bool:
+        answer = delta.get(APPLY_STATE, {})
+        return answer.get("stage_rx_state_") == "done" or bool(answer.get("errors_rx_state_"))
+
+    payload = {"form_data": {"declaration": "on", "consent": "on"}, "key": key}
+    if not await citizen.event("submit", f"{APPLY_STATE}.submit", payload, submitted):
+        flow.unconfirmed[key] = sent  # made or not, the draft (if still there) resubmits it
+        return
+    if apply_view(citizen, "stage") != "done":
+        citizen.stats.error(f"submit: refused: {apply_view(citizen, 'errors')}")
+        return
+    flow.submitted[key] = (str(apply_view(citizen, "application_number")), sent)
+    flow.unconfirmed.pop(key, None)
+    flow.draft, flow.draft_step, flow.key = None, 0, ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,6 +627,30 @@ def catalogue_codes(db_url: str | None = None, limit: int = 500) -> list[str]:
     engine.dispose()
     if not rows:
         raise LoadError(f"no shandong items in the catalogue at {db_url}: run make setup")
+    return [r[0] for r in rows]
+
+
+def flow_codes(db_url: str | None = None) -> list[str]:
+    """Implementation codes (default province) of the online forms the flow journey fills in."""
+    import sqlalchemy as sa
+
+    if db_url is None:
+        sys.path.insert(0, str(ROOT))
+        from rxconfig import config
+
+        db_url = config.db_url
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT implementation_code FROM catalogue_item WHERE province = 'shandong' "
+                "AND basic_code IN :codes ORDER BY implementation_code"
+            ).bindparams(sa.bindparam("codes", expanding=True)),
+            {"codes": list(FLOW_BASIC_CODES)},
+        ).all()
+    engine.dispose()
+    if not rows:
+        raise LoadError(f"no items with the forms {FLOW_BASIC_CODES} at {db_url}: run make setup")
     return [r[0] for r in rows]
 
 
@@ -444,7 +731,8 @@ def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> N
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     target = Target(args.url.rstrip("/"), catalogue_codes(args.db_url), search_queries(),
-                    think=args.think, timeout_s=args.timeout)  # fmt: skip
+                    think=args.think, timeout_s=args.timeout,
+                    flow_codes=flow_codes(args.db_url))  # fmt: skip
     crowd = Crowd(target)
     deadline = time.monotonic() + args.duration
     try:

@@ -14,5 +14,6 @@ cd "$YW_ROOT"
 PORT="${PORT:-3000}"
 
 echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on http://localhost:$PORT"
+# scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts
 exec python -m app.adapters.sandboxes --backoffice-db "$YW_ROOT/backoffice-sandbox.db" -- \
-  reflex run --env prod --single-port --frontend-port "$PORT"
+  python "$YW_ROOT/scripts/reflex_run.py" --env prod --single-port --frontend-port "$PORT"

@@ -148,3 +148,40 @@ def test_issuer_must_use_https_off_loopback() -> None:
 def test_masks() -> None:
     assert mask_id_number("37010219850312002X") == "3701**********002X"
     assert mask_phone("13800135678") == "138****5678"
+
+
+def test_synthetic_load_test_citizens_sign_in_with_accounts_of_their_own(idp: SandboxIdP) -> None:
+    from app.adapters.sandbox_idp.accounts import account, synthetic_account
+    from app.domain.codes import validate_id_number
+
+    client = provider(idp)
+    seen = set()
+    for sub in ("sbx-load-0", "sbx-load-7f3a9c", "sbx-load-" + "z" * 32):
+        request = run(client.begin(CALLBACK))
+        answer = login(idp, request, sub)
+        identity = run(client.complete(request, answer["code"], answer["state"]))
+        assert identity.sub == sub and identity.level == 2 and identity.kind == "person"
+        validate_id_number(identity.id_number)
+        seen.add(identity.id_number)
+    assert len(seen) == 3
+    assert synthetic_account("sbx-load-7f3a9c") == account("sbx-load-7f3a9c")  # deterministic
+
+    async def login_page() -> str:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=idp.app())) as browser:
+            return (await browser.get((await client.begin(CALLBACK)).url)).text
+
+    page = run(login_page())
+    assert "张三" in page
+    assert "sbx-load" not in page and "压力测试" not in page  # never offered to a person
+
+
+@pytest.mark.parametrize(
+    "sub", ["sbx-load-", "sbx-load-UPPER", "sbx-load-" + "a" * 33, "sbx-person-9999", "load-1"]
+)
+def test_anything_else_is_refused(idp: SandboxIdP, sub: str) -> None:
+    from app.adapters.sandbox_idp.accounts import account
+
+    assert account(sub) is None
+    client = provider(idp)
+    request = run(client.begin(CALLBACK))
+    assert login(idp, request, sub)["error"] == "access_denied"

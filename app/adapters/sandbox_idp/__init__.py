@@ -27,7 +27,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from app.adapters.identity import mask_id_number
-from app.adapters.sandbox_idp.accounts import ACCOUNTS, BY_SUB
+from app.adapters.sandbox_idp.accounts import ACCOUNTS, account
 
 CODE_TTL_S = 60
 TOKEN_TTL_S = 600
@@ -127,7 +127,7 @@ class SandboxIdP:
         if request.method == "GET":
             return HTMLResponse(_login_page(params))
         back = params["redirect_uri"]
-        if params.get("action") == "cancel" or params.get("account") not in BY_SUB:
+        if params.get("action") == "cancel" or account(params.get("account", "")) is None:
             query = {"error": "access_denied", "state": params.get("state", "")}
             return RedirectResponse(f"{back}?{urlencode(query)}", 303)
         code = secrets.token_urlsafe(32)
@@ -172,7 +172,7 @@ class SandboxIdP:
             "exp": now + TOKEN_TTL_S,
             "auth_time": now,
             "nonce": grant.nonce,
-            **BY_SUB[grant.sub].claims(),
+            **account(grant.sub).claims(),  # type: ignore[union-attr]
         }
         id_token = jwt.encode({"alg": "RS256", "kid": self.kid}, claims, self.key)
         access = secrets.token_urlsafe(32)
@@ -193,7 +193,7 @@ class SandboxIdP:
         entry = self._tokens.get(auth.removeprefix("Bearer ").strip())
         if entry is None or entry[1] < time.time():
             return _oauth_error("invalid_token", "unknown or expired access token", 401)
-        return JSONResponse(BY_SUB[entry[0]].claims())
+        return JSONResponse(account(entry[0]).claims())  # type: ignore[union-attr]
 
     def app(self) -> Starlette:
         return Starlette(

@@ -1,0 +1,31 @@
+"""``reflex run`` for the embedded mode, with the citizens' states kept across restarts.
+
+    python scripts/reflex_run.py --env prod --single-port --frontend-port 3000
+
+Same as ``reflex run ARGS`` except that the states directory (``.states``) is not emptied when
+the app starts: Reflex 0.10 empties it on every start, so a restart lost every open tab's state
+(see ``app/resilience/disk.py``, which also drops states written by an incompatible build).
+``scripts/run.sh`` starts the app through this script.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.resilience.disk import keep_states_across_restarts  # noqa: E402
+
+
+def main() -> int:
+    keep_states_across_restarts()
+    from reflex.reflex import cli
+
+    sys.argv = ["reflex", "run", *sys.argv[1:]]
+    return cli()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

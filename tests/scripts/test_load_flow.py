@@ -1,0 +1,91 @@
+"""The load generator's flow journey helpers: what it sends and how it reads answers
+(no server needed; the journey itself runs in make faults)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scripts import load
+
+
+def test_state_names_match_the_app() -> None:
+    from app.state.flow import ApplyState
+    from app.state.flow_auth import FlowAuthState
+    from app.state.notice import NoticeState
+
+    assert ApplyState.get_full_name() == load.APPLY_STATE
+    assert FlowAuthState.get_full_name() == load.FLOW_AUTH_STATE
+    assert NoticeState.get_full_name() == load.NOTICE_STATE
+    assert load.NOTICE_VAR.removesuffix("_rx_state_") in NoticeState.__fields__
+    assert (f"{load.FLOW_AUTH_STATE}.sid_rx_state_",) == load.COOKIES
+
+
+def test_the_apply_route_carries_its_code() -> None:
+    assert load.route("/apply/0090-37?start=1")["query"] == {"code": "0090-37", "start": "1"}
+
+
+def test_answers_fill_what_the_page_shows_and_keep_what_is_there() -> None:
+    fields = [
+        {"name": "name", "kind": "text", "value": "张*", "locked": True},
+        {"name": "phone", "kind": "phone", "value": "13900000000"},
+        {"name": "marital", "kind": "radio", "value": "", "options": [{"value": "single"}]},
+        {"name": "rental", "kind": "address", "value": "", "detail": "",
+         "options": [{"value": "370102000000"}, {"value": "370103000000"}]},
+        {"name": "since", "kind": "date", "value": ""},
+        {"name": "spouse_id", "kind": "id_number", "value": ""},
+        {"name": "account", "kind": "text", "value": "", "max_length": 19},
+        {"name": "docs", "kind": "checkbox", "value": "", "options": [{"value": "a"}]},
+        {"name": "photo", "kind": "file", "value": ""},
+    ]  # fmt: skip
+    answers = load.answers_for(fields, 42)
+    assert "name" not in answers and "photo" not in answers
+    assert answers["phone"] == "13900000000"
+    assert answers["marital"] == "single"
+    assert answers["rental"] == "370102000000"
+    assert answers["rental.detail"].startswith("文化东路42号")
+    assert answers["since"] == "2024-03-01"
+    assert answers["spouse_id"] == load.VALID_ID_NUMBER
+    assert answers["account"] == "6222000000000000042"
+    assert answers["docs::a"] == "on"
+    from app.domain.codes import validate_id_number
+
+    validate_id_number(load.VALID_ID_NUMBER)
+
+
+def test_updates_set_cookies_follow_redirects_and_notice_is_not_an_answer() -> None:
+    async def main() -> None:
+        citizen = load.Citizen(load.Target("http://127.0.0.1:1", [], []), load.Stats(), None)
+        sid = load.COOKIES[0].rpartition(".")
+        await citizen._on_update(
+            {
+                "delta": {sid[0]: {sid[2]: "secret"}},
+                "events": [{"name": "_redirect", "payload": {"path": "http://127.0.0.1:2/a"}}],
+            }
+        )
+        assert citizen.storage == {load.COOKIES[0]: "secret"}
+        assert citizen.redirects == ["http://127.0.0.1:2/a"]
+        assert citizen._boot()["event"]["payload"] == {"vars": {load.COOKIES[0]: "secret"}}
+
+        future = asyncio.get_running_loop().create_future()
+        citizen._waiter = (load.hydrated, future)
+        await citizen._on_update({"delta": {load.NOTICE_STATE: {load.NOTICE_VAR: "slow"}}})
+        assert not future.done()  # still working on it: not an answer
+        await citizen._on_update({"delta": {load.NOTICE_STATE: {load.NOTICE_VAR: "failed"}}})
+        assert future.result() is False
+        future = asyncio.get_running_loop().create_future()
+        citizen._waiter = (load.hydrated, future)
+        await citizen._on_update({"delta": {load.ROOT_STATE: {load.IS_HYDRATED: True}}})
+        assert future.result() is True
+
+    asyncio.run(main())
+
+
+def test_flow_codes_are_the_forms_without_uploads() -> None:
+    from app.flow.forms import get_form
+
+    codes = load.flow_codes()
+    assert codes and all(c.startswith(load.FLOW_BASIC_CODES) for c in codes)
+    for basic in load.FLOW_BASIC_CODES:
+        form = get_form(basic)
+        assert form is not None and form.audience == "个人"
+        assert not [f for f in form.fields() if f.kind == "file"]
