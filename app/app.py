@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -83,3 +84,9 @@ def create_app() -> rx.App:
 
 
 app = create_app()
+
+# Everything built so far (pages, styles, catalogue metadata) lives as long as the process:
+# move it out of the garbage collector's sight, so that a full collection under load scans
+# only the objects of citizens' events (and forked workers share these pages unchanged).
+gc.collect()
+gc.freeze()

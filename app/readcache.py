@@ -8,6 +8,11 @@ turns the cache off): a province's catalogue change is visible to every citizen 
 time. Entries are bounded (least recently used first out) and each caller gets its own copy,
 so a state that changes what it was given cannot change what the next citizen gets.
 
+When an entry expires, the first caller recomputes it and the others keep getting the old
+answer until it is back (for at most one more TTL): otherwise every hot search of a worker
+expires in the same second and all of them are recomputed at once, a stall every TTL that
+`make load` saw as a p95 spike.
+
 Only catalogue reads go here, never anything about a citizen (drafts, applications, login).
 """
 
@@ -68,6 +73,7 @@ class ReadCache(Generic[T]):
         self._clock = clock
         self._entries: OrderedDict[Hashable, tuple[float, T]] = OrderedDict()
         self._lock = threading.Lock()
+        self._refreshing: set[Hashable] = set()
         self.hits = 0
         self.misses = 0
 
@@ -76,15 +82,26 @@ class ReadCache(Generic[T]):
         handler answer a hit on the event loop and send only misses to a thread."""
         if self.ttl <= 0:
             return False, None
-        now = self._clock()
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or now - entry[0] >= self.ttl:
+            entry = self._usable(key)
+            if entry is None:
                 return False, None
-            self._entries.move_to_end(key)
             self.hits += 1
             value = entry[1]
         return True, copy.deepcopy(value)
+
+    def _usable(self, key: Hashable) -> tuple[float, T] | None:
+        """The entry to answer with (fresh, or stale while another caller recomputes it);
+        None tells this caller to compute it (and marks it as being recomputed). Lock held."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        age = self._clock() - entry[0]
+        if age < self.ttl or (age < 2 * self.ttl and key in self._refreshing):
+            self._entries.move_to_end(key)
+            return entry
+        self._refreshing.add(key)
+        return None
 
     async def get_or_compute_off_loop(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A hit answered at once; a miss computed in a worker thread (``asyncio.to_thread``)
@@ -92,19 +109,26 @@ class ReadCache(Generic[T]):
         found, value = self.fresh(key)
         if found:
             return cast(T, value)
-        return await asyncio.to_thread(self.get_or_compute, key, compute)
+        return await asyncio.to_thread(self._compute, key, compute)
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         if self.ttl <= 0:
             return compute()
-        now = self._clock()
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and now - entry[0] < self.ttl:
-                self._entries.move_to_end(key)
+            entry = self._usable(key)
+            if entry is not None:
                 self.hits += 1
                 return copy.deepcopy(entry[1])
-        value = compute()
+        return self._compute(key, compute)
+
+    def _compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Compute, store and return a copy of ``key``'s value (after ``_usable`` said so)."""
+        try:
+            value = compute()
+            now = self._clock()
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
         with self._lock:
             self.misses += 1
             self._entries[key] = (now, value)

@@ -134,3 +134,23 @@ def test_off_loop_answers_hits_at_once_and_computes_misses_in_a_thread() -> None
     assert first == second == {"n": 1} and first is not second
     assert len(threads) == 1 and threads[0] != threading.main_thread().name
     assert cache.fresh("missing") == (False, None)
+
+
+def test_while_one_caller_recomputes_an_expired_answer_the_others_get_the_old_one() -> None:
+    clock = Clock()
+    cache: ReadCache[dict] = ReadCache(ttl=60, clock=clock)
+    cache.get_or_compute("q", lambda: {"n": 1})
+    clock.now += 61
+    seen_meanwhile: list[dict] = []
+
+    def slow_recompute() -> dict:
+        # another citizen asks while this one recomputes: no second computation, old answer
+        seen_meanwhile.append(cache.get_or_compute("q", lambda: {"n": -1}))
+        seen_meanwhile.append(cache.fresh("q")[1])
+        return {"n": 2}
+
+    assert cache.get_or_compute("q", slow_recompute) == {"n": 2}
+    assert seen_meanwhile == [{"n": 1}, {"n": 1}]
+    assert cache.get_or_compute("q", lambda: {"n": -1}) == {"n": 2}
+    clock.now += 121  # two TTLs old and nobody recomputing: never served any more
+    assert cache.get_or_compute("q", lambda: {"n": 3}) == {"n": 3}
