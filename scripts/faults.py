@@ -235,11 +235,15 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
             problems.append(f"{flow.sub}: {len(extra)} applications it never submitted")
         if flow.draft is not None:
             drafted += 1
+            # a submit without an answer that was made took the draft with it (the page may
+            # since have started another one: a reconnect of /apply/<code>?start=1 does)
             made = any(len(rows.get(k, [])) == 1 for k in flow.unconfirmed)
             if draft is None and not made:
                 problems.append(f"{flow.sub}: acknowledged draft not in the database")
-            elif draft is not None and (
-                draft["step"] < flow.draft_step or _differs(draft["values"], flow.draft)
+            elif (
+                draft is not None
+                and not made
+                and (draft["step"] < flow.draft_step or _differs(draft["values"], flow.draft))
             ):
                 problems.append(
                     f"{flow.sub}: draft in the database (step {draft['step']}) is behind what "
