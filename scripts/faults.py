@@ -222,10 +222,14 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
             if len(rows.get(key, [])) != 1:
                 problems.append(f"{flow.sub}: draft gone after an unanswered submit, not made once")
         draft = drafts.get((flow.sub, flow.item_code))
-        for key in flow.unconfirmed:
+        for key, sent in flow.unconfirmed.items():
             made = len(rows.get(key, []))
             if made > 1:
                 problems.append(f"{flow.sub}: unanswered submit made {made} times")
+            elif made == 1 and (differs := _differs(rows[key][0]["values"], sent)):
+                problems.append(
+                    f"{flow.sub}: unanswered submit made with other answers ({differs})"
+                )
             maybe_made += made == 1
             maybe_not += made == 0
             if made == 0 and draft is None:
