@@ -222,10 +222,14 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
             if len(rows.get(key, [])) != 1:
                 problems.append(f"{flow.sub}: draft gone after an unanswered submit, not made once")
         draft = drafts.get((flow.sub, flow.item_code))
-        for key in flow.unconfirmed:
+        for key, sent in flow.unconfirmed.items():
             made = len(rows.get(key, []))
             if made > 1:
                 problems.append(f"{flow.sub}: unanswered submit made {made} times")
+            elif made == 1 and (differs := _differs(rows[key][0]["values"], sent)):
+                problems.append(
+                    f"{flow.sub}: unanswered submit made with other answers ({differs})"
+                )
             maybe_made += made == 1
             maybe_not += made == 0
             if made == 0 and draft is None:
@@ -235,11 +239,15 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
             problems.append(f"{flow.sub}: {len(extra)} applications it never submitted")
         if flow.draft is not None:
             drafted += 1
+            # a submit without an answer that was made took the draft with it (the page may
+            # since have started another one: a reconnect of /apply/<code>?start=1 does)
             made = any(len(rows.get(k, [])) == 1 for k in flow.unconfirmed)
             if draft is None and not made:
                 problems.append(f"{flow.sub}: acknowledged draft not in the database")
-            elif draft is not None and (
-                draft["step"] < flow.draft_step or _differs(draft["values"], flow.draft)
+            elif (
+                draft is not None
+                and not made
+                and (draft["step"] < flow.draft_step or _differs(draft["values"], flow.draft))
             ):
                 problems.append(
                     f"{flow.sub}: draft in the database (step {draft['step']}) is behind what "
