@@ -97,15 +97,38 @@ def embedded_app() -> Iterator[tuple[str, subprocess.Popen]]:
         stop_process(proc)
 
 
+def remove_load_citizens(db_url: str) -> int:
+    """Delete what the synthetic citizens (sbx-load-*) of the flow journeys left behind."""
+    import sqlalchemy as sa
+
+    like = {"p": f"{load.SYNTHETIC_PREFIX}%"}
+    engine = sa.create_engine(db_url)
+    removed = 0
+    with engine.begin() as conn:
+        for sql in (
+            "DELETE FROM flow_application_event WHERE application_id IN "
+            "(SELECT id FROM flow_application WHERE owner LIKE :p)",
+            "DELETE FROM flow_application WHERE owner LIKE :p",
+            "DELETE FROM flow_draft WHERE owner LIKE :p",
+            "DELETE FROM flow_session WHERE sub LIKE :p",
+        ):
+            removed += conn.execute(sa.text(sql), like).rowcount or 0
+    engine.dispose()
+    return removed
+
+
 def redis_pids() -> list[int]:
     with contextlib.suppress(OSError, ValueError):
         return [int((redis_dir() / "redis.pid").read_text().strip())]
     return []
 
 
-async def ramp(mode: str, url: str, codes: list[str], server_pids: Any) -> dict[str, Any]:
+async def ramp(
+    mode: str, url: str, codes: list[str], server_pids: Any, flows: list[str]
+) -> dict[str, Any]:
     """Warm up, then step the crowd up until the p95 budget or errors are exceeded."""
-    target = load.Target(url, codes, load.search_queries(), think=THINK, timeout_s=10)
+    target = load.Target(url, codes, load.search_queries(), think=THINK, timeout_s=10,
+                         flow_codes=flows)  # fmt: skip
     # warm-up: every worker loads the tokenizer and the catalogue before anything is measured
     warm = load.Crowd(target)
     await warm.grow(12, rate=20, live=False)
@@ -134,6 +157,8 @@ async def ramp(mode: str, url: str, codes: list[str], server_pids: Any) -> dict[
             errors = sum(crowd.stats.errors.values()) - errors0
             search = [ms for k in ("search_type", "search_page")
                       for ms in crowd.stats.window(since, until).get(k, [])]  # fmt: skip
+            flow = [ms for k in ("draft_save", "submit")
+                    for ms in crowd.stats.window(since, until).get(k, [])]  # fmt: skip
             row = {
                 "mode": mode,
                 "clients": step,
@@ -142,6 +167,8 @@ async def ramp(mode: str, url: str, codes: list[str], server_pids: Any) -> dict[
                 "p50_ms": summary["p50_ms"],
                 "p95_ms": summary["p95_ms"],
                 "search_p95_ms": round(load.percentile(search, 95), 1),
+                "flow_n": len(flow),
+                "flow_p95_ms": round(load.percentile(flow, 95), 1),
                 "errors": errors,
                 "rss_mb": round(rss_mb(server_pids()), 1),
                 # 100 % = one core; this machine has os.cpu_count() of them
@@ -181,11 +208,13 @@ def main() -> int:
     uptime_before = Path("/proc/loadavg").read_text().split()[:3]
     results: dict[str, dict[str, Any]] = {}
     if "embedded" in modes:
-        codes = load.catalogue_codes(f"sqlite:///{ROOT / 'yiwang.db'}")
+        sqlite = f"sqlite:///{ROOT / 'yiwang.db'}"
+        codes, flows = load.catalogue_codes(sqlite), load.flow_codes(sqlite)
         with embedded_app() as (url, proc):
             results["embedded"] = asyncio.run(
-                ramp("embedded", url, codes, lambda: [proc.pid, *descendants(proc.pid)])
+                ramp("embedded", url, codes, lambda: [proc.pid, *descendants(proc.pid)], flows)
             )
+        print(f"removed {remove_load_citizens(sqlite)} rows of synthetic citizens", flush=True)
     if "scaled" in modes:
         with scaled_app(
             {"REFLEX_WEB_WORKDIR": ".web-load"}, workers=int(os.environ.get("LOAD_WORKERS", "3"))
@@ -200,14 +229,17 @@ def main() -> int:
                     *redis_pids(),
                 ]
 
-            results["scaled"] = asyncio.run(ramp("scaled", app.base_url, codes, pids))
+            flows = load.flow_codes(pg_url())
+            results["scaled"] = asyncio.run(ramp("scaled", app.base_url, codes, pids, flows))
+            print(f"removed {remove_load_citizens(pg_url())} rows of synthetic citizens")
     rows = [row for r in results.values() for row in r["rows"]]
     print()
     print(f"think time {THINK[0]:g}-{THINK[1]:g} s per citizen between actions; window {WINDOW_S:g} s per step; "
           f"budget p95 <= {BUDGET_MS:g} ms; load average before {' '.join(uptime_before)}")  # fmt: skip
     load.print_table(rows, [("mode", "mode"), ("clients", "clients"), ("connected", "connected"),
                             ("events_per_s", "events/s"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
-                            ("search_p95_ms", "search p95"), ("errors", "errors"), ("rss_mb", "RSS MB"),
+                            ("search_p95_ms", "search p95"), ("flow_n", "drafts+submits"),
+                            ("flow_p95_ms", "their p95"), ("errors", "errors"), ("rss_mb", "RSS MB"),
                             ("server_cpu_pct", "server CPU %"), ("server_ms_per_event", "server ms/event"),
                             ("client_cpu_pct", "client CPU %"), ("load", "load avg")])  # fmt: skip
 
