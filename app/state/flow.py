@@ -145,6 +145,7 @@ class ApplyState(FlowAuthState):
     _promised_days: int = 0
     _back_to_check: bool = False
     _sub: str = ""
+    _done_for: str = ""  # the route code of the application just submitted
     _file_names: dict[str, str] = {}
     _licences: dict[str, dict[str, str]] = {}
 
@@ -373,6 +374,15 @@ class ApplyState(FlowAuthState):
         """The form of this page and the signed-in citizen allowed to fill it, or None with
         the page set to say why (database reads: called off the event loop)."""
         code = str(self.router.page.params.get("code", "")).strip()
+        if (
+            self.stage == "done"
+            and self.application_number
+            and self._done_for == code
+            and self.router.url.query_parameters.get("start") == "1"
+        ):
+            # the tab reconnected on the URL it came back to after login: keep showing the
+            # confirmation (and its number) instead of opening a new draft of the same item
+            return None
         self.errors, self.fields, self.answers = [], [], []
         self.resumed, self.saved_note, self.refused = False, "", ""
         self.application_number, self._back_to_check = "", False
@@ -651,4 +661,5 @@ class ApplyState(FlowAuthState):
         self.application_number = application.number
         self.stage = "done"
         self.draft_token = ""
+        self._done_for = str(self.router.page.params.get("code", "")).strip()
         return SUBMITTED

@@ -131,3 +131,39 @@ def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch)
     from sqlmodel import select
 
     assert len(flow_db.exec(select(Application)).all()) == 2
+
+
+def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, monkeypatch) -> None:
+    """Back from login the tab sits on /apply/<code>?start=1; a reconnect there re-runs the
+    page load, which must not open a new draft over the confirmation and its number."""
+    from reflex.istate.data import RouterData
+
+    from app.state import flow
+
+    state = _apply_state(ALICE, flow_db, monkeypatch)
+    monkeypatch.setattr(flow, "check_all", lambda *a, **k: {})  # answers count as complete
+    state.stage = "check"
+    asyncio.run(
+        flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "c" * 32)
+    )
+    assert state.stage == "done" and state.application_number
+    number = state.application_number
+    state.parent_state.router = RouterData.from_router_data(
+        {
+            "query": {"code": "yjs-birth", "start": "1"},
+            "pathname": "/apply/yjs-birth",
+            "asPath": "/apply/yjs-birth?start=1",
+            "headers": {},
+        }
+    )
+    assert state.router.url.query_parameters.get("start") == "1"
+    asyncio.run(flow.ApplyState.load.fn(state))
+    assert (state.stage, state.application_number) == ("done", number)
+    assert store.get_draft("alice", "yjs-birth", flow_db) is None
+    # opening the page afresh (no start=1) is a new visit: the intro again
+    state.parent_state.router = RouterData.from_router_data(
+        {"query": {"code": "yjs-birth"}, "pathname": "/apply/yjs-birth",
+         "asPath": "/apply/yjs-birth", "headers": {}}
+    )  # fmt: skip
+    asyncio.run(flow.ApplyState.load.fn(state))
+    assert state.stage == "intro" and not state.application_number
