@@ -267,7 +267,13 @@ def motion(page: Page) -> list[str]:
         if (long(cs.transitionDuration) || (cs.animationName !== 'none' && long(cs.animationDuration)))
           out.push(`<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}"> moves (${cs.transitionDuration} / ${cs.animationDuration})`);
       }
-      for (const a of document.getAnimations()) if (a.playState === 'running') out.push(`running animation ${a.animationName || a.id}`);
+      // A transition of 0.01 ms started by content arriving in this very frame is running for
+      // that frame only: it counts only if it is longer, or never ends.
+      for (const a of document.getAnimations()) {
+        const t = a.effect ? a.effect.getComputedTiming() : {};
+        if (a.playState === 'running' && (t.iterations === Infinity || (t.duration ?? 1) > 0.01))
+          out.push(`running ${a.constructor.name} ${a.animationName || a.transitionProperty || a.id} (${t.duration} ms × ${t.iterations})`);
+      }
       return out.slice(0, 20);
     }"""
     )
