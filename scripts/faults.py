@@ -267,30 +267,8 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
         f"no submitted application lost or duplicated and every saved draft in the database "
         f"({len(problems)} problems)",
     )
-    removed = _remove_test_rows(db_url, [f.sub for f in flows])
+    removed = load.remove_synthetic_rows(db_url, [f.sub for f in flows])
     print(f"  removed the run's {removed} test rows (synthetic sbx-load-* owners)", flush=True)
-
-
-def _remove_test_rows(db_url: str, subs: list[str]) -> int:
-    import sqlalchemy as sa
-
-    subs = [s for s in subs if s.startswith(load.SYNTHETIC_PREFIX)]
-    engine = sa.create_engine(db_url)
-    removed = 0
-    owned = sa.bindparam("subs", expanding=True)
-    with engine.begin() as conn:
-        for chunk in range(0, len(subs), 500):
-            part = {"subs": subs[chunk : chunk + 500]}
-            for sql in (
-                "DELETE FROM flow_application_event WHERE application_id IN "
-                "(SELECT id FROM flow_application WHERE owner IN :subs)",
-                "DELETE FROM flow_application WHERE owner IN :subs",
-                "DELETE FROM flow_draft WHERE owner IN :subs",
-                "DELETE FROM flow_session WHERE sub IN :subs",
-            ):
-                removed += conn.execute(sa.text(sql).bindparams(owned), part).rowcount or 0
-    engine.dispose()
-    return removed
 
 
 async def under_load(

@@ -654,6 +654,38 @@ def flow_codes(db_url: str | None = None) -> list[str]:
     return [r[0] for r in rows]
 
 
+def remove_synthetic_rows(db_url: str, subs: list[str] | None = None) -> int:
+    """Delete the flow rows (sessions, drafts, applications and their events) of synthetic
+    citizens: the ``subs`` given, or every ``sbx-load-*`` one when ``subs`` is None. Real
+    citizens' rows are never touched (only owners with the synthetic prefix qualify)."""
+    import sqlalchemy as sa
+
+    if subs is None:
+        where, batches = "LIKE :p", [{"p": f"{SYNTHETIC_PREFIX}%"}]
+    else:
+        own = [s for s in subs if s.startswith(SYNTHETIC_PREFIX)]
+        where = "IN :subs"
+        batches = [{"subs": own[i : i + 500]} for i in range(0, len(own), 500)]
+    statements = [
+        f"DELETE FROM flow_application_event WHERE application_id IN "
+        f"(SELECT id FROM flow_application WHERE owner {where})",
+        f"DELETE FROM flow_application WHERE owner {where}",
+        f"DELETE FROM flow_draft WHERE owner {where}",
+        f"DELETE FROM flow_session WHERE sub {where}",
+    ]
+    engine = sa.create_engine(db_url)
+    removed = 0
+    with engine.begin() as conn:
+        for params in batches:
+            for sql in statements:
+                stmt = sa.text(sql)
+                if subs is not None:
+                    stmt = stmt.bindparams(sa.bindparam("subs", expanding=True))
+                removed += conn.execute(stmt, params).rowcount or 0
+    engine.dispose()
+    return removed
+
+
 def search_queries() -> list[str]:
     """Queries from the labelled relevance set whose answers are in the shandong catalogue."""
     import yaml

@@ -97,26 +97,6 @@ def embedded_app() -> Iterator[tuple[str, subprocess.Popen]]:
         stop_process(proc)
 
 
-def remove_load_citizens(db_url: str) -> int:
-    """Delete what the synthetic citizens (sbx-load-*) of the flow journeys left behind."""
-    import sqlalchemy as sa
-
-    like = {"p": f"{load.SYNTHETIC_PREFIX}%"}
-    engine = sa.create_engine(db_url)
-    removed = 0
-    with engine.begin() as conn:
-        for sql in (
-            "DELETE FROM flow_application_event WHERE application_id IN "
-            "(SELECT id FROM flow_application WHERE owner LIKE :p)",
-            "DELETE FROM flow_application WHERE owner LIKE :p",
-            "DELETE FROM flow_draft WHERE owner LIKE :p",
-            "DELETE FROM flow_session WHERE sub LIKE :p",
-        ):
-            removed += conn.execute(sa.text(sql), like).rowcount or 0
-    engine.dispose()
-    return removed
-
-
 def redis_pids() -> list[int]:
     with contextlib.suppress(OSError, ValueError):
         return [int((redis_dir() / "redis.pid").read_text().strip())]
@@ -214,7 +194,9 @@ def main() -> int:
             results["embedded"] = asyncio.run(
                 ramp("embedded", url, codes, lambda: [proc.pid, *descendants(proc.pid)], flows)
             )
-        print(f"removed {remove_load_citizens(sqlite)} rows of synthetic citizens", flush=True)
+        print(
+            f"removed {load.remove_synthetic_rows(sqlite)} rows of synthetic citizens", flush=True
+        )
     if "scaled" in modes:
         with scaled_app(
             {"REFLEX_WEB_WORKDIR": ".web-load"}, workers=int(os.environ.get("LOAD_WORKERS", "3"))
@@ -231,7 +213,7 @@ def main() -> int:
 
             flows = load.flow_codes(pg_url())
             results["scaled"] = asyncio.run(ramp("scaled", app.base_url, codes, pids, flows))
-            print(f"removed {remove_load_citizens(pg_url())} rows of synthetic citizens")
+            print(f"removed {load.remove_synthetic_rows(pg_url())} rows of synthetic citizens")
     rows = [row for r in results.values() for row in r["rows"]]
     print()
     print(f"think time {THINK[0]:g}-{THINK[1]:g} s per citizen between actions; window {WINDOW_S:g} s per step; "
