@@ -1,34 +1,25 @@
 """Read API of the catalogue for the pages: plain functions over a SQLModel session.
 
-Every function takes an optional ``session``; without one it opens ``rx.session()``
-(the engine of rxconfig's ``db_url``). Provinces are the short codes of
+Every function takes an optional ``session``; without one it uses ``app.db.session_scope``
+(a new ``rx.session()`` on rxconfig's ``db_url``, or the handler's shared one). Provinces are the short codes of
 ``app.catalogue.provinces`` (``shandong``, ``sichuan``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from app.catalogue.tables import CatalogueItem, CatalogueItemTheme
+from app.db import session_scope
 from app.domain.service_item import ServiceItem
 
 T = TypeVar("T")
 
 
-@contextmanager
-def _session(session: Session | None) -> Iterator[Session]:
-    if session is not None:
-        yield session
-        return
-    import reflex as rx
-
-    with rx.session() as own:
-        yield own
+_session = session_scope
 
 
 def _filtered(

@@ -6,10 +6,15 @@ application's ``outbox`` and is sent again on the next :func:`sync` (every load 
 a progress page). Changes are recorded through :func:`app.flow.store.advance`, the same code
 path as the local operator tool, so messages, the timeline and correction rounds come out the
 same; each change is applied once (by its ``seq``).
+
+These coroutines run on a worker's event loop (the 我的 and progress pages, the submit
+handler), so every database call in them goes to a thread (``asyncio.to_thread``): a commit
+waiting on PostgreSQL must not hold up the other tabs of the worker.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from app.adapters.backoffice import BackOfficeClient, BackOfficeError
@@ -36,17 +41,18 @@ async def send(client: BackOfficeClient, app: Application) -> None:
     elif app.outbox == "correction":
         assert app.id is not None
         files = [str(f) for f in app.values.get("corrections", [])]
-        await client.send_correction(app.number, store.correction_round(app.id), files)
+        round_ = await asyncio.to_thread(store.correction_round, app.id)
+        await client.send_correction(app.number, round_, files)
     else:
         return
-    store.mark_sent(app.number, app.outbox)
+    await asyncio.to_thread(store.mark_sent, app.number, app.outbox)
 
 
 async def push(client: BackOfficeClient, owner: str | None = None) -> int:
     """Send every pending outbox (of ``owner``, or everyone's); return how many were sent.
     Stops at the first failure (the back office is down or refuses) and raises it."""
     sent = 0
-    for app in store.pending(owner):
+    for app in await asyncio.to_thread(store.pending, owner):
         await send(client, app)
         sent += 1
     return sent
@@ -59,33 +65,45 @@ async def pull(client: BackOfficeClient) -> int:
     instance does not know (another deployment's) is fetched again next time, never applied.
     """
     applied = 0
-    since = store.backoffice_cursor()
+    since = await asyncio.to_thread(store.backoffice_cursor)
     while True:
         changes = await client.changes(since, PAGE)
-        for change in changes:
-            try:
-                if store.advance(change.number, change.status, change.note, seq=change.seq):
-                    applied += 1
-            except store.NotFound:
-                log.warning(
-                    "back office change %s for unknown application %s", change.seq, change.number
-                )
-            except store.Refused as exc:
-                log.warning("back office change %s not applied: %s", change.seq, exc)
+        applied += await asyncio.to_thread(_apply, changes)
         if len(changes) < PAGE or changes[-1].seq <= since:
             return applied
         since = changes[-1].seq
 
 
-async def sync(owner: str | None = None, client: BackOfficeClient | None = None) -> bool:
-    """Push pending outboxes, then pull changes. ``False`` when no back office is configured or
-    it could not be reached (logged; the page shows what is recorded locally)."""
+def _apply(changes: list) -> int:
+    """Record a page of changes (in a worker thread); how many were new."""
+    applied = 0
+    for change in changes:
+        try:
+            if store.advance(change.number, change.status, change.note, seq=change.seq):
+                applied += 1
+        except store.NotFound:
+            log.warning(
+                "back office change %s for unknown application %s", change.seq, change.number
+            )
+        except store.Refused as exc:
+            log.warning("back office change %s not applied: %s", change.seq, exc)
+    return applied
+
+
+async def sync(
+    owner: str | None = None, client: BackOfficeClient | None = None, *, pull_changes: bool = True
+) -> bool:
+    """Push pending outboxes, then pull changes (unless ``pull_changes`` is false: the submit
+    handler only hands its application over; the pages that show statuses pull). ``False`` when
+    no back office is configured or it could not be reached (logged; the page shows what is
+    recorded locally)."""
     client = client or backoffice_client()
     if client is None:
         return False
     try:
         await push(client, owner)
-        await pull(client)
+        if pull_changes:
+            await pull(client)
     except BackOfficeError as exc:
         log.warning("back office sync failed: %s", exc)
         return False

@@ -18,6 +18,7 @@ from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
 from app.catalogue.build.places import SHIPPED
 from app.catalogue.queries import get_item
+from app.domain.service_item import ServiceItem
 from app.flow import backoffice, files, store
 from app.flow.areas import divisions
 from app.flow.forms import get_form
@@ -33,6 +34,7 @@ from app.flow.validate import (
     visible_fields,
     with_locked,
 )
+from app.readcache import ReadCache
 from app.settings import active_theme
 from app.state.flow_auth import FlowAuthState, level_name
 from app.state.offloop import in_thread, off_loop
@@ -90,6 +92,10 @@ class AnswerView:
 
 
 SUBMITTED = object()  # ApplyState._submit: the application is in
+
+
+#: the catalogue facts of the items citizens open forms of (every load of /apply/<code>)
+ITEMS: ReadCache[ServiceItem | None] = ReadCache()
 
 
 def _province() -> str:
@@ -165,7 +171,7 @@ class ApplyState(FlowAuthState):
             self.promise = _promise_text(self._promised_days, "工作日")
             self.members = [_item_name(k) for k in form.members]
             return form
-        item = get_item(code) if code else None
+        item = ITEMS.get_or_compute(code.upper(), lambda: get_item(code)) if code else None
         if item is None or (form := get_form(item.basic_code)) is None:
             return None
         self.item_code, self.item_name = item.implementation_code, item.name
@@ -199,10 +205,13 @@ class ApplyState(FlowAuthState):
     def _draft_saved(self, draft) -> None:
         self.draft_token = f"{draft.id}-{int(draft.created_at.timestamp())}"
 
-    def _save(self, ident: Identity, step: int) -> None:
+    def _save(self, ident: Identity, step: int, synced: bool = False) -> None:
+        """Save the draft at ``step``; file answers are taken from the stored draft first
+        unless the handler has just done that (``synced``)."""
         form = self._form()
         assert form is not None
-        self._sync_files(form)
+        if not synced:
+            self._sync_files(form)
         draft = store.save_draft(
             ident.sub, self.item_code, form.key, self.item_name, self._values, step
         )
@@ -428,7 +437,7 @@ class ApplyState(FlowAuthState):
         )
         self.step_index = draft.step if draft and draft.step < len(form.steps) else 0
         self._sync_files(form)
-        self._save(ident, self.step_index)
+        self._save(ident, self.step_index, synced=True)
         self._render_step(form)
         return self._focus(HEADING_ID, self.step_title)
 
@@ -515,17 +524,17 @@ class ApplyState(FlowAuthState):
         owned = self._sync_files(form)
         errors = check_step(form, step, self._values, _province(), owned)
         if errors:
-            self._save(ident, self.step_index)
+            self._save(ident, self.step_index, synced=True)
             self._render_step(form, errors)
             return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=self.step_title))
         self.saved_note = ""
         if self._back_to_check or self.step_index + 1 >= len(form.steps):
             self._back_to_check = False
-            self._save(ident, len(form.steps))
+            self._save(ident, len(form.steps), synced=True)
             self._render_check(form)
             return self._focus(HEADING_ID, t("提交前请核对"))
         self.step_index += 1
-        self._save(ident, self.step_index)
+        self._save(ident, self.step_index, synced=True)
         self._render_step(form)
         return self._focus(HEADING_ID, self.step_title)
 
@@ -608,7 +617,7 @@ class ApplyState(FlowAuthState):
         if outcome is not SUBMITTED:
             return outcome
         # hand it to the back office; if that fails it stays queued and the next sync resends it
-        await backoffice.sync(self._sub)
+        await backoffice.sync(self._sub, pull_changes=False)
         return self._focus(HEADING_ID, t("申请已提交"))
 
     def _submit(self, form_data: dict, key: str):

@@ -6,6 +6,9 @@ waits too. ``in_thread`` turns a synchronous handler into an async one that runs
 body in a worker thread (``asyncio.to_thread``). The state is safe to touch there: Reflex
 holds the tab's state lock for the whole handler, and nothing else uses this state instance
 until it returns. Async handlers call ``off_loop(fn, ...)`` around their blocking parts.
+
+Each such call runs inside ``app.db.one_session()``: all the store calls it makes share one
+database session (one pool checkout, ping and rollback instead of one per store call).
 """
 
 from __future__ import annotations
@@ -15,13 +18,21 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from app.db import one_session
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _in_one_session(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    with one_session():
+        return fn(*args, **kwargs)
+
+
 async def off_loop(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """``fn(*args, **kwargs)`` in a worker thread (context variables go along)."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
+    """``fn(*args, **kwargs)`` in a worker thread (context variables go along), its database
+    work in one session."""
+    return await asyncio.to_thread(_in_one_session, fn, *args, **kwargs)
 
 
 def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,6 +43,6 @@ def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     async def handler(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(fn, self, *args, **kwargs)
+        return await asyncio.to_thread(_in_one_session, fn, self, *args, **kwargs)
 
     return handler

@@ -46,6 +46,30 @@ def test_session_idle_and_absolute_limits(db: Session) -> None:
     assert store.touch_session(secret, at - timedelta(hours=1), db) is None  # stays ended
 
 
+def test_activity_is_recorded_to_the_minute(db: Session) -> None:
+    from app.flow.tables import FlowSession
+
+    secret = store.open_session(ALICE, db)
+    start = store.now()
+
+    def recorded() -> object:
+        db.expire_all()
+        return store.aware(db.exec(select(FlowSession)).one().last_seen_at)
+
+    opened = recorded()
+    # within a minute of the recorded activity: read only, the deadline counts from it
+    active = store.touch_session(secret, start + timedelta(seconds=50), db)
+    assert active is not None and recorded() == opened
+    assert active.idle_deadline == opened + timedelta(minutes=15)
+    # a minute on, the activity is written and the deadline moves with it
+    later = start + timedelta(minutes=1, seconds=5)
+    active = store.touch_session(secret, later, db)
+    assert active is not None and recorded() == later
+    assert active.idle_deadline == later + timedelta(minutes=15)
+    # the idle timeout is enforced against what was written, never later than promised
+    assert store.touch_session(secret, later + timedelta(minutes=15, seconds=1), db) is None
+
+
 def test_session_ends_after_15_idle_minutes(db: Session) -> None:
     secret = store.open_session(ALICE, db)
     assert store.touch_session(secret, store.now() + timedelta(minutes=15, seconds=1), db) is None

@@ -29,6 +29,8 @@ from urllib.parse import quote, urlparse
 
 import httpx
 
+from app.adapters.tls import tls_context
+
 TIMEOUT_S = 5.0
 
 #: The statuses of an application and the moves the back office may make between them
@@ -105,7 +107,7 @@ class BackOfficeClient:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         extra = {"transport": self._transport} if self._transport else {}
         url = f"{self.base_url}{path}"
-        async with httpx.AsyncClient(timeout=TIMEOUT_S, **extra) as client:
+        async with httpx.AsyncClient(timeout=TIMEOUT_S, verify=tls_context(), **extra) as client:
             try:
                 response = await client.request(method, url, headers=headers, **kwargs)
             except httpx.HTTPError as exc:

@@ -18,6 +18,8 @@ from urllib.parse import urlparse
 
 import httpx
 
+from app.adapters.tls import tls_context
+
 TIMEOUT_S = 5.0
 
 
@@ -57,7 +59,7 @@ class ELicenceClient:
         """The licences of ``holder`` (an ID number or a USCC); only theirs are kept."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         extra = {"transport": self._transport} if self._transport else {}
-        async with httpx.AsyncClient(timeout=TIMEOUT_S, **extra) as client:
+        async with httpx.AsyncClient(timeout=TIMEOUT_S, verify=tls_context(), **extra) as client:
             try:
                 response = await client.get(
                     f"{self.base_url}/licences", params={"holder": holder}, headers=headers

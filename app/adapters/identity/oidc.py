@@ -23,6 +23,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from app.adapters.identity import AuthRequest, Identity, IdentityError, OIDCSettings
+from app.adapters.tls import tls_context
 
 DISCOVERY_TTL_S = 3600
 TIMEOUT_S = 10.0
@@ -50,6 +51,7 @@ class OIDCProvider:
                 "client_secret_post" if self.settings.client_secret else "none"
             ),
             timeout=TIMEOUT_S,
+            verify=tls_context(),
             **({"transport": self._transport} if self._transport else {}),
             **kwargs,
         )
@@ -69,7 +71,9 @@ class OIDCProvider:
         url = f"{self.settings.issuer}/.well-known/openid-configuration"
         self._check_url(url, "discovery URL")
         transport = {"transport": self._transport} if self._transport else {}
-        async with httpx.AsyncClient(timeout=TIMEOUT_S, **transport) as client:
+        async with httpx.AsyncClient(
+            timeout=TIMEOUT_S, verify=tls_context(), **transport
+        ) as client:
             try:
                 response = await client.get(url)
                 response.raise_for_status()
