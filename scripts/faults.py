@@ -25,9 +25,8 @@ that got no answer exists at most once (and its draft is still there if it does 
 acknowledged draft is there with its answers; the draft witnesses reload their tab, resume
 their draft in the app and submit it.
 
-Scaled mode does not start the flow's sandboxes (identity provider, back office, e-licences)
-yet: :func:`flow_sandboxes` starts them the way ``scripts/run.sh`` does when the environment
-names none.
+The flow's sandboxes (identity provider, back office, e-licences) start with the app, in both
+modes (``app.adapters.sandboxes``), unless the environment names real services.
 """
 
 from __future__ import annotations
@@ -498,54 +497,6 @@ def outage(checks: Checks, app: stack.Running, which: str) -> None:
     checks.check(app.backend.poll() is None, "the app itself kept running")
 
 
-SANDBOXES = (  # as scripts/run.sh starts them: (module, the app's setting, extra arguments)
-    ("app.adapters.sandbox_idp", "YIWANG_OIDC_ISSUER", []),
-    ("app.adapters.sandbox_elicence", "YIWANG_ELICENCE_URL", []),
-    ("app.adapters.sandbox_backoffice", "YIWANG_BACKOFFICE_URL",
-     ["--db", str(stack.STATE / "faults-backoffice.db")]),
-)  # fmt: skip
-
-
-@contextlib.contextmanager
-def flow_sandboxes() -> Iterator[dict[str, str]]:
-    """The flow's loopback sandboxes for the scaled app, started as scripts/run.sh starts them
-    (scaled mode does not start them yet); a setting already in the environment is kept.
-    Yields the app's environment for them."""
-    import httpx
-
-    env: dict[str, str] = {}
-    procs: list[subprocess.Popen] = []
-    log = ROOT / "reports" / "faults-sandboxes.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with log.open("ab") as out:
-            for module, setting, extra in SANDBOXES:
-                if os.environ.get(setting):
-                    continue
-                port = stack.free_port()
-                procs.append(subprocess.Popen(
-                    [stack.python(), "-m", module, "--port", str(port), *extra], cwd=ROOT,
-                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                ))  # fmt: skip
-                env[setting] = f"http://127.0.0.1:{port}"
-        for url in env.values():
-            deadline = time.monotonic() + 30
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise stack.ScaledError(f"a flow sandbox did not answer at {url}")
-                time.sleep(0.2)
-        if "YIWANG_OIDC_ISSUER" in env:
-            env["YIWANG_OIDC_CLIENT_ID"] = os.environ.get("YIWANG_OIDC_CLIENT_ID", "yiwang")
-        print(f"  flow sandboxes for the scaled app: {env}", flush=True)
-        yield env
-    finally:
-        for proc in procs:
-            stack.stop_process(proc)
-
-
 # Faults on the scaled stack share one running app (one frontend build); restart-app has its own.
 SCALED = {
     "kill-worker": kill_worker,
@@ -577,12 +528,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         scaled = [n for n in names if n in SCALED]
         if scaled:
-            with (
-                flow_sandboxes() as sandboxes,
-                stack.scaled_app(
-                    {"REFLEX_WEB_WORKDIR": ".web-faults", **sandboxes}, workers=3
-                ) as app,
-            ):
+            # scaled_app starts the flow's sandboxes (identity provider, e-licences, back
+            # office) unless the environment names real ones
+            with stack.scaled_app({"REFLEX_WEB_WORKDIR": ".web-faults"}, workers=3) as app:
                 for name in scaled:
                     failed += run_one(name, app)
         if "restart-app" in names:
