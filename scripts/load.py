@@ -10,7 +10,7 @@ on the ``event`` channel and sends back the events the server returns for the br
 queue. The round trip of an action is the time from sending its event to the delta that
 completes it (``is_hydrated`` back to true after a navigation, the suggestions after typing).
 
-Journeys, after a think time (uniform, ``--think``): open home (navigate to ``/``), search
+Journeys, after a think time: open home (navigate to ``/``), search
 (``SearchState.type`` with a query, then ``/search?q=`` whose on_load runs
 ``SearchState.load``), open a guide (``/item/<code>`` whose on_load runs ``GuideState.load``,
 codes read from the catalogue). Answers are checked: a guide must be found, a known query must
@@ -19,6 +19,17 @@ identity provider the app is configured with (the sandbox on loopback), starts a
 for an online form without uploads, answers its question pages (every step saves the draft),
 leaves the draft for later or submits it; what was acknowledged is kept on the citizen
 (:class:`FlowRecord`) for the fault checks.
+
+Think time (``--think``), two models:
+
+- ``paced`` (the default): a citizen stays on each page as long as using it takes, uniform
+  in the ranges of :data:`PACED` (a search result list is scanned in 5-15 s, a guide's
+  conditions and materials read in 20-60 s, a question page of 2-4 answers typed on a phone
+  in 15-45 s, the check page read and the declaration ticked in 10-30 s). Every question page
+  of the form waits its time before it is sent, so a journey through a form takes minutes,
+  as it does for a citizen.
+- ``MIN,MAX`` (e.g. ``5,15``): uniform between actions, and a form's pages are sent back to
+  back: a crowd far busier than citizens are, for stress and for the fault scripts.
 
 An action the server could not process is answered with the service notice (the page shows
 the banner): counted as an error of its own, never as an answer; one still without an answer
@@ -70,6 +81,7 @@ NOTICE_STATE = f"{ROOT_STATE}.app___state___notice____notice_state"
 NOTICE_VAR = "service_notice_rx_state_"
 NOTICE = "answered with the service notice (banner shown)"
 SLOW = "socket open, the page showed the 'still working' notice"
+CUT = "cut off by a disconnect (connection banner shown)"
 # Browser storage the app keeps (the session cookie): state.js sends it with every hydrate.
 COOKIES = (f"{FLOW_AUTH_STATE}.sid_rx_state_",)
 
@@ -166,6 +178,19 @@ def summarize(stats: Stats, since: float, until: float) -> dict[str, Any]:
     return out
 
 
+#: ``--think paced``: seconds a citizen spends on each kind of page before the next action
+#: (uniform in the range). Reading and typing on a phone, not a tester clicking through.
+PACED: dict[str, tuple[float, float]] = {
+    "home": (3.0, 10.0),  # glance at the home page, tap the search box or a service
+    "search_page": (5.0, 15.0),  # scan the result list
+    "guide": (20.0, 60.0),  # read the conditions, the materials list, the fees
+    "question": (15.0, 45.0),  # answer the 2-4 questions of one form page
+    "check": (10.0, 30.0),  # read the answers back, tick the declaration
+    "done": (5.0, 15.0),  # note the application number
+}
+PACED_NAME = "paced"
+
+
 @dataclass
 class Target:
     url: str
@@ -175,6 +200,8 @@ class Target:
     timeout_s: float = 10.0
     #: items with an online form without uploads (:func:`flow_codes`); empty: no flow journeys
     flow_codes: list[str] = field(default_factory=list)
+    #: per page kind (:data:`PACED`): think times by page instead of ``think``
+    pace: dict[str, tuple[float, float]] | None = None
 
 
 class Citizen:
@@ -193,6 +220,8 @@ class Citizen:
         self.storage: dict[str, Any] = {}  # cookies, as the browser keeps them
         self.redirects: list[str] = []  # _redirect events the server sent (newest last)
         self.flow: FlowRecord | None = None
+        self.page = "home"  # the kind of page the tab shows (its think time when paced)
+        self._stop: asyncio.Event | None = None
         self._retrying: asyncio.Task[None] | None = None
         self._waiter: tuple[Predicate, asyncio.Future[bool]] | None = None
         self._lock = asyncio.Lock()
@@ -227,6 +256,10 @@ class Citizen:
     async def _on_disconnect(self, *args: Any) -> None:
         self.stats.disconnects += 1
         self._reconnecting_since = time.monotonic()
+        # the page shows the connection banner now; the action in flight is not answered on
+        # the new socket (the reconnect hydrates the page afresh): it ends here, cut off
+        if self._waiter and not self._waiter[1].done():
+            self._waiter[1].set_result(None)
 
     async def _on_new_token(self, token: str) -> None:
         """The server saw this token live on another socket (its duplicate-tab check) and gave
@@ -264,7 +297,9 @@ class Citizen:
     async def _round_trip(
         self, kind: str, send: Callable[[], Awaitable[None]], done: Predicate
     ) -> bool:
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        # True: answered; False: answered with the service notice; None: cut off by a
+        # disconnect (the page showed the connection banner)
+        future: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
         self._waiter = (done, future)
         started = time.monotonic()
         try:
@@ -274,11 +309,14 @@ class Citizen:
             # With the socket still open the browser shows no connection banner: the page
             # looks frozen. After a disconnect it shows the banner and reconnects.
             slow = self.state.get(NOTICE_STATE, {}).get(NOTICE_VAR) == "slow"
-            how = (SLOW if slow else FROZEN) if self.sio.connected else "cut off by a disconnect"
+            how = (SLOW if slow else FROZEN) if self.sio.connected else CUT
             self.stats.error(f"{kind}: no answer in {self.target.timeout_s:.0f}s, {how}")
             return False
         finally:
             self._waiter = None
+        if answered is None:
+            self.stats.error(f"{kind}: {CUT}")
+            return False
         if not answered:
             self.stats.error(f"{kind}: {NOTICE}")
             return False
@@ -339,6 +377,7 @@ class Citizen:
 
     async def open_home(self) -> None:
         await self.navigate("home", "/")
+        self.page = "home"
 
     async def search(self) -> None:
         query = random.choice(self.target.queries)
@@ -350,6 +389,7 @@ class Citizen:
             results = self.state.get(SEARCH_STATE, {}).get("results_rx_state_")
             if not results:
                 self.stats.error(f"search_page: no results for a known query ({query})")
+        self.page = "search_page"
 
     async def open_guide(self) -> None:
         code = random.choice(self.target.codes)
@@ -357,6 +397,7 @@ class Citizen:
             status = self.state.get(GUIDE_STATE, {}).get("status_rx_state_")
             if status != "found":
                 self.stats.error(f"guide: {code} answered {status!r}, not 'found'")
+        self.page = "guide"
 
     async def act(self) -> None:
         """One journey step, chosen like a citizen would (search most, then guides, home)."""
@@ -378,12 +419,40 @@ class Citizen:
         """The app has the flow and this run names online forms to fill in."""
         return bool(self.target.flow_codes) and any(FLOW_STATE_MARK in n for n in self.state)
 
-    async def live(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
+    def think_s(self, page: str | None = None) -> float:
+        """How long the citizen stays on ``page`` (default: the page the tab shows)."""
+        if self.target.pace is not None:
+            lo, hi = self.target.pace[page or self.page]
+        else:
             lo, hi = self.target.think
-            with_think = random.uniform(lo, hi)
+        return random.uniform(lo, hi)
+
+    async def pause(self, page: str) -> bool:
+        """Paced crowds only: the time the citizen spends on ``page`` before acting on it.
+        False when the crowd was stopped meanwhile (the journey ends there)."""
+        if self.target.pace is None:
+            return True
+        if self._stop is None:
+            await asyncio.sleep(self.think_s(page))
+            return True
+        try:
+            await asyncio.wait_for(self._stop.wait(), self.think_s(page))
+            return False
+        except TimeoutError:
+            return True
+
+    async def live(self, stop: asyncio.Event) -> None:
+        self._stop = stop
+        # a paced crowd joins in the middle of its journeys (steady state from the start):
+        # its first action comes after part of a page's time, not all of it
+        first = True
+        while not stop.is_set():
+            wait = self.think_s()
+            if first and self.target.pace is not None:
+                wait *= random.random()
+            first = False
             try:
-                await asyncio.wait_for(stop.wait(), with_think)
+                await asyncio.wait_for(stop.wait(), wait)
                 return
             except TimeoutError:
                 pass
@@ -560,6 +629,9 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
     answered = dict(flow.draft or {})
     steps = 0
     while apply_view(citizen, "stage") == "step" and steps < max_steps:
+        citizen.page = "question"
+        if not await citizen.pause("question"):  # typing the answers of this page
+            return
         answers = answers_for(apply_view(citizen, "fields") or [], n)
         before = apply_view(citizen, "step_index")
 
@@ -582,7 +654,11 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
             else apply_view(citizen, "step_index")
         )
         steps += 1
+    if apply_view(citizen, "stage") == "check":
+        citizen.page = "check"
     if not submit or apply_view(citizen, "stage") != "check":
+        return
+    if not await citizen.pause("check"):  # reading the answers back, ticking the declaration
         return
     flow.key = flow.key or uuid.uuid4().hex
     key, sent = flow.key, dict(flow.draft or answered)
@@ -601,6 +677,7 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
     flow.submitted[key] = (str(apply_view(citizen, "application_number")), sent)
     flow.unconfirmed.pop(key, None)
     flow.draft, flow.draft_step, flow.key = None, 0, ""
+    citizen.page = "done"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -763,8 +840,9 @@ def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> N
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     target = Target(args.url.rstrip("/"), catalogue_codes(args.db_url), search_queries(),
-                    think=args.think, timeout_s=args.timeout,
-                    flow_codes=flow_codes(args.db_url))  # fmt: skip
+                    think=args.think or (0.0, 0.0), timeout_s=args.timeout,
+                    flow_codes=flow_codes(args.db_url),
+                    pace=PACED if args.think is None else None)  # fmt: skip
     crowd = Crowd(target)
     deadline = time.monotonic() + args.duration
     try:
@@ -782,11 +860,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return summary
 
 
-def parse_think(text: str) -> tuple[float, float]:
+def parse_think(text: str) -> tuple[float, float] | None:
+    """``MIN,MAX`` seconds, or ``paced`` (``None``: think times by page, :data:`PACED`)."""
+    if text.strip() == PACED_NAME:
+        return None
     try:
         lo, hi = (float(x) for x in text.split(","))
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--think {text!r}: expected MIN,MAX seconds") from exc
+        raise argparse.ArgumentTypeError(
+            f"--think {text!r}: expected {PACED_NAME} or MIN,MAX seconds"
+        ) from exc
     if not 0 <= lo <= hi:
         raise argparse.ArgumentTypeError(f"--think {text!r}: need 0 <= MIN <= MAX")
     return lo, hi
@@ -800,7 +883,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--duration", type=float, default=60, help="seconds in all, ramp included")
     parser.add_argument("--rate", type=float, default=100, help="new connections per second")
-    parser.add_argument("--think", type=parse_think, default=(5.0, 15.0), help="MIN,MAX seconds")
+    parser.add_argument("--think", type=parse_think, default=None,
+                        help=f"{PACED_NAME} (default: by page) or MIN,MAX seconds")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=10, help="seconds before an action fails")
     parser.add_argument("--db-url", default=None, help="catalogue database (default: rxconfig)")
     args = parser.parse_args(argv)

@@ -3,17 +3,28 @@
 For the embedded mode (1 worker, SQLite, state on disk: ``scripts/run.sh``) and the scaled mode
 (3 granian workers, PostgreSQL, Redis, nginx: ``scripts/scaled.py``), citizens from
 ``scripts/load.py`` are added in steps; at each step every citizen keeps doing journeys (home,
-search, guide) with a think time, and the round trips of one measuring window give p50/p95,
-events per second and the search p95. The ramp stops at the first step over the p95 budget or
-with errors. Memory per client is the growth of the server processes' RSS (app processes,
-plus Redis in scaled mode) from before the first citizen to the largest passing step.
+search, guide, and one in ten a form: sign in, a draft saved on every question page, half of
+them submitted), and the round trips of one measuring window give p50/p95, events per second,
+the search p95 and the drafts' and submissions' p95. The ramp stops at the first step over the
+p95 budget or with errors. Memory per client is the growth of the server processes' RSS (app
+processes, plus Redis in scaled mode) from before the first citizen to the largest step.
+
+Two think-time models (``scripts/load.py``):
+
+- ``paced`` (``embedded`` and ``scaled``): each page takes a citizen the time using it takes
+  (results scanned in 5-15 s, a guide read in 20-60 s, a question page answered in 15-45 s);
+- ``busy`` (``scaled-busy``, on the same scaled stack): 5-15 s between any two actions and a
+  form's pages sent back to back, about three times as many events per citizen: a stress
+  figure, and what earlier versions of this script measured.
 
 Prints a table per mode; the last line is JSON with ``embedded_max_clients``,
-``scaled_max_clients``, ``scaled_p95_ms``, ``mb_per_client`` and more.
+``scaled_max_clients``, ``scaled_p95_ms``, ``mb_per_client`` (paced) and the same figures of
+the busy crowd (``scaled_busy_*``).
 
-Environment: ``LOAD_STEPS`` (comma-separated client counts, 100 to 3,000), ``LOAD_WINDOW_S`` (30),
-``LOAD_THINK`` (``5,15`` seconds), ``LOAD_MODES`` (``embedded,scaled``), ``LOAD_P95_MS`` (200), ``LOAD_WORKERS``
-(scaled workers, 3).
+Environment: ``LOAD_MODES`` (``embedded,scaled,scaled-busy``), ``LOAD_STEPS`` (client counts of
+the paced ramps, default 250 to 3,000), ``LOAD_BUSY_STEPS`` (100 to 2,000), ``LOAD_BUSY_THINK``
+(``5,15`` seconds), ``LOAD_WINDOW_S`` (30), ``LOAD_P95_MS`` (200), ``LOAD_WORKERS`` (scaled
+workers, 3), ``LOAD_RATE`` (new connections per second, 150).
 """
 
 from __future__ import annotations
@@ -44,14 +55,15 @@ from scripts.scaled import (  # noqa: E402
     wait_ready,
 )
 
-STEPS = [
-    int(x)
-    for x in os.environ.get(
-        "LOAD_STEPS", "100,250,500,750,1000,1250,1500,1750,2000,2500,3000"
-    ).split(",")
-]
+
+def steps(name: str, default: str) -> list[int]:
+    return [int(x) for x in os.environ.get(name, default).split(",") if x.strip()]
+
+
+STEPS = steps("LOAD_STEPS", "250,500,1000,1500,2000,2500,3000")
+BUSY_STEPS = steps("LOAD_BUSY_STEPS", "100,250,500,750,1000,1250,1500,1750,2000")
+BUSY_THINK = load.parse_think(os.environ.get("LOAD_BUSY_THINK", "5,15")) or (5.0, 15.0)
 WINDOW_S = float(os.environ.get("LOAD_WINDOW_S", "30"))
-THINK = load.parse_think(os.environ.get("LOAD_THINK", "5,15"))
 BUDGET_MS = float(os.environ.get("LOAD_P95_MS", "200"))
 RATE = float(os.environ.get("LOAD_RATE", "150"))
 MAX_ERROR_RATE = 0.01
@@ -104,11 +116,11 @@ def redis_pids() -> list[int]:
 
 
 async def ramp(
-    mode: str, url: str, codes: list[str], server_pids: Any, flows: list[str]
+    mode: str, url: str, codes: list[str], server_pids: Any, flows: list[str], busy: bool = False
 ) -> dict[str, Any]:
     """Warm up, then step the crowd up until the p95 budget or errors are exceeded."""
-    target = load.Target(url, codes, load.search_queries(), think=THINK, timeout_s=10,
-                         flow_codes=flows)  # fmt: skip
+    target = load.Target(url, codes, load.search_queries(), think=BUSY_THINK, timeout_s=10,
+                         flow_codes=flows, pace=None if busy else load.PACED)  # fmt: skip
     # warm-up: every worker loads the tokenizer and the catalogue before anything is measured
     warm = load.Crowd(target)
     await warm.grow(12, rate=20, live=False)
@@ -122,11 +134,12 @@ async def ramp(
     rows: list[dict[str, Any]] = []
     best: dict[str, Any] | None = None
     try:
-        for step in STEPS:
+        for step in BUSY_STEPS if busy else STEPS:
             cpu0 = resource.getrusage(resource.RUSAGE_SELF)
             errors0 = sum(crowd.stats.errors.values())
             await crowd.grow(step, rate=RATE)
-            await asyncio.sleep(5)  # let the connection burst settle
+            # let the connection burst settle (and a paced crowd's first actions start)
+            await asyncio.sleep(5 if busy else 10)
             since = time.monotonic()
             server_cpu0 = cpu_s(server_pids())
             await asyncio.sleep(WINDOW_S)
@@ -183,8 +196,14 @@ async def ramp(
 
 def main() -> int:
     modes = [
-        m.strip() for m in os.environ.get("LOAD_MODES", "embedded,scaled").split(",") if m.strip()
+        m.strip()
+        for m in os.environ.get("LOAD_MODES", "embedded,scaled,scaled-busy").split(",")
+        if m.strip()
     ]
+    unknown = set(modes) - {"embedded", "scaled", "scaled-busy"}
+    if unknown:
+        print(f"LOAD_MODES: unknown {sorted(unknown)} (embedded, scaled, scaled-busy)")
+        return 2
     uptime_before = Path("/proc/loadavg").read_text().split()[:3]
     results: dict[str, dict[str, Any]] = {}
     if "embedded" in modes:
@@ -197,7 +216,7 @@ def main() -> int:
         print(
             f"removed {load.remove_synthetic_rows(sqlite)} rows of synthetic citizens", flush=True
         )
-    if "scaled" in modes:
+    if "scaled" in modes or "scaled-busy" in modes:
         with scaled_app(
             {"REFLEX_WEB_WORKDIR": ".web-load"}, workers=int(os.environ.get("LOAD_WORKERS", "3"))
         ) as app:
@@ -212,12 +231,20 @@ def main() -> int:
                 ]
 
             flows = load.flow_codes(pg_url())
-            results["scaled"] = asyncio.run(ramp("scaled", app.base_url, codes, pids, flows))
-            print(f"removed {load.remove_synthetic_rows(pg_url())} rows of synthetic citizens")
+            for mode in ("scaled", "scaled-busy"):
+                if mode in modes:
+                    results[mode] = asyncio.run(ramp(mode, app.base_url, codes, pids, flows,
+                                                     busy=mode == "scaled-busy"))  # fmt: skip
+                    removed = load.remove_synthetic_rows(pg_url())
+                    print(f"removed {removed} rows of synthetic citizens", flush=True)
+                    time.sleep(5)  # the closed sockets' states expire; the next ramp starts calm
     rows = [row for r in results.values() for row in r["rows"]]
     print()
-    print(f"think time {THINK[0]:g}-{THINK[1]:g} s per citizen between actions; window {WINDOW_S:g} s per step; "
-          f"budget p95 <= {BUDGET_MS:g} ms; load average before {' '.join(uptime_before)}")  # fmt: skip
+    paced = ", ".join(f"{k} {lo:g}-{hi:g} s" for k, (lo, hi) in load.PACED.items())
+    print(f"think time: embedded and scaled paced by page ({paced}); scaled-busy "
+          f"{BUSY_THINK[0]:g}-{BUSY_THINK[1]:g} s between any two actions; window {WINDOW_S:g} s "
+          f"per step; budget p95 <= {BUDGET_MS:g} ms; load average before "
+          f"{' '.join(uptime_before)}")  # fmt: skip
     load.print_table(rows, [("mode", "mode"), ("clients", "clients"), ("connected", "connected"),
                             ("events_per_s", "events/s"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
                             ("search_p95_ms", "search p95"), ("flow_n", "drafts+submits"),
@@ -232,13 +259,23 @@ def main() -> int:
     summary = {
         "embedded_max_clients": best("embedded", "clients") or 0,
         "embedded_p95_ms": best("embedded", "p95_ms"),
+        "embedded_events_per_s": best("embedded", "events_per_s"),
         "embedded_mb_per_client": results.get("embedded", {}).get("mb_per_client"),
         "scaled_max_clients": best("scaled", "clients") or 0,
         "scaled_p95_ms": best("scaled", "p95_ms"),
         "scaled_events_per_s": best("scaled", "events_per_s"),
         "scaled_search_p95_ms": best("scaled", "search_p95_ms"),
+        "scaled_flow_p95_ms": best("scaled", "flow_p95_ms"),
         "mb_per_client": results.get("scaled", {}).get("mb_per_client"),
-        "think_s": list(THINK),
+        "scaled_busy_max_clients": best("scaled-busy", "clients") or 0,
+        "scaled_busy_p95_ms": best("scaled-busy", "p95_ms"),
+        "scaled_busy_events_per_s": best("scaled-busy", "events_per_s"),
+        "think": {
+            "embedded": "paced",
+            "scaled": "paced",
+            "scaled-busy": list(BUSY_THINK),
+            "paced_s": {k: list(v) for k, v in load.PACED.items()},
+        },
         "loadavg_before": uptime_before,
         "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
     }

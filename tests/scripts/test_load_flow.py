@@ -89,3 +89,53 @@ def test_flow_codes_are_the_forms_without_uploads() -> None:
         form = get_form(basic)
         assert form is not None and form.audience == "个人"
         assert not [f for f in form.fields() if f.kind == "file"]
+
+
+def test_an_action_cut_off_by_a_disconnect_ends_then_and_is_not_a_frozen_page() -> None:
+    async def main() -> None:
+        stats = load.Stats()
+        citizen = load.Citizen(load.Target("http://127.0.0.1:1", [], [], timeout_s=5), stats, None)
+
+        async def send_then_drop() -> None:
+            await citizen._on_disconnect()  # the worker died with the socket: banner shown
+
+        started = asyncio.get_running_loop().time()
+        assert await citizen._round_trip("submit", send_then_drop, load.hydrated) is False
+        assert asyncio.get_running_loop().time() - started < 1  # not the 5 s timeout
+        assert dict(stats.errors) == {f"submit: {load.CUT}": 1}
+        assert load.FROZEN not in load.CUT
+
+    asyncio.run(main())
+
+
+def test_paced_think_times_follow_the_page_the_citizen_is_on() -> None:
+    assert load.parse_think("paced") is None
+    assert load.parse_think("5,15") == (5.0, 15.0)
+    citizen = load.Citizen(
+        load.Target("http://127.0.0.1:1", [], [], pace=load.PACED), load.Stats(), None
+    )
+    for page, (lo, hi) in load.PACED.items():
+        citizen.page = page
+        waits = [citizen.think_s() for _ in range(200)]
+        assert lo <= min(waits) and max(waits) <= hi
+        assert max(waits) - min(waits) > (hi - lo) / 2  # spread over the range
+    busy = load.Citizen(load.Target("http://127.0.0.1:1", [], [], think=(1, 2)), load.Stats(), None)
+    busy.page = "guide"
+    assert all(1 <= busy.think_s() <= 2 for _ in range(50))  # busy: one range for every page
+
+
+def test_a_paced_pause_ends_when_the_crowd_stops() -> None:
+    async def main() -> None:
+        paced = load.Citizen(
+            load.Target("http://127.0.0.1:1", [], [], pace=load.PACED), load.Stats(), None
+        )
+        paced._stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.05, paced._stop.set)
+        started = loop.time()
+        assert await paced.pause("guide") is False  # 20-60 s cut short: the journey ends
+        assert loop.time() - started < 1
+        busy = load.Citizen(load.Target("http://127.0.0.1:1", [], []), load.Stats(), None)
+        assert await busy.pause("question") is True  # busy crowds do not pause in a form
+
+    asyncio.run(main())
