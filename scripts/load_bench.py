@@ -137,6 +137,7 @@ async def ramp(
         for step in BUSY_STEPS if busy else STEPS:
             cpu0 = resource.getrusage(resource.RUSAGE_SELF)
             errors0 = sum(crowd.stats.errors.values())
+            kinds0 = dict(crowd.stats.errors)
             await crowd.grow(step, rate=RATE)
             # let the connection burst settle (and a paced crowd's first actions start)
             await asyncio.sleep(5 if busy else 10)
@@ -163,6 +164,11 @@ async def ramp(
                 "flow_n": len(flow),
                 "flow_p95_ms": round(load.percentile(flow, 95), 1),
                 "errors": errors,
+                "error_kinds": {
+                    k: n - kinds0.get(k, 0)
+                    for k, n in crowd.stats.errors.items()
+                    if n > kinds0.get(k, 0)
+                },
                 "rss_mb": round(rss_mb(server_pids()), 1),
                 # 100 % = one core; this machine has os.cpu_count() of them
                 "server_cpu_pct": round(100 * server_cpu / (until - since), 1),
