@@ -16,7 +16,7 @@ scaled-stop:                   ## stop the PostgreSQL and Redis that scaled mode
 test-scaled: setup-test        ## only the scaled e2e pass of make test (nginx, workers, Redis, PostgreSQL)
 	source scripts/env.sh && YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
 
-load: setup-test               ## clients at p95 <= 200 ms, events/s, MB per client: embedded vs scaled (last line JSON)
+load: setup-test               ## clients at p95 <= 200 ms, events/s, MB per client: embedded vs scaled, paced and busy (last line JSON)
 	source scripts/env.sh && python scripts/load_bench.py
 
 faults: setup-test             ## kill a worker, restart the app, stop Redis and PostgreSQL under load

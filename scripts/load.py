@@ -807,14 +807,23 @@ class Crowd:
         while len(self.citizens) < total:
             citizen = Citizen(self.target, self.stats, session)
             self.citizens.append(citizen)
-            pending.append(asyncio.create_task(citizen.connect()))
+            connecting = asyncio.create_task(citizen.connect())
+            pending.append(connecting)
             if live:
-                self.tasks.append(asyncio.create_task(citizen.live(self.stop)))
+                self.tasks.append(asyncio.create_task(self._live(citizen, connecting)))
             ahead = len(pending) / rate - (time.monotonic() - started)
             if ahead > 0:
                 await asyncio.sleep(ahead)
         results = await asyncio.gather(*pending)
         return sum(results)
+
+    async def _live(self, citizen: Citizen, connecting: asyncio.Task[bool]) -> None:
+        """The citizen's journeys, once its page has loaded: an action sent while the first
+        hydrate is on its way would take that hydrate's answer for its own (and the connect
+        would wait for an answer that already came)."""
+        with contextlib.suppress(Exception):  # counted by connect(); socket.io keeps trying
+            await connecting
+        await citizen.live(self.stop)
 
     async def close(self) -> None:
         self.stop.set()

@@ -139,3 +139,38 @@ def test_a_paced_pause_ends_when_the_crowd_stops() -> None:
         assert await busy.pause("question") is True  # busy crowds do not pause in a form
 
     asyncio.run(main())
+
+
+def test_a_citizen_acts_only_once_its_page_has_loaded(monkeypatch) -> None:
+    """A paced citizen's first action may be due at once; it must not go out while the
+    connect's hydrate is still on its way (it would take that answer for its own)."""
+    events: list[tuple[int, str]] = []
+
+    async def slow_connect(self, kind: str = "connect+hydrate") -> bool:
+        events.append((id(self), "connect sent"))
+        await asyncio.sleep(0.2)
+        events.append((id(self), "hydrated"))
+        return True
+
+    async def act(self) -> None:
+        events.append((id(self), "act"))
+
+    monkeypatch.setattr(load.Citizen, "connect", slow_connect)
+    monkeypatch.setattr(load.Citizen, "act", act)
+
+    async def main() -> None:
+        pace = {**load.PACED, "home": (0.0, 0.001)}
+        crowd = load.Crowd(load.Target("http://127.0.0.1:1", [], [], pace=pace))
+        await crowd.grow(3, rate=1000)
+        await asyncio.sleep(0.05)
+        crowd.stop.set()
+        await asyncio.gather(*crowd.tasks, return_exceptions=True)
+        await crowd._session.close()  # nothing was connected: no sockets to close
+
+    asyncio.run(main())
+    citizens = {who for who, _ in events}
+    assert len(citizens) == 3
+    for who in citizens:
+        mine = [what for w, what in events if w == who]
+        assert "act" in mine
+        assert mine.index("hydrated") < mine.index("act")  # its page loaded, then it acted
