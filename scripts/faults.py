@@ -430,7 +430,7 @@ def kill_worker(checks: Checks, app: stack.Running) -> None:
         victim.append(app.worker_pids()[0])
         os.kill(victim[0], signal.SIGKILL)
 
-    asyncio.run(under_load(checks, app.base_url, codes, fault, lambda: None, stack.pg_url()))
+    load.run_loop(under_load(checks, app.base_url, codes, fault, lambda: None, stack.pg_url()))
     now = app.worker_pids()
     checks.check(
         len(now) == 3 and victim[0] not in now,
@@ -474,7 +474,7 @@ def restart_app(checks: Checks) -> None:
     global RECOVER_S
     RECOVER_S = max(RECOVER_S, 600)  # run.sh rebuilds the frontend before it serves again
     try:
-        asyncio.run(under_load(checks, url, codes, fault, recover, db_url))
+        load.run_loop(under_load(checks, url, codes, fault, recover, db_url))
     finally:
         holder["app"].close()
 
@@ -493,7 +493,7 @@ def outage(checks: Checks, app: stack.Running, which: str) -> None:
         checks.check(not stack.port_open(port), f"{which} is down (port {port} closed)")
 
     fault.__doc__ = f"stop {which} for {OUTAGE_S:g} s, then start it again"
-    asyncio.run(under_load(checks, app.base_url, codes, fault, start, stack.pg_url()))
+    load.run_loop(under_load(checks, app.base_url, codes, fault, start, stack.pg_url()))
     checks.check(app.backend.poll() is None, "the app itself kept running")
 
 

@@ -23,7 +23,8 @@ the busy crowd (``scaled_busy_*``).
 
 Environment: ``LOAD_MODES`` (``embedded,scaled,scaled-busy``), ``LOAD_STEPS`` (client counts of
 the paced ramps, default 250 to 3,000), ``LOAD_BUSY_STEPS`` (100 to 2,000), ``LOAD_BUSY_THINK``
-(``5,15`` seconds), ``LOAD_WINDOW_S`` (30), ``LOAD_P95_MS`` (200), ``LOAD_WORKERS`` (scaled
+(``5,15`` seconds), ``LOAD_WINDOW_S`` (30), ``LOAD_SETTLE_S`` (paced: 30 s after a step's
+newcomers connected, before its window), ``LOAD_P95_MS`` (200), ``LOAD_WORKERS`` (scaled
 workers, 3), ``LOAD_RATE`` (new connections per second, 150).
 """
 
@@ -64,6 +65,7 @@ STEPS = steps("LOAD_STEPS", "250,500,1000,1500,2000,2500,3000")
 BUSY_STEPS = steps("LOAD_BUSY_STEPS", "100,250,500,750,1000,1250,1500,1750,2000")
 BUSY_THINK = load.parse_think(os.environ.get("LOAD_BUSY_THINK", "5,15")) or (5.0, 15.0)
 WINDOW_S = float(os.environ.get("LOAD_WINDOW_S", "30"))
+SETTLE_S = float(os.environ.get("LOAD_SETTLE_S", "30"))
 BUDGET_MS = float(os.environ.get("LOAD_P95_MS", "200"))
 RATE = float(os.environ.get("LOAD_RATE", "150"))
 MAX_ERROR_RATE = 0.01
@@ -139,8 +141,10 @@ async def ramp(
             errors0 = sum(crowd.stats.errors.values())
             kinds0 = dict(crowd.stats.errors)
             await crowd.grow(step, rate=RATE)
-            # let the connection burst settle (and a paced crowd's first actions start)
-            await asyncio.sleep(5 if busy else 10)
+            # let the connection burst settle; a paced crowd's newcomers first go through
+            # their first pages and sign-ins (a paced journey lasts about half a minute):
+            # a transient of the step, not the steady state it measures
+            await asyncio.sleep(5 if busy else SETTLE_S)
             since = time.monotonic()
             server_cpu0 = cpu_s(server_pids())
             await asyncio.sleep(WINDOW_S)
@@ -216,7 +220,7 @@ def main() -> int:
         sqlite = f"sqlite:///{ROOT / 'yiwang.db'}"
         codes, flows = load.catalogue_codes(sqlite), load.flow_codes(sqlite)
         with embedded_app() as (url, proc):
-            results["embedded"] = asyncio.run(
+            results["embedded"] = load.run_loop(
                 ramp("embedded", url, codes, lambda: [proc.pid, *descendants(proc.pid)], flows)
             )
         print(
@@ -239,7 +243,7 @@ def main() -> int:
             flows = load.flow_codes(pg_url())
             for mode in ("scaled", "scaled-busy"):
                 if mode in modes:
-                    results[mode] = asyncio.run(ramp(mode, app.base_url, codes, pids, flows,
+                    results[mode] = load.run_loop(ramp(mode, app.base_url, codes, pids, flows,
                                                      busy=mode == "scaled-busy"))  # fmt: skip
                     removed = load.remove_synthetic_rows(pg_url())
                     print(f"removed {removed} rows of synthetic citizens", flush=True)

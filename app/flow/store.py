@@ -147,8 +147,18 @@ def save_draft(
     """Create or update the owner's draft for this item (one per owner and item)."""
     at = now()
     with session_scope(session) as s:
-        stmt = select(Draft).where(Draft.owner == owner, Draft.item_code == item_code)
-        draft = s.exec(stmt).first()
+        # the handler's one session has usually just read this draft (get_draft): reuse it
+        draft = next(
+            (
+                o
+                for o in s.identity_map.values()
+                if isinstance(o, Draft) and o.owner == owner and o.item_code == item_code
+            ),
+            None,
+        )
+        if draft is None:
+            stmt = select(Draft).where(Draft.owner == owner, Draft.item_code == item_code)
+            draft = s.exec(stmt).first()
         if draft is None:
             draft = Draft(
                 owner=owner,
@@ -166,9 +176,10 @@ def save_draft(
         try:
             s.commit()
         except sa.exc.IntegrityError:  # a parallel first save won: update that one
-            s.rollback()
+            s.rollback()  # our new row is gone from the session with it
             return save_draft(owner, item_code, form_key, item_name, values, step, s)
-        s.refresh(draft)
+        if s.expire_on_commit:
+            s.refresh(draft)  # readable once this session is closed (one_session keeps it)
         return draft
 
 

@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.adapters.identity import Identity
@@ -234,3 +235,29 @@ def test_correction_round_takes_only_own_files_of_returned_applications(flow_db:
     messages = store.recent_events("alice", session=flow_db)
     assert [e.status for _, e in messages][:2] == ["submitted", "returned"]
     assert store.recent_events("bob", session=flow_db) == []
+
+
+def test_a_draft_save_after_reading_the_draft_in_one_session_only_writes(db: Session) -> None:
+    """A draft save (the flow's most frequent write) reuses the draft the handler has just read
+    in its one session: one UPDATE, no second SELECT, no refresh."""
+    engine = db.get_bind()
+    store.save_draft("alice", "001018000000", "001018000000", "换领", {"a": "1"}, 0, db)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement.split()[0].upper())
+
+    with Session(engine, expire_on_commit=False) as one:
+        before = store.get_draft("alice", "001018000000", one)
+        assert before is not None and before.values == {"a": "1"}
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            saved = store.save_draft(
+                "alice", "001018000000", "001018000000", "换领", {"a": "2"}, 1, one
+            )
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+    assert statements == ["UPDATE"]
+    assert saved.values == {"a": "2"} and saved.step == 1 and saved.id == before.id
+    db.expire_all()
+    assert store.get_draft("alice", "001018000000", db).values == {"a": "2"}  # committed
