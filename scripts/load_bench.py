@@ -61,7 +61,7 @@ def steps(name: str, default: str) -> list[int]:
     return [int(x) for x in os.environ.get(name, default).split(",") if x.strip()]
 
 
-STEPS = steps("LOAD_STEPS", "250,500,1000,1500,2000,2500,3000")
+STEPS = steps("LOAD_STEPS", "250,500,750,1000,1500,2000,2500,3000")
 BUSY_STEPS = steps("LOAD_BUSY_STEPS", "100,250,500,750,1000,1250,1500,1750,2000")
 BUSY_THINK = load.parse_think(os.environ.get("LOAD_BUSY_THINK", "5,15")) or (5.0, 15.0)
 WINDOW_S = float(os.environ.get("LOAD_WINDOW_S", "30"))
