@@ -22,9 +22,13 @@ class Note(Base):
     text: Mapped[str]
 
 
-def make_engine(tmp_path: Path) -> sa.Engine:
+def make_engine(tmp_path: Path, *notes: str) -> sa.Engine:
+    """A fresh SQLite database with the notes ``notes`` in it."""
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        s.add_all(Note(text=text) for text in notes)
+        s.commit()
     return engine
 
 
@@ -62,10 +66,7 @@ def test_calls_inside_one_session_share_it_and_outside_do_not(tmp_path: Path) ->
 
 
 def test_rows_stay_readable_after_a_later_commit_and_after_close(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path)
-    with Session(engine) as s:
-        s.add(Note(text="first"))
-        s.commit()
+    engine = make_engine(tmp_path, "first")
     with one_session(engine):
         with session_scope() as s:
             loaded = s.exec(select(Note)).one()
@@ -76,10 +77,7 @@ def test_rows_stay_readable_after_a_later_commit_and_after_close(tmp_path: Path)
 
 
 def test_populate_existing_sees_a_change_made_elsewhere_meanwhile(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path)
-    with Session(engine) as s:
-        s.add(Note(text="before"))
-        s.commit()
+    engine = make_engine(tmp_path, "before")
     with one_session(engine):
         with session_scope() as s:
             assert s.exec(select(Note)).one().text == "before"
