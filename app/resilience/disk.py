@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -80,13 +81,39 @@ def drop_incompatible_states(states_dir: Path, fingerprint: str) -> int:
     return removed
 
 
+#: how often the disk state manager may look for expired states (their expiry is an hour)
+PURGE_EVERY_S = 60.0
+
+
+def throttle_purge(manager: object, every_s: float = PURGE_EVERY_S) -> None:
+    """Let ``manager`` scan its states directory for expired states at most every ``every_s``.
+
+    Reflex 0.10's disk manager runs ``_purge_expired_states`` (a ``stat`` of every file in the
+    directory: one per substate per tab) on every pass of its write queue, a few times a second
+    under load. With a few thousand tabs that scan was most of the embedded worker's CPU (py-spy
+    during ``make load``: 60 % of its samples with 6,000 state files), and it grows with every
+    tab ever seen. States expire after an hour; a scan a minute finds them as well."""
+    real = manager._purge_expired_states  # type: ignore[attr-defined]
+    last = [float("-inf")]
+
+    def purge() -> None:
+        now = time.monotonic()
+        if now - last[0] < every_s:
+            return
+        last[0] = now
+        real()
+
+    manager._purge_expired_states = purge  # type: ignore[attr-defined]
+
+
 def install(app: object) -> bool:
-    """For an app on the disk state manager: drop states of another build. Returns whether
-    the app uses the disk state manager."""
+    """For an app on the disk state manager: drop states of another build, scan for expired
+    states once a minute. Returns whether the app uses the disk state manager."""
     from reflex.istate.manager.disk import StateManagerDisk
 
     manager = getattr(app, "_state_manager", None)
     if not isinstance(manager, StateManagerDisk):
         return False
     drop_incompatible_states(manager.states_directory, state_fingerprint())
+    throttle_purge(manager)
     return True

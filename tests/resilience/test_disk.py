@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import pickle
 from pathlib import Path
 
@@ -98,3 +99,38 @@ def test_the_fingerprint_covers_backend_vars(monkeypatch: pytest.MonkeyPatch) ->
     assert disk.state_fingerprint() != before
     monkeypatch.setattr(ApplyState, "__fields__", {**fields, "_values": changed})
     assert disk.state_fingerprint() == before
+
+
+def test_the_expired_state_scan_runs_once_a_minute_not_every_write(
+    states_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reflex scans the whole states directory on every pass of its write queue; installed,
+    the scan runs at most once per PURGE_EVERY_S and still removes expired states."""
+    clock = [1000.0]
+    monkeypatch.setattr(disk.time, "monotonic", lambda: clock[0])
+    manager = StateManagerDisk()
+    scans: list[int] = []
+    real = manager._purge_expired_states
+
+    def counting() -> None:
+        scans.append(1)
+        real()
+
+    manager._purge_expired_states = counting
+    disk.throttle_purge(manager)
+    states_dir.mkdir(exist_ok=True)
+    old = states_dir / "old.pkl"
+    old.write_bytes(b"x")
+    os.utime(old, (0, 0))  # written long before the token expiration
+    for _ in range(20):  # twenty passes of the write queue within a second
+        manager._purge_expired_states()
+    assert len(scans) == 1 and not old.exists()
+    old.write_bytes(b"x")
+    os.utime(old, (0, 0))
+    clock[0] += disk.PURGE_EVERY_S - 1
+    manager._purge_expired_states()
+    assert len(scans) == 1 and old.exists()  # not yet
+    clock[0] += 1
+    manager._purge_expired_states()
+    assert len(scans) == 2 and not old.exists()
+    asyncio.run(manager.close())
