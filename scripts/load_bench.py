@@ -57,17 +57,61 @@ from scripts.scaled import (  # noqa: E402
 )
 
 
+class SettingError(ValueError):
+    """A bad LOAD_* setting; the message names the variable and its value."""
+
+
 def steps(name: str, default: str) -> list[int]:
-    return [int(x) for x in os.environ.get(name, default).split(",") if x.strip()]
+    """Client counts from ``name`` (comma-separated, increasing, 1 to load.MAX_CLIENTS)."""
+    raw = os.environ.get(name, default)
+    try:
+        counts = [int(x) for x in raw.split(",") if x.strip()]
+    except ValueError:
+        raise SettingError(f"{name}={raw!r}: expected client counts like 250,500,1000") from None
+    if (
+        not counts
+        or counts != sorted(set(counts))
+        or not 1 <= counts[0] <= counts[-1] <= load.MAX_CLIENTS
+    ):
+        raise SettingError(
+            f"{name}={raw!r}: expected increasing client counts from 1 to {load.MAX_CLIENTS:,}"
+        )
+    return counts
 
 
-STEPS = steps("LOAD_STEPS", "250,500,750,1000,1500,2000,2500,3000")
-BUSY_STEPS = steps("LOAD_BUSY_STEPS", "100,250,500,750,1000,1250,1500,1750,2000")
-BUSY_THINK = load.parse_think(os.environ.get("LOAD_BUSY_THINK", "5,15")) or (5.0, 15.0)
-WINDOW_S = float(os.environ.get("LOAD_WINDOW_S", "30"))
-SETTLE_S = float(os.environ.get("LOAD_SETTLE_S", "30"))
-BUDGET_MS = float(os.environ.get("LOAD_P95_MS", "200"))
-RATE = float(os.environ.get("LOAD_RATE", "150"))
+def seconds(name: str, default: str, least: float = 0.0) -> float:
+    raw = os.environ.get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r}: expected a number") from None
+    if value < least:
+        raise SettingError(f"{name}={raw!r}: must be at least {least:g}")
+    return value
+
+
+def busy_think(name: str = "LOAD_BUSY_THINK", default: str = "5,15") -> tuple[float, float]:
+    raw = os.environ.get(name, default)
+    try:
+        think = load.parse_think(raw)
+    except Exception as exc:  # argparse.ArgumentTypeError names --think: say the variable
+        raise SettingError(f"{name}={raw!r}: expected MIN,MAX seconds ({exc})") from None
+    if think is None:
+        raise SettingError(f"{name}={raw!r}: the busy crowd needs MIN,MAX seconds, not paced")
+    return think
+
+
+try:
+    STEPS = steps("LOAD_STEPS", "250,500,750,1000,1500,2000,2500,3000")
+    BUSY_STEPS = steps("LOAD_BUSY_STEPS", "100,250,500,750,1000,1250,1500,1750,2000")
+    BUSY_THINK = busy_think()
+    WINDOW_S = seconds("LOAD_WINDOW_S", "30", least=1)
+    SETTLE_S = seconds("LOAD_SETTLE_S", "30")
+    BUDGET_MS = seconds("LOAD_P95_MS", "200", least=1)
+    RATE = seconds("LOAD_RATE", "150", least=1)
+except SettingError as exc:
+    print(f"make load: {exc}", file=sys.stderr)
+    sys.exit(2)
 MAX_ERROR_RATE = 0.01
 
 

@@ -1,8 +1,8 @@
 """Read API of the catalogue for the pages: plain functions over a SQLModel session.
 
 Every function takes an optional ``session``; without one it uses ``app.db.session_scope``
-(a new ``rx.session()`` on rxconfig's ``db_url``, or the handler's shared one). Provinces are the short codes of
-``app.catalogue.provinces`` (``shandong``, ``sichuan``).
+(a new ``rx.session()`` on rxconfig's ``db_url``, or the handler's shared one). Provinces are
+the short codes of ``app.catalogue.provinces`` (``shandong``, ``sichuan``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from app.db import session_scope
 from app.domain.service_item import ServiceItem
 
 T = TypeVar("T")
-
-
-_session = session_scope
 
 
 def _filtered(
@@ -69,7 +66,7 @@ def list_items(
     if page < 1 or not 1 <= per_page <= 200:
         raise ValueError(f"page must be >= 1 and per_page 1-200, got {page} and {per_page}")
     filters = {"province": province, "audience": audience, "theme": theme, "department": department}
-    with _session(session) as s:
+    with session_scope(session) as s:
         count = _filtered(select(func.count()).select_from(CatalogueItem), **filters)
         total = s.exec(count).one()
         stmt = _ranked(_filtered(select(CatalogueItem), **filters))
@@ -79,7 +76,7 @@ def list_items(
 
 def get_item(implementation_code: str, session: Session | None = None) -> ServiceItem | None:
     """The item with this implementation code (case-insensitive), or ``None``."""
-    with _session(session) as s:
+    with session_scope(session) as s:
         row = s.get(CatalogueItem, implementation_code.strip().upper())
         return None if row is None else ServiceItem.model_validate(row.data)
 
@@ -92,7 +89,7 @@ def high_frequency(
     One item per service (basic code): the same service offered by several cities shows once,
     by its most popular place.
     """
-    with _session(session) as s:
+    with session_scope(session) as s:
         stmt = _ranked(_filtered(select(CatalogueItem), province=province, audience=audience))
         picked: dict[str, CatalogueItem] = {}
         for row in s.exec(stmt.limit(limit * 8)).all():
@@ -117,7 +114,7 @@ def life_event_themes(
         province=province,
         audience=audience,
     ).order_by(func.count().desc(), theme)
-    with _session(session) as s:
+    with session_scope(session) as s:
         return [(name, int(n)) for name, n in s.exec(stmt).all()]
 
 
@@ -129,5 +126,5 @@ def departments(
     stmt = _filtered(
         select(dept, func.count()).group_by(dept), province=province, audience=audience
     ).order_by(func.count().desc(), dept)
-    with _session(session) as s:
+    with session_scope(session) as s:
         return [(name, int(n)) for name, n in s.exec(stmt).all()]

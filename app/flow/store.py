@@ -86,7 +86,7 @@ def touch_session(
     Idle longer than 15 minutes or older than 12 hours ends the session for good.
 
     Activity is recorded to the minute (:data:`TOUCH_EVERY`): every flow event calls this,
-    and a commit per event (a disk flush on PostgreSQL) was most of what a draft save cost.
+    and a commit on each (a disk flush on PostgreSQL) is a write nobody needs to the second.
     Within a minute of the last recorded activity the row is only read; the idle deadline
     returned is then counted from that recorded activity, so it is never later than the one
     the database enforces (at most a minute earlier).
