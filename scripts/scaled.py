@@ -241,9 +241,9 @@ def python() -> str:
 
 
 def migrate_and_seed() -> None:
-    say("migrating PostgreSQL and loading the seed catalogue")
+    say("migrating PostgreSQL and loading the province catalogues")
     env = {**os.environ, "REFLEX_DB_URL": pg_url()}
-    for command in (["migrate"], ["seed"]):
+    for command in (["migrate"], ["sync", "--all"]):
         result = subprocess.run(
             [python(), "-m", "app.catalogue", *command], cwd=ROOT, env=env, capture_output=True,
             text=True,
