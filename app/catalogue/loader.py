@@ -25,6 +25,7 @@ from app.catalogue.readers import Problem, Record, read_records, show
 from app.catalogue.tables import CatalogueItem, CatalogueItemTheme, CatalogueSource
 from app.domain.service_item import ServiceItem
 from themes.divisions import area_problem
+from themes.loader import unknown_key_message
 
 if TYPE_CHECKING:
     from app.search.index import Pending
@@ -82,6 +83,8 @@ def validation_problems(record: Record, exc: ValidationError) -> list[Problem]:
             path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
         value = "(missing)" if error["type"] == "missing" else show(error.get("input"))
         reason = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            reason = unknown_key_message(ServiceItem, tuple(error["loc"]))
         problems.append(Problem(record.file, record.where, path or "-", value, reason))
     return problems
 
