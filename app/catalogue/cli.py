@@ -1,4 +1,4 @@
-"""Command line: ``python -m app.catalogue {migrate,load,sync,generate}``.
+"""Command line: ``python -m app.catalogue {migrate,load,sync,schema,generate}``.
 
 Exit codes: 0 success, 1 validation failure (nothing written), 2 usage error.
 """
@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--all", action="store_true", help="every known province folder")
     sync.add_argument("--force", action="store_true", help="load even if unchanged")
     sync.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    sub.add_parser("schema", help="rewrite themes/catalogue.schema.json (for editors)")
     gen = sub.add_parser("generate", help="write N deterministic synthetic items")
     gen.add_argument("n", type=int)
     gen.add_argument("--seed", type=int, default=0)
@@ -110,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _load(args.files, args.db_url, args.progress)
     if args.command == "sync":
         return _sync(args)
+    if args.command == "schema":
+        from app.catalogue.schema import SCHEMA_PATH, json_schema
+
+        SCHEMA_PATH.write_text(json_schema(), encoding="utf-8")
+        print(f"wrote {SCHEMA_PATH}")
+        return OK
     if args.n < 0:
         print("N must be zero or more", file=sys.stderr)
         return USAGE

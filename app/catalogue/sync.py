@@ -82,3 +82,14 @@ def sync(
         if not report.ok:
             report.loaded = []
     return report
+
+
+def ensure_loaded(engine: sa.Engine, codes: Sequence[str]) -> SyncReport:
+    """Make sure the named provinces' catalogues are loaded and current (command-line tools
+    asked about a province this database has not loaded yet); unknown codes raise KeyError."""
+    from app.catalogue.db import upgrade
+    from app.catalogue.provinces import province
+
+    chosen = [province(code) for code in codes]
+    upgrade(engine)
+    return sync(chosen, engine)

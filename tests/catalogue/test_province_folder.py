@@ -126,3 +126,25 @@ def test_every_built_in_province_is_whole() -> None:
         items = [i for f in files for i in json.loads(f.read_text(encoding="utf-8"))["items"]]
         assert len(items) >= 80, code
         assert {i["area_code"][:2] for i in items} == {theme.settings.identity.division}
+
+
+def test_home_tiles_and_hot_searches_of_every_built_in_province_find_its_own_items(
+    engine,
+) -> None:
+    from app.search.service import search
+    from themes import available_provinces, load_theme
+
+    codes = available_provinces()
+    report = sync([provinces.province(c) for c in codes], engine)
+    assert report.ok, report.load.problems
+    missing = []
+    with engine.connect() as conn:
+        for code in codes:
+            theme = load_theme(THEMES_DIR / code)
+            home = theme.settings.home
+            for query in [s.query for s in home.services] + list(home.hot_searches):
+                hits = search(conn, query, province=code).hits
+                prefix = theme.settings.identity.division
+                if not hits or any(not h.area_code.startswith(prefix) for h in hits):
+                    missing.append((code, query))
+    assert not missing, f"home tiles or hot searches finding nothing of their own: {missing}"
