@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from app import audit
 from app.flow import files, store
 from app.flow.forms import get_form
 from app.state.flow_auth import SESSION_COOKIE
@@ -122,7 +123,16 @@ async def download(request: Request) -> Response:
         return _error(t("请先登录。"), 401)
     try:
         row = files.get(active.identity.sub, request.path_params["file_id"])
-    except store.NotFound:
+    except store.NotFound as exc:
+        if exc.foreign:
+            audit.record(
+                "cross_citizen_access",
+                "denied",
+                sub=active.identity.sub,
+                client=request.client.host if request.client else "",
+                request_id=request.headers.get("x-request-id", ""),
+                detail="file",
+            )
         return _error(t("没有找到这个文件。"), 404)
     return FileResponse(
         files.path_of(row),
