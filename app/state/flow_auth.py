@@ -250,7 +250,7 @@ class FlowAuthState(rx.State):
             self._audit("login_failed", "failure", reason="bad_mapping")
             return None
         try:
-            request = await idp.begin(self._callback_url(), mapping.scope)
+            request = await idp.begin(self._callback_url(), mapping.scope, mapping.acr_values)
         except IdentityUnavailable as exc:
             log.warning("identity provider unavailable at login start: %s", exc)
             self._unavailable(return_to)

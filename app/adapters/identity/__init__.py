@@ -94,7 +94,7 @@ class AuthRequest:
 
 
 class IdentityProvider(Protocol):
-    async def begin(self, redirect_uri: str, scope: str = "") -> AuthRequest:
+    async def begin(self, redirect_uri: str, scope: str = "", acr_values: str = "") -> AuthRequest:
         """Prepare a login; the browser goes to ``AuthRequest.url``."""
         ...
 

@@ -47,6 +47,15 @@ class ClaimMapping:
     def scope(self) -> str:
         return " ".join(self.scopes)
 
+    @property
+    def acr_values(self) -> str:
+        """When the level is the standard ``acr`` claim, the ``acr_values`` to request (most
+        preferred first): OpenID providers put ``acr`` into the ID token when it is asked for
+        (Core 3.1.2.1, 5.5.1.1), and a voluntary request does not limit who may log in."""
+        if self.level_claim != "acr":
+            return ""
+        return " ".join(sorted(self.levels, key=lambda v: -self.levels[v]))
+
     def claim_names(self) -> dict[str, str]:
         """The app's field -> the provider's claim name (configured ones only)."""
         names = {f: getattr(self, f) for f in CLAIM_FIELDS}

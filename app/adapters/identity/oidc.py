@@ -236,7 +236,7 @@ class OIDCProvider:
         raise IdentityUnavailable(f"{key} {doc[key]} of {self.settings.issuer} does not answer")
 
     # -- login ---------------------------------------------------------------------------------
-    async def begin(self, redirect_uri: str, scope: str = "") -> AuthRequest:
+    async def begin(self, redirect_uri: str, scope: str = "", acr_values: str = "") -> AuthRequest:
         doc = await self._reachable("authorization_endpoint")
         self.auth_method(doc)  # a configuration that cannot work fails now, not after login
         verifier, nonce, state = generate_token(48), generate_token(24), generate_token(30)
@@ -250,6 +250,8 @@ class OIDCProvider:
             "code_challenge": create_s256_code_challenge(verifier),
             "code_challenge_method": "S256",
         }
+        if acr_values:
+            params["acr_values"] = acr_values
         endpoint = doc["authorization_endpoint"]
         url = endpoint + ("&" if "?" in endpoint else "?") + urlencode(params)
         return AuthRequest(
