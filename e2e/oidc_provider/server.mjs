@@ -28,10 +28,10 @@ const LOA = ['urn:cn:gov:loa:1', 'urn:cn:gov:loa:2', 'urn:cn:gov:loa:3'];
 
 const ACCOUNTS = {
   'op-0001': {
-    name: '陈立华', national_id_number: '11010519491231002X', phone_number: '13911112222', loa: 3,
+    name: '陈立华', national_id_number: '370103194912310025', phone_number: '13911112222', loa: 3,
   },
   'op-0002': {
-    name: '刘晓梅', national_id_number: '440106198806060045', phone_number: '13622223333', loa: 2,
+    name: '刘晓梅', national_id_number: '440106198806060048', phone_number: '13622223333', loa: 2,
   },
   // a login without an ID number (the provider never collected one)
   'op-0003': { name: '黄志强', phone_number: '13733334444', loa: 3 },

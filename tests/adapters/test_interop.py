@@ -110,7 +110,7 @@ def test_a_level_3_citizen_logs_in_with_claims_from_userinfo(
     assert query["iss"] == op.issuer  # RFC 9207, which this provider sends
     identity = complete(rp, request, query)
     assert (identity.sub, identity.name, identity.phone) == ("op-0001", "陈立华", "13911112222")
-    assert identity.id_number == "11010519491231002X"
+    assert identity.id_number == "370103194912310025"
     assert (identity.level, identity.kind, identity.missing()) == (3, "person", [])
     # the ID token itself had none of them (spec defaults): the client asked UserInfo
     from joserfc.jws import extract_compact
