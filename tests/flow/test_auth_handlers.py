@@ -262,3 +262,23 @@ def test_the_mapping_of_the_requests_province_chooses_scopes_and_claims(
     assert asked == ["zj.example.cn", "zj.example.cn"]
     # the sandbox has no "nickname" claim: the name is missing, not invented
     assert state.signed_in and state.display_name == ""
+
+
+def test_provider_down_at_token_time_is_unavailable_not_failed(
+    flow_db: Session, monkeypatch: pytest.MonkeyPatch, audit_log: Path
+) -> None:
+    port = free_port()
+    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("YIWANG_OIDC_ISSUER", sandbox.issuer)
+    monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
+    monkeypatch.setattr(flow_auth, "_PROVIDER", None)
+    state = _state()
+    with serve(sandbox.app(), port):
+        asyncio.run(FlowAuthState.begin_login.fn(state, "/apply/X?start=1"))
+        query = pick_account(sandbox, state._pending["url"], "sbx-person-0001")
+    # the provider went down between the login page and the token request
+    set_router(state, query)
+    assert redirect_target(asyncio.run(FlowAuthState.finish_login.fn(state))) == "/apply/X?start=1"
+    assert not state.signed_in
+    assert "暂时不可用" in state.login_error and state.login_retry == "/apply/X?start=1"
+    assert lines(audit_log)[-1]["reason"] == "provider_unavailable"
