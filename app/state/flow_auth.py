@@ -126,6 +126,11 @@ def missing_claims_message(lacks: list[str], min_level: int, level: int) -> str:
             "统一身份认证没有提供办理本事项所需的信息：{items}。请到统一身份认证补全实名信息后重新登录；已填写的内容保存在草稿中，不会丢失。",
             items=t("、").join(items),
         )
+    if level == 0:
+        return t(
+            "统一身份认证没有提供您的实名等级，办理本事项需要{level}或更高。请到统一身份认证完成实名认证后重新登录；已填写的内容保存在草稿中，不会丢失。",
+            level=level_name(min_level),
+        )
     return t(
         "办理本事项需要{level}或更高的实名等级，您的账号是{yours}。请在统一身份认证提升实名等级后再办理。",
         level=level_name(min_level),

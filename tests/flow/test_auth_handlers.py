@@ -282,3 +282,12 @@ def test_provider_down_at_token_time_is_unavailable_not_failed(
     assert not state.signed_in
     assert "暂时不可用" in state.login_error and state.login_retry == "/apply/X?start=1"
     assert lines(audit_log)[-1]["reason"] == "provider_unavailable"
+
+
+def test_the_refusal_says_what_is_missing_and_what_to_do() -> None:
+    from app.state.flow_auth import missing_claims_message
+
+    text = missing_claims_message(["uscc", "org_name"], 1, 3)
+    assert "统一社会信用代码、企业名称" in text and "补全实名信息" in text and "草稿" in text
+    assert "没有提供您的实名等级" in missing_claims_message(["level"], 2, 0)
+    assert "您的账号是一级实名" in missing_claims_message(["level"], 2, 1)
