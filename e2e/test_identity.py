@@ -61,12 +61,13 @@ def interop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InteropApp]:
     """The app built for a province folder whose only change is identity.toml, talking to
     oidc-provider (configured only through YIWANG_OIDC_*)."""
     port = free_port()
-    origin = f"http://127.0.0.1:{port}"
+    # the embedded app answers on 127.0.0.1, the scaled one (nginx) on localhost
+    origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
     client = {
         "client_id": "yiwang",
         "client_secret": SECRET,
-        "redirect_uris": [f"{origin}/auth/callback"],
-        "post_logout_redirect_uris": [f"{origin}/me"],
+        "redirect_uris": [f"{o}/auth/callback" for o in origins],
+        "post_logout_redirect_uris": [f"{o}/me" for o in origins],
         "grant_types": ["authorization_code"],
         "response_types": ["code"],
     }
