@@ -137,3 +137,19 @@ def test_mapping_for_rereads_a_changed_file(tmp_path: Path) -> None:
     stat = (folder / "identity.toml").stat()
     os.utime(folder / "identity.toml", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert mapping_for(folder).scopes == ("openid", "b")
+
+
+def test_the_province_folder_check_reports_identity_toml(tmp_path: Path) -> None:
+    import shutil
+
+    from app.province_check import check_folder
+
+    folder = tmp_path / "shandong"
+    shutil.copytree(THEMES_DIR / "shandong", folder)
+    shutil.copyfile(EXAMPLE, folder / "identity.toml")
+    assert check_folder(folder)[1] == []
+    (folder / "identity.toml").write_text('scopes = ["profile"]\n', encoding="utf-8")
+    _, problems = check_folder(folder)
+    assert [str(p) for p in problems] == [
+        f'{folder / "identity.toml"}: scopes: must include "openid" (OpenID Connect needs it)'
+    ]
