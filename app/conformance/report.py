@@ -352,7 +352,7 @@ thead th{{background:#f0f0f0}}dl{{display:grid;grid-template-columns:repeat(auto
 dl div{{border:1px solid #767676;padding:.5rem}}dt{{font-size:.875rem}}dd{{margin:0;font-size:1.25rem;font-weight:700}}
 .ok{{color:#0b6b2e}}.bad{{color:#a00}}code{{font-family:ui-monospace,monospace;overflow-wrap:anywhere}}
 figure{{margin:0}}img{{max-width:10rem;height:auto;border:1px solid #767676}}a{{color:#0645ad}}
-a:focus-visible{{outline:3px solid #0645ad;outline-offset:2px}}.table-scroll{{overflow-x:auto}}
+a:focus-visible{{outline:3px solid #0645ad;outline-offset:2px}}.table-scroll{{overflow-x:auto}}.table-scroll:focus-visible{{outline:3px solid #0645ad}}
 </style></head>
 <body><header><h1>Conformance report: {_zh(data["name"])}</h1>
 <p>Province folder <code>{_e(data["folder"])}</code>, generated {_e(data["generated"])}.
@@ -377,7 +377,7 @@ def _departments(data: dict[str, Any]) -> str:
         for d in data["departments"]
     )
     return f"""<section aria-labelledby="departments"><h2 id="departments">Catalogue conformance by department</h2>
-<div class="table-scroll"><table><caption>Items and element score per implementing body</caption>
+<div class="table-scroll" tabindex="0" role="group" aria-label="Items and element score per implementing body (scrolls sideways)"><table><caption>Items and element score per implementing body</caption>
 <thead><tr><th scope="col">Department</th><th scope="col">Items</th><th scope="col">Items with every element</th>
 <th scope="col">Element score</th></tr></thead><tbody>{rows}</tbody></table></div></section>"""
 
@@ -401,7 +401,7 @@ def _failing(data: dict[str, Any]) -> str:
     if not rows:
         body = "<p>No failing records: every item has every element, and every consistency rule holds.</p>"
     else:
-        body = f"""<div class="table-scroll"><table><caption>{len(rows)} failing checks, by file and field</caption>
+        body = f"""<div class="table-scroll" tabindex="0" role="group" aria-label="Failing checks (scrolls sideways)"><table><caption>{len(rows)} failing checks, by file and field</caption>
 <thead><tr><th scope="col">File</th><th scope="col">Record</th><th scope="col">Item</th><th scope="col">Field</th>
 <th scope="col">Kind</th><th scope="col">Problem</th><th scope="col">What to change</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table></div>"""
@@ -436,7 +436,7 @@ def _functions(data: dict[str, Any]) -> str:
         )
     return f"""<section aria-labelledby="functions"><h2 id="functions">Mobile-end functions</h2>
 <p>Present means every listed e2e test passed in the last recorded run (reports/e2e/results.json).</p>
-<div class="table-scroll"><table><caption>Functions, their status and evidence</caption>
+<div class="table-scroll" tabindex="0" role="group" aria-label="Functions (scrolls sideways)"><table><caption>Functions, their status and evidence</caption>
 <thead><tr><th scope="col">Function</th><th scope="col">Status</th><th scope="col">Routes</th>
 <th scope="col">Setting</th><th scope="col">e2e tests (last run)</th><th scope="col">Screenshot</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table></div></section>"""
@@ -456,7 +456,7 @@ def _accessibility_section(a11y: dict[str, Any] | None, link: str | None) -> str
     return f"""<section aria-labelledby="a11y"><h2 id="a11y">Accessibility and elder mode</h2>
 <p>{a11y["combinations"]} combinations measured by <code>make compliance</code>,
 {a11y["violations"]} violations; details and screenshots in {anchor}.</p>
-<div class="table-scroll"><table><caption>Violations per page and mode</caption>
+<div class="table-scroll" tabindex="0" role="group" aria-label="Violations per page and mode (scrolls sideways)"><table><caption>Violations per page and mode</caption>
 <thead><tr><th scope="col">Page</th><th scope="col">Mode</th><th scope="col">Combinations</th>
 <th scope="col">Violations</th><th scope="col">By rule</th></tr></thead><tbody>{rows}</tbody></table></div></section>"""
 
