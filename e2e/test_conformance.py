@@ -64,7 +64,7 @@ def test_function_pages_in_each_province(pixel: Page, hosts_port: int, code: str
         page = open_page(pixel, province_url(code, hosts_port), path)
         expect(page.locator("html")).to_have_attribute("data-province", code)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        page.screenshot(path=str(shots / f"{fn.key}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{fn.key}.png"))
         taken += 1
     assert taken >= 5, f"only {taken} function pages could be shown for {code}"
 

@@ -61,14 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         reports.append(report)
 
     checks = sum(r.element_checks for r in reports)
-    failed = sum(round((1 - r.element_score) * r.element_checks) for r in reports)
+    failed = sum(r.element_failed for r in reports)
     a11y = [r.a11y_violations for r in reports if r.a11y_violations is not None]
     print(
         json.dumps(
             {
                 "provinces": len(reports),
                 "items": sum(len(r.items) for r in reports),
-                "element_score": round((checks - failed) / checks, 4) if checks else 0.0,
+                "element_score": round(max(0, checks - failed) / checks, 4) if checks else 0.0,
                 "functions_present": sum(r.functions_present for r in reports),
                 "functions_total": sum(len(r.functions) for r in reports),
                 "a11y_violations": sum(a11y) if a11y else None,

@@ -24,7 +24,7 @@ from app.conformance.elements import (
     relative,
 )
 from app.conformance.functions import DISABLED, PRESENT, FunctionResult, evaluate, load_table
-from themes import ThemeError, load_theme
+from themes import Theme, ThemeError, ThemeProblem, load_theme
 
 THRESHOLDS = Path(__file__).with_name("thresholds.toml")
 
@@ -47,12 +47,16 @@ class ProvinceReport:
         return sum(i.element_checks for i in self.items)
 
     @property
+    def element_failed(self) -> int:
+        """Failed element checks; a file that cannot be read counts as one."""
+        return sum(i.failed(ELEMENT) for i in self.items) + len(self.file_problems)
+
+    @property
     def element_score(self) -> float:
         checks = self.element_checks
-        failed = sum(i.failed(ELEMENT) for i in self.items) + len(self.file_problems)
         if not checks:
             return 0.0
-        return round(max(0, checks - failed) / checks, 4)
+        return round(max(0, checks - self.element_failed) / checks, 4)
 
     @property
     def consistency_score(self) -> float:
@@ -91,6 +95,20 @@ def build(
 ) -> ProvinceReport:
     """Everything the report says about one province folder (raises ThemeError for a bad one)."""
     theme = load_theme(folder)
+    report = check_catalogue(theme)
+    theme_file = relative(theme.folder / "theme.toml", theme.folder, inputs.ROOT)
+    report.functions = evaluate(load_table(), theme.settings.features, results, theme_file)
+    for fn in report.functions:
+        shot = shots_dir / theme.code / f"{fn.function.key}.png"
+        if fn.function.routes and shot.is_file():
+            report.screenshots[fn.function.key] = str(shot)
+    report.accessibility = _accessibility(compliance, theme.code)
+    report.threshold_failures = _threshold_failures(report, limits or thresholds())
+    return report
+
+
+def check_catalogue(theme: Theme) -> ProvinceReport:
+    """The catalogue part of the report: every record of the province's catalogue files."""
     folder = theme.folder
     report = ProvinceReport(theme.code, theme.settings.identity.province, folder)
     theme_file = relative(folder / "theme.toml", folder, inputs.ROOT)
@@ -134,14 +152,25 @@ def build(
                 forms_hint="forms/{code}.yaml",
             )
             report.items.append(check_record(record.data, record.where, ctx))
-    report.functions = evaluate(load_table(), theme.settings.features, results, theme_file)
-    for fn in report.functions:
-        shot = shots_dir / theme.code / f"{fn.function.key}.png"
-        if fn.function.routes and shot.is_file():
-            report.screenshots[fn.function.key] = str(shot)
-    report.accessibility = _accessibility(compliance, theme.code)
-    report.threshold_failures = _threshold_failures(report, limits or thresholds())
     return report
+
+
+def catalogue_problems(folder: Path) -> list[ThemeProblem]:
+    """The element findings of a province folder's catalogue as ThemeProblem(file, field, why),
+    for ``python -m themes check`` (consistency findings are not problems of the folder)."""
+    theme = load_theme(folder)
+    report = check_catalogue(theme)
+    problems = [
+        ThemeProblem(theme.folder / p.file, f"{p.where}.{p.field}", p.reason)
+        for p in report.file_problems
+    ]
+    problems += [
+        ThemeProblem(theme.folder / f.file, f"{f.where}.{f.field}", f"{f.problem}; {f.fix}")
+        for item in report.items
+        for f in item.findings
+        if f.kind == ELEMENT
+    ]
+    return problems
 
 
 def _accessibility(compliance: dict[str, Any] | None, code: str) -> dict[str, Any] | None:
@@ -383,32 +412,40 @@ def _departments(data: dict[str, Any]) -> str:
 
 
 def _failing(data: dict[str, Any]) -> str:
-    rows = []
+    elements: list[str] = []
+    rules: list[str] = []
     for p in data["file_problems"]:
-        rows.append(
+        elements.append(
             f"<tr><td><code>{_e(p['file'])}</code></td><td>{_e(p['where'])}</td><td>(file)</td>"
-            f"<td><code>{_e(p['field'])}</code></td><td>element</td><td>{_e(p['reason'])}</td>"
+            f"<td><code>{_e(p['field'])}</code></td><td>{_e(p['reason'])}</td>"
             f"<td>In {_e(p['file'])}, {_e(p['where'])}: {_e(p['reason'])}</td></tr>"
         )
     for item in data["items_detail"]:
         for f in item["findings"]:
-            rows.append(
+            row = (
                 f"<tr><td><code>{_e(f['file'])}</code></td><td>{_e(f['where'])}</td>"
                 f"<td>{_zh(item['name'] or f['item'])}<br><code>{_e(f['item'])}</code></td>"
-                f"<td><code>{_e(f['field'])}</code> ({_zh(f['element'])})</td><td>{_e(f['kind'])}</td>"
+                f"<td><code>{_e(f['field'])}</code> ({_zh(f['element'])})</td>"
                 f"<td>{_e(f['problem'])}</td><td>{_e(f['fix'])}</td></tr>"
             )
-    if not rows:
-        body = "<p>No failing records: every item has every element, and every consistency rule holds.</p>"
-    else:
-        body = f"""<div class="table-scroll" tabindex="0" role="group" aria-label="Failing checks (scrolls sideways)"><table><caption>{len(rows)} failing checks, by file and field</caption>
-<thead><tr><th scope="col">File</th><th scope="col">Record</th><th scope="col">Item</th><th scope="col">Field</th>
-<th scope="col">Kind</th><th scope="col">Problem</th><th scope="col">What to change</th></tr></thead>
-<tbody>{"".join(rows)}</tbody></table></div>"""
+            (elements if f["kind"] == ELEMENT else rules).append(row)
     return f"""<section aria-labelledby="failing"><h2 id="failing">Failing records</h2>
-<p>Element checks: every GB/T 39554.2 element present and well-formed. Consistency checks: online
-depth against visits and the online application, express delivery against a delivery step, fees
-against a payment step.</p>{body}</section>"""
+<p>Element checks: every GB/T 39554.2 element present and well-formed (these set the element
+score and the threshold). Consistency checks: online depth against visits and the online
+application, express delivery against a delivery step, fees against a payment step.</p>
+{_failure_table("element-failures", "Missing or malformed elements", elements)}
+{_failure_table("consistency-failures", "Consistency", rules)}</section>"""
+
+
+def _failure_table(anchor: str, title: str, rows: list[str]) -> str:
+    if not rows:
+        return f"<h3 id='{anchor}'>{_e(title)}</h3><p>None: every record passes.</p>"
+    return f"""<h3 id="{anchor}">{_e(title)}</h3>
+<div class="table-scroll" tabindex="0" role="group" aria-label="{_e(title)} (scrolls sideways)"><table>
+<caption>{len(rows)} failing checks, by file and field</caption>
+<thead><tr><th scope="col">File</th><th scope="col">Record</th><th scope="col">Item</th><th scope="col">Field</th>
+<th scope="col">Problem</th><th scope="col">What to change</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>"""
 
 
 def _functions(data: dict[str, Any]) -> str:

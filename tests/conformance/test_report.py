@@ -205,3 +205,19 @@ def test_test_ids_match_every_parameter_set_only() -> None:
 def test_a_folder_that_is_not_a_province_exits_2(tmp_path: Path, capsys) -> None:
     assert main([str(tmp_path / "nothing"), "--out", str(tmp_path / "out")]) == 2
     assert "not a valid province folder" in capsys.readouterr().err
+
+
+def test_catalogue_problems_for_themes_check(
+    province: Callable[..., Path], records: list[dict]
+) -> None:
+    from app.conformance.report import catalogue_problems
+
+    broken = json.loads(json.dumps(records[0], ensure_ascii=False))
+    del broken["materials"][0]["e_licence"]
+    folder = province([broken, records[1]])
+    problems = catalogue_problems(folder)
+    assert [(p.file.name, p.field) for p in problems] == [
+        ("items.json", "record 0.materials.0.e_licence")
+    ]
+    assert "must be stated" in problems[0].message
+    assert "In catalogue/items.json, record 0" in problems[0].message
