@@ -4,13 +4,13 @@ Each function reads one thing the report needs from what the rest of the project
 when those parts move (the province folder, derived applications, payment and delivery steps)
 only the function here changes, never the checks or the report:
 
-* :func:`catalogue_files` / :func:`catalogue_records`: the GB/T 39554.2 records of a province
-  (``<folder>/catalogue/*.json|jsonl|csv``; until the province folder holds them, the seed file
-  ``app/catalogue/seed/<code>.json``), read by :mod:`app.catalogue.readers`.
+* :func:`catalogue_files` / :func:`catalogue_records_of`: the GB/T 39554.2 records of a province
+  (``<folder>/catalogue/*.json|jsonl|csv``, as the province registry finds them), read by
+  :mod:`app.catalogue.readers`.
 * :func:`division`: the GB/T 2260 two-digit prefix of the province (``theme.toml``
-  ``[identity] division``; until that field exists, the seed builder's province table).
-* :func:`area_names`: the real area codes of a province and their names (the seed builder's
-  division table until a national one exists).
+  ``[identity] division``).
+* :func:`area_names`: the real area codes of a province and their names (the national division
+  table, ``themes/base/divisions.csv``).
 * :func:`online_form` and :func:`form_steps`: whether an item has an online application and
   which of its steps take payment or arrange delivery.
 * :func:`e2e_results`: the outcome of every e2e test in the last run (``reports/e2e/results.json``,
@@ -29,22 +29,17 @@ from typing import Any
 from app.catalogue.readers import Problem, Record, read_records
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_DIR = ROOT / "app" / "catalogue" / "seed"
 FORMS_DIR = ROOT / "app" / "flow" / "forms"
 E2E_RESULTS = ROOT / "reports" / "e2e" / "results.json"
 E2E_SHOTS = ROOT / "reports" / "e2e" / "shots"  # <province>/<function key>.png
 COMPLIANCE_SUMMARY = ROOT / "reports" / "compliance" / "summary.json"
-CATALOGUE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 
 
 def catalogue_files(folder: Path) -> list[Path]:
-    """The catalogue files of a province folder: ``catalogue/*.json|jsonl|csv``, else the seed
-    file of the same code (the layout before catalogues moved into the province folder)."""
-    own = folder / "catalogue"
-    if own.is_dir():
-        return sorted(p for p in own.iterdir() if p.suffix.lower() in CATALOGUE_SUFFIXES)
-    seed = SEED_DIR / f"{folder.name}.json"
-    return [seed] if seed.is_file() else []
+    """The catalogue files of a province folder: ``catalogue/*.json|jsonl|csv``, in name order."""
+    from app.catalogue.provinces import catalogue_files_in
+
+    return catalogue_files_in(folder)
 
 
 def catalogue_records_of(path: Path) -> Iterator[Record | Problem]:
@@ -52,28 +47,20 @@ def catalogue_records_of(path: Path) -> Iterator[Record | Problem]:
     yield from read_records(path)
 
 
-def division(folder: Path, identity: Any) -> str | None:
-    """The province's GB/T 2260 two-digit prefix, or ``None`` when nothing says it."""
+def division(identity: Any) -> str | None:
+    """The province's GB/T 2260 two-digit prefix (``[identity] division``), or ``None``."""
     declared = getattr(identity, "division", None)
-    if declared:
-        return str(declared)
-    from app.catalogue.provinces import PROVINCES  # the table before theme.toml said it
-
-    known = PROVINCES.get(folder.name)
-    return known.prefix if known else None
+    return str(declared) if declared else None
 
 
 def area_names(prefix: str) -> dict[str, str] | None:
-    """The 12-digit area codes of the province with this prefix and their names, or ``None``
-    when no division table covers it (then only the prefix is checked)."""
-    from app.catalogue.build import places
+    """The 12-digit area codes of the province with this prefix and their full names, or
+    ``None`` when the national division table has no such province (then only the prefix is
+    checked)."""
+    from themes.divisions import divisions_of
 
-    for value in vars(places).values():
-        if isinstance(value, places.ProvinceData) and value.province.code.startswith(prefix):
-            areas = [value.province, *value.cities]
-            areas += [county for counties in value.counties for county in counties]
-            return {area.code: area.name for area in areas}
-    return None
+    found = {d.code: d.full_name for d in divisions_of(prefix)}
+    return found or None
 
 
 @dataclass(frozen=True)

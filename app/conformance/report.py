@@ -112,7 +112,7 @@ def check_catalogue(theme: Theme) -> ProvinceReport:
     folder = theme.folder
     report = ProvinceReport(theme.code, theme.settings.identity.province, folder)
     theme_file = relative(folder / "theme.toml", folder, inputs.ROOT)
-    prefix = inputs.division(folder, theme.settings.identity)
+    prefix = inputs.division(theme.settings.identity)
     areas = inputs.area_names(prefix) if prefix else None
     if prefix is None:
         report.notes.append(
@@ -121,7 +121,8 @@ def check_catalogue(theme: Theme) -> ProvinceReport:
         )
     elif areas is None:
         report.notes.append(
-            f"no division table covers prefix {prefix}: area codes are checked for the prefix only"
+            f"the national division table has no province {prefix}: area codes are checked "
+            "for the prefix only"
         )
     files = inputs.catalogue_files(folder)
     if not files:
@@ -132,7 +133,8 @@ def check_catalogue(theme: Theme) -> ProvinceReport:
                 "-",
                 "-",
                 "no catalogue files: add the province's items as catalogue/*.json, *.jsonl or "
-                "*.csv (GB/T 39554.2 records, docs/add-your-province.md)",
+                "*.csv (GB/T 39554.2 records, docs/add-your-province.md, "
+                "themes/catalogue.schema.json)",
             )
         )
     for path in files:

@@ -16,21 +16,21 @@ def test_catalogue_files_prefer_the_province_folder(tmp_path: Path) -> None:
     for name in ("b.csv", "a.json", "c.jsonl", "notes.txt"):
         (folder / "catalogue" / name).write_text("x", encoding="utf-8")
     assert [p.name for p in inputs.catalogue_files(folder)] == ["a.json", "b.csv", "c.jsonl"]
-    # without a catalogue folder: the seed file of the same code, else nothing
-    assert inputs.catalogue_files(THEMES_DIR / "shandong") == [inputs.SEED_DIR / "shandong.json"]
+    assert inputs.catalogue_files(THEMES_DIR / "shandong")  # the built-in folders hold theirs
     assert inputs.catalogue_files(tmp_path / "nowhere") == []
 
 
-def test_division_from_the_identity_first() -> None:
-    assert inputs.division(Path("/x/anything"), SimpleNamespace(division="33")) == "33"
-    assert inputs.division(THEMES_DIR / "sichuan", SimpleNamespace()) == "51"
-    assert inputs.division(Path("/x/unknown"), SimpleNamespace()) is None
+def test_division_from_the_identity() -> None:
+    assert inputs.division(SimpleNamespace(division="33")) == "33"
+    assert inputs.division(SimpleNamespace()) is None
 
 
-def test_area_names_cover_the_seeded_provinces_only() -> None:
-    areas = inputs.area_names("51")
-    assert areas and all(code.startswith("51") and len(code) == 12 for code in areas)
-    assert inputs.area_names("99") is None
+def test_area_names_from_the_national_table() -> None:
+    for prefix in ("51", "33"):  # a built-in province and one that is not
+        areas = inputs.area_names(prefix)
+        assert areas and len(areas) > 20
+        assert all(code.startswith(prefix) and len(code) == 12 for code in areas)
+    assert inputs.area_names("00") is None
 
 
 def test_form_steps() -> None:
