@@ -18,7 +18,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from app.flow import files, store
-from app.flow.forms import get_form
+from app.flow.lookup import form_for_code
+from app.settings import theme_for_host
 from app.state.flow_auth import SESSION_COOKIE
 from components.i18n import st as t
 
@@ -66,7 +67,9 @@ async def upload(request: Request) -> Response:
             return await _correction(active.identity.sub, number[:40], upload_file, limit)
         item, field = str(form.get("item", "")), str(form.get("field", ""))
         draft = store.get_draft(active.identity.sub, item[:80])
-        definition = get_form(draft.form_key) if draft else None
+        folder = theme_for_host(request.headers.get("host", "")).folder
+        found = form_for_code(draft.item_code, folder) if draft else None
+        definition = found[0] if found and draft and found[0].key == draft.form_key else None
         target = None
         if definition is not None:
             target = next((f for f in definition.fields() if f.name == field), None)

@@ -23,6 +23,7 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.flow import store
+from app.flow.wizard import level_name
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
@@ -72,11 +73,6 @@ window.ywIdleCheck = () => {
 if (!window.ywIdleTimer) window.ywIdleTimer = setInterval(() => window.ywIdleCheck(), 5000);
 window.ywIdleCheck();
 """
-
-
-def level_name(level: int) -> str:
-    """The real-name level as citizens know it."""
-    return {1: t("一级实名"), 2: t("二级实名"), 3: t("三级实名（实人认证）")}[level]
 
 
 class FlowAuthState(rx.State):
