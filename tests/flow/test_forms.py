@@ -199,7 +199,7 @@ def test_an_incomplete_form_that_does_not_extend_is_refused(tmp_path: Path) -> N
     })  # fmt: skip
     with pytest.raises(FormFileError) as err:
         parse_form(path)
-    assert [(p.field, p.message) for p in err.value.problems][0] == (
+    assert next((p.field, p.message) for p in err.value.problems) == (
         "declaration",
         "required (unless the form sets extends_derived)",
     )
