@@ -50,6 +50,8 @@ class StepKind(Protocol):
     """
 
     name: str
+    #: the page's heading, already translated for the server's language
+    title: str
 
     def applies(self, form: FormDefinition) -> bool: ...
 

@@ -277,6 +277,23 @@ def _step() -> rx.Component:
     )
 
 
+def _extra() -> rx.Component:
+    """A page of a registered step kind (``app.flow.wizard.register_step_kind``): the module
+    that registers it adds its content here, matched on ``ApplyState.page_kind``."""
+    return rx.el.div(
+        _back(),
+        _errors(),
+        heading(ApplyState.step_title),
+        rx.el.form(
+            button(t("继续"), "primary", "submit"),
+            on_submit=ApplyState.continue_step,
+            reset_on_submit=False,
+            class_name="yw-question-form",
+        ),
+        class_name="yw-stack",
+    )
+
+
 def _check() -> rx.Component:
     return rx.el.div(
         _back(),
@@ -375,6 +392,7 @@ def page() -> rx.Component:
             ApplyState.stage,
             ("intro", _intro()),
             ("step", _step()),
+            ("extra", _extra()),
             ("check", _check()),
             ("done", _done()),
             ("level", _refused()),

@@ -29,6 +29,7 @@ from app.flow.wizard import (
     KEY_TARGET,
     LICENCE_PREFIX,
     QUESTIONS,
+    STEP_KINDS,
     Outcome,
     Progress,
     Wizard,
@@ -300,6 +301,7 @@ class ApplyState(FlowAuthState):
             return
         if page.kind != QUESTIONS:
             self.stage, self.page_kind = "extra", page.kind
+            self.step_title, self.step_intro = STEP_KINDS[page.kind].title, ""
             self.fields = []
             self.errors = [ErrorView(m, target) for target, m in errors.items()]
             return

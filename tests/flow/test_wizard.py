@@ -181,6 +181,7 @@ class Payment:
     """A step kind as issue 15's payment would register it (answers decide if it is done)."""
 
     name: str = "payment"
+    title: str = "缴费"
 
     def applies(self, form: FormDefinition) -> bool:
         return form.key == "027018000000"
