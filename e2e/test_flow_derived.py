@@ -111,12 +111,13 @@ def test_no_criminal_record_certificate(
     number = submit_and_follow(page, "我同意")
     assert count_applications(app_db, owner) == before + 1
 
-    back_office_moves(backoffice_url, number, "accepted", note="已受理")
+    back_office_moves(backoffice_url, number, "accepted", note="沙箱后台受理")
     page.get_by_role("link", name="查看办理进度").click()
     heading(page, "无犯罪记录证明")
     timeline = page.get_by_role("region", name="办理进度")
     expect(timeline.get_by_text("已提交")).to_be_visible()
-    expect(timeline.get_by_text("已受理")).to_be_visible()
+    expect(timeline.get_by_text("已受理", exact=True)).to_be_visible()
+    expect(timeline.get_by_text("沙箱后台受理")).to_be_visible()
     assert_no_violations(page)
 
 
