@@ -107,7 +107,8 @@ def test_no_criminal_record_certificate(
     page.get_by_role("button", name="使用电子证照，免于上传").click()
     expect(page.get_by_text("已使用电子证照，无需上传。")).to_be_visible()
     continue_(page)
-    expect(page.get_by_text("电子证照：居民身份证（张三）")).to_be_visible()
+    heading(page, "提交前请核对")
+    expect(page.get_by_text("电子证照：居民身份证（张三）", exact=True)).to_be_visible()
     number = submit_and_follow(page, "我同意")
     assert count_applications(app_db, owner) == before + 1
 
@@ -198,7 +199,7 @@ def test_a_business_item(phone_ctx, app_db: Engine, base_url: str) -> None:
 def test_a_personal_account_cannot_open_a_business_application(phone_ctx, base_url: str) -> None:
     page = open_page(phone_ctx(), base_url, f"/apply/{INVOICE}")
     page.get_by_role("button", name="开始办理").click()
-    sign_in(page, "王芳")
+    sign_in(page, "李秀英")
     heading(page, "暂时不能在线办理")
     expect(page.get_by_text("本事项由企业办理，请退出后使用法人账号登录。")).to_be_visible()
     assert_no_violations(page)
