@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
+from app.flow.rules import DRAFT_RETENTION
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.layout import layout
 from app.state.flow import ERROR_SUMMARY_ID, HEADING_ID, ApplyState, FieldView
@@ -156,7 +157,10 @@ def _intro() -> rx.Component:
             ),
         ),
         rx.el.p(
-            t("在线填写大约需要 5 到 10 分钟。填写的内容会自动保存为草稿，保留 30 天。"),
+            t(
+                "在线填写大约需要 5 到 10 分钟。填写的内容会自动保存为草稿，保留 {days} 天。",
+                days=DRAFT_RETENTION.days,
+            ),
         ),
         rx.cond(
             ApplyState.signed_in,

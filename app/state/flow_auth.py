@@ -23,6 +23,7 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.flow import store
+from app.flow.rules import ABSOLUTE_LIFETIME, IDLE_WARNING_BEFORE
 from app.flow.wizard import level_name
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
@@ -57,14 +58,15 @@ IDLE_WARNING_ID = "idle-warning"
 #: Installed once per page load by an on_load event: every 5 s, show the warning when less
 #: than two minutes of the idle timeout are left; at the deadline, reload (the server has
 #: ended the session by then and the page says so; answers are in the draft).
-IDLE_WATCH_JS = """
+IDLE_WATCH_JS = (
+    """
 window.ywIdleCheck = () => {
   const el = document.getElementById('idle-warning');
   if (!el) return;
   const deadline = Number(el.dataset.deadline || 0);
   if (!deadline) { el.hidden = true; return; }
   const left = deadline - Date.now();
-  el.hidden = left > 120000;
+  el.hidden = left > WARN_MS;
   if (left <= 0 && el.dataset.reloaded !== String(deadline)) {
     el.dataset.reloaded = String(deadline);
     window.location.reload();
@@ -73,6 +75,7 @@ window.ywIdleCheck = () => {
 if (!window.ywIdleTimer) window.ywIdleTimer = setInterval(() => window.ywIdleCheck(), 5000);
 window.ywIdleCheck();
 """
+).replace("WARN_MS", str(int(IDLE_WARNING_BEFORE.total_seconds() * 1000)))
 
 
 class FlowAuthState(rx.State):
@@ -82,7 +85,7 @@ class FlowAuthState(rx.State):
         "",
         name=SESSION_COOKIE,
         path="/",
-        max_age=12 * 3600,
+        max_age=int(ABSOLUTE_LIFETIME.total_seconds()),
         same_site="lax",
         secure=os.environ.get("YIWANG_PUBLIC_URL", "").startswith("https://") or None,
     )
