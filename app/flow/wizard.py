@@ -46,7 +46,9 @@ class StepKind(Protocol):
 
     ``name`` is the page's kind (what ``Page.kind`` and the page's stage say); ``applies``
     decides whether a form has this page; ``problems`` lists what still blocks submitting
-    (``{target id: message}``, empty when the page is done) from the answers.
+    (``{target id: message}``, empty when the page is done) from the answers. The kind keeps
+    its own answers under ``<name>.<key>`` (:meth:`Wizard.set_step_value`): they are saved
+    with the draft and submitted with the application.
     """
 
     name: str
@@ -256,6 +258,18 @@ class Wizard:
         p.values[name] = LICENCE_PREFIX + offer["id"]
         return True
 
+    def set_step_value(self, p: Progress, key: str, value: str) -> bool:
+        """An answer of a registered step kind's page (``<kind>.<key>``), on that page only."""
+        page = self.page(p.page)
+        if page.kind not in STEP_KINDS or not key.startswith(f"{page.kind}."):
+            return False
+        p.values[key] = str(value)[:MAX_VALUE]
+        return True
+
+    def _step_values(self, values: Mapping[str, str]) -> dict[str, str]:
+        kinds = {p.kind for p in self.pages if p.kind in STEP_KINDS}
+        return {k: v for k, v in values.items() if k.split(".", 1)[0] in kinds and "." in k}
+
     # -- navigation ----------------------------------------------------------------------------
     def page_problems(self, p: Progress, owned_files: set[str] | None = None) -> dict[str, str]:
         page = self.page(p.page)
@@ -335,4 +349,5 @@ class Wizard:
             missing[CONSENT_TARGET] = t("请勾选同意处理敏感个人信息")
         if missing:
             return Outcome("errors", p.page, missing)
-        return Outcome("submit", p.page, values=cleaned(self.form, p.values))
+        values = {**cleaned(self.form, p.values), **self._step_values(p.values)}
+        return Outcome("submit", p.page, values=values)

@@ -187,7 +187,7 @@ class Payment:
         return form.key == "027018000000"
 
     def problems(self, form: FormDefinition, values) -> dict[str, str]:
-        return {} if values.get("paid") == "yes" else {"pay-button": "请先缴费"}
+        return {} if values.get("payment.paid") == "yes" else {"pay-button": "请先缴费"}
 
 
 def test_a_registered_step_kind_sits_before_the_check_page_and_blocks_submitting() -> None:
@@ -205,9 +205,15 @@ def test_a_registered_step_kind_sits_before_the_check_page_and_blocks_submitting
         p.page = w.check_page
         out = w.submit(p, ALICE, SIGNED, KEY, {"f"})
         assert out.action == "errors" and out.page == 3
-        p.values["paid"] = "yes"
         p.page = w.check_page
-        assert w.submit(p, ALICE, SIGNED, KEY, {"f"}).action == "submit"
+        assert not w.set_step_value(p, "payment.paid", "yes")  # not on the payment page
+        assert not w.set_step_value(p, "material_1", "forged")
+        p.page = 3
+        assert not w.set_step_value(p, "delivery.address", "x")  # another kind's key
+        assert w.set_step_value(p, "payment.paid", "yes")
+        assert w.continue_(p, {"f"}).page == w.check_page
+        done = w.submit(p, ALICE, SIGNED, KEY, {"f"})
+        assert done.action == "submit" and done.values["payment.paid"] == "yes"
     finally:
         unregister_step_kind("payment")
 
