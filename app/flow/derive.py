@@ -204,15 +204,22 @@ def derived_form(item: ServiceItem) -> FormDefinition:
 def merge(derived: FormDefinition, extension: FormDefinition) -> FormDefinition:
     """A hand-written ``extends_derived`` form laid over the derived one.
 
-    Its steps replace derived steps of the same id, or come before the materials step; its
+    Its steps replace derived steps of the same id, or come before the materials step (a
+    material it asks for in a file field of its own is dropped from the derived ones); its
     declaration, consent and next steps replace the derived ones when it has them.
     """
     own = {s.id: s for s in extension.steps}
-    steps = [own.pop(s.id, s) for s in derived.steps]
-    position = next(
-        (i for i, s in enumerate(steps) if s.id == MATERIALS_STEP and s in derived.steps),
-        len(steps),
-    )
+    # a material the extension asks for itself is not asked for twice
+    provided = {f.material for f in extension.fields() if f.kind == "file" and f.material}
+    steps = []
+    for step in derived.steps:
+        if step.id in own:
+            steps.append(own.pop(step.id))
+            continue
+        kept = [f for f in step.fields if not (f.kind == "file" and f.material in provided)]
+        if kept:
+            steps.append(step.model_copy(update={"fields": kept}) if kept != step.fields else step)
+    position = next((i for i, s in enumerate(steps) if s.id == MATERIALS_STEP), len(steps))
     steps[position:position] = list(own.values())
     data = derived.model_dump(by_alias=True)
     data |= {

@@ -61,11 +61,14 @@ class Result:
 
 
 def _validate(province: str | None, limit: int, area: str | None) -> None:
-    from app.catalogue.provinces import PROVINCES
+    from app.catalogue.provinces import registry
 
-    if province is not None and province not in PROVINCES:
-        known = ", ".join(sorted(PROVINCES))
-        raise SearchError(f"province: unknown {province!r}; known: {known}")
+    if province is not None and province not in (known := registry()):
+        names = ", ".join(sorted(known))
+        raise SearchError(
+            f"province: unknown {province!r}; known: {names} "
+            "(a folder elsewhere: set YIWANG_PROVINCE_DIR)"
+        )
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit: must be 1-{MAX_LIMIT}, got {limit}")
     if area is not None and not (area.isdigit() and len(area) in (2, 4, 6, 9, 12)):
@@ -179,6 +182,11 @@ def sync_items(
 def refresh(conn: sa.Connection, pending: Pending) -> int:
     """Rewrite the terms of the groups ``sync_items`` touched."""
     return index_for(conn.dialect.name).refresh(conn, pending)
+
+
+def remove_items(conn: sa.Connection, codes: Sequence[str], pending: Pending) -> None:
+    """Drop ``codes`` from the index (items leaving the catalogue); ``refresh`` completes it."""
+    index_for(conn.dialect.name).remove_items(conn, codes, pending)
 
 
 def sync_missing(conn: sa.Connection) -> int:

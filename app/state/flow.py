@@ -19,6 +19,7 @@ import reflex as rx
 from app.adapters.elicence import ELicenceError
 from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
+from app.catalogue.provinces import province as province_by_code
 from app.flow import backoffice, files, store
 from app.flow.areas import divisions
 from app.flow.lookup import form_for_code as resolve_form
@@ -103,21 +104,6 @@ def _item_name(basic_code: str) -> str:
         return s.exec(stmt.limit(1)).first() or basic_code
 
 
-def _bundle_area(form: FormDefinition, province: str) -> str:
-    """The province-level area code of a bundle (its number's prefix), from its members'
-    catalogue records in this province."""
-    from sqlmodel import col, select
-
-    from app.catalogue.tables import CatalogueItem
-
-    with rx.session() as s:
-        stmt = select(CatalogueItem.area_code).where(
-            CatalogueItem.province == province, col(CatalogueItem.basic_code).in_(form.members)
-        )
-        area = s.exec(stmt.limit(1)).first() or "000000000000"
-    return area[:2] + "0" * 10
-
-
 def _promise_text(days: int, unit: str) -> str:
     if days == 0:
         return t("即办（当场办结）")
@@ -196,7 +182,7 @@ class ApplyState(FlowAuthState):
         if item is None:
             self.item_code, self.item_name = form.key, form.title
             self.department = form.department
-            self._area = _bundle_area(form, theme.code)
+            self._area = province_by_code(theme.code).prefix + "0" * 10
             self._promised_days = form.promised_working_days or 0
             self.promise = _promise_text(self._promised_days, "工作日")
             self.members = [_item_name(k) for k in form.members]

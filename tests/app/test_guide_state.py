@@ -9,7 +9,7 @@ from pathlib import Path
 from app.domain.service_item import ServiceItem
 from app.state.guide import _guide_page_now, visit_text
 
-SEED = Path(__file__).resolve().parents[2] / "app" / "catalogue" / "seed" / "shandong.json"
+SEED = Path(__file__).resolve().parents[2] / "themes" / "shandong" / "catalogue" / "items.json"
 DERIVED = "027018000000-370211000000-000-11370211459939353K-8-00"  # no hand-written form
 
 

@@ -11,7 +11,7 @@ import pytest
 from app.domain.service_item import ServiceItem
 from app.flow.derive import can_apply_online, conditions, derived_form, licence_kind
 
-SEED = Path(__file__).resolve().parents[2] / "app" / "catalogue" / "seed" / "sichuan.json"
+SEED = Path(__file__).resolve().parents[2] / "themes" / "sichuan" / "catalogue" / "items.json"
 
 
 def raw(name: str) -> dict:

@@ -10,12 +10,12 @@ import yaml
 
 from app.flow.forms import FORMS_DIR, FormFileError, all_forms, has_form, parse_form
 
-SEED = Path(__file__).resolve().parents[2] / "app" / "catalogue" / "seed"
+THEMES = Path(__file__).resolve().parents[2] / "themes"
 
 
 def seed_items() -> dict[str, dict]:
     items = {}
-    for path in SEED.glob("*.json"):
+    for path in THEMES.glob("*/catalogue/*.json"):
         for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
             items.setdefault(item["basic_code"], item)
     return items
@@ -184,12 +184,16 @@ def test_a_hand_written_extension_is_laid_over_the_derived_form(tmp_path: Path) 
         "steps": [{"id": "purpose", "title": "开具用途", "fields": [
             {"name": "purpose", "kind": "select", "label": "证明用于",
              "options": [{"value": "job", "label": "就业"}, {"value": "visa", "label": "出国签证"}]},
+            {"name": "own_form", "kind": "file", "label": "查询申请表（本省样式）",
+             "material": "查询申请表"},
         ]}],
     })  # fmt: skip
     form = form_for_item(_item("无犯罪记录证明"), tmp_path)
     assert form.origin == "extended"
     assert [s.id for s in form.steps] == ["applicant", "situation", "purpose", "materials"]
     assert form.declaration.startswith("本人承诺")  # the derived declaration is kept
+    materials = [f.material for f in form.fields() if f.kind == "file"]
+    assert materials == ["查询申请表", "申请人居民身份证"]  # asked once, by the extension
 
 
 def test_an_incomplete_form_that_does_not_extend_is_refused(tmp_path: Path) -> None:

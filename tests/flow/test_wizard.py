@@ -27,7 +27,7 @@ from app.flow.wizard import (
     unregister_step_kind,
 )
 
-SEED = Path(__file__).resolve().parents[2] / "app" / "catalogue" / "seed" / "shandong.json"
+SEED = Path(__file__).resolve().parents[2] / "themes" / "shandong" / "catalogue" / "items.json"
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 WEAK = Identity("weak", "王芳", "510107199006250037", "18628001122", 1)
 COMPANY = Identity(

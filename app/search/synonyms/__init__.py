@@ -1,4 +1,4 @@
-"""Colloquial synonyms: a shipped base list plus one file per province.
+"""Colloquial synonyms: a shipped base list plus the province folder's ``synonyms.toml``.
 
 A file is TOML with one table ``[synonyms]`` of ``"phrase" = ["official term", ...]``.
 ``load_synonyms(path)`` reads one file and raises ``SynonymError`` naming the file, the
@@ -87,8 +87,15 @@ def build(*tables: dict[str, tuple[str, ...]]) -> Synonyms:
     return Synonyms(terms, by_pinyin, by_initials)
 
 
-def province_file(province: str) -> Path:
-    return HERE / f"{province}.toml"
+SYNONYMS_FILE = "synonyms.toml"
+
+
+def province_file(province: str) -> Path | None:
+    """The province folder's synonyms file (``None`` for a province not in the registry)."""
+    from app.catalogue.provinces import registry
+
+    found = registry().get(province)
+    return found.folder / SYNONYMS_FILE if found else None
 
 
 @lru_cache(maxsize=16)
@@ -96,6 +103,6 @@ def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
     """Base synonyms merged with a province's file (``path`` or the shipped one, if any)."""
     tables = [load_synonyms(BASE)]
     extra = path or (province_file(province) if province else None)
-    if extra is not None and (path is not None or extra.exists()):
+    if extra is not None and (path is not None or extra.is_file()):
         tables.append(load_synonyms(extra))
     return build(*tables)
