@@ -240,9 +240,11 @@ def python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def migrate_and_seed() -> None:
+def migrate_and_seed(app: dict[str, str] | None = None) -> None:
+    """Migrate PostgreSQL and load the catalogues: every built-in province's, and those of the
+    provinces ``app`` (an app's environment) serves; unchanged ones are skipped."""
     say("migrating PostgreSQL and loading the province catalogues")
-    env = {**os.environ, "REFLEX_DB_URL": pg_url()}
+    env = {**os.environ, **(app or {}), "REFLEX_DB_URL": pg_url()}
     for command in (["migrate"], ["sync", "--all"]):
         result = subprocess.run(
             [python(), "-m", "app.catalogue", *command], cwd=ROOT, env=env, capture_output=True,
@@ -523,6 +525,8 @@ def scaled_app(
     log.parent.mkdir(parents=True, exist_ok=True)
     start_services(seed=not os.environ.get("YW_SCALED_SEEDED"))
     os.environ["YW_SCALED_SEEDED"] = "1"  # later apps of this process share the seeded DB
+    if any(k in env for k in ("YIWANG_PROVINCE_DIR", "YIWANG_HOSTS")):
+        migrate_and_seed(env)  # this app's own folders (skipped when unchanged)
     public = f"http://localhost:{port}"
     if sites is None:
         web = Path(env.get("REFLEX_WEB_WORKDIR", ".web"))

@@ -70,7 +70,7 @@ class LoadReport:
             f"{self.records} records: {self.inserted} inserted, {self.updated} updated, "
             f"{self.unchanged} unchanged"
             + (f", {self.removed} removed" if self.removed else "")
-            + f" in {self.seconds:.2f} s ({rate:,.0f} records/s)"
+            + f" in {self.seconds:.2f} s ({rate:,.1f} records/s)"
         )
 
 

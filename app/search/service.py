@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from app.search.analyze import Query, analyze_query
 from app.search.index import Filters, Pending, index_for, items_of
 from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
-from app.search.synonyms import synonyms_for
+from app.search.synonyms import Synonyms, synonyms_for
 
 CANDIDATES = 150  # groups from the term index
 MIN_RELEVANCE = 1.2  # below this a hit is noise: a single shared character
@@ -121,13 +121,14 @@ def search(
 def understand(query: str, province: str | None, synonyms_path: Path | None = None) -> Query:
     """``analyze_query`` with the province's synonyms, cached: suggestions as one types ask
     the same prefixes again and again, and jieba and pinyin cost more than the look-up."""
-    q = _understand(query, province, synonyms_path)
+    synonyms = synonyms_for(province, synonyms_path)
+    q = _understand(query, synonyms)
     return replace(q, phrases=list(q.phrases), words=list(q.words))  # callers may not share
 
 
 @lru_cache(maxsize=4096)
-def _understand(query: str, province: str | None, synonyms_path: Path | None) -> Query:
-    return analyze_query(query, synonyms_for(province, synonyms_path))
+def _understand(query: str, synonyms: Synonyms) -> Query:
+    return analyze_query(query, synonyms)
 
 
 def _rank(q: Query, found: Sequence[Candidate], area: str | None) -> list[Candidate]:

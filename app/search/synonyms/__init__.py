@@ -23,7 +23,7 @@ class SynonymError(ValueError):
     """A synonyms file that cannot be used; the message names the file and the entry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per file (synonyms_at)
 class Synonyms:
     """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin."""
 
@@ -98,11 +98,19 @@ def province_file(province: str) -> Path | None:
     return found.folder / SYNONYMS_FILE if found else None
 
 
-@lru_cache(maxsize=16)
 def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
-    """Base synonyms merged with a province's file (``path`` or the shipped one, if any)."""
-    tables = [load_synonyms(BASE)]
+    """Base synonyms merged with a province's file (``path``, else its folder's, if any)."""
     extra = path or (province_file(province) if province else None)
-    if extra is not None and (path is not None or extra.is_file()):
+    if extra is not None and path is None and not extra.is_file():
+        extra = None
+    return synonyms_at(extra)
+
+
+@lru_cache(maxsize=16)
+def synonyms_at(extra: Path | None) -> Synonyms:
+    """Base synonyms merged with the file ``extra`` (cached by the file, not the province:
+    two folders may carry the same code, in tests or one after the other)."""
+    tables = [load_synonyms(BASE)]
+    if extra is not None:
         tables.append(load_synonyms(extra))
     return build(*tables)
