@@ -150,7 +150,7 @@ def check_catalogue(theme: Theme) -> ProvinceReport:
                 file=shown,
                 division=prefix,
                 areas=areas,
-                form=inputs.online_form(basic, folder) if basic else None,
+                form=inputs.online_form(basic, folder, record.data) if basic else None,
                 forms_hint="forms/{code}.yaml",
             )
             report.items.append(check_record(record.data, record.where, ctx))
