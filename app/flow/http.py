@@ -19,6 +19,8 @@ from starlette.routing import Route
 
 from app.flow import files, store
 from app.flow.forms import get_form
+from app.flow.payment_http import NOTIFY_PATH
+from app.flow.payment_http import notify as payment_notify
 from app.state.flow_auth import SESSION_COOKIE
 from components.i18n import st as t
 
@@ -141,5 +143,7 @@ def flow_api() -> Starlette:
         routes=[
             Route("/flow/files", upload, methods=["POST"]),
             Route("/flow/files/{file_id:str}", download, methods=["GET"]),
+            # issue 15: the cashier's signed payment notification (server to server)
+            Route(NOTIFY_PATH, payment_notify, methods=["POST"]),
         ]
     )

@@ -36,6 +36,7 @@ from app.flow.validate import (
 )
 from app.readcache import ReadCache
 from app.settings import active_theme
+from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState, level_name
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
@@ -620,6 +621,18 @@ class ApplyState(FlowAuthState):
         await backoffice.sync(self._sub, pull_changes=False)
         return self._focus(HEADING_ID, t("申请已提交"))
 
+    def _checkout_snapshot(self, form: FormDefinition) -> dict:
+        """What ``store.submit`` would get now (issue 15: kept by the checkout until paid)."""
+        return {
+            "item_code": self.item_code,
+            "form_key": form.key,
+            "item_name": self.item_name,
+            "department": self.department,
+            "area_code": self._area,
+            "values": cleaned(form, self._values),
+            "promised_days": self._promised_days,
+        }
+
     def _submit(self, form_data: dict, key: str):
         """The checks and the database write of ``submit``: ``SUBMITTED`` once the application
         is in, otherwise what the page does instead (nothing, or errors to show)."""
@@ -651,6 +664,9 @@ class ApplyState(FlowAuthState):
         if missing:
             self.errors = missing
             return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=t("提交前请核对")))
+        # issue 15 hook: an item with express delivery or online fees goes to /checkout first
+        if (held := hold_checkout(ident.sub, key, self._checkout_snapshot(form))) is not None:
+            return rx.redirect(held)
         try:
             application, _ = store.submit(
                 ident.sub,
