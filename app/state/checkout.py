@@ -332,7 +332,7 @@ class CheckoutState(FlowAuthState):
             return self._focus()
         order, subject = prepared
         if order.status == "open" and order.pay_url:
-            return rx.redirect(order.pay_url, is_external=True)
+            return rx.redirect(order.pay_url)  # another host: a full page load
         client = payment.payment_client()
         if client is None:
             self.stage = "unreachable"
@@ -354,7 +354,7 @@ class CheckoutState(FlowAuthState):
             )
             return self._focus()
         if order.status == "open" and order.pay_url:
-            return rx.redirect(order.pay_url, is_external=True)
+            return rx.redirect(order.pay_url)  # another host: a full page load
         await off_loop(self._load)
         return self._focus()
 
