@@ -211,6 +211,9 @@ async def ramp(
                 "search_p95_ms": round(load.percentile(search, 95), 1),
                 "flow_n": len(flow),
                 "flow_p95_ms": round(load.percentile(flow, 95), 1),
+                # tap 去支付 .. receipt shown: cashier page, its notification, the return page
+                "payment_n": summary["journeys"].get("payment", {}).get("n", 0),
+                "payment_p95_ms": summary["journeys"].get("payment", {}).get("p95_ms"),
                 "errors": errors,
                 "error_kinds": {
                     k: n - kinds0.get(k, 0)

@@ -14,7 +14,7 @@ import reflex as rx
 from app.adapters.cashier import CashierError
 from app.catalogue.queries import get_item
 from app.domain.service_item import ServiceItem
-from app.flow import checkout, delivery, payment, store
+from app.flow import backoffice, checkout, delivery, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
 from app.flow.payment_http import NOTIFY_PATH
 from app.settings import theme_for_host
@@ -305,24 +305,31 @@ class CheckoutState(FlowAuthState):
         return self._focus()
 
     @rx.event
-    @in_thread
-    def confirm(self):
-        """Submit an item that needs no payment once its delivery is chosen."""
+    async def confirm(self):
+        """Submit an item that needs no payment once its delivery is chosen, then hand it to
+        the back office (queued in its outbox if that fails, as on the check page)."""
+        submitted = await off_loop(self._confirm)
+        if submitted:
+            await backoffice.sync(submitted, pull_changes=False)
+        return self._focus()
+
+    def _confirm(self) -> str:
+        """The submission (database work); the owner when it went in, else ''."""
         ident = self._active()
         if ident is None:
             self.stage = "signin"
-            return None
+            return ""
         row = self._open(ident.sub)
         if row is None or row.id is None:
             self.stage = "missing"
-            return None
+            return ""
         try:
             self.application_number = checkout.submit_unpaid(ident.sub, row.id)
         except (store.NotFound, store.Refused):
             self._route(ident.sub)
-            return self._focus()
+            return ""
         self._route(ident.sub)
-        return self._focus()
+        return ident.sub
 
     @rx.event
     async def pay(self):
