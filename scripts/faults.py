@@ -146,11 +146,11 @@ async def resume_drafts(checks: Checks, drafting: list[load.Citizen]) -> None:
         path = f"/apply/{flow.item_code}"
         if await citizen.reload("flow_resume", path):
             view = citizen.state.get(load.APPLY_STATE, {})
-            if (
-                view.get("resumed_rx_state_") is True
-                and view.get("stage_rx_state_") == "step"
-                and view.get("step_index_rx_state_") == flow.draft_step
-            ):
+            stage = view.get("stage_rx_state_")
+            at_step = stage == "step" and view.get("step_index_rx_state_") == flow.draft_step
+            # a two-page form saved at step 2 resumes on its check page
+            at_check = stage == "check" and flow.draft_step >= view.get("step_count_rx_state_", 99)
+            if view.get("resumed_rx_state_") is True and (at_step or at_check):
                 resumed += 1
         await load.flow_journey(citizen, submit=True)
         submitted += bool(flow.submitted and flow.draft is None)
@@ -449,7 +449,9 @@ class CashierProcess:
         self.key = secrets.token_urlsafe(24)
         self.url = f"http://127.0.0.1:{self.port}"
         self.db = stack.STATE / "cashier-faults.db"
+        self.db.parent.mkdir(parents=True, exist_ok=True)
         self.db.unlink(missing_ok=True)
+        (ROOT / "reports").mkdir(exist_ok=True)
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict[str, str]:

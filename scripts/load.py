@@ -739,10 +739,11 @@ async def pay_checkout(citizen: Citizen, flow: FlowRecord) -> bool:
     if not await citizen.navigate("checkout_open", path):
         return False
     if checkout_view(citizen, "stage") == "delivery":
-
+        # (the page's own load may still answer meanwhile: wait for the stage to move on)
         def chosen(delta: Delta) -> bool:
-            return "stage_rx_state_" in delta.get(CHECKOUT_STATE, {}) or bool(
-                delta.get(CHECKOUT_STATE, {}).get("errors_rx_state_")
+            view = delta.get(CHECKOUT_STATE, {})
+            return view.get("stage_rx_state_", "delivery") != "delivery" or bool(
+                view.get("errors_rx_state_")
             )
 
         payload = {"form_data": {"method": "collect"}}
@@ -755,10 +756,10 @@ async def pay_checkout(citizen: Citizen, flow: FlowRecord) -> bool:
         citizen.redirects.clear()
 
         def answered(delta: Delta) -> bool:
-            view = delta.get(CHECKOUT_STATE, {})
-            return (
-                bool(citizen.redirects) or "stage_rx_state_" in view or "notice_rx_state_" in view
-            )
+            # the cashier's page, or the page saying why not (a late answer of the page's
+            # own load carries the stage too: that is not the answer to 去支付)
+            stage = delta.get(CHECKOUT_STATE, {}).get("stage_rx_state_")
+            return bool(citizen.redirects) or stage in ("unreachable", "done", "missing", "signin")
 
         if not await citizen.event("pay", f"{CHECKOUT_STATE}.pay", {}, answered):
             return False
