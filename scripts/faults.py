@@ -65,6 +65,7 @@ BACKGROUND = int(os.environ.get("FAULT_BACKGROUND", "200"))
 OUTAGE_S = float(os.environ.get("FAULT_OUTAGE_S", "5"))
 RECOVER_S = float(os.environ.get("FAULT_RECOVER_S", "60"))
 FLOW_WITNESSES = int(os.environ.get("FAULT_FLOW_WITNESSES", "20"))
+PAY_WITNESSES = int(os.environ.get("FAULT_PAY_WITNESSES", "10"))
 
 
 class Checks:
@@ -288,12 +289,14 @@ async def under_load(
     fault: Callable[[], object],
     recover: Callable[[], object],
     db_url: str,
+    pay_witnesses: int = 0,
 ) -> None:
     target = load.Target(url, codes, load.search_queries(), think=(1.0, 3.0), timeout_s=10,
                          flow_codes=load.flow_codes(db_url))  # fmt: skip
     witnesses = load.Crowd(target)
     flow_witnesses = load.Crowd(target)
     background = load.Crowd(target)
+    payers = load.Crowd(target)
     try:
         await witnesses.grow(WITNESSES, rate=50, live=False)
         checks.check(witnesses.connected == WITNESSES, f"{WITNESSES} witnesses connected")
@@ -308,12 +311,26 @@ async def under_load(
             f"{len(submitting)} submitted an application"
             + (f" (errors: {flow_witnesses.stats.errors})" if flow_witnesses.stats.errors else ""),
         )
+        if pay_witnesses:
+            await payers.grow(pay_witnesses, rate=20, live=False)
+            ready = await payers_ready(payers, db_url)
+            checks.check(
+                ready == pay_witnesses,
+                f"{ready}/{pay_witnesses} pay witnesses filled a paid item and wait on its pay page",
+            )
         await background.grow(BACKGROUND, rate=100)
         await asyncio.sleep(5)
         before = sum(background.stats.errors.values())
         print(f"  fault: {fault.__doc__ or fault.__name__}", flush=True)
         fault_at = time.monotonic()
         await asyncio.to_thread(fault)
+        if pay_witnesses:  # they tap 去支付 now: a clear message, the order kept
+            refused = await payers_tap_pay(payers)
+            checks.check(
+                refused == pay_witnesses,
+                f"{refused}/{pay_witnesses} pay witnesses tapped 去支付 during the outage and "
+                "were told the cashier cannot be reached (order and draft kept)",
+            )
         await asyncio.sleep(OUTAGE_S)
         await asyncio.to_thread(recover)
         recovered_at = time.monotonic()
@@ -423,7 +440,7 @@ async def under_load(
         await resume_drafts(checks, drafting)
         journeys = sum(1 for c in background.citizens if c.flow is not None)
         print(f"  background citizens who started the flow: {journeys}", flush=True)
-        everyone = flow_witnesses.citizens + background.citizens
+        everyone = flow_witnesses.citizens + background.citizens + payers.citizens
         if CASHIER is not None:  # payments (issue 15): settle the retries, then compare
             await settle_payments(checks, everyone)
             paid = sum(len(c.flow.paid) for c in everyone if c.flow)
@@ -433,9 +450,10 @@ async def under_load(
                 f"{load.percentile([ms for _t, ms in payments], 95):.0f} ms over {len(payments)}",
                 flush=True,
             )
+        check_payments(checks, db_url, everyone)  # before check_flow removes the test rows
         check_flow(checks, db_url, everyone)
-        check_payments(checks, db_url, everyone)
     finally:
+        await payers.close()
         await background.close()
         await flow_witnesses.close()
         await witnesses.close()
@@ -482,6 +500,32 @@ class CashierProcess:
 
 
 CASHIER: CashierProcess | None = None
+
+
+async def payers_ready(crowd: load.Crowd, db_url: str) -> int:
+    """Each pay witness fills 机动车驾驶证期满换证, submits it and stops on its pay page."""
+    paid_codes = [c for c in load.flow_codes(db_url) if c.startswith(load.FLOW_BASIC_CODES[1])]
+    ready = 0
+    for citizen in crowd.citizens:
+        citizen.flow = load.FlowRecord(
+            f"{load.SYNTHETIC_PREFIX}{secrets.token_hex(8)}", paid_codes[0], hold_payment=True
+        )
+        await load.flow_journey(citizen, submit=True)
+        ready += bool(citizen.flow.checkout) and load.checkout_view(citizen, "stage") == "pay"
+    return ready
+
+
+async def payers_tap_pay(crowd: load.Crowd) -> int:
+    """The pay witnesses tap 去支付 while the cashier is away; how many were told so."""
+    told = 0
+    for citizen in crowd.citizens:
+        assert citizen.flow is not None
+        citizen.flow.hold_payment = False
+        await load.pay_checkout(citizen, citizen.flow)
+        told += load.checkout_view(citizen, "stage") == "unreachable" and bool(
+            citizen.flow.checkout
+        )
+    return told
 
 
 async def settle_payments(checks: Checks, citizens: list[load.Citizen]) -> None:
@@ -575,7 +619,12 @@ def cashier_outage(checks: Checks, app: stack.Running) -> None:
         checks.check(not stack.port_open(cashier.port), f"the cashier is down ({cashier.url})")
 
     fault.__doc__ = f"stop the cashier for {OUTAGE_S:g} s, then start it again"
-    load.run_loop(under_load(checks, app.base_url, codes, fault, cashier.start, stack.pg_url()))
+    load.run_loop(
+        under_load(
+            checks, app.base_url, codes, fault, cashier.start, stack.pg_url(),
+            pay_witnesses=PAY_WITNESSES,
+        )
+    )  # fmt: skip
     checks.check(app.backend.poll() is None, "the app itself kept running")
 
 

@@ -518,6 +518,8 @@ class FlowRecord:
     checkout_sent: dict[str, str] = field(default_factory=dict)
     #: application numbers paid through the cashier
     paid: list[str] = field(default_factory=list)
+    #: stop at the pay page (``make faults``: the citizen taps 去支付 during the outage)
+    hold_payment: bool = False
 
 
 #: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
@@ -751,6 +753,8 @@ async def pay_checkout(citizen: Citizen, flow: FlowRecord) -> bool:
             "delivery_choose", f"{CHECKOUT_STATE}.choose_delivery", payload, chosen
         ):
             return False
+    if flow.hold_payment:
+        return False
     if checkout_view(citizen, "stage") != "done":
         started = time.monotonic()
         citizen.redirects.clear()
