@@ -1,7 +1,7 @@
 """flow: payment and delivery
 
 Revision ID: 1b2aef3f13ff
-Revises: c4d8e1f2a9b3
+Revises: d5a1c7e9b2f4
 Create Date: 2026-12-01 12:30:56.820380
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "1b2aef3f13ff"
-down_revision: str | Sequence[str] | None = "c4d8e1f2a9b3"
+down_revision: str | Sequence[str] | None = "d5a1c7e9b2f4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
