@@ -317,3 +317,30 @@ def test_a_rejection_after_payment_records_the_refund(
     assert statuses[-3:] == ["rejected", "refunding", "refunded"]
     listing = httpx.get(f"{cashier_url}/operator/orders").json()
     assert len(listing["refunds"]) == 1 and listing["orders"][0]["status"] == "refunded"
+
+
+def test_parallel_resent_notifications_pay_once(
+    pay_db: Session, cashier_url: str, app_notify: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = _open(pay_db, app_notify)
+    body = cashier.signed(
+        {
+            "merchant_id": "yiwang",
+            "order_no": order.order_no,
+            "status": "paid",
+            "amount": str(order.amount),
+            "trade_no": "T9",
+            "receipt_no": "R9",
+            "paid_at": "2026-12-01T10:00:00+00:00",
+        },
+        KEY,
+    )
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: httpx.post(app_notify, json=body, timeout=20), range(4)))
+    assert [a.json() for a in answers] == [{"result": "success"}] * 4
+    paid = _order(pay_db, order.order_no)
+    assert paid.status == "paid" and paid.notifications == 4 and paid.receipt_no == "R9"
+    assert len(pay_db.exec(select(Application)).all()) == 1
+    assert httpx.post(app_notify, content=b"not json").status_code == 400
