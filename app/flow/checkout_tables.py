@@ -62,6 +62,11 @@ class PaymentOrder(SQLModel, table=True):
     #: what the cashier must still hear: "create", "refund" or "" (nothing)
     outbox: str = Field(default="create", max_length=20, index=True)
     pay_url: str = Field(default="", max_length=500)
+    #: what the cashier is sent, kept so that an order it did not get is resent from the
+    #: outbox by ``payment.push`` (not only when the citizen taps 重新支付)
+    subject: str = Field(default="", max_length=200)
+    notify_url: str = Field(default="", max_length=500)
+    return_url: str = Field(default="", max_length=500)
     trade_no: str = Field(default="", max_length=64)
     receipt_no: str = Field(default="", max_length=64)
     refund_no: str = Field(default="", max_length=40)

@@ -291,7 +291,9 @@ def notified(body: Any) -> PaymentOrder:
 async def send(
     client: CashierClient, order: PaymentOrder, subject: str, notify_url: str, return_url: str
 ) -> PaymentOrder:
-    """Create the order at the cashier (idempotent by number); raises CashierError."""
+    """Create the order at the cashier (idempotent by number); raises CashierError. What is
+    sent is kept on the order first, so that the outbox can send it again."""
+    await asyncio.to_thread(_remember, order.order_no, subject, notify_url, return_url)
     answer = await client.create_order(
         order.order_no,
         order.amount,
@@ -312,6 +314,27 @@ async def send(
             receipt_no=answer.receipt_no,
         )
     return await asyncio.to_thread(fresh, order.order_no)
+
+
+def _remember(order_no: str, subject: str, notify_url: str, return_url: str) -> None:
+    with session_scope() as s:
+        s.execute(
+            sa.update(PaymentOrder)
+            .where(col(PaymentOrder.order_no) == order_no)
+            .values(subject=subject[:200], notify_url=notify_url[:500], return_url=return_url[:500])
+        )
+        s.commit()
+
+
+def _unsent(owner: str | None) -> list[PaymentOrder]:
+    """Orders the cashier has not acknowledged yet (sent once, so their addresses are known)."""
+    with session_scope() as s:
+        stmt = select(PaymentOrder).where(
+            PaymentOrder.outbox == "create", PaymentOrder.notify_url != ""
+        )
+        if owner is not None:
+            stmt = stmt.where(PaymentOrder.owner == owner)
+        return list(s.exec(stmt.order_by(col(PaymentOrder.id))).all())
 
 
 def fresh(order_no: str) -> PaymentOrder:
@@ -388,12 +411,19 @@ def _pending_refunds(owner: str | None) -> list[PaymentOrder]:
 
 
 async def push(owner: str | None = None, client: CashierClient | None = None) -> int:
-    """Send the queued refunds (of ``owner`` or everyone's); how many went. Orders waiting to
-    be created are sent by the pay page (it needs the citizen's return address)."""
+    """Send what the cashier has not heard (of ``owner`` or everyone's): orders it could not
+    be reached for, then refunds; how many went. Stops at the first failure."""
     client = client or cashier_client()
     if client is None:
         return 0
     sent = 0
+    for order in await asyncio.to_thread(_unsent, owner):
+        try:
+            await send(client, order, order.subject, order.notify_url, order.return_url)
+        except CashierError as exc:
+            log.warning("order %s not sent: %s", order.order_no, exc)
+            return sent
+        sent += 1
     for order in await asyncio.to_thread(_pending_refunds, owner):
         try:
             await client.refund(order.order_no, order.refund_no, order.amount, "不予受理退费")

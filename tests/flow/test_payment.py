@@ -277,12 +277,16 @@ def test_an_unreachable_cashier_keeps_the_order_for_a_retry(
         asyncio.run(payment.send(down, order, "换证", notify_url=app_notify, return_url="x"))
     kept = _order(pay_db, order.order_no)
     assert kept.status == "created" and kept.outbox == "create"
+    assert asyncio.run(payment.push("alice", down)) == 0  # still away: still queued
+    assert _order(pay_db, order.order_no).outbox == "create"
     again, new = payment.open_order("alice", row, payment.fees_of(_item()), pay_db)
     assert not new and again.order_no == order.order_no  # the retry sends the same order
     client = cashier.client_from_env()
     assert client is not None
-    sent = asyncio.run(payment.send(client, again, "换证", notify_url=app_notify, return_url="x"))
-    assert sent.status == "open" and sent.outbox == ""
+    assert asyncio.run(payment.push("alice")) == 1  # the outbox sends it when it is back
+    sent = _order(pay_db, order.order_no)
+    assert sent.status == "open" and sent.outbox == "" and sent.pay_url.endswith(order.order_no)
+    assert asyncio.run(payment.push("alice")) == 0
 
 
 def test_another_citizens_order_is_not_theirs(pay_db: Session) -> None:
