@@ -36,6 +36,7 @@ def routes() -> list[Route]:
         apply,
         apply_auth,
         apply_status,
+        checkout,
         gallery,
         guide,
         home,
@@ -44,6 +45,7 @@ def routes() -> list[Route]:
         search,
         services,
     )
+    from app.state.checkout import CheckoutState
     from app.state.flow import ApplyState
     from app.state.flow_auth import FlowAuthState
     from app.state.flow_me import ApplicationState, FlowMeState
@@ -66,6 +68,13 @@ def routes() -> list[Route]:
             N_("在线办理"),
             apply.page,
             [ApplyState.load, FlowAuthState.watch_idle],
+        ),
+        # issue 15: delivery choice and payment between the check page and the submission
+        Route(
+            "/checkout/[code]",
+            N_("缴费和领取"),
+            checkout.page,
+            [CheckoutState.load, FlowAuthState.watch_idle],
         ),
         Route("/auth/callback", N_("正在登录"), apply_auth.page, FlowAuthState.finish_login),
         Route(

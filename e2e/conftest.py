@@ -29,7 +29,24 @@ def backoffice_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def base_url(backoffice_url: str) -> Iterator[str]:
+def cashier_url() -> str:
+    """The cashier (issue 15): ``YIWANG_CASHIER_URL`` if set, else the sandbox on this port."""
+    if configured := os.environ.get("YIWANG_CASHIER_URL"):
+        return configured.rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('SANDBOX_CASHIER_PORT') or free_port()}"
+
+
+@pytest.fixture(scope="session")
+def logistics_url() -> str:
+    """The logistics service (issue 15): ``YIWANG_LOGISTICS_URL`` or the sandbox on this port,
+    moved by the tests' operator calls (``SANDBOX_LOGISTICS_STEP_S=0``)."""
+    if configured := os.environ.get("YIWANG_LOGISTICS_URL"):
+        return configured.rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('SANDBOX_LOGISTICS_PORT') or free_port()}"
+
+
+@pytest.fixture(scope="session")
+def base_url(backoffice_url: str, cashier_url: str, logistics_url: str) -> Iterator[str]:
     """The production app, built and served once for the whole session."""
     if external := os.environ.get("YIWANG_E2E_BASE_URL"):
         yield external.rstrip("/")
@@ -37,6 +54,11 @@ def base_url(backoffice_url: str) -> Iterator[str]:
     env = {}
     if not os.environ.get("YIWANG_BACKOFFICE_URL"):
         env["SANDBOX_BACKOFFICE_PORT"] = backoffice_url.rsplit(":", 1)[1]
+    if not os.environ.get("YIWANG_CASHIER_URL"):
+        env["SANDBOX_CASHIER_PORT"] = cashier_url.rsplit(":", 1)[1]
+    if not os.environ.get("YIWANG_LOGISTICS_URL"):
+        env["SANDBOX_LOGISTICS_PORT"] = logistics_url.rsplit(":", 1)[1]
+        env["SANDBOX_LOGISTICS_STEP_S"] = "0"
     with production_app(env) as url:
         yield url
 

@@ -161,6 +161,12 @@ def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url
     page.get_by_role("checkbox", name=re.compile("本人承诺")).check()
     page.get_by_role("checkbox", name=re.compile("我同意公安机关")).check()
     page.get_by_role("button", name="提交申请").dblclick()
+    # the item supports express delivery (issue 15): how to receive it, then a double tap
+    heading(page, "选择领取方式")
+    page.get_by_role("radio", name="到窗口领取").check()
+    continue_(page)
+    heading(page, "确认并提交")
+    page.get_by_role("button", name="提交申请").dblclick()
     heading(page, "申请已提交")
     number = page.locator(".yw-panel strong").inner_text()
     assert re.fullmatch(r"370102-\d{8}-\d{8}", number), number

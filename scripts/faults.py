@@ -4,6 +4,7 @@
     python scripts/faults.py restart-app    embedded: stop and restart the whole app
     python scripts/faults.py redis          scaled: stop Redis for a few seconds during load
     python scripts/faults.py postgres       scaled: stop PostgreSQL for a few seconds during load
+    python scripts/faults.py cashier        scaled: stop the cashier for a few seconds during load
     python scripts/faults.py all            every fault above, in that order (make faults)
     python scripts/faults.py redis postgres several of them (scaled ones share one stack)
 
@@ -27,6 +28,15 @@ their draft in the app and submit it.
 
 The flow's sandboxes (identity provider, back office, e-licences) start with the app, in both
 modes (``app.adapters.sandboxes``), unless the environment names real services.
+
+Payments (issue 15): the flow journeys include 机动车驾驶证期满换证, paid through the cashier.
+For the scaled faults this script runs the sandbox cashier itself (``CashierProcess``, its store
+in a file) so that the ``cashier`` fault can stop it and start it again on the same port.
+Citizens whose 去支付 found the cashier away keep their checkout and pay on their next journey;
+after the fault every one of them pays. :func:`check_payments` then compares the cashier's
+orders with the app's: every payment the cashier took is recorded as paid on exactly one
+application (none lost), no order was paid twice and no application has two paid orders (none
+doubled).
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -54,6 +65,7 @@ BACKGROUND = int(os.environ.get("FAULT_BACKGROUND", "200"))
 OUTAGE_S = float(os.environ.get("FAULT_OUTAGE_S", "5"))
 RECOVER_S = float(os.environ.get("FAULT_RECOVER_S", "60"))
 FLOW_WITNESSES = int(os.environ.get("FAULT_FLOW_WITNESSES", "20"))
+PAY_WITNESSES = int(os.environ.get("FAULT_PAY_WITNESSES", "10"))
 
 
 class Checks:
@@ -135,11 +147,11 @@ async def resume_drafts(checks: Checks, drafting: list[load.Citizen]) -> None:
         path = f"/apply/{flow.item_code}"
         if await citizen.reload("flow_resume", path):
             view = citizen.state.get(load.APPLY_STATE, {})
-            if (
-                view.get("resumed_rx_state_") is True
-                and view.get("stage_rx_state_") == "step"
-                and view.get("step_index_rx_state_") == flow.draft_step
-            ):
+            stage = view.get("stage_rx_state_")
+            at_step = stage == "step" and view.get("step_index_rx_state_") == flow.draft_step
+            # a two-page form saved at step 2 resumes on its check page
+            at_check = stage == "check" and flow.draft_step >= view.get("step_count_rx_state_", 99)
+            if view.get("resumed_rx_state_") is True and (at_step or at_check):
                 resumed += 1
         await load.flow_journey(citizen, submit=True)
         submitted += bool(flow.submitted and flow.draft is None)
@@ -277,12 +289,14 @@ async def under_load(
     fault: Callable[[], object],
     recover: Callable[[], object],
     db_url: str,
+    pay_witnesses: int = 0,
 ) -> None:
     target = load.Target(url, codes, load.search_queries(), think=(1.0, 3.0), timeout_s=10,
                          flow_codes=load.flow_codes(db_url))  # fmt: skip
     witnesses = load.Crowd(target)
     flow_witnesses = load.Crowd(target)
     background = load.Crowd(target)
+    payers = load.Crowd(target)
     try:
         await witnesses.grow(WITNESSES, rate=50, live=False)
         checks.check(witnesses.connected == WITNESSES, f"{WITNESSES} witnesses connected")
@@ -297,12 +311,26 @@ async def under_load(
             f"{len(submitting)} submitted an application"
             + (f" (errors: {flow_witnesses.stats.errors})" if flow_witnesses.stats.errors else ""),
         )
+        if pay_witnesses:
+            await payers.grow(pay_witnesses, rate=20, live=False)
+            ready = await payers_ready(payers, db_url)
+            checks.check(
+                ready == pay_witnesses,
+                f"{ready}/{pay_witnesses} pay witnesses filled a paid item and wait on its pay page",
+            )
         await background.grow(BACKGROUND, rate=100)
         await asyncio.sleep(5)
         before = sum(background.stats.errors.values())
         print(f"  fault: {fault.__doc__ or fault.__name__}", flush=True)
         fault_at = time.monotonic()
         await asyncio.to_thread(fault)
+        if pay_witnesses:  # they tap 去支付 now: a clear message, the order kept
+            refused = await payers_tap_pay(payers)
+            checks.check(
+                refused == pay_witnesses,
+                f"{refused}/{pay_witnesses} pay witnesses tapped 去支付 during the outage and "
+                "were told the cashier cannot be reached (order and draft kept)",
+            )
         await asyncio.sleep(OUTAGE_S)
         await asyncio.to_thread(recover)
         recovered_at = time.monotonic()
@@ -412,11 +440,192 @@ async def under_load(
         await resume_drafts(checks, drafting)
         journeys = sum(1 for c in background.citizens if c.flow is not None)
         print(f"  background citizens who started the flow: {journeys}", flush=True)
-        check_flow(checks, db_url, flow_witnesses.citizens + background.citizens)
+        everyone = flow_witnesses.citizens + background.citizens + payers.citizens
+        if CASHIER is not None:  # payments (issue 15): settle the retries, then compare
+            await settle_payments(checks, everyone)
+            paid = sum(len(c.flow.paid) for c in everyone if c.flow)
+            payments = background.stats.journeys.get("payment", [])
+            print(
+                f"  payments made: {paid}; payment round trip p95 "
+                f"{load.percentile([ms for _t, ms in payments], 95):.0f} ms over {len(payments)}",
+                flush=True,
+            )
+        check_payments(checks, db_url, everyone)  # before check_flow removes the test rows
+        check_flow(checks, db_url, everyone)
     finally:
+        await payers.close()
         await background.close()
         await flow_witnesses.close()
         await witnesses.close()
+
+
+class CashierProcess:
+    """The sandbox cashier of the scaled faults, on a fixed port with its store in a file."""
+
+    def __init__(self) -> None:
+        self.port = stack.free_port()
+        self.key = secrets.token_urlsafe(24)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db = stack.STATE / "cashier-faults.db"
+        self.db.parent.mkdir(parents=True, exist_ok=True)
+        self.db.unlink(missing_ok=True)
+        (ROOT / "reports").mkdir(exist_ok=True)
+        self.proc: subprocess.Popen | None = None
+
+    def env(self) -> dict[str, str]:
+        return {"YIWANG_CASHIER_URL": self.url, "YIWANG_CASHIER_KEY": self.key}
+
+    def start(self) -> None:
+        log = (ROOT / "reports" / "faults-cashier.log").open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.adapters.sandbox_cashier", "--port", str(self.port),
+             "--key", self.key, "--db", str(self.db)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while not stack.port_open(self.port):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise stack.ScaledError(f"the sandbox cashier did not start on {self.url}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stack.stop_process(self.proc)
+            self.proc = None
+
+    def orders(self) -> list[dict[str, Any]]:
+        import httpx
+
+        return httpx.get(f"{self.url}/operator/orders", timeout=10).json()["orders"]
+
+
+CASHIER: CashierProcess | None = None
+
+
+async def payers_ready(crowd: load.Crowd, db_url: str) -> int:
+    """Each pay witness fills 机动车驾驶证期满换证, submits it and stops on its pay page."""
+    paid_codes = [c for c in load.flow_codes(db_url) if c.startswith(load.FLOW_BASIC_CODES[1])]
+    ready = 0
+    for citizen in crowd.citizens:
+        citizen.flow = load.FlowRecord(
+            f"{load.SYNTHETIC_PREFIX}{secrets.token_hex(8)}", paid_codes[0], hold_payment=True
+        )
+        await load.flow_journey(citizen, submit=True)
+        ready += bool(citizen.flow.checkout) and load.checkout_view(citizen, "stage") == "pay"
+    return ready
+
+
+async def payers_tap_pay(crowd: load.Crowd) -> int:
+    """The pay witnesses tap 去支付 while the cashier is away; how many were told so."""
+    told = 0
+    for citizen in crowd.citizens:
+        assert citizen.flow is not None
+        citizen.flow.hold_payment = False
+        await load.pay_checkout(citizen, citizen.flow)
+        told += load.checkout_view(citizen, "stage") == "unreachable" and bool(
+            citizen.flow.checkout
+        )
+    return told
+
+
+async def settle_payments(checks: Checks, citizens: list[load.Citizen]) -> None:
+    """Citizens whose payment did not go through (the cashier was away, the tab was cut
+    off) tap 重新支付 now: every one of them must pay."""
+    waiting = [c for c in citizens if c.flow is not None and c.flow.checkout]
+    paid = 0
+    for citizen in waiting:
+        assert citizen.flow is not None
+        for _ in range(3):
+            if await load.pay_checkout(citizen, citizen.flow):
+                paid += 1
+                break
+            await asyncio.sleep(1)
+    checks.check(
+        paid == len(waiting),
+        f"after recovery {paid}/{len(waiting)} citizens whose payment had not gone through paid",
+    )
+
+
+def check_payments(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> None:
+    """The cashier's orders against the app's: none lost, none doubled."""
+    import sqlalchemy as sa
+
+    if CASHIER is None:
+        return
+    at_cashier = {o["order_no"]: o for o in CASHIER.orders()}
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT order_no, checkout_id, status, application_number, notifications "
+                "FROM flow_payment WHERE order_no IN :nos"
+            ).bindparams(sa.bindparam("nos", expanding=True)),
+            {"nos": list(at_cashier) or [""]},
+        ).all()
+        numbers = [n for c in citizens if c.flow for n in c.flow.paid]
+        apps = conn.execute(
+            sa.text(
+                "SELECT number, count(*) FROM flow_application WHERE number IN :n GROUP BY number"
+            ).bindparams(sa.bindparam("n", expanding=True)),
+            {"n": numbers or [""]},
+        ).all()
+    engine.dispose()
+    ours = {r.order_no: r for r in rows}
+    taken = [o for o in at_cashier.values() if o["payments"] >= 1]
+    lost = [
+        o["order_no"]
+        for o in taken
+        if o["order_no"] not in ours
+        or ours[o["order_no"]].status not in ("paid", "refunding", "refunded")
+        or not ours[o["order_no"]].application_number
+    ]
+    twice = [o["order_no"] for o in at_cashier.values() if o["payments"] > 1]
+    per_checkout: dict[int, int] = {}
+    for r in rows:
+        if r.status in ("paid", "refunding", "refunded"):
+            per_checkout[r.checkout_id] = per_checkout.get(r.checkout_id, 0) + 1
+    doubled = [cid for cid, n in per_checkout.items() if n > 1]
+    unpaid_recorded = [
+        r.order_no
+        for r in rows
+        if r.status == "paid" and at_cashier.get(r.order_no, {}).get("payments", 0) != 1
+    ]
+    print(
+        f"  cashier: {len(at_cashier)} orders, {len(taken)} paid; app: "
+        f"{sum(per_checkout.values())} paid orders on {len(per_checkout)} applications",
+        flush=True,
+    )
+    checks.check(not lost, f"no payment lost ({len(lost)} taken by the cashier but not recorded"
+                 + (f": {lost[:5]}" if lost else "") + ")")  # fmt: skip
+    checks.check(
+        not twice and not doubled and not unpaid_recorded,
+        f"no payment doubled ({len(twice)} orders paid twice at the cashier, {len(doubled)} "
+        f"applications with two paid orders, {len(unpaid_recorded)} recorded as paid that the "
+        "cashier did not take)",
+    )
+    once = all(n == 1 for _, n in apps) and len(apps) == len(set(numbers))
+    checks.check(
+        once, f"every paid application exists exactly once ({len(apps)}/{len(set(numbers))})"
+    )
+
+
+def cashier_outage(checks: Checks, app: stack.Running) -> None:
+    assert CASHIER is not None
+    codes = load.catalogue_codes(stack.pg_url())
+    cashier = CASHIER
+
+    def fault() -> None:
+        cashier.stop()
+        checks.check(not stack.port_open(cashier.port), f"the cashier is down ({cashier.url})")
+
+    fault.__doc__ = f"stop the cashier for {OUTAGE_S:g} s, then start it again"
+    load.run_loop(
+        under_load(
+            checks, app.base_url, codes, fault, cashier.start, stack.pg_url(),
+            pay_witnesses=PAY_WITNESSES,
+        )
+    )  # fmt: skip
+    checks.check(app.backend.poll() is None, "the app itself kept running")
 
 
 def kill_worker(checks: Checks, app: stack.Running) -> None:
@@ -502,8 +711,9 @@ SCALED = {
     "kill-worker": kill_worker,
     "redis": lambda c, app: outage(c, app, "redis"),
     "postgres": lambda c, app: outage(c, app, "postgres"),
+    "cashier": cashier_outage,
 }
-FAULTS = ["kill-worker", "restart-app", "redis", "postgres"]
+FAULTS = ["kill-worker", "restart-app", "redis", "postgres", "cashier"]
 
 
 def run_one(name: str, app: stack.Running | None) -> list[str]:
@@ -530,9 +740,17 @@ def main(argv: list[str] | None = None) -> int:
         if scaled:
             # scaled_app starts the flow's sandboxes (identity provider, e-licences, back
             # office) unless the environment names real ones
-            with stack.scaled_app({"REFLEX_WEB_WORKDIR": ".web-faults"}, workers=3) as app:
-                for name in scaled:
-                    failed += run_one(name, app)
+            global CASHIER
+            CASHIER = CashierProcess()  # the cashier fault stops and starts this one
+            CASHIER.start()
+            env = {"REFLEX_WEB_WORKDIR": ".web-faults", **CASHIER.env()}
+            try:
+                with stack.scaled_app(env, workers=3) as app:
+                    for name in scaled:
+                        failed += run_one(name, app)
+            finally:
+                CASHIER.stop()
+                CASHIER = None  # restart-app runs its own cashier (scripts/run.sh)
         if "restart-app" in names:
             failed += run_one("restart-app", None)
     except stack.ScaledError as exc:

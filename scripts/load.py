@@ -77,6 +77,7 @@ FLOW_STATE_MARK = "app___state___flow"
 FROZEN = "socket open (frozen page, no banner)"
 FLOW_AUTH_STATE = f"{ROOT_STATE}.app___state___flow_auth____flow_auth_state"
 APPLY_STATE = f"{FLOW_AUTH_STATE}.app___state___flow____apply_state"
+CHECKOUT_STATE = f"{FLOW_AUTH_STATE}.app___state___checkout____checkout_state"
 # Set by the server on the page (outside the state manager) when it could not process an event.
 NOTICE_STATE = f"{ROOT_STATE}.app___state___notice____notice_state"
 NOTICE_VAR = "service_notice_rx_state_"
@@ -111,7 +112,11 @@ def route(path: str) -> dict[str, Any]:
     parts = urllib.parse.urlsplit(path)
     data: dict[str, Any] = {"pathname": parts.path, "asPath": path}
     query = dict(urllib.parse.parse_qsl(parts.query))
-    for dynamic in ("/item/", "/apply/"):  # the [code] param, as react-router passes it
+    for dynamic in (
+        "/item/",
+        "/apply/",
+        "/checkout/",
+    ):  # the [code] param, as react-router passes it
         if parts.path.startswith(dynamic):
             query["code"] = urllib.parse.unquote(parts.path.removeprefix(dynamic))
     if query:
@@ -137,6 +142,12 @@ class Stats:
     reconnects: int = 0
     disconnects: int = 0
     new_tokens: int = 0
+    #: whole journeys of several round trips (``payment``: tap 去支付 .. the receipt shown),
+    #: kept apart from the per-event samples and their p95
+    journeys: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+
+    def add_journey(self, kind: str, ms: float) -> None:
+        self.journeys.setdefault(kind, []).append((time.monotonic(), ms))
 
     def add(self, kind: str, ms: float) -> None:
         self.samples.setdefault(kind, []).append((time.monotonic(), ms))
@@ -173,6 +184,14 @@ def summarize(stats: Stats, since: float, until: float) -> dict[str, Any]:
     }
     for kind, values in sorted(window.items()):
         out["kinds"][kind] = {
+            "n": len(values),
+            "p50_ms": round(percentile(values, 50), 1),
+            "p95_ms": round(percentile(values, 95), 1),
+        }
+    out["journeys"] = {}
+    for kind, samples in sorted(stats.journeys.items()):
+        values = [ms for t, ms in samples if since <= t <= until]
+        out["journeys"][kind] = {
             "n": len(values),
             "p50_ms": round(percentile(values, 50), 1),
             "p95_ms": round(percentile(values, 95), 1),
@@ -493,15 +512,26 @@ class FlowRecord:
     must_exist: dict[str, dict[str, str]] = field(default_factory=dict)
     #: acknowledged drafts that were gone without any submit (losses the journey saw)
     lost: list[str] = field(default_factory=list)
+    #: a checkout (``/checkout/<code>``) waiting for its payment, with the submit's key and
+    #: answers; the next journey pays it first (the cashier was away, or the tab was cut off)
+    checkout: str = ""
+    checkout_key: str = ""
+    checkout_sent: dict[str, str] = field(default_factory=dict)
+    #: application numbers paid through the cashier
+    paid: list[str] = field(default_factory=list)
+    #: stop at the pay page (``make faults``: the citizen taps 去支付 during the outage)
+    hold_payment: bool = False
 
 
 #: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
 #: of its own (app/adapters/sandbox_idp/accounts.py)
 SYNTHETIC_PREFIX = "sbx-load-"
-#: online forms without uploads, for individuals: 住房公积金提取（租房）
+
 #: the forms the flow journey fills in: a hand-written one without uploads, and one derived
 #: from the catalogue (无犯罪记录证明: a situation question and uploads of its materials)
-FLOW_BASIC_CODES = ("009068000000", "027018000000")
+#: and 机动车驾驶证期满换证 (¥10 paid online through the cashier, window collection or express
+#: delivery)
+FLOW_BASIC_CODES = ("009068000000", "027018000000", "006021000000")
 #: a valid 1x1 PNG (what a citizen's photo of a document is, as far as the checks go)
 UPLOAD_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -661,6 +691,9 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
             f"{SYNTHETIC_PREFIX}{uuid.uuid4().hex[:16]}", random.choice(citizen.target.flow_codes)
         )
     flow = citizen.flow
+    if flow.checkout:  # a payment left over from the last journey comes first
+        await pay_checkout(citizen, flow)
+        return
     if submit is None:
         submit = random.random() < 0.5
     if not await flow_open(citizen, flow):
@@ -713,11 +746,21 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
 
     def submitted(delta: Delta) -> bool:
         answer = delta.get(APPLY_STATE, {})
-        return answer.get("stage_rx_state_") == "done" or bool(answer.get("errors_rx_state_"))
+        return (
+            answer.get("stage_rx_state_") == "done"
+            or bool(answer.get("errors_rx_state_"))
+            or any(r.startswith("/checkout/") for r in citizen.redirects)
+        )
 
+    citizen.redirects.clear()
     payload = {"form_data": {"declaration": "on", "consent": "on"}, "key": key}
     if not await citizen.event("submit", f"{APPLY_STATE}.submit", payload, submitted):
         flow.unconfirmed[key] = sent  # made or not, the draft (if still there) resubmits it
+        return
+    if citizen.redirects and citizen.redirects[-1].startswith("/checkout/"):
+        # delivery and payment before the submission (issue 15): the draft stays until paid
+        flow.checkout, flow.checkout_key, flow.checkout_sent = citizen.redirects[-1], key, sent
+        await pay_checkout(citizen, flow)
         return
     if apply_view(citizen, "stage") != "done":
         citizen.stats.error(f"submit: refused: {apply_view(citizen, 'errors')}")
@@ -726,6 +769,91 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
     flow.unconfirmed.pop(key, None)
     flow.draft, flow.draft_step, flow.key = None, 0, ""
     citizen.page = "done"
+
+
+def checkout_view(citizen: Citizen, var: str) -> Any:
+    return citizen.state.get(CHECKOUT_STATE, {}).get(f"{var}_rx_state_")
+
+
+async def pay_checkout(citizen: Citizen, flow: FlowRecord) -> bool:
+    """The checkout of a submitted form: window collection if asked, then 去支付 (a redirect to
+    the cashier's page), the cashier's 确认支付 (an HTTP form post: the cashier notifies the app
+    server to server before it sends the browser back), the return page loaded in this tab
+    and the receipt shown. The whole of it is the ``payment`` journey time. An unreachable
+    cashier leaves the checkout for the next journey (the citizen taps 重新支付 later)."""
+    path = flow.checkout
+    if not await citizen.navigate("checkout_open", path):
+        return False
+    if checkout_view(citizen, "stage") == "delivery":
+        # (the page's own load may still answer meanwhile: wait for the stage to move on)
+        def chosen(delta: Delta) -> bool:
+            view = delta.get(CHECKOUT_STATE, {})
+            return view.get("stage_rx_state_", "delivery") != "delivery" or bool(
+                view.get("errors_rx_state_")
+            )
+
+        payload = {"form_data": {"method": "collect"}}
+        if not await citizen.event(
+            "delivery_choose", f"{CHECKOUT_STATE}.choose_delivery", payload, chosen
+        ):
+            return False
+    if flow.hold_payment:
+        return False
+    if checkout_view(citizen, "stage") != "done":
+        started = time.monotonic()
+        citizen.redirects.clear()
+
+        def answered(delta: Delta) -> bool:
+            # the cashier's page, or the page saying why not (a late answer of the page's
+            # own load carries the stage too: that is not the answer to 去支付)
+            stage = delta.get(CHECKOUT_STATE, {}).get("stage_rx_state_")
+            return bool(citizen.redirects) or stage in ("unreachable", "done", "missing", "signin")
+
+        if not await citizen.event("pay", f"{CHECKOUT_STATE}.pay", {}, answered):
+            return False
+        external = [r for r in citizen.redirects if not r.startswith("/")]
+        if not external:
+            stage = checkout_view(citizen, "stage")
+            citizen.stats.error(f"payment: no cashier page (stage {stage!r}; order kept)")
+            return False
+        pay_url = external[-1]
+        ensure_loopback(pay_url)
+        try:
+            async with citizen.http.post(
+                pay_url, data={"action": "pay"}, allow_redirects=False
+            ) as answer:
+                back = answer.headers.get("Location", "")
+        except Exception as exc:  # aiohttp errors: the cashier went away meanwhile
+            citizen.stats.error(f"payment: cashier page unreachable ({type(exc).__name__})")
+            return False
+        parts = urllib.parse.urlsplit(back)
+        if not parts.path.startswith("/checkout/"):
+            citizen.stats.error(f"payment: the cashier sent the browser to {back[:80]!r}")
+            return False
+        if not await citizen.reload("pay_return", f"{parts.path}?{parts.query}"):
+            return False
+        if checkout_view(citizen, "stage") == "waiting":  # no notification yet: ask again
+            await citizen.event(
+                "pay_check",
+                f"{CHECKOUT_STATE}.check_result",
+                {},
+                lambda d: "stage_rx_state_" in d.get(CHECKOUT_STATE, {}),
+            )
+        if checkout_view(citizen, "stage") != "done":
+            citizen.stats.error(f"payment: stage {checkout_view(citizen, 'stage')!r} on return")
+            return False
+        citizen.stats.add_journey("payment", (time.monotonic() - started) * 1000)
+    number = str(checkout_view(citizen, "application_number") or "")
+    if not number:
+        citizen.stats.error("payment: done without an application number")
+        return False
+    flow.submitted[flow.checkout_key] = (number, dict(flow.checkout_sent))
+    flow.unconfirmed.pop(flow.checkout_key, None)
+    flow.paid.append(number)
+    flow.checkout, flow.checkout_key, flow.checkout_sent = "", "", {}
+    flow.draft, flow.draft_step, flow.key = None, 0, ""
+    citizen.page = "done"
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -803,6 +931,9 @@ def remove_synthetic_rows(db_url: str, subs: list[str] | None = None) -> int:
         where = "IN :subs"
         batches = [{"subs": own[i : i + 500]} for i in range(0, len(own), 500)]
     statements = [
+        f"DELETE FROM flow_payment WHERE owner {where}",
+        f"DELETE FROM flow_checkout WHERE owner {where}",
+        f"DELETE FROM flow_delivery WHERE owner {where}",
         f"DELETE FROM flow_application_event WHERE application_id IN "
         f"(SELECT id FROM flow_application WHERE owner {where})",
         f"DELETE FROM flow_application WHERE owner {where}",

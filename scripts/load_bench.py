@@ -211,6 +211,9 @@ async def ramp(
                 "search_p95_ms": round(load.percentile(search, 95), 1),
                 "flow_n": len(flow),
                 "flow_p95_ms": round(load.percentile(flow, 95), 1),
+                # tap 去支付 .. receipt shown: cashier page, its notification, the return page
+                "payment_n": summary["journeys"].get("payment", {}).get("n", 0),
+                "payment_p95_ms": summary["journeys"].get("payment", {}).get("p95_ms"),
                 "errors": errors,
                 "error_kinds": {
                     k: n - kinds0.get(k, 0)
@@ -302,7 +305,8 @@ def main() -> int:
     load.print_table(rows, [("mode", "mode"), ("clients", "clients"), ("connected", "connected"),
                             ("events_per_s", "events/s"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
                             ("search_p95_ms", "search p95"), ("flow_n", "drafts+submits"),
-                            ("flow_p95_ms", "their p95"), ("errors", "errors"), ("rss_mb", "RSS MB"),
+                            ("flow_p95_ms", "their p95"), ("payment_n", "payments"),
+                            ("payment_p95_ms", "payment p95"), ("errors", "errors"), ("rss_mb", "RSS MB"),
                             ("server_cpu_pct", "server CPU %"), ("server_ms_per_event", "server ms/event"),
                             ("client_cpu_pct", "client CPU %"), ("load", "load avg")])  # fmt: skip
 
@@ -320,6 +324,7 @@ def main() -> int:
         "scaled_events_per_s": best("scaled", "events_per_s"),
         "scaled_search_p95_ms": best("scaled", "search_p95_ms"),
         "scaled_flow_p95_ms": best("scaled", "flow_p95_ms"),
+        "scaled_busy_payment_p95_ms": best("scaled-busy", "payment_p95_ms"),
         "mb_per_client": results.get("scaled", {}).get("mb_per_client"),
         "scaled_busy_max_clients": best("scaled-busy", "clients") or 0,
         "scaled_busy_p95_ms": best("scaled-busy", "p95_ms"),

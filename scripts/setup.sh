@@ -90,6 +90,7 @@ fi
 say "compiling translations"
 python scripts/i18n.py compile
 if [ -d app/catalogue ]; then
-  say "migrating the database (scripts/run.sh loads the province catalogues on start)"
+  say "migrating the database and loading the province catalogues (skipped when unchanged)"
   python -m app.catalogue migrate
+  python -m app.catalogue sync
 fi

@@ -9,7 +9,13 @@ the app does, so that login, e-licences and the back office work out of the box:
 - the sandbox e-licence service unless ``YIWANG_ELICENCE_URL`` is set
   (``SANDBOX_ELICENCE_PORT`` or a free port);
 - the sandbox back office unless ``YIWANG_BACKOFFICE_URL`` is set (``SANDBOX_BACKOFFICE_PORT``
-  or a free port); its store is ``SANDBOX_BACKOFFICE_DB``, else the caller's default file.
+  or a free port); its store is ``SANDBOX_BACKOFFICE_DB``, else the caller's default file;
+- the sandbox cashier unless ``YIWANG_CASHIER_URL`` is set (``SANDBOX_CASHIER_PORT`` or a free
+  port; signing key ``YIWANG_CASHIER_KEY``, a fresh random one unless set; its store
+  ``SANDBOX_CASHIER_DB``, default in memory);
+- the sandbox logistics service unless ``YIWANG_LOGISTICS_URL`` is set
+  (``SANDBOX_LOGISTICS_PORT`` or a free port; a shipment moves one step every
+  ``SANDBOX_LOGISTICS_STEP_S`` seconds, default 60).
 
 Run a command with them (``scripts/run.sh`` does this with ``reflex run``)::
 
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -74,7 +81,21 @@ BACKOFFICE = Sandbox(
     "SANDBOX_BACKOFFICE_PORT",
     "Sandbox back office (test applications only)",
 )
-SANDBOXES = (IDP, ELICENCE, BACKOFFICE)
+CASHIER = Sandbox(
+    "cashier",
+    "app.adapters.sandbox_cashier",
+    "YIWANG_CASHIER_URL",
+    "SANDBOX_CASHIER_PORT",
+    "Sandbox cashier (no real money)",
+)
+LOGISTICS = Sandbox(
+    "logistics",
+    "app.adapters.sandbox_logistics",
+    "YIWANG_LOGISTICS_URL",
+    "SANDBOX_LOGISTICS_PORT",
+    "Sandbox logistics (test shipments only)",
+)
+SANDBOXES = (IDP, ELICENCE, BACKOFFICE, CASHIER, LOGISTICS)
 
 
 def free_port() -> int:
@@ -144,9 +165,16 @@ def flow_sandboxes(
             args = [python, "-m", sandbox.module, "--port", str(port)]
             if sandbox is BACKOFFICE:
                 args += ["--db", env.get("SANDBOX_BACKOFFICE_DB") or str(backoffice_db)]
+            child_env = dict(env)
+            if sandbox is CASHIER:
+                # one signing key shared by the sandbox and the app (a fresh one unless set)
+                key = env.get("YIWANG_CASHIER_KEY") or secrets.token_urlsafe(24)
+                child_env["YIWANG_CASHIER_KEY"] = added["YIWANG_CASHIER_KEY"] = key
+                if env.get("SANDBOX_CASHIER_DB"):
+                    args += ["--db", env["SANDBOX_CASHIER_DB"]]
             url = f"http://127.0.0.1:{port}"
             procs.append(
-                subprocess.Popen(args, cwd=ROOT, env=dict(env), stdout=output, stderr=output)
+                subprocess.Popen(args, cwd=ROOT, env=child_env, stdout=output, stderr=output)
             )
             _wait_healthy(sandbox, url, procs[-1])
             added[sandbox.url_var] = url

@@ -20,6 +20,8 @@ from starlette.routing import Route
 from app import audit
 from app.flow import files, store
 from app.flow.lookup import form_for_code
+from app.flow.payment_http import NOTIFY_PATH
+from app.flow.payment_http import notify as payment_notify
 from app.settings import theme_for_host
 from app.state.flow_auth import SESSION_COOKIE
 from components.i18n import st as t
@@ -164,6 +166,8 @@ def flow_api(extra: list[Route] | None = None) -> Starlette:
         routes=[
             Route("/flow/files", upload, methods=["POST"]),
             Route("/flow/files/{file_id:str}", download, methods=["GET"]),
+            # issue 15: the cashier's signed payment notification (server to server)
+            Route(NOTIFY_PATH, payment_notify, methods=["POST"]),
             *(extra or []),
         ]
     )

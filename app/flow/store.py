@@ -362,6 +362,10 @@ def advance(
         assert app.id is not None
         s.add(ApplicationEvent(application_id=app.id, status=status, note=note[:500], at=at))
         s.commit()
+        # issue 15 hook: a refund after a paid rejection, a dispatch after an express completion
+        from app.flow.checkout import after_move
+
+        after_move(number, status, s)
         return True
 
 

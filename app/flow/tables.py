@@ -117,3 +117,7 @@ class StoredFile(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     scan: str = Field(default="clean", max_length=20)
     created_at: datetime
+
+
+# payment and delivery (issue 15): their tables live in their own module
+import app.flow.checkout_tables  # noqa: E402, F401

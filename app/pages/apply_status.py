@@ -103,7 +103,28 @@ def _found() -> rx.Component:
             rx.el.div(rx.el.dt(t("办件编号")), rx.el.dd(ApplicationState.number)),
             rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(ApplicationState.department)),
             rx.el.div(rx.el.dt(t("当前状态")), rx.el.dd(ApplicationState.status)),
+            # issue 15: payment and delivery
+            rx.cond(
+                ApplicationState.paid_text != "",
+                rx.el.div(rx.el.dt(t("缴费情况")), rx.el.dd(ApplicationState.paid_text)),
+            ),
+            rx.cond(
+                ApplicationState.receipt_no != "",
+                rx.el.div(rx.el.dt(t("电子票据号")), rx.el.dd(ApplicationState.receipt_no)),
+            ),
+            rx.cond(
+                ApplicationState.delivery_text != "",
+                rx.el.div(rx.el.dt(t("领取方式")), rx.el.dd(ApplicationState.delivery_text)),
+            ),
+            rx.cond(
+                ApplicationState.tracking_text != "",
+                rx.el.div(rx.el.dt(t("物流")), rx.el.dd(ApplicationState.tracking_text)),
+            ),
             class_name="yw-summary-list",
+        ),
+        rx.cond(
+            ApplicationState.refund_text != "",
+            rx.el.p(ApplicationState.refund_text, role="status", class_name="yw-notice"),
         ),
         rx.cond(ApplicationState.deadline_text != "", rx.el.p(ApplicationState.deadline_text)),
         rx.el.section(

@@ -81,6 +81,12 @@ def _applications() -> rx.Component:
                         t_var("{status} · 办件编号 {number}", status=a.status, number=a.number),
                         class_name="yw-muted",
                     ),
+                    rx.cond(  # issue 15: the 电子票据 of a paid application
+                        a.receipt != "",
+                        rx.el.p(
+                            t_var("电子票据号 {number}", number=a.receipt), class_name="yw-muted"
+                        ),
+                    ),
                 ),
             ),
             class_name="yw-list",

@@ -24,7 +24,7 @@ from app.flow import backoffice, files, store
 from app.flow.areas import divisions
 from app.flow.lookup import form_for_code as resolve_form
 from app.flow.schema import FormDefinition, FormField
-from app.flow.validate import DETAIL, choices, display, visible_fields
+from app.flow.validate import DETAIL, choices, cleaned, display, visible_fields
 from app.flow.wizard import (
     CHECK,
     KEY_TARGET,
@@ -38,6 +38,7 @@ from app.flow.wizard import (
     licence_for,
 )
 from app.settings import theme_for_host
+from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
@@ -609,6 +610,18 @@ class ApplyState(FlowAuthState):
         await backoffice.sync(self._sub, pull_changes=False)
         return self._focus(HEADING_ID, t("申请已提交"))
 
+    def _checkout_snapshot(self, form: FormDefinition, values: dict[str, str]) -> dict:
+        """What ``store.submit`` would get now (issue 15: kept by the checkout until paid)."""
+        return {
+            "item_code": self.item_code,
+            "form_key": form.key,
+            "item_name": self.item_name,
+            "department": self.department,
+            "area_code": self._area,
+            "values": cleaned(form, values),
+            "promised_days": self._promised_days,
+        }
+
     def _submit(self, form_data: dict, key: str):
         """The checks (the wizard's) and the database write of ``submit``: ``SUBMITTED`` once
         the application is in, otherwise what the page does instead."""
@@ -625,6 +638,11 @@ class ApplyState(FlowAuthState):
         if outcome.action != "submit":
             self._render(form, outcome.errors)
             return self._focus_page()
+        # issue 15: an item with express delivery or online fees goes to /checkout first
+        if (
+            held := hold_checkout(ident.sub, key, self._checkout_snapshot(form, outcome.values))
+        ) is not None:
+            return rx.redirect(held)
         try:
             application, _ = store.submit(
                 ident.sub,

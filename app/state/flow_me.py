@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import reflex as rx
 
-from app.flow import backoffice, store
+from app.flow import backoffice, checkout, delivery, payment, store
 from app.flow.lookup import form_for_code as resolve_form
 from app.flow.rules import (
     add_working_days,
@@ -24,14 +24,18 @@ from components.i18n import st as t
 
 
 def status_label(status: str) -> str:
-    return {
-        "submitted": t("已提交"),
-        "accepted": t("已受理"),
-        "reviewing": t("审查中"),
-        "completed": t("已办结"),
-        "returned": t("退回补正"),
-        "rejected": t("不予受理"),
-    }.get(status, status)
+    return (
+        {
+            "submitted": t("已提交"),
+            "accepted": t("已受理"),
+            "reviewing": t("审查中"),
+            "completed": t("已办结"),
+            "returned": t("退回补正"),
+            "rejected": t("不予受理"),
+        }.get(status)
+        or checkout.event_label(status)
+        or status
+    )
 
 
 def level_label(level: int) -> str:
@@ -65,6 +69,8 @@ class ApplicationView:
     status: str = ""
     submitted: str = ""
     href: str = ""
+    #: 电子票据号 of a paid application (issue 15)
+    receipt: str = ""
 
 
 @dataclasses.dataclass
@@ -82,13 +88,21 @@ class MessageView:
 
 
 def event_note(note: str) -> str:
-    return t("已补正材料") if note == "correction" else note
+    if note == "correction":
+        return t("已补正材料")
+    return checkout.event_note(note) or note
 
 
 @dataclasses.dataclass
 class AnswerRow:
     label: str = ""
     value: str = ""
+
+
+def payment_money(fen: int) -> str:
+    from app.state.checkout import money
+
+    return money(fen)
 
 
 class FlowMeState(FlowAuthState):
@@ -108,6 +122,7 @@ class FlowMeState(FlowAuthState):
             )
             for d in store.list_drafts(sub)
         ]
+        paid = payment.receipts(sub)
         self.applications = [
             ApplicationView(
                 number=a.number,
@@ -115,6 +130,7 @@ class FlowMeState(FlowAuthState):
                 status=status_label(a.status),
                 submitted=_when(a.submitted_at),
                 href=f"/me/applications/{a.number}",
+                receipt=paid[a.number].receipt_no if a.number in paid else "",
             )
             for a in store.list_applications(sub)
         ]
@@ -140,6 +156,7 @@ class FlowMeState(FlowAuthState):
             self.drafts, self.applications, self.messages = [], [], []
             return
         await backoffice.sync(ident.sub)
+        await checkout.sync(ident.sub)  # issue 15: refunds, dispatches, tracking
         await off_loop(self._fill, ident.sub)
 
     @rx.event
@@ -176,6 +193,40 @@ class ApplicationState(FlowAuthState):
     returned_note: str = ""
     correction_error: str = ""
     correction_done: bool = False
+    # issue 15: payment and delivery of this application
+    paid_text: str = ""
+    receipt_no: str = ""
+    refund_text: str = ""
+    delivery_text: str = ""
+    tracking_text: str = ""
+
+    def _fill_checkout(self, sub: str, number: str) -> None:
+        order = payment.for_application(sub, number)
+        self.receipt_no = order.receipt_no if order else ""
+        self.paid_text = t("已缴费 {amount}", amount=payment_money(order.amount)) if order else ""
+        self.refund_text = ""
+        if order is not None and order.status == "refunding":
+            self.refund_text = t("申请未获受理，已缴费用正在原路退回。")
+        elif order is not None and order.status == "refunded":
+            self.refund_text = t(
+                "申请未获受理，已缴费用 {amount} 已原路退回（退款单号 {number}）。",
+                amount=payment_money(order.amount),
+                number=order.refund_no,
+            )
+        row = delivery.get(sub, number)
+        self.delivery_text = self.tracking_text = ""
+        if row is not None and row.method == "express":
+            self.delivery_text = t(
+                "快递送达：{address}", address=delivery.address_text(row.details, self.revealed)
+            )
+            if row.tracking_no:
+                self.tracking_text = t(
+                    "快递单号 {number}：{status}",
+                    number=row.tracking_no,
+                    status=checkout.event_label(row.status) or t("已交寄"),
+                )
+        elif row is not None:
+            self.delivery_text = t("窗口领取：{hall}", hall=str(row.details.get("hall", "")))
 
     def _fill(self, sub: str, number: str) -> None:
         self.loaded = True
@@ -188,6 +239,7 @@ class ApplicationState(FlowAuthState):
             return
         assert app.id is not None
         self.found = True
+        self._fill_checkout(sub, app.number)
         self.number, self.item_name, self.department = app.number, app.item_name, app.department
         self.status_key, self.status = app.status, status_label(app.status)
         history = store.events(app.id)
@@ -244,6 +296,7 @@ class ApplicationState(FlowAuthState):
             self.found = False
             return
         await backoffice.sync(ident.sub)
+        await checkout.sync(ident.sub)  # issue 15: refunds, dispatches, tracking
         await off_loop(self._fill, ident.sub, self._number())
 
     @rx.event

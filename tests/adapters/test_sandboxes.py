@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import sys
@@ -38,8 +39,26 @@ def test_each_sandbox_starts_unless_a_real_service_is_configured(tmp_path: Path)
     said: list[str] = []
     env = clean_env(YIWANG_ELICENCE_URL="https://elicence.example.gov.cn")
     with flow_sandboxes(env, backoffice_db=tmp_path / "bo.db", say=said.append) as urls:
-        assert set(urls) == {"YIWANG_OIDC_ISSUER", "YIWANG_OIDC_CLIENT_ID", "YIWANG_BACKOFFICE_URL"}
+        assert set(urls) == {
+            "YIWANG_OIDC_ISSUER",
+            "YIWANG_OIDC_CLIENT_ID",
+            "YIWANG_BACKOFFICE_URL",
+            "YIWANG_CASHIER_URL",
+            "YIWANG_CASHIER_KEY",
+            "YIWANG_LOGISTICS_URL",
+        }
         assert urls["YIWANG_OIDC_CLIENT_ID"] == "yiwang"
+        # the cashier got the same fresh signing key as the app: it answers signed queries
+        from app.adapters.cashier import CashierClient, CashierError
+
+        client = CashierClient(urls["YIWANG_CASHIER_URL"], "yiwang", urls["YIWANG_CASHIER_KEY"])
+        with pytest.raises(CashierError, match="404"):
+            asyncio.run(client.query("YWP-none"))
+        wrong = CashierClient(urls["YIWANG_CASHIER_URL"], "yiwang", "another key")
+        with pytest.raises(CashierError, match="400"):
+            asyncio.run(wrong.query("YWP-none"))
+        logistics = urls["YIWANG_LOGISTICS_URL"]
+        assert httpx.get(f"{logistics}/operator/shipments", timeout=5).status_code == 200
         issuer = urls["YIWANG_OIDC_ISSUER"]
         discovery = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=5).json()
         assert discovery["issuer"] == issuer
@@ -49,8 +68,11 @@ def test_each_sandbox_starts_unless_a_real_service_is_configured(tmp_path: Path)
     assert said[0] == f"Sandbox identity provider (test accounts only) on {issuer}"
     assert said[1] == f"Sandbox back office (test applications only) on {backoffice}"
     assert f"YIWANG_BACKOFFICE_URL={backoffice} python -m app.flow advance" in said[2]
+    assert said[3].startswith("Sandbox cashier (no real money) on http://127.0.0.1:")
+    assert said[4].startswith("Sandbox logistics (test shipments only) on http://127.0.0.1:")
     assert not any("e-licence" in line for line in said)
     assert refused(issuer) and refused(backoffice)  # stopped with the block
+    assert refused(urls["YIWANG_CASHIER_URL"]) and refused(logistics)
 
 
 def test_fixed_ports_store_and_client_id_come_from_the_environment(tmp_path: Path) -> None:

@@ -38,6 +38,11 @@ def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ses
         with Session(engine) as own:
             yield own
 
-    monkeypatch.setattr(store, "session_scope", scope)
+    from app.flow import checkout, delivery, payment
+
+    # every flow module with its own ``session_scope`` (from app.db) uses the test database
+    for module in (store, checkout, delivery, payment):
+        if hasattr(module, "session_scope"):
+            monkeypatch.setattr(module, "session_scope", scope)
     monkeypatch.setenv("YIWANG_FILES_DIR", str(tmp_path / "files"))
     return db

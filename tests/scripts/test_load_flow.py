@@ -181,3 +181,27 @@ def test_a_citizen_acts_only_once_its_page_has_loaded(monkeypatch) -> None:
         mine = [what for w, what in events if w == who]
         assert "act" in mine
         assert mine.index("hydrated") < mine.index("act")  # its page loaded, then it acted
+
+
+def test_the_checkout_state_and_route_match_the_app() -> None:
+    from app.state.checkout import CheckoutState
+
+    assert CheckoutState.get_full_name() == load.CHECKOUT_STATE
+    for var in ("stage", "application_number", "notice", "errors"):
+        assert var in CheckoutState.__fields__
+    assert load.route("/checkout/0060-37?order=YWP1")["query"] == {
+        "code": "0060-37",
+        "order": "YWP1",
+    }
+
+
+def test_payment_journeys_are_kept_apart_from_the_event_p95() -> None:
+    import time
+
+    stats = load.Stats()
+    stats.add("search_type", 10.0)
+    stats.add_journey("payment", 900.0)
+    summary = load.summarize(stats, time.monotonic() - 5, time.monotonic() + 1)
+    assert summary["events"] == 1 and summary["p95_ms"] == 10.0
+    assert summary["journeys"]["payment"]["n"] == 1
+    assert summary["journeys"]["payment"]["p95_ms"] == 900.0

@@ -1,0 +1,220 @@
+"""Between the check page and the submission: the delivery choice and the payment.
+
+An item that supports express delivery or charges fees payable online is not submitted
+straight from its check page. The page's handler, once every answer, the declaration and the
+consent are checked, calls :func:`hold` with what it would have submitted (a snapshot taken on
+the server) and sends the citizen to ``/checkout/<code>``. There the citizen chooses how to
+receive the result and pays; the application is submitted (``store.submit``, idempotent by the
+check page's key) only when the choice is made and, for a paid item, the cashier's signed
+notification says paid. Until then the draft stays as it was.
+
+:func:`after_move` is called by ``store.advance`` for every back-office move: a rejection after
+payment queues a refund, a completion of an express application queues the dispatch.
+:func:`sync` sends what is queued and pulls tracking (beside ``backoffice.sync``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.db import session_scope
+from app.domain.service_item import ServiceItem
+from app.flow import delivery, payment, store
+from app.flow.checkout_tables import Checkout, PaymentOrder
+from components.i18n import st as t
+
+log = logging.getLogger(__name__)
+ROUTE = "/checkout"
+
+
+def needs(item: ServiceItem | None) -> tuple[bool, bool]:
+    """``(payment, delivery)`` this item asks for before it is submitted."""
+    if item is None:
+        return False, False
+    return payment.payable_online(item), bool(item.express_delivery)
+
+
+def hold(
+    owner: str,
+    item_code: str,
+    key: str,
+    snapshot: dict[str, Any],
+    *,
+    needs_payment: bool,
+    needs_delivery: bool,
+    session: Session | None = None,
+) -> Checkout:
+    """The citizen's open checkout of this item with this snapshot (one open per item).
+
+    A repeated tap reuses it; a later change of answers updates it unless an order of it has
+    been paid (then it is submitted as paid and nothing changes it)."""
+    with session_scope(session) as s:
+        row = open_for(owner, item_code, s)
+        at = store.now()
+        if row is not None:
+            paid = s.exec(
+                select(PaymentOrder).where(
+                    PaymentOrder.checkout_id == row.id, col(PaymentOrder.paid_at).is_not(None)
+                )
+            ).first()
+            if paid is None:
+                row.snapshot, row.idempotency_key = dict(snapshot), key
+                row.needs_payment, row.needs_delivery = needs_payment, needs_delivery
+                row.updated_at = at
+                s.add(row)
+                s.commit()
+                s.refresh(row)
+            return row
+        row = Checkout(
+            owner=owner,
+            item_code=item_code,
+            idempotency_key=key,
+            snapshot=dict(snapshot),
+            delivery={},
+            needs_payment=needs_payment,
+            needs_delivery=needs_delivery,
+            created_at=at,
+            updated_at=at,
+        )
+        s.add(row)
+        s.commit()
+        s.refresh(row)
+        return row
+
+
+def open_for(owner: str, item_code: str, session: Session | None = None) -> Checkout | None:
+    with session_scope(session) as s:
+        stmt = (
+            select(Checkout)
+            .where(
+                Checkout.owner == owner,
+                Checkout.item_code == item_code,
+                Checkout.application_number == "",
+            )
+            .order_by(col(Checkout.id).desc())
+        )
+        return s.exec(stmt.execution_options(populate_existing=True)).first()
+
+
+def latest(owner: str, item_code: str, session: Session | None = None) -> Checkout | None:
+    """The citizen's newest checkout of the item, finished or not."""
+    with session_scope(session) as s:
+        stmt = (
+            select(Checkout)
+            .where(Checkout.owner == owner, Checkout.item_code == item_code)
+            .order_by(col(Checkout.id).desc())
+        )
+        return s.exec(stmt.execution_options(populate_existing=True)).first()
+
+
+def choose_delivery(
+    owner: str, checkout_id: int, choice: dict[str, Any], session: Session | None = None
+) -> Checkout:
+    with session_scope(session) as s:
+        row = s.get(Checkout, checkout_id)
+        if row is None or row.owner != owner:
+            raise store.NotFound(f"no checkout {checkout_id} of this user")
+        if row.application_number:
+            raise store.Refused("this application has already been submitted")
+        row.delivery, row.updated_at = dict(choice), store.now()
+        s.add(row)
+        s.commit()
+        s.refresh(row)
+        return row
+
+
+def submit(row: Checkout, s: Session) -> str:
+    """Submit the checkout's application (once: by its key) and record its delivery."""
+    snap = row.snapshot
+    app, _ = store.submit(
+        row.owner,
+        row.idempotency_key,
+        item_code=str(snap["item_code"]),
+        form_key=str(snap["form_key"]),
+        item_name=str(snap["item_name"]),
+        department=str(snap["department"]),
+        area_code=str(snap["area_code"]),
+        values=dict(snap["values"]),
+        promised_days=int(snap["promised_days"]),
+        session=s,
+    )
+    delivery.record(row.owner, app.number, row.delivery, s)
+    fresh = s.get(Checkout, row.id)
+    assert fresh is not None
+    fresh.application_number, fresh.updated_at = app.number, store.now()
+    s.add(fresh)
+    s.commit()
+    return app.number
+
+
+def submit_unpaid(owner: str, checkout_id: int, session: Session | None = None) -> str:
+    """Submit a checkout that needs no payment (its delivery choice made)."""
+    with session_scope(session) as s:
+        row = s.get(Checkout, checkout_id)
+        if row is None or row.owner != owner:
+            raise store.NotFound(f"no checkout {checkout_id} of this user")
+        if row.application_number:
+            return row.application_number
+        if row.needs_payment:
+            raise store.Refused("this application is submitted once it is paid")
+        if row.needs_delivery and not row.delivery:
+            raise store.Refused("choose how to receive the result first")
+        return submit(row, s)
+
+
+def submit_paid(order: PaymentOrder, s: Session) -> str:
+    """The cashier said paid: submit the order's checkout and put the receipt on it."""
+    row = s.get(Checkout, order.checkout_id)
+    assert row is not None
+    number = row.application_number or submit(row, s)
+    assert order.id is not None
+    payment.link_application(order.id, number, s)
+    return number
+
+
+def after_move(number: str, status: str, s: Session) -> None:
+    """A back-office move was recorded: refund after rejection, dispatch after completion."""
+    if status == "rejected":
+        payment.mark_refund(number, "rejected", s)
+    elif status == "completed":
+        delivery.mark_dispatch(number, s)
+
+
+async def sync(owner: str | None = None) -> None:
+    """Send queued refunds and dispatches and pull tracking; failures are logged and the
+    work stays queued for the next call."""
+    try:
+        await payment.push(owner)
+        await delivery.push(owner)
+        await delivery.pull(owner)
+    except Exception:  # one outside system being odd must not break the page
+        log.exception("payment/delivery sync failed")
+
+
+def event_label(status: str) -> str | None:
+    """Timeline labels of the payment and delivery events (None: not one of ours)."""
+    return {
+        "paid": t("已缴费"),
+        "refunding": t("退费办理中"),
+        "refunded": t("已退费"),
+        "shipped": t("已交寄"),
+        "collected": t("快递已揽收"),
+        "in_transit": t("运输中"),
+        "delivering": t("派送中"),
+        "signed": t("已签收"),
+    }.get(status)
+
+
+def event_note(note: str) -> str | None:
+    """The note of one of our events in words (None: not one of ours)."""
+    kind, _, value = note.partition(":")
+    if kind == "receipt":
+        return t("电子票据号 {number}", number=value)
+    if kind == "refund":
+        return t("退款单号 {number}，款项将原路退回", number=value)
+    if kind == "tracking":
+        return t("快递单号 {number}", number=value)
+    return None
