@@ -12,6 +12,8 @@ edit-distance path) runs when the first finds too little that is really relevant
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
@@ -22,6 +24,7 @@ import sqlalchemy as sa
 
 from app.search.analyze import Query, analyze_query
 from app.search.index import Filters, Pending, index_for, items_of
+from app.search.lexicon import Lexicon, build_lexicon
 from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
 from app.search.synonyms import synonyms_for
 
@@ -84,7 +87,7 @@ def search(
     """Ranked hits for ``query`` (empty list for an empty query: never an error)."""
     _validate(province, limit, area)
     filters = filters or Filters()
-    q = understand(query or "", province, synonyms_path)
+    q = understand(query or "", province, synonyms_path, lexicon_for(conn, province, synonyms_path))
     if q.empty:
         return Result(q, [])
     index = index_for(conn.dialect.name)
@@ -115,16 +118,66 @@ def search(
     return Result(q, hits[:limit])
 
 
-def understand(query: str, province: str | None, synonyms_path: Path | None = None) -> Query:
-    """``analyze_query`` with the province's synonyms, cached: suggestions as one types ask
-    the same prefixes again and again, and jieba and pinyin cost more than the look-up."""
-    q = _understand(query, province, synonyms_path)
+def understand(
+    query: str,
+    province: str | None,
+    synonyms_path: Path | None = None,
+    lexicon: Lexicon | None = None,
+) -> Query:
+    """``analyze_query`` with the province's synonyms and lexicon, cached: suggestions as one
+    types ask the same prefixes again and again, and jieba and pinyin cost more than the
+    look-up."""
+    q = _understand(query, province, synonyms_path, lexicon)
     return replace(q, phrases=list(q.phrases), words=list(q.words))  # callers may not share
 
 
 @lru_cache(maxsize=4096)
-def _understand(query: str, province: str | None, synonyms_path: Path | None) -> Query:
-    return analyze_query(query, synonyms_for(province, synonyms_path))
+def _understand(
+    query: str, province: str | None, synonyms_path: Path | None, lexicon: Lexicon | None
+) -> Query:
+    return analyze_query(query, synonyms_for(province, synonyms_path), lexicon)
+
+
+LEXICON_TTL = 30.0  # seconds a lexicon is used before the groups are checked for changes
+_LEXICONS: dict[tuple[str, str | None, Path | None], tuple[float, tuple, Lexicon]] = {}
+_LEXICON_LOCK = threading.Lock()
+
+
+def lexicon_for(
+    conn: sa.Connection, province: str | None, synonyms_path: Path | None = None
+) -> Lexicon:
+    """The words the index can find in a province (its services' names and keywords) and
+    the synonyms' words, by pinyin. Built once per database and province, rebuilt when the
+    groups change (checked at most every ``LEXICON_TTL`` seconds)."""
+    key = (conn.engine.url.render_as_string(hide_password=True), province, synonyms_path)
+    now = time.monotonic()
+    cached = _LEXICONS.get(key)
+    if cached is not None and now - cached[0] < LEXICON_TTL:
+        return cached[2]
+    where = "WHERE province = :p" if province else ""
+    signature = tuple(
+        conn.execute(
+            sa.text(
+                "SELECT count(*), coalesce(max(group_id), 0), coalesce(sum(popularity), 0) "
+                f"FROM search_group {where}"
+            ),
+            {"p": province},
+        ).one()
+    )
+    if cached is not None and cached[1] == signature:
+        _LEXICONS[key] = (now, signature, cached[2])
+        return cached[2]
+    rows = conn.execute(
+        sa.text(f"SELECT name, keywords, items FROM search_group {where}"), {"p": province}
+    )
+    texts: list[tuple[str, int]] = []
+    for name, keywords, items in rows:
+        texts.append((name, int(items or 1)))
+        texts += [(k, 1) for k in (keywords or "").split("|") if k]
+    lexicon = build_lexicon(texts, synonyms_for(province, synonyms_path).vocabulary())
+    with _LEXICON_LOCK:
+        _LEXICONS[key] = (now, signature, lexicon)
+    return lexicon
 
 
 def _rank(q: Query, found: Sequence[Candidate], area: str | None) -> list[Candidate]:

@@ -92,6 +92,19 @@ def _cut(run: str) -> tuple[str, ...]:
     return tuple(w for w in (w.strip() for w in _jieba().cut_for_search(run)) if w)
 
 
+@lru_cache(maxsize=65536)
+def cut(text: str) -> tuple[str, ...]:
+    """jieba's precise-mode words of a compact text, dictionary only (no HMM guesses): the
+    tokens question words and fillers are dropped from."""
+    out: list[str] = []
+    for run in _RUNS.findall(text):
+        if has_cjk(run):
+            out.extend(w for w in _jieba().cut(run, HMM=False) if w.strip())
+        else:
+            out.append(run)
+    return tuple(out)
+
+
 def ngrams(text: str, n: int) -> list[str]:
     """Character n-grams of the CJK runs of ``text``."""
     out: list[str] = []
