@@ -1,135 +1,33 @@
-"""Turning items into index terms and queries into what to look for.
-
-A document has five indexed fields of space-separated terms (the same on SQLite FTS5 and on
-PostgreSQL): ``name``, ``keywords`` (the item's colloquial keywords), ``body`` (guide text:
-themes, department, conditions, materials, steps), ``pinyin`` and ``initials`` (of the name
-and keywords), and ``scope`` (province and filter tokens, so filters are part of the match).
+"""Turning queries into what to look for (the item side, documents, is
+``app.search.documents``): normalise, classify (chinese, pinyin, initials, mixed), read Latin
+letters as words through the lexicon, drop question words and fillers, add synonyms and
+intents, segment.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
+from app.search.documents import (  # noqa: F401  (re-exported: the item side moved)
+    AUDIENCES,
+    LEVELS,
+    Document,
+    analyze_item,
+    body_text,
+    dept_token,
+    scope_tokens,
+)
 from app.search.lexicon import Lexicon
 from app.search.synonyms import Synonyms
 from app.search.text import (
-    compact,
     cut,
     fuzzy_typed_pinyin,
     has_cjk,
-    initials,
-    ngrams,
     normalize,
     pinyin,
     pinyin_coverage,
     segment,
 )
-
-AUDIENCES = {"个人": "person", "法人": "business"}
-LEVELS = {"国家级": "national", "省级": "province", "市级": "city", "县级": "county", "乡级": "town", "村级": "village"}  # fmt: skip
-
-
-def dept_token(department: str) -> str:
-    """The filter token of a department (by name: names are what users pick)."""
-    return "dept" + hashlib.sha1(department.encode(), usedforsecurity=False).hexdigest()[:12]
-
-
-def scope_tokens(
-    province: str, audience: str, level: str, online: bool, department: str
-) -> list[str]:
-    """Filter tokens: every filter is a term that must be present."""
-    return [
-        f"prov{province}",
-        f"aud{AUDIENCES.get(audience, 'other')}",
-        f"lvl{LEVELS.get(level, 'other')}",
-        f"online{int(bool(online))}",
-        dept_token(department),
-    ]
-
-
-def _terms(text: str, grams: bool) -> list[str]:
-    words = list(segment(text))
-    if grams:
-        words += ngrams(text, 2) + ngrams(text, 1)
-    return words
-
-
-def _unique(words: list[str]) -> str:
-    return " ".join(dict.fromkeys(w for w in words if w))
-
-
-def body_text(data: dict[str, Any]) -> str:
-    """The guide text searched with the lowest weight."""
-    parts: list[str] = [*data.get("themes", []), data.get("department", "")]
-    parts.append(data.get("acceptance_conditions", ""))
-    parts += [m.get("name", "") for m in data.get("materials", [])]
-    parts += [s.get("name", "") for s in data.get("steps", [])]
-    parts.append(data.get("item_type", ""))
-    return " ".join(p for p in parts if p)
-
-
-@dataclass(frozen=True)
-class Document:
-    name: str
-    keywords: str
-    body: str
-    pinyin: str
-    initials: str
-    scope: str
-
-
-def analyze_item(row: dict[str, Any]) -> Document:
-    """Index fields of one catalogue row (``row['data']`` is the full item)."""
-    data = row["data"]
-    name = _phrase(compact(row["name"]))
-    keywords = [_phrase(compact(k)) for k in data.get("keywords", [])]
-    return Document(
-        name=_unique(list(name[0])),
-        keywords=_unique([t for k in keywords for t in k[0]]),
-        body=_body(body_text(data)),
-        pinyin=_unique([t for p in (name, *keywords) for t in p[1]]),
-        initials=_unique([t for p in (name, *keywords) for t in p[2]]),
-        scope=" ".join(
-            scope_tokens(
-                row["province"], row["audience"], row["level"], row["online"], row["department"]
-            )
-        ),
-    )
-
-
-def _phrase(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(terms, pinyin, initials) of a compact name or keyword. Everything but the Latin and
-    digit runs depends on the CJK runs only, which items share even when a number makes
-    their names unique: that part is cached."""
-    cjk = tuple(r for r in _RUNS.findall(phrase) if has_cjk(r))
-    latin = tuple(r for r in _RUNS.findall(phrase) if not has_cjk(r))
-    terms, py, ini = _cjk_phrase(cjk)
-    return terms + latin if latin else terms, py, ini
-
-
-@lru_cache(maxsize=65536)
-def _cjk_phrase(runs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    text = " ".join(runs)
-    py: list[str] = [pinyin(text)]
-    ini: list[str] = [initials(text)]
-    words = [w for run in runs for w in segment(run)]
-    for word in words:
-        py.append(pinyin(word))
-        ini.append(initials(word))
-    grams = [g for run in runs for n in (2, 1) for g in ngrams(run, n)]
-    return tuple(dict.fromkeys(words + grams)), tuple(py), tuple(ini)
-
-
-_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
-
-
-@lru_cache(maxsize=16384)
-def _body(text: str) -> str:
-    return _unique(list(segment(normalize(text, limit=20_000))))
 
 
 @dataclass
