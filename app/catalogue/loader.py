@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from app.catalogue.progress import Progress
 from app.catalogue.provinces import province_of_area
-from app.catalogue.readers import Problem, Record, read_records, show
+from app.catalogue.readers import Problem, Record, show
 from app.catalogue.tables import CatalogueItem, CatalogueItemTheme
 from app.domain.service_item import ServiceItem
 
@@ -69,15 +69,10 @@ def validation_problems(record: Record, exc: ValidationError) -> list[Problem]:
 
 
 def _validated(paths: Sequence[Path]) -> Iterator[tuple[Record, ServiceItem | None, list[Problem]]]:
-    for path in paths:
-        for rec in read_records(path):
-            if isinstance(rec, Problem):
-                yield Record(rec.file, rec.where, {}), None, [rec]
-                continue
-            try:
-                yield rec, ServiceItem.model_validate(rec.data), []
-            except ValidationError as exc:
-                yield rec, None, validation_problems(rec, exc)
+    """Every record validated once: JSON Lines in bulk, a batch at a time (app.catalogue.bulk)."""
+    from app.catalogue.bulk import validated
+
+    return validated(paths, validation_problems)
 
 
 class _Checker:
@@ -114,8 +109,9 @@ def check_files(paths: Sequence[Path]) -> tuple[list[Problem], int]:
 
 
 def row_of(item: ServiceItem) -> dict[str, Any]:
-    """The table row for a validated item."""
-    data = item.model_dump(mode="json")
+    """The table row for a validated item. ``data`` holds only what the search index and the
+    themes table read (``guide_of``); the column is written from the item's JSON, made once
+    for the hash (``DATA_JSON``)."""
     canonical = item.model_dump_json()  # fields in model order: stable for equal items
     return {
         "implementation_code": item.implementation_code,
@@ -134,8 +130,36 @@ def row_of(item: ServiceItem) -> dict[str, Any]:
         "appointment": item.appointment,
         "express_delivery": item.express_delivery,
         "content_hash": hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest(),
-        "data": data,
+        "data": guide_of(item),
+        DATA_JSON: canonical,  # what is stored: the JSON already made for the hash
     }
+
+
+def guide_of(item: ServiceItem) -> dict[str, Any]:
+    """The parts of an item's data the search index and the themes table read, as in its
+    JSON (``app.search.documents.body_text``), without serialising the whole item again."""
+    return {
+        "themes": item.themes,
+        "keywords": item.keywords,
+        "department": item.department,
+        "acceptance_conditions": item.acceptance_conditions,
+        "materials": [{"name": m.name} for m in item.materials],
+        "steps": [{"name": s.name} for s in item.steps],
+        "item_type": str(item.item_type),
+    }
+
+
+DATA_JSON = "_data_json"
+
+
+def _insert_items(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert rows with their data column as the JSON text ``row_of`` made (serialising the
+    dict again cost as much as validating it)."""
+    text = sa.bindparam(DATA_JSON, type_=sa.Text)
+    data = sa.cast(text, ITEMS.c.data.type) if conn.dialect.name == "postgresql" else text
+    columns = {c.name: sa.bindparam(c.name) for c in ITEMS.columns if c.name in rows[0] and c.name != "data"}  # fmt: skip
+    stmt = sa.insert(ITEMS).values({**columns, "data": data})
+    conn.execute(stmt, [{k: v for k, v in r.items() if k != "data"} for r in rows])
 
 
 def _write_batch(
@@ -155,10 +179,14 @@ def _write_batch(
     report.updated += len(changed)
     report.unchanged += len(rows) - len(new) - len(changed)
     if new:
-        conn.execute(sa.insert(ITEMS), new)
+        _insert_items(conn, new)
     if changed:
-        stmt = sa.update(ITEMS).where(col == sa.bindparam("_code"))
-        conn.execute(stmt, [{**r, "_code": r["implementation_code"]} for r in changed])
+        text = sa.bindparam(DATA_JSON, type_=sa.Text)
+        data = sa.cast(text, ITEMS.c.data.type) if conn.dialect.name == "postgresql" else text
+        values = {c: sa.bindparam(c) for c in changed[0] if c not in ("data", DATA_JSON)}
+        stmt = sa.update(ITEMS).where(col == sa.bindparam("_code")).values({**values, "data": data})
+        conn.execute(stmt, [{**{k: v for k, v in r.items() if k != "data"}, "_code": r["implementation_code"]}
+                            for r in changed])  # fmt: skip
         changed_codes = [r["implementation_code"] for r in changed]
         conn.execute(sa.delete(THEMES).where(THEMES.c.implementation_code.in_(changed_codes)))
     themes = [

@@ -67,12 +67,28 @@ def _unique(words: list[str]) -> str:
 
 def body_text(data: dict[str, Any]) -> str:
     """The guide text searched with the lowest weight."""
-    parts: list[str] = [*data.get("themes", []), data.get("department", "")]
+    return " ".join(p for p in (data.get("department", ""), _service_text(data)) if p)
+
+
+def _service_text(data: dict[str, Any]) -> str:
+    """The part of the guide text the items of one service share (all but the department)."""
+    parts: list[str] = [*data.get("themes", [])]
     parts.append(data.get("acceptance_conditions", ""))
     parts += [m.get("name", "") for m in data.get("materials", [])]
     parts += [s.get("name", "") for s in data.get("steps", [])]
     parts.append(data.get("item_type", ""))
     return " ".join(p for p in parts if p)
+
+
+def _body_of(data: dict[str, Any]) -> str:
+    """``_body(body_text(data))``, the department and the service's text analysed apart (each
+    is shared by many items) and joined once per pair."""
+    return _join_body(_body(data.get("department", "")), _body(_service_text(data)))
+
+
+@lru_cache(maxsize=65536)
+def _join_body(department: str, service: str) -> str:
+    return _unique([*department.split(), *service.split()])
 
 
 @dataclass(frozen=True)
@@ -86,22 +102,44 @@ class Document:
 
 
 def analyze_item(row: dict[str, Any]) -> Document:
-    """Index fields of one catalogue row (``row['data']`` is the full item)."""
+    """Index fields of one catalogue row (``row['data']`` is the full item).
+
+    Items of one service share their keywords, guide text and most of their scope: those
+    parts are analysed once per distinct value (cached) and only the name per item; equal
+    field texts are the same string objects, so a group adds each only once."""
     data = row["data"]
     name = _phrase(compact(row["name"]))
-    keywords = [_phrase(compact(k)) for k in data.get("keywords", [])]
+    kw_terms, kw_py, kw_ini = _keywords(tuple(data.get("keywords", ())))
     return Document(
         name=_unique(list(name[0])),
-        keywords=_unique([t for k in keywords for t in k[0]]),
-        body=_body(body_text(data)),
-        pinyin=_unique([t for p in (name, *keywords) for t in p[1]]),
-        initials=_unique([t for p in (name, *keywords) for t in p[2]]),
-        scope=" ".join(
-            scope_tokens(
-                row["province"], row["audience"], row["level"], row["online"], row["department"]
-            )
+        keywords=kw_terms,
+        body=_body_of(data),
+        pinyin=_join_unique(name[1], kw_py),
+        initials=_join_unique(name[2], kw_ini),
+        scope=_scope(
+            row["province"], row["audience"], row["level"], bool(row["online"]), row["department"]
         ),
     )
+
+
+@lru_cache(maxsize=65536)
+def _keywords(keywords: tuple[str, ...]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    parts = [_phrase(compact(k)) for k in keywords]
+    return (
+        _unique([t for k in parts for t in k[0]]),
+        tuple(t for p in parts for t in p[1]),
+        tuple(t for p in parts for t in p[2]),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _join_unique(first: tuple[str, ...], rest: tuple[str, ...]) -> str:
+    return _unique([*first, *rest])
+
+
+@lru_cache(maxsize=65536)
+def _scope(province: str, audience: str, level: str, online: bool, department: str) -> str:
+    return " ".join(scope_tokens(province, audience, level, online, department))
 
 
 def _phrase(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -144,11 +182,17 @@ class GroupTerms:
     name: str = ""  # of the most popular item
     popularity: int = -1
     items: int = 0
+    seen: set[str] = field(default_factory=set, repr=False)  # field texts already added
 
     def add(self, doc: Document, record: dict[str, Any]) -> None:
         for name in FIELDS:
-            self.fields[name].update(dict.fromkeys(getattr(doc, name).split()))
-        self.keywords.update(dict.fromkeys(k for k in record["keywords"].split("|") if k))
+            text = getattr(doc, name)
+            if text not in self.seen:  # the items of a service mostly repeat their texts
+                self.seen.add(text)
+                self.fields[name].update(dict.fromkeys(text.split()))
+        if record["keywords"] not in self.seen:
+            self.seen.add(record["keywords"])
+            self.keywords.update(dict.fromkeys(k for k in record["keywords"].split("|") if k))
         if record["popularity"] > self.popularity:
             self.name, self.popularity = record["name"], record["popularity"]
         self.items += 1
@@ -165,6 +209,11 @@ class GroupTerms:
         return " ".join(self.fields[name])
 
 
+@lru_cache(maxsize=65536)
+def _compact_keywords(keywords: tuple[str, ...]) -> str:
+    return "|".join(compact(k) for k in keywords)
+
+
 def doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, Any], Document]:
     doc = analyze_item(row)
     record = {
@@ -174,7 +223,7 @@ def doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, A
         "basic_code": row["basic_code"],
         "province": row["province"],
         "name": row["name"],
-        "keywords": "|".join(compact(k) for k in row["data"].get("keywords", [])),
+        "keywords": _compact_keywords(tuple(row["data"].get("keywords", ()))),
         "popularity": row["popularity"],
         "area_code": row["area_code"],
         "audience": row["audience"],

@@ -52,6 +52,8 @@ class Hit:
     level: str
     online: bool
     area_code: str
+    # the same service implemented in other areas, best first (shown behind 其他地区)
+    others: tuple[Hit, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -94,28 +96,37 @@ def search(
     groups = _rank(q, index.candidates(conn, q, province, filters, CANDIDATES), None)
     fetched: dict[int, list[Candidate]] = {}
     ranked = _open(conn, q, groups, filters, area, limit, fetched)
-    if len([c for c in ranked if c.relevance >= MIN_RELEVANCE * 1.5]) < min(limit, 3):
+    if len({c.group_id for c in ranked if c.relevance >= MIN_RELEVANCE * 1.5}) < min(limit, 3):
         more = index.candidates(conn, q, province, filters, CANDIDATES, broad=True)
         seen = {g.group_id for g in groups}
         groups = _rank(q, groups + [g for g in more if g.group_id not in seen], None)
         ranked = _open(conn, q, groups, filters, area, limit, fetched)
+    # one entry per service: its best item (the user's area first, through the region boost),
+    # the other areas' items behind it
+    entries: dict[int, list[Candidate]] = {}
+    for c in ranked:
+        if c.relevance >= MIN_RELEVANCE:
+            entries.setdefault(c.group_id, []).append(c)
     hits = [
-        Hit(
-            c.code,
-            c.basic_code,
-            c.name,
-            round(c.score, 4),
-            round(c.relevance, 4),
-            c.department,
-            c.audience,
-            c.level,
-            c.online,
-            c.area_code,
-        )
-        for c in ranked
-        if c.relevance >= MIN_RELEVANCE
+        replace(_hit(items[0]), others=tuple(_hit(c) for c in items[1:]))
+        for items in list(entries.values())[:limit]
     ]
-    return Result(q, hits[:limit])
+    return Result(q, hits)
+
+
+def _hit(c: Candidate) -> Hit:
+    return Hit(
+        c.code,
+        c.basic_code,
+        c.name,
+        round(c.score, 4),
+        round(c.relevance, 4),
+        c.department,
+        c.audience,
+        c.level,
+        c.online,
+        c.area_code,
+    )
 
 
 def understand(
@@ -204,8 +215,11 @@ def _open(
         ceiling = group.relevance + boost
         if ceiling < MIN_RELEVANCE:
             break
-        good = [c for c in items if c.relevance >= MIN_RELEVANCE]
-        if len(good) >= limit and sorted(c.score for c in good)[-limit] > ceiling:
+        best: dict[int, float] = {}  # entries so far: a service's best item
+        for c in items:
+            if c.relevance >= MIN_RELEVANCE and c.score > best.get(c.group_id, -1.0):
+                best[c.group_id] = c.score
+        if len(best) >= limit and sorted(best.values())[-limit] > ceiling:
             break
         if group.group_id not in fetched:
             found = items_of(conn, group, filters, area, limit)

@@ -28,14 +28,19 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-@lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
-    """Traditional → simplified Chinese (zhconv's table, shipped in the package)."""
+    """Traditional → simplified Chinese (zhconv's table, shipped in the package), run by run
+    of CJK characters: names that differ only by a number or a Latin part convert once."""
     if not has_cjk(text):
         return text
+    return _CJK_RUN.sub(lambda m: _simplify_run(m.group()), text)
+
+
+@lru_cache(maxsize=65536)
+def _simplify_run(run: str) -> str:
     import zhconv
 
-    return zhconv.convert(text, "zh-hans")
+    return zhconv.convert(run, "zh-hans")
 
 
 def normalize(text: str, limit: int = MAX_QUERY_CHARS) -> str:
