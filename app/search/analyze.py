@@ -83,6 +83,13 @@ def analyze_query(raw: str, synonyms: Synonyms, lexicon: Lexicon | None = None) 
             weight = 0.95 if not rewrite.edits else 0.9
             q.phrases = _merge(q.phrases, [(rewrite.text, weight)])
             _add_expansions(q, synonyms.expand(rewrite.text), len(rewrite.text), 0.55)
+            if rewrite.edits and lexicon is not None:
+                # a letter off can mean more than one word (jiaishizheng: 驾驶证 or 教师证):
+                # every word as near as the one read counts, the ranking decides
+                for word, edits in lexicon.lookup(latin, typo=True)[:3]:
+                    if edits == rewrite.edits and word != rewrite.text:
+                        q.phrases = _merge(q.phrases, [(word, weight)])
+                        _add_expansions(q, synonyms.expand(word), len(word), 0.55)
     seen: dict[str, None] = {}
     for phrase, _ in q.phrases:
         for word in segment(phrase):

@@ -23,7 +23,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.search.analyze import Query, analyze_query
-from app.search.index import Filters, Pending, index_for, items_of
+from app.search.index import Filters, Pending, index_for
+from app.search.index.base import items_of_groups
 from app.search.lexicon import Lexicon, build_lexicon
 from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
 from app.search.synonyms import synonyms_for
@@ -197,6 +198,9 @@ def _rank(q: Query, found: Sequence[Candidate], area: str | None) -> list[Candid
     return sorted(found, key=lambda c: (-c.score, -c.popularity, c.code))
 
 
+OPEN_AT_ONCE = 8  # groups whose items one statement fetches
+
+
 def _open(
     conn: sa.Connection,
     q: Query,
@@ -207,26 +211,40 @@ def _open(
     fetched: dict[int, list[Candidate]],
 ) -> list[Candidate]:
     """Ranked items of the groups that can place one in the top ``limit``: groups by
-    relevance, each opened (its best items fetched and scored) until the ``limit``-th item
-    found scores more than any item of the next group could."""
+    relevance, opened (their best items fetched and scored) a few at a time until the
+    ``limit``-th entry found scores more than any item of the next group could, or no item
+    of the next group could be relevant enough to show."""
     boost = POPULARITY + (max(REGION.values()) if area else 0.0) + NAME_SLACK
     items: list[Candidate] = []
-    for group in sorted(groups, key=lambda g: (-g.relevance, -g.popularity, g.group_id)):
-        ceiling = group.relevance + boost
-        if ceiling < MIN_RELEVANCE:
-            break
+    order = sorted(groups, key=lambda g: (-g.relevance, -g.popularity, g.group_id))
+    i = 0
+    while i < len(order):
         best: dict[int, float] = {}  # entries so far: a service's best item
         for c in items:
             if c.relevance >= MIN_RELEVANCE and c.score > best.get(c.group_id, -1.0):
                 best[c.group_id] = c.score
-        if len(best) >= limit and sorted(best.values())[-limit] > ceiling:
+        bar = sorted(best.values())[-limit] if len(best) >= limit else None
+        batch: list[Candidate] = []
+        while i < len(order) and len(batch) < OPEN_AT_ONCE:
+            group = order[i]
+            if group.relevance + NAME_SLACK < MIN_RELEVANCE:
+                i = len(order)  # no item of this group or a later one would be shown
+                break
+            if bar is not None and bar > group.relevance + boost:
+                i = len(order)
+                break
+            batch.append(group)
+            i += 1
+        if not batch:
             break
-        if group.group_id not in fetched:
-            found = items_of(conn, group, filters, area, limit)
-            for c in found:
-                score(q, c, area)
-            fetched[group.group_id] = found
-        items += fetched[group.group_id]
+        todo = [g for g in batch if g.group_id not in fetched]
+        if todo:
+            for group_id, found in items_of_groups(conn, todo, filters, area, limit).items():
+                for c in found:
+                    score(q, c, area)
+                fetched[group_id] = found
+        for group in batch:
+            items += fetched[group.group_id]
     return sorted(items, key=lambda c: (-c.score, -c.popularity, c.code))
 
 

@@ -146,9 +146,9 @@ def load_table(path: Path) -> Table:
         raise SynonymError(
             f"{path}: unknown table(s) {', '.join(unknown)}; only [synonyms] and [[intents]]"
         )
-    table = data.get("synonyms")
+    table = data.get("synonyms", {} if "intents" in data else None)
     if not isinstance(table, dict):
-        raise SynonymError(f"{path}: missing table [synonyms]")
+        raise SynonymError(f"{path}: missing table [synonyms] (or [[intents]])")
     out: dict[str, tuple[str, ...]] = {}
     for phrase, terms in table.items():
         key = compact(phrase)
