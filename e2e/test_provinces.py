@@ -91,7 +91,7 @@ def test_search_uses_the_hosts_province(pixel: Page, hosts_port: int) -> None:
     ).get_by_role("main")
     # the entry: the name's heading, then the department and area of the host's province
     entry = main.get_by_role("listitem").filter(
-        has=main.get_by_role("heading", name="居民身份证换领")
+        has=pixel.get_by_role("heading", name="居民身份证换领")
     )
     expect(entry.first).to_contain_text(re.compile("成都|广安|四川"))
     main = open_page(
@@ -99,7 +99,7 @@ def test_search_uses_the_hosts_province(pixel: Page, hosts_port: int) -> None:
     ).get_by_role("main")
     # the entry: the name's heading, then the department and area of the host's province
     entry = main.get_by_role("listitem").filter(
-        has=main.get_by_role("heading", name="居民身份证换领")
+        has=pixel.get_by_role("heading", name="居民身份证换领")
     )
     expect(entry.first).to_contain_text(re.compile("济南|青岛|山东"))
 
