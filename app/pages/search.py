@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.layout import layout
-from app.search.hot import hot_searches
-from app.settings import active_theme
+from app.pages.province import per_province
 from app.state.search import SearchState
 from components.elder_switch import elder_switch
 from components.i18n import t, t_var
@@ -14,14 +13,7 @@ from components.icon import icon
 from components.search_box import search_box
 from components.search_result import search_result
 from components.section_card import section_card
-
-
-def _province() -> str | None:
-    """The build's default province (hot searches are prerendered for it)."""
-    from app.catalogue.provinces import PROVINCES
-
-    code = active_theme().code
-    return code if code in PROVINCES else None
+from themes import Theme
 
 
 def _chip(label: str, pressed: rx.Var, on_click: object) -> rx.Component:
@@ -54,13 +46,21 @@ def _query_link(text: rx.Var | str) -> rx.Component:
 
 
 def _hot() -> rx.Component:
-    words = hot_searches(_province())
-    return rx.el.section(
-        rx.el.h2(t("热门搜索"), id="hot-title", class_name="yw-section-title"),
-        rx.el.ul(*[_query_link(w) for w in words], class_name="yw-chips"),
-        aria_labelledby="hot-title",
-        class_name="yw-card",
-    )
+    """The province's 热门搜索 (theme.toml ``[home] hot_searches``: the home page's list too),
+    prerendered for every province of the build; the host's is the one shown."""
+
+    def render(theme: Theme, suffix: str) -> rx.Component:
+        words = theme.settings.home.hot_searches
+        if not words:
+            return rx.fragment()
+        return rx.el.section(
+            rx.el.h2(t("热门搜索"), id=f"hot-title{suffix}", class_name="yw-section-title"),
+            rx.el.ul(*[_query_link(w) for w in words], class_name="yw-chips"),
+            aria_labelledby=f"hot-title{suffix}",
+            class_name="yw-card",
+        )
+
+    return per_province(render)
 
 
 def _recent() -> rx.Component:
@@ -87,7 +87,11 @@ def _spelled(entry: rx.Var) -> rx.Component:
 
 
 def _zero() -> rx.Component:
-    hotline = active_theme().settings.contact.hotline
+    return per_province(_zero_for)
+
+
+def _zero_for(theme: Theme, suffix: str) -> rx.Component:
+    hotline = theme.settings.contact.hotline
     return rx.el.div(
         rx.el.p(
             t("没有找到相关服务。请换个说法试试，例如少写几个字、用常用叫法，或看看热门搜索。")
@@ -95,10 +99,10 @@ def _zero() -> rx.Component:
         rx.cond(
             SearchState.spelled.length() > 0,
             rx.el.div(
-                rx.el.p(t("你是不是要找："), id="spelled-title"),
+                rx.el.p(t("你是不是要找："), id=f"spelled-title{suffix}"),
                 rx.el.ul(
                     rx.foreach(SearchState.spelled, _spelled),
-                    aria_labelledby="spelled-title",
+                    aria_labelledby=f"spelled-title{suffix}",
                     class_name="yw-chips",
                 ),
             ),

@@ -9,7 +9,6 @@ spelling suggestions: words of the index that the query nearly spells (``suggest
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,21 +22,13 @@ from app.search.text import compact, pinyin
 MAX_SUGGESTIONS = 3
 
 
-@cache
-def _area_names() -> dict[str, str]:
-    from app.catalogue.build.places import SHIPPED
-
-    names: dict[str, str] = {}
-    for data in SHIPPED.values():
-        areas = [data.province, *data.cities, *(a for county in data.counties for a in county)]
-        for area in areas:
-            names[area.code] = area.name
-    return names
-
-
 def area_name(code: str) -> str:
-    """The display name of an administrative area code (``济南市历下区``), or ``""``."""
-    return _area_names().get(code, "")
+    """How an address names an area code (``济南市历下区``: the national division table), or
+    ``""`` for a code it lacks."""
+    from themes.divisions import division
+
+    found = division(code)
+    return found.full_name if found else ""
 
 
 def _facts(conn: sa.Connection, codes: Sequence[str]) -> dict[str, dict[str, Any]]:

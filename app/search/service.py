@@ -27,7 +27,7 @@ from app.search.index import Filters, Pending, index_for
 from app.search.index.base import items_of_groups
 from app.search.lexicon import Lexicon, build_lexicon
 from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
-from app.search.synonyms import synonyms_for
+from app.search.synonyms import Synonyms, synonyms_for
 
 CANDIDATES = 150  # groups from the term index
 MIN_RELEVANCE = 1.2  # below this a hit is noise: a single shared character
@@ -67,11 +67,14 @@ class Result:
 
 
 def _validate(province: str | None, limit: int, area: str | None) -> None:
-    from app.catalogue.provinces import PROVINCES
+    from app.catalogue.provinces import registry
 
-    if province is not None and province not in PROVINCES:
-        known = ", ".join(sorted(PROVINCES))
-        raise SearchError(f"province: unknown {province!r}; known: {known}")
+    if province is not None and province not in (known := registry()):
+        names = ", ".join(sorted(known))
+        raise SearchError(
+            f"province: unknown {province!r}; known: {names} "
+            "(a folder elsewhere: set YIWANG_PROVINCE_DIR)"
+        )
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit: must be 1-{MAX_LIMIT}, got {limit}")
     if area is not None and not (area.isdigit() and len(area) in (2, 4, 6, 9, 12)):
@@ -139,19 +142,18 @@ def understand(
     """``analyze_query`` with the province's synonyms and lexicon, cached: suggestions as one
     types ask the same prefixes again and again, and jieba and pinyin cost more than the
     look-up."""
-    q = _understand(query, province, synonyms_path, lexicon)
+    synonyms = synonyms_for(province, synonyms_path)
+    q = _understand(query, synonyms, lexicon)
     return replace(q, phrases=list(q.phrases), words=list(q.words))  # callers may not share
 
 
 @lru_cache(maxsize=4096)
-def _understand(
-    query: str, province: str | None, synonyms_path: Path | None, lexicon: Lexicon | None
-) -> Query:
-    return analyze_query(query, synonyms_for(province, synonyms_path), lexicon)
+def _understand(query: str, synonyms: Synonyms, lexicon: Lexicon | None) -> Query:
+    return analyze_query(query, synonyms, lexicon)
 
 
 LEXICON_TTL = 30.0  # seconds a lexicon is used before the groups are checked for changes
-_LEXICONS: dict[tuple[str, str | None, Path | None], tuple[float, tuple, Lexicon]] = {}
+_LEXICONS: dict[tuple[str, str | None, Synonyms], tuple[float, tuple, Lexicon]] = {}
 _LEXICON_LOCK = threading.Lock()
 
 
@@ -161,7 +163,8 @@ def lexicon_for(
     """The words the index can find in a province (its services' names and keywords) and
     the synonyms' words, by pinyin. Built once per database and province, rebuilt when the
     groups change (checked at most every ``LEXICON_TTL`` seconds)."""
-    key = (conn.engine.url.render_as_string(hide_password=True), province, synonyms_path)
+    synonyms = synonyms_for(province, synonyms_path)  # one object per set of files
+    key = (conn.engine.url.render_as_string(hide_password=True), province, synonyms)
     now = time.monotonic()
     cached = _LEXICONS.get(key)
     if cached is not None and now - cached[0] < LEXICON_TTL:
@@ -186,7 +189,7 @@ def lexicon_for(
     for name, keywords, items in rows:
         texts.append((name, int(items or 1)))
         texts += [(k, 1) for k in (keywords or "").split("|") if k]
-    lexicon = build_lexicon(texts, synonyms_for(province, synonyms_path).vocabulary())
+    lexicon = build_lexicon(texts, synonyms.vocabulary())
     with _LEXICON_LOCK:
         _LEXICONS[key] = (now, signature, lexicon)
     return lexicon
@@ -264,6 +267,11 @@ def sync_items(
 def refresh(conn: sa.Connection, pending: Pending) -> int:
     """Rewrite the terms of the groups ``sync_items`` touched."""
     return index_for(conn.dialect.name).refresh(conn, pending)
+
+
+def remove_items(conn: sa.Connection, codes: Sequence[str], pending: Pending) -> None:
+    """Drop ``codes`` from the index (items leaving the catalogue); ``refresh`` completes it."""
+    index_for(conn.dialect.name).remove_items(conn, codes, pending)
 
 
 def sync_missing(conn: sa.Connection) -> int:

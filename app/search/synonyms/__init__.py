@@ -1,4 +1,4 @@
-"""Colloquial synonyms and intents: a shipped base list plus one file per province.
+"""Colloquial synonyms and intents: a shipped base list plus the province folder's ``synonyms.toml``.
 
 A file is TOML with a table ``[synonyms]`` of ``"phrase" = ["official term", ...]`` (a phrase
 found anywhere in a query adds its terms) and an optional array ``[[intents]]`` of
@@ -56,7 +56,7 @@ class Table:
     intents: tuple[Intent, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per file (synonyms_at)
 class Synonyms:
     """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin,
     and the intents of all files."""
@@ -192,18 +192,31 @@ def synonyms_from(paths: tuple[Path, ...]) -> Synonyms:
 
 
 def files_for(province: str | None, path: Path | None = None) -> tuple[Path, ...]:
-    """The files ``synonyms_for`` merges: the base, then ``path`` or the province's file."""
+    """The files ``synonyms_for`` merges: the base, then ``path`` or the province folder's
+    ``synonyms.toml`` (when it has one)."""
     extra = path or (province_file(province) if province else None)
-    if extra is not None and (path is not None or extra.exists()):
+    if extra is not None and (path is not None or extra.is_file()):
         return (BASE, extra)
     return (BASE,)
 
 
-def province_file(province: str) -> Path:
-    return HERE / f"{province}.toml"
+SYNONYMS_FILE = "synonyms.toml"
 
 
-@lru_cache(maxsize=16)
+def province_file(province: str) -> Path | None:
+    """The province folder's synonyms file (``None`` for a province not in the registry)."""
+    from app.catalogue.provinces import registry
+
+    found = registry().get(province)
+    return found.folder / SYNONYMS_FILE if found else None
+
+
 def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
-    """Base synonyms merged with a province's file (``path`` or the shipped one, if any)."""
+    """Base synonyms merged with a province's file (``path``, else its folder's, if any).
+    Cached by the files, not the province code: two folders may carry the same code."""
     return synonyms_from(files_for(province, path))
+
+
+def synonyms_at(extra: Path | None) -> Synonyms:
+    """Base synonyms merged with the file ``extra`` (cached by the file)."""
+    return synonyms_from((BASE,) if extra is None else (BASE, extra))
