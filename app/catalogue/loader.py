@@ -234,7 +234,8 @@ def _write_batch(
         # terms of their services once after the last batch: see load_files)
         from app.search.service import sync_items
 
-        sync_items(conn, new + changed, index)
+        # new items had no row, so no document (search_doc references catalogue_item)
+        sync_items(conn, new + changed, index, replace=[r["implementation_code"] for r in changed])
 
 
 class _Rollback(Exception):

@@ -257,11 +257,15 @@ def sync(conn: sa.Connection, codes: Sequence[str] | None = None) -> int:
 
 
 def sync_items(
-    conn: sa.Connection, rows: Sequence[dict[str, Any]], pending: Pending | None
+    conn: sa.Connection,
+    rows: Sequence[dict[str, Any]],
+    pending: Pending | None,
+    replace: Sequence[str] | None = None,
 ) -> Pending:
     """Index catalogue ``rows`` just written; their groups' terms wait for
-    ``refresh(pending)`` (a loader writing many batches rewrites each group once, at the end)."""
-    return index_for(conn.dialect.name).write_items(conn, None, pending, rows=rows)
+    ``refresh(pending)`` (a loader writing many batches rewrites each group once, at the end).
+    ``replace``: the codes among them that may have documents already (default: all)."""
+    return index_for(conn.dialect.name).write_items(conn, None, pending, rows=rows, replace=replace)
 
 
 def refresh(conn: sa.Connection, pending: Pending) -> int:

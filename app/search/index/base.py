@@ -203,10 +203,15 @@ class GroupIndex(ABC):
         codes: Sequence[str] | None,
         pending: Pending | None = None,
         rows: Sequence[dict[str, Any]] | None = None,
+        replace: Sequence[str] | None = None,
     ) -> Pending:
         """Write the item rows of ``codes`` (``None``: all, from scratch) and note their
         groups in ``pending`` (a new one unless given); terms wait for ``refresh``.
-        ``rows``: the catalogue rows of ``codes`` when the caller has them (the loader)."""
+        ``rows``: the catalogue rows of ``codes`` when the caller has them (the loader).
+        ``replace``: the codes that may already have documents (default: all of them); the
+        loader names only the changed items, so items it has just inserted cost no look-up
+        (inside one long transaction the planner knows nothing of the rows it added, and
+        each look-up scanned the whole table)."""
         pending = pending or Pending()
         if rows is not None:
             codes = [r["implementation_code"] for r in rows]
@@ -218,7 +223,7 @@ class GroupIndex(ABC):
             return pending
         else:
             self._load_keys(conn, pending)
-            for chunk in _chunks(codes):
+            for chunk in _chunks(list(codes if replace is None else replace)):
                 marks = ", ".join(f":c{i}" for i in range(len(chunk)))
                 params = {f"c{i}": c for i, c in enumerate(chunk)}
                 old = conn.execute(
@@ -353,6 +358,7 @@ class SearchIndex(Protocol):
         codes: Sequence[str] | None,
         pending: Pending | None = None,
         rows: Sequence[dict[str, Any]] | None = None,
+        replace: Sequence[str] | None = None,
     ) -> Pending:
         """Item rows only; the touched groups wait in the returned ``Pending``."""
 
