@@ -73,6 +73,8 @@ def main() -> int:
 
 
 def _run(args: argparse.Namespace, engine: Any, data: Path, postgres: bool) -> int:
+    import sqlalchemy as sa
+
     from app.catalogue.db import upgrade
     from app.catalogue.loader import load_files
     from app.search.evaluate import DEFAULT_SET, load_cases
@@ -87,9 +89,12 @@ def _run(args: argparse.Namespace, engine: Any, data: Path, postgres: bool) -> i
         return 1
     with engine.connect() as conn:
         if postgres:
-            size = conn.exec_driver_sql(
-                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-                "WHERE c.relkind = 'r' AND c.relname LIKE 'search%'"
+            size = conn.execute(
+                sa.text(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                    "WHERE c.relkind = 'r' AND c.relname LIKE :like"
+                ),
+                {"like": "search%"},
             ).scalar()
         else:
             size = conn.exec_driver_sql(
