@@ -87,15 +87,21 @@ def test_host_name_picks_province_before_first_paint(
 def test_search_uses_the_hosts_province(pixel: Page, hosts_port: int) -> None:
     """The backend answers from the catalogue of the province of the host name."""
     main = open_page(
-        pixel, province_url("sichuan", hosts_port), "/search?q=身份证换领"
+        pixel, province_url("sichuan", hosts_port), "/search/?q=身份证换领"
     ).get_by_role("main")
-    first = main.get_by_role("link", name=re.compile("居民身份证换领")).first
-    expect(first).to_contain_text(re.compile("成都|广安|四川"))
+    # the entry: the name's heading, then the department and area of the host's province
+    entry = main.get_by_role("listitem").filter(
+        has=pixel.get_by_role("heading", name="居民身份证换领")
+    )
+    expect(entry.first).to_contain_text(re.compile("成都|广安|四川"))
     main = open_page(
-        pixel, province_url("shandong", hosts_port), "/search?q=身份证换领"
+        pixel, province_url("shandong", hosts_port), "/search/?q=身份证换领"
     ).get_by_role("main")
-    first = main.get_by_role("link", name=re.compile("居民身份证换领")).first
-    expect(first).to_contain_text(re.compile("济南|青岛|山东"))
+    # the entry: the name's heading, then the department and area of the host's province
+    entry = main.get_by_role("listitem").filter(
+        has=pixel.get_by_role("heading", name="居民身份证换领")
+    )
+    expect(entry.first).to_contain_text(re.compile("济南|青岛|山东"))
 
 
 def test_unknown_host_gets_the_default_province(pixel: Page, hosts_port: int) -> None:

@@ -1,7 +1,12 @@
-"""Search benchmark (not a test): generate N synthetic items into a fresh SQLite database,
-load them (the loader indexes as it writes), then run mixed queries and time them.
+"""Search benchmark (not a test): generate N synthetic items into a fresh database, load them
+(the loader validates in bulk and indexes as it writes), then run mixed queries and time them.
 
     python scripts/bench_search.py --items 1000000 --queries 10000
+    REFLEX_DB_URL=postgresql+psycopg://user@host:port/db python scripts/bench_search.py
+
+SQLite by default (a file in the work directory). With ``REFLEX_DB_URL`` (or ``--db-url``) on
+PostgreSQL the bench creates a database of its own on that server (``yw_bench_<pid>``), and
+drops it afterwards: the server's other databases are never touched.
 
 Prints build time, index size, peak memory, a table of query latency p50/p95/p99 per query
 type of the labelled evaluation set (the queries run in turn, then drawn at random), and last
@@ -13,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,13 +37,12 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="keep the data here (default: a temp dir)")
+    parser.add_argument("--db-url", default=os.environ.get("REFLEX_DB_URL"),
+                        help="a PostgreSQL server to bench on (default: SQLite)")  # fmt: skip
     args = parser.parse_args()
 
-    from app.catalogue.db import get_engine, upgrade
+    from app.catalogue.db import get_engine
     from app.catalogue.generator import write_items
-    from app.catalogue.loader import load_files
-    from app.search.evaluate import DEFAULT_SET, load_cases
-    from app.search.service import search
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="yw-bench-search-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -45,7 +51,35 @@ def main() -> int:
     started = time.perf_counter()
     write_items(args.items, args.seed, data)
     print(f"generated {args.items} items in {time.perf_counter() - started:.1f} s")
-    engine = get_engine(f"sqlite:///{db}")
+    postgres = bool(args.db_url) and args.db_url.startswith("postgresql")
+    if postgres:
+        import sqlalchemy as sa
+
+        server = sa.make_url(args.db_url)
+        name = f"yw_bench_{os.getpid()}"
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine = get_engine(server.set(database=name).render_as_string(hide_password=False))
+    else:
+        engine = get_engine(f"sqlite:///{db}")
+    try:
+        return _run(args, engine, data, postgres)
+    finally:
+        engine.dispose()
+        if postgres:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _run(args: argparse.Namespace, engine: Any, data: Path, postgres: bool) -> int:
+    import sqlalchemy as sa
+
+    from app.catalogue.db import upgrade
+    from app.catalogue.loader import load_files
+    from app.search.evaluate import DEFAULT_SET, load_cases
+    from app.search.service import search
+
     upgrade(engine)
     started = time.perf_counter()
     report = load_files([data], engine, progress=sys.stderr.isatty())
@@ -54,10 +88,19 @@ def main() -> int:
         print(f"load failed: {report.problems[:3]}", file=sys.stderr)
         return 1
     with engine.connect() as conn:
-        pages = conn.exec_driver_sql(
-            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'"
-        ).scalar()
-    index_mb = (pages or 0) / 1e6
+        if postgres:
+            size = conn.execute(
+                sa.text(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                    "WHERE c.relkind = 'r' AND c.relname LIKE :like"
+                ),
+                {"like": "search%"},
+            ).scalar()
+        else:
+            size = conn.exec_driver_sql(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'"
+            ).scalar()
+    index_mb = float(size or 0) / 1e6
     print(f"loaded and indexed in {build_s:.1f} s; index {index_mb:.1f} MB")
 
     cases = load_cases(DEFAULT_SET)
@@ -91,6 +134,7 @@ def main() -> int:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = {
+        "database": engine.dialect.name,
         "items": args.items,
         "build_s": round(build_s, 1),
         "index_mb": round(index_mb, 1),

@@ -41,6 +41,11 @@ step "scaled mode's services (PostgreSQL on $YW_PG_PORT, Redis on $YW_REDIS_PORT
 trap 'python scripts/scaled.py stop >/dev/null 2>&1 || true' EXIT
 python scripts/scaled.py services
 
+# The PostgreSQL search index: scaled.py has installed the server binaries; the tests start a
+# throwaway cluster of their own on a free loopback port (and fail, never skip, without them).
+step "the search index on PostgreSQL"
+YW_TEST_POSTGRES=1 python -m pytest tests/search/test_postgres.py -p no:cacheprovider
+
 step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"
 YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
 

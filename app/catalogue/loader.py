@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from app.catalogue.progress import Progress
 from app.catalogue.provinces import Province, province_of_area
-from app.catalogue.readers import Problem, Record, read_records, show
+from app.catalogue.readers import Problem, Record, show
 from app.catalogue.tables import CatalogueItem, CatalogueItemTheme, CatalogueSource
 from app.domain.service_item import ServiceItem
 from themes.divisions import area_problem
@@ -92,22 +92,18 @@ def validation_problems(record: Record, exc: ValidationError) -> list[Problem]:
 def _validated(
     paths: Sequence[Path], province: Province | None = None
 ) -> Iterator[tuple[Record, ServiceItem | None, list[Problem]]]:
-    for path in paths:
-        for rec in read_records(path):
-            if isinstance(rec, Problem):
-                yield Record(rec.file, rec.where, {}), None, [rec]
-                continue
-            try:
-                item = ServiceItem.model_validate(rec.data)
-            except ValidationError as exc:
-                yield rec, None, validation_problems(rec, exc)
-                continue
-            if province is not None and (why := area_problem(item.area_code, province.prefix)):
-                reason = f"{why} ({province.code}: {province.name})"
-                problem = Problem(rec.file, rec.where, "area_code", show(item.area_code), reason)
-                yield rec, None, [problem]
-                continue
-            yield rec, item, []
+    """Every record validated once (JSON Lines in bulk, a batch at a time: app.catalogue.bulk),
+    then its area checked against the province."""
+    from app.catalogue.bulk import validated
+
+    for rec, item, found in validated(paths, validation_problems):
+        why = area_problem(item.area_code, province.prefix) if item and province else None
+        if why and province is not None and item is not None:
+            reason = f"{why} ({province.code}: {province.name})"
+            problem = Problem(rec.file, rec.where, "area_code", show(item.area_code), reason)
+            yield rec, None, [problem]
+            continue
+        yield rec, item, found
 
 
 class _Checker:
@@ -146,8 +142,9 @@ def check_files(
 
 
 def row_of(item: ServiceItem, province: str | None = None) -> dict[str, Any]:
-    """The table row for a validated item."""
-    data = item.model_dump(mode="json")
+    """The table row for a validated item. ``data`` holds only what the search index and the
+    themes table read (``guide_of``); the column is written from the item's JSON, made once
+    for the hash (``DATA_JSON``)."""
     canonical = item.model_dump_json()  # fields in model order: stable for equal items
     return {
         "implementation_code": item.implementation_code,
@@ -166,8 +163,36 @@ def row_of(item: ServiceItem, province: str | None = None) -> dict[str, Any]:
         "appointment": item.appointment,
         "express_delivery": item.express_delivery,
         "content_hash": hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest(),
-        "data": data,
+        "data": guide_of(item),
+        DATA_JSON: canonical,  # what is stored: the JSON already made for the hash
     }
+
+
+def guide_of(item: ServiceItem) -> dict[str, Any]:
+    """The parts of an item's data the search index and the themes table read, as in its
+    JSON (``app.search.documents.body_text``), without serialising the whole item again."""
+    return {
+        "themes": item.themes,
+        "keywords": item.keywords,
+        "department": item.department,
+        "acceptance_conditions": item.acceptance_conditions,
+        "materials": [{"name": m.name} for m in item.materials],
+        "steps": [{"name": s.name} for s in item.steps],
+        "item_type": str(item.item_type),
+    }
+
+
+DATA_JSON = "_data_json"
+
+
+def _insert_items(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert rows with their data column as the JSON text ``row_of`` made (serialising the
+    dict again cost as much as validating it)."""
+    text = sa.bindparam(DATA_JSON, type_=sa.Text)
+    data = sa.cast(text, ITEMS.c.data.type) if conn.dialect.name == "postgresql" else text
+    columns = {c.name: sa.bindparam(c.name) for c in ITEMS.columns if c.name in rows[0] and c.name != "data"}  # fmt: skip
+    stmt = sa.insert(ITEMS).values({**columns, "data": data})
+    conn.execute(stmt, [{k: v for k, v in r.items() if k != "data"} for r in rows])
 
 
 def _write_batch(
@@ -187,10 +212,14 @@ def _write_batch(
     report.updated += len(changed)
     report.unchanged += len(rows) - len(new) - len(changed)
     if new:
-        conn.execute(sa.insert(ITEMS), new)
+        _insert_items(conn, new)
     if changed:
-        stmt = sa.update(ITEMS).where(col == sa.bindparam("_code"))
-        conn.execute(stmt, [{**r, "_code": r["implementation_code"]} for r in changed])
+        text = sa.bindparam(DATA_JSON, type_=sa.Text)
+        data = sa.cast(text, ITEMS.c.data.type) if conn.dialect.name == "postgresql" else text
+        values = {c: sa.bindparam(c) for c in changed[0] if c not in ("data", DATA_JSON)}
+        stmt = sa.update(ITEMS).where(col == sa.bindparam("_code")).values({**values, "data": data})
+        conn.execute(stmt, [{**{k: v for k, v in r.items() if k != "data"}, "_code": r["implementation_code"]}
+                            for r in changed])  # fmt: skip
         changed_codes = [r["implementation_code"] for r in changed]
         conn.execute(sa.delete(THEMES).where(THEMES.c.implementation_code.in_(changed_codes)))
     themes = [
@@ -205,7 +234,8 @@ def _write_batch(
         # terms of their services once after the last batch: see load_files)
         from app.search.service import sync_items
 
-        sync_items(conn, new + changed, index)
+        # new items had no row, so no document (search_doc references catalogue_item)
+        sync_items(conn, new + changed, index, replace=[r["implementation_code"] for r in changed])
 
 
 class _Rollback(Exception):

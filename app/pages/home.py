@@ -29,7 +29,7 @@ ELDER_TOP_SERVICES = 6
 
 def service_tiles(theme: Theme) -> list[ServiceTile]:
     return [
-        ServiceTile(t_content(s.name), f"/search?{urlencode({'q': s.query})}", s.icon, s.audience)
+        ServiceTile(t_content(s.name), f"/search/?{urlencode({'q': s.query})}", s.icon, s.audience)
         for s in theme.settings.home.services
     ]
 

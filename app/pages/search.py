@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.react_router.dom import ReactRouterLink
 
 from app.pages.layout import layout
 from app.pages.province import per_province
@@ -12,33 +11,9 @@ from components.elder_switch import elder_switch
 from components.i18n import t, t_var
 from components.icon import icon
 from components.search_box import search_box
+from components.search_result import search_result
 from components.section_card import section_card
 from themes import Theme
-
-
-def _part(part: rx.Var) -> rx.Component:
-    return rx.cond(
-        part["hit"] != "",
-        rx.el.mark(part["text"], class_name="yw-mark"),
-        rx.el.span(part["text"]),
-    )
-
-
-def _result(hit: rx.Var) -> rx.Component:
-    return rx.el.li(
-        ReactRouterLink.create(
-            rx.el.span(
-                rx.el.span(
-                    rx.foreach(hit["parts"].to(list[dict[str, str]]), _part),
-                    class_name="yw-result__name",
-                ),
-                rx.el.span(hit["department"], class_name="yw-result__meta"),
-            ),
-            icon("chevron", class_name="yw-icon yw-entry__chevron"),
-            href=hit["href"],
-            class_name="yw-result",
-        )
-    )
 
 
 def _chip(label: str, pressed: rx.Var, on_click: object) -> rx.Component:
@@ -64,8 +39,9 @@ def _filters() -> rx.Component:
 
 
 def _query_link(text: rx.Var | str) -> rx.Component:
+    # /search/ itself: the route's own path, so no redirect comes between
     return rx.el.li(
-        rx.el.a(text, href="/search?q=" + rx.Var.create(text).to(str), class_name="yw-chip")
+        rx.el.a(text, href="/search/?q=" + rx.Var.create(text).to(str), class_name="yw-chip")
     )
 
 
@@ -106,6 +82,10 @@ def _recent() -> rx.Component:
     )
 
 
+def _spelled(entry: rx.Var) -> rx.Component:
+    return rx.el.li(rx.el.a(entry["suggest"], href=entry["href"], class_name="yw-chip"))
+
+
 def _zero() -> rx.Component:
     return per_province(_zero_for)
 
@@ -115,6 +95,18 @@ def _zero_for(theme: Theme, suffix: str) -> rx.Component:
     return rx.el.div(
         rx.el.p(
             t("没有找到相关服务。请换个说法试试，例如少写几个字、用常用叫法，或看看热门搜索。")
+        ),
+        rx.cond(
+            SearchState.spelled.length() > 0,
+            rx.el.div(
+                rx.el.p(t("你是不是要找："), id=f"spelled-title{suffix}"),
+                rx.el.ul(
+                    rx.foreach(SearchState.spelled, _spelled),
+                    aria_labelledby=f"spelled-title{suffix}",
+                    class_name="yw-chips",
+                ),
+            ),
+            rx.fragment(),
         ),
         rx.el.a(
             icon("phone"),
@@ -140,7 +132,7 @@ def _results() -> rx.Component:
         ),
         rx.cond(
             SearchState.count > 0,
-            rx.el.ul(rx.foreach(SearchState.results, _result), class_name="yw-list"),
+            rx.el.ul(rx.foreach(SearchState.results, search_result), class_name="yw-list"),
             _zero(),
         ),
         aria_labelledby="results-title",
@@ -164,8 +156,16 @@ def page() -> rx.Component:
             section_card(t("长辈版"), "elder-mode-title", elder_switch()),
             rx.fragment(),
         ),
-        rx.cond(SearchState.searched, _results(), rx.fragment()),
-        _recent(),
-        _hot(),
+        # One region below the box, at least a screen tall: what the query shows replaces what
+        # the empty page shows (hot, then recent searches, which only the browser knows), and
+        # nothing above or beside it moves when the page hydrates and the results arrive.
+        rx.el.div(
+            rx.cond(
+                SearchState.searched,
+                rx.fragment(_results(), rx.cond(SearchState.count > 0, rx.fragment(), _hot())),
+                rx.fragment(_hot(), _recent()),
+            ),
+            class_name="yw-search-region",
+        ),
         current="services",
     )

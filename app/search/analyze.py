@@ -1,133 +1,33 @@
-"""Turning items into index terms and queries into what to look for.
-
-A document has five indexed fields of space-separated terms (the same on SQLite FTS5 and on
-PostgreSQL): ``name``, ``keywords`` (the item's colloquial keywords), ``body`` (guide text:
-themes, department, conditions, materials, steps), ``pinyin`` and ``initials`` (of the name
-and keywords), and ``scope`` (province and filter tokens, so filters are part of the match).
+"""Turning queries into what to look for (the item side, documents, is
+``app.search.documents``): normalise, classify (chinese, pinyin, initials, mixed), read Latin
+letters as words through the lexicon, drop question words and fillers, add synonyms and
+intents, segment.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
+from app.search.documents import (  # noqa: F401  (re-exported: the item side moved)
+    AUDIENCES,
+    LEVELS,
+    Document,
+    analyze_item,
+    body_text,
+    dept_token,
+    scope_tokens,
+)
+from app.search.lexicon import Lexicon
 from app.search.synonyms import Synonyms
 from app.search.text import (
-    compact,
+    cut,
     fuzzy_typed_pinyin,
     has_cjk,
-    initials,
-    ngrams,
     normalize,
     pinyin,
     pinyin_coverage,
     segment,
 )
-
-AUDIENCES = {"个人": "person", "法人": "business"}
-LEVELS = {"国家级": "national", "省级": "province", "市级": "city", "县级": "county", "乡级": "town", "村级": "village"}  # fmt: skip
-
-
-def dept_token(department: str) -> str:
-    """The filter token of a department (by name: names are what users pick)."""
-    return "dept" + hashlib.sha1(department.encode(), usedforsecurity=False).hexdigest()[:12]
-
-
-def scope_tokens(
-    province: str, audience: str, level: str, online: bool, department: str
-) -> list[str]:
-    """Filter tokens: every filter is a term that must be present."""
-    return [
-        f"prov{province}",
-        f"aud{AUDIENCES.get(audience, 'other')}",
-        f"lvl{LEVELS.get(level, 'other')}",
-        f"online{int(bool(online))}",
-        dept_token(department),
-    ]
-
-
-def _terms(text: str, grams: bool) -> list[str]:
-    words = list(segment(text))
-    if grams:
-        words += ngrams(text, 2) + ngrams(text, 1)
-    return words
-
-
-def _unique(words: list[str]) -> str:
-    return " ".join(dict.fromkeys(w for w in words if w))
-
-
-def body_text(data: dict[str, Any]) -> str:
-    """The guide text searched with the lowest weight."""
-    parts: list[str] = [*data.get("themes", []), data.get("department", "")]
-    parts.append(data.get("acceptance_conditions", ""))
-    parts += [m.get("name", "") for m in data.get("materials", [])]
-    parts += [s.get("name", "") for s in data.get("steps", [])]
-    parts.append(data.get("item_type", ""))
-    return " ".join(p for p in parts if p)
-
-
-@dataclass(frozen=True)
-class Document:
-    name: str
-    keywords: str
-    body: str
-    pinyin: str
-    initials: str
-    scope: str
-
-
-def analyze_item(row: dict[str, Any]) -> Document:
-    """Index fields of one catalogue row (``row['data']`` is the full item)."""
-    data = row["data"]
-    name = _phrase(compact(row["name"]))
-    keywords = [_phrase(compact(k)) for k in data.get("keywords", [])]
-    return Document(
-        name=_unique(list(name[0])),
-        keywords=_unique([t for k in keywords for t in k[0]]),
-        body=_body(body_text(data)),
-        pinyin=_unique([t for p in (name, *keywords) for t in p[1]]),
-        initials=_unique([t for p in (name, *keywords) for t in p[2]]),
-        scope=" ".join(
-            scope_tokens(
-                row["province"], row["audience"], row["level"], row["online"], row["department"]
-            )
-        ),
-    )
-
-
-def _phrase(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(terms, pinyin, initials) of a compact name or keyword. Everything but the Latin and
-    digit runs depends on the CJK runs only, which items share even when a number makes
-    their names unique: that part is cached."""
-    cjk = tuple(r for r in _RUNS.findall(phrase) if has_cjk(r))
-    latin = tuple(r for r in _RUNS.findall(phrase) if not has_cjk(r))
-    terms, py, ini = _cjk_phrase(cjk)
-    return terms + latin if latin else terms, py, ini
-
-
-@lru_cache(maxsize=65536)
-def _cjk_phrase(runs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    text = " ".join(runs)
-    py: list[str] = [pinyin(text)]
-    ini: list[str] = [initials(text)]
-    words = [w for run in runs for w in segment(run)]
-    for word in words:
-        py.append(pinyin(word))
-        ini.append(initials(word))
-    grams = [g for run in runs for n in (2, 1) for g in ngrams(run, n)]
-    return tuple(dict.fromkeys(words + grams)), tuple(py), tuple(ini)
-
-
-_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
-
-
-@lru_cache(maxsize=16384)
-def _body(text: str) -> str:
-    return _unique(list(segment(normalize(text, limit=20_000))))
 
 
 @dataclass
@@ -141,32 +41,37 @@ class Query:
     phrases: list[tuple[str, float]] = field(default_factory=list)  # CJK phrases with weights
     words: list[str] = field(default_factory=list)  # segmented words of all phrases
     latin: str = ""  # fuzzy pinyin (kind pinyin) or letters (kind initials)
+    concepts: list[str] = field(default_factory=list)  # content words of a sentence
+    intents: list[str] = field(default_factory=list)  # terms the question was read to mean
 
     @property
     def empty(self) -> bool:
         return self.kind == "empty"
 
 
-def analyze_query(raw: str, synonyms: Synonyms) -> Query:
-    """Normalise, classify, expand with synonyms and segment a query."""
+def analyze_query(raw: str, synonyms: Synonyms, lexicon: Lexicon | None = None) -> Query:
+    """Normalise, classify, read Latin letters as words (``lexicon``), drop question words
+    and fillers, expand with synonyms and intents, and segment a query."""
     text = normalize(raw)
     flat = text.replace(" ", "")
     if not flat:
         return Query(raw, text, flat, "empty")
+    rewrite = lexicon.rewrite(flat) if lexicon is not None else None
     if has_cjk(flat):
         kind = "chinese" if flat == "".join(ch for ch in flat if has_cjk(ch)) else "mixed"
+        if kind == "mixed" and rewrite is not None:
+            # 居zhu证 → 居住证: the Chinese path from here on, on what the letters meant
+            text = flat = rewrite.text
         q = Query(raw, text, flat, kind)
-        core = strip_filler(flat)
-        q.phrases.append((core or flat, 1.0))
-        for part in text.split():  # each typed chunk also counts on its own
-            part = strip_filler(part)
-            if part and part != core and has_cjk(part):
-                q.phrases.append((part, 0.9))
-        _add_expansions(q, synonyms.expand(flat), len(flat), 0.6)
+        _chinese(q, flat, text, synonyms)
     else:
         latin = flat
         py = fuzzy_typed_pinyin(latin) if pinyin_coverage(latin) >= 0.99 else ""
         kind = "pinyin" if py and (len(latin) > 3 or py in synonyms.by_pinyin) else "initials"
+        if rewrite is not None and rewrite.stray == 0:
+            kind = "pinyin"
+            if rewrite.edits:  # the pinyin as it should have been typed
+                py = pinyin(rewrite.text)
         q = Query(raw, text, flat, kind, latin=py)
         phrases = list(synonyms.by_pinyin.get(py, [])) if py else []
         if len(latin) >= 2:
@@ -174,6 +79,17 @@ def analyze_query(raw: str, synonyms: Synonyms) -> Query:
         for phrase in dict.fromkeys(phrases):
             q.phrases.append((phrase, 0.8))
             _add_expansions(q, synonyms.expand(phrase), len(phrase), 0.55)
+        if rewrite is not None and rewrite.stray == 0:
+            weight = 0.95 if not rewrite.edits else 0.9
+            q.phrases = _merge(q.phrases, [(rewrite.text, weight)])
+            _add_expansions(q, synonyms.expand(rewrite.text), len(rewrite.text), 0.55)
+            if rewrite.edits and lexicon is not None:
+                # a letter off can mean more than one word (jiaishizheng: 驾驶证 or 教师证):
+                # every word as near as the one read counts, the ranking decides
+                for word, edits in lexicon.lookup(latin, typo=True)[:3]:
+                    if edits == rewrite.edits and word != rewrite.text:
+                        q.phrases = _merge(q.phrases, [(word, weight)])
+                        _add_expansions(q, synonyms.expand(word), len(word), 0.55)
     seen: dict[str, None] = {}
     for phrase, _ in q.phrases:
         for word in segment(phrase):
@@ -182,48 +98,62 @@ def analyze_query(raw: str, synonyms: Synonyms) -> Query:
     return q
 
 
-FILLER = (
-    "怎么办理",
-    "怎么办",
-    "怎么样",
-    "怎么",
-    "如何办理",
-    "如何",
-    "在哪里",
-    "在哪儿",
-    "在哪",
-    "哪里",
-    "需要什么",
-    "要什么",
-    "要哪些",
-    "什么",
-    "哪些",
-    "材料",
-    "流程",
-    "手续",
-    "我要",
-    "我想",
-    "想要",
-    "可以",
-    "能不能",
-    "能否",
-    "吗",
-    "呢",
-    "啊",
-    "吧",
-    "了",
-    "的",
-    "一下",
-    "请问",
-    "网上",
-)
+def _chinese(q: Query, flat: str, text: str, synonyms: Synonyms) -> None:
+    """Phrases of a query with characters: what is left once question words and fillers
+    are gone, each typed chunk, each content word of a sentence, synonyms and intents."""
+    content = content_words(flat)
+    core = "".join(content)
+    q.phrases.append((core or flat, 1.0))
+    for part in text.split():  # each typed chunk also counts on its own
+        part = strip_filler(part)
+        if part and part != core and has_cjk(part):
+            q.phrases.append((part, 0.9))
+    words = [w for w in content if len(w) >= 2 and has_cjk(w)]
+    if len(words) >= 2:  # a sentence: every content word also stands for itself
+        q.phrases = _merge(q.phrases, [(w, 0.7) for w in words])
+    q.concepts = words
+    length = max(len(core), 1)
+    _add_expansions(q, synonyms.expand(flat), length, 0.6)
+    meant = synonyms.meant(flat)
+    if meant:
+        q.phrases = _merge(
+            q.phrases, [(term, 0.8 + 0.15 * min(n / length, 1.0)) for n, term in meant]
+        )
+        q.intents = list(dict.fromkeys(term for _, term in meant))
+
+
+def _merge(
+    phrases: list[tuple[str, float]], more: list[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    weights = dict(phrases)
+    for phrase, w in more:
+        if w > weights.get(phrase, 0.0):
+            weights[phrase] = w
+    return list(weights.items())
+
+
+# Question words, particles, pronouns and verbs of asking that say nothing about the service
+# (dropped as whole words, so 了解 or 目的 keep their characters).
+_FILLER_WORDS = """
+    怎么办理 怎么办 怎么样 怎么 怎样 咋办 咋 如何办理 如何 在哪里 在哪儿 在哪 哪里 哪儿 哪个 哪家
+    去哪 去哪里 需要 需要什么 要什么 要哪些 什么 哪些 啥 多少 几 材料 流程 手续 步骤 办法 方法
+    条件 我 我们 我的 你 你们 他 她 它 咱 自己 家里 想 我要 我想 想要 要 得 应该 应当 必须 可以
+    能 能不能 能否 可不可以 会 是不是 有没有 是否 吗 呢 啊 吧 呀 嘛 哦 了 的 地 之 一下 一个
+    个 请问 请 麻烦 帮 帮忙 网上 在线 现在 刚刚 刚 已经 还 又 也 都 就 才 把 被 给 让 对 跟
+    和 与 及 或 或者 以后 之后 后 以前 之前 时候 时 有 没有 没 是 去 来 到 在 这 那 这个 那个
+    这些 那些 一 一家 一些 些 办 办理 弄 搞 做 哪 该 好 行 不 吗呢 多 快 很 非常 最 呗 哈 嗯
+    """
+FILLER = frozenset(_FILLER_WORDS.split())
+
+
+def content_words(flat: str) -> list[str]:
+    """The words of a compact query that are not question words or fillers."""
+    return [w for w in cut(flat) if w not in FILLER]
 
 
 def strip_filler(text: str) -> str:
     """A query without the question words and particles that say nothing about the service."""
-    for word in FILLER:
-        text = text.replace(word, "")
-    return text
+    return "".join(content_words(text.replace(" ", "")))
 
 
 def _add_expansions(q: Query, found: list[tuple[str, str]], length: int, base: float) -> None:

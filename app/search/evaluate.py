@@ -20,7 +20,22 @@ from pathlib import Path
 import yaml
 
 DEFAULT_SET = Path(__file__).resolve().parent / "eval" / "queries.yaml"
-TYPES = ("official", "colloquial", "pinyin", "initials", "typo", "short", "traditional")
+TYPES = (
+    "official",
+    "colloquial",
+    "pinyin",
+    "initials",
+    "typo",
+    "short",
+    "traditional",
+    "question",
+    "mixed",
+    "misspelt",
+    "business",
+    "nonsense",
+)
+# A query of this type passes when it returns no hits at all (reciprocal rank 1, else 0).
+NEGATIVE = "nonsense"
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,10 @@ def load_cases(path: Path) -> list[Case]:
         if entry["type"] not in TYPES:
             raise ValueError(f"{where}: type {entry['type']!r} is not one of {', '.join(TYPES)}")
         expect = entry["expect"]
-        if not isinstance(expect, list) or not expect:
+        if entry["type"] == NEGATIVE:
+            if expect != []:
+                raise ValueError(f"{where}: a {NEGATIVE} query expects [] (no hits)")
+        elif not isinstance(expect, list) or not expect:
             raise ValueError(f"{where}: expect must be a non-empty list of service names")
         cases.append(
             Case(str(entry["q"]), entry["type"], tuple(expect), entry.get("province", "shandong"))
@@ -90,7 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.perf_counter()
             hits = search(conn, case.q, province=case.province, limit=args.limit).hits
             latencies.append((time.perf_counter() - started) * 1000)
-            rank = rank_of([h.name for h in hits], case.expect)
+            if case.type == NEGATIVE:
+                rank = None if hits else 1
+            else:
+                rank = rank_of([h.name for h in hits], case.expect)
             rr[case.type].append(1 / rank if rank else 0.0)
             r3[case.type].append(1 if rank and rank <= 3 else 0)
             if not rank or rank > 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from app.search.analyze import Query
 from app.search.text import char_pinyin, initials, pinyin, segment
@@ -33,6 +34,7 @@ class Candidate:
     relevance: float = 0.0
 
 
+@lru_cache(maxsize=262144)
 def phrase_sim(phrase: str, text: str) -> float:
     """How well a CJK phrase matches a field: 1 exact, ~0.9-1 contained, else the share of its
     characters (or, for homophone typos, its pinyin syllables) the field has, discounted."""
@@ -55,16 +57,22 @@ def window_match(phrase: str, text: str) -> float:
     n = len(phrase)
     if n < 2 or len(text) < n:
         return 0.0
-    sounds = [char_pinyin(ch) for ch in phrase]
+    sounds = _sounds(phrase)
+    heard = _sounds(text)
     best = 0
     for start in range(len(text) - n + 1):
-        hits = sum(
-            1
-            for i, ch in enumerate(phrase)
-            if ch == text[start + i] or sounds[i] == char_pinyin(text[start + i])
-        )
-        best = max(best, hits)
+        hits = 0
+        for i in range(n):
+            if phrase[i] == text[start + i] or sounds[i] == heard[start + i]:
+                hits += 1
+        if hits > best:
+            best = hits
     return best / n
+
+
+@lru_cache(maxsize=65536)
+def _sounds(text: str) -> tuple[str, ...]:
+    return tuple(char_pinyin(ch) for ch in text)
 
 
 def latin_sim(q: Query, text: str) -> float:

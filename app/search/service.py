@@ -12,6 +12,8 @@ edit-distance path) runs when the first finds too little that is really relevant
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
@@ -21,7 +23,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.search.analyze import Query, analyze_query
-from app.search.index import Filters, Pending, index_for, items_of
+from app.search.index import Filters, Pending, index_for
+from app.search.index.base import items_of_groups
+from app.search.lexicon import Lexicon, build_lexicon
 from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
 from app.search.synonyms import Synonyms, synonyms_for
 
@@ -49,6 +53,8 @@ class Hit:
     level: str
     online: bool
     area_code: str
+    # the same service implemented in other areas, best first (shown behind 其他地区)
+    others: tuple[Hit, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -87,54 +93,115 @@ def search(
     """Ranked hits for ``query`` (empty list for an empty query: never an error)."""
     _validate(province, limit, area)
     filters = filters or Filters()
-    q = understand(query or "", province, synonyms_path)
+    q = understand(query or "", province, synonyms_path, lexicon_for(conn, province, synonyms_path))
     if q.empty:
         return Result(q, [])
     index = index_for(conn.dialect.name)
     groups = _rank(q, index.candidates(conn, q, province, filters, CANDIDATES), None)
     fetched: dict[int, list[Candidate]] = {}
     ranked = _open(conn, q, groups, filters, area, limit, fetched)
-    if len([c for c in ranked if c.relevance >= MIN_RELEVANCE * 1.5]) < min(limit, 3):
+    if len({c.group_id for c in ranked if c.relevance >= MIN_RELEVANCE * 1.5}) < min(limit, 3):
         more = index.candidates(conn, q, province, filters, CANDIDATES, broad=True)
         seen = {g.group_id for g in groups}
         groups = _rank(q, groups + [g for g in more if g.group_id not in seen], None)
         ranked = _open(conn, q, groups, filters, area, limit, fetched)
+    # one entry per service: its best item (the user's area first, through the region boost),
+    # the other areas' items behind it
+    entries: dict[int, list[Candidate]] = {}
+    for c in ranked:
+        if c.relevance >= MIN_RELEVANCE:
+            entries.setdefault(c.group_id, []).append(c)
     hits = [
-        Hit(
-            c.code,
-            c.basic_code,
-            c.name,
-            round(c.score, 4),
-            round(c.relevance, 4),
-            c.department,
-            c.audience,
-            c.level,
-            c.online,
-            c.area_code,
-        )
-        for c in ranked
-        if c.relevance >= MIN_RELEVANCE
+        replace(_hit(items[0]), others=tuple(_hit(c) for c in items[1:]))
+        for items in list(entries.values())[:limit]
     ]
-    return Result(q, hits[:limit])
+    return Result(q, hits)
 
 
-def understand(query: str, province: str | None, synonyms_path: Path | None = None) -> Query:
-    """``analyze_query`` with the province's synonyms, cached: suggestions as one types ask
-    the same prefixes again and again, and jieba and pinyin cost more than the look-up."""
+def _hit(c: Candidate) -> Hit:
+    return Hit(
+        c.code,
+        c.basic_code,
+        c.name,
+        round(c.score, 4),
+        round(c.relevance, 4),
+        c.department,
+        c.audience,
+        c.level,
+        c.online,
+        c.area_code,
+    )
+
+
+def understand(
+    query: str,
+    province: str | None,
+    synonyms_path: Path | None = None,
+    lexicon: Lexicon | None = None,
+) -> Query:
+    """``analyze_query`` with the province's synonyms and lexicon, cached: suggestions as one
+    types ask the same prefixes again and again, and jieba and pinyin cost more than the
+    look-up."""
     synonyms = synonyms_for(province, synonyms_path)
-    q = _understand(query, synonyms)
+    q = _understand(query, synonyms, lexicon)
     return replace(q, phrases=list(q.phrases), words=list(q.words))  # callers may not share
 
 
 @lru_cache(maxsize=4096)
-def _understand(query: str, synonyms: Synonyms) -> Query:
-    return analyze_query(query, synonyms)
+def _understand(query: str, synonyms: Synonyms, lexicon: Lexicon | None) -> Query:
+    return analyze_query(query, synonyms, lexicon)
+
+
+LEXICON_TTL = 30.0  # seconds a lexicon is used before the groups are checked for changes
+_LEXICONS: dict[tuple[str, str | None, Synonyms], tuple[float, tuple, Lexicon]] = {}
+_LEXICON_LOCK = threading.Lock()
+
+
+def lexicon_for(
+    conn: sa.Connection, province: str | None, synonyms_path: Path | None = None
+) -> Lexicon:
+    """The words the index can find in a province (its services' names and keywords) and
+    the synonyms' words, by pinyin. Built once per database and province, rebuilt when the
+    groups change (checked at most every ``LEXICON_TTL`` seconds)."""
+    synonyms = synonyms_for(province, synonyms_path)  # one object per set of files
+    key = (conn.engine.url.render_as_string(hide_password=True), province, synonyms)
+    now = time.monotonic()
+    cached = _LEXICONS.get(key)
+    if cached is not None and now - cached[0] < LEXICON_TTL:
+        return cached[2]
+    where = "WHERE province = :p" if province else ""
+    signature = tuple(
+        conn.execute(
+            sa.text(
+                "SELECT count(*), coalesce(max(group_id), 0), coalesce(sum(popularity), 0) "
+                f"FROM search_group {where}"
+            ),
+            {"p": province},
+        ).one()
+    )
+    if cached is not None and cached[1] == signature:
+        _LEXICONS[key] = (now, signature, cached[2])
+        return cached[2]
+    rows = conn.execute(
+        sa.text(f"SELECT name, keywords, items FROM search_group {where}"), {"p": province}
+    )
+    texts: list[tuple[str, int]] = []
+    for name, keywords, items in rows:
+        texts.append((name, int(items or 1)))
+        texts += [(k, 1) for k in (keywords or "").split("|") if k]
+    lexicon = build_lexicon(texts, synonyms.vocabulary())
+    with _LEXICON_LOCK:
+        _LEXICONS[key] = (now, signature, lexicon)
+    return lexicon
 
 
 def _rank(q: Query, found: Sequence[Candidate], area: str | None) -> list[Candidate]:
     for c in found:
         score(q, c, area)
     return sorted(found, key=lambda c: (-c.score, -c.popularity, c.code))
+
+
+OPEN_AT_ONCE = 8  # groups whose items one statement fetches
 
 
 def _open(
@@ -147,23 +214,40 @@ def _open(
     fetched: dict[int, list[Candidate]],
 ) -> list[Candidate]:
     """Ranked items of the groups that can place one in the top ``limit``: groups by
-    relevance, each opened (its best items fetched and scored) until the ``limit``-th item
-    found scores more than any item of the next group could."""
+    relevance, opened (their best items fetched and scored) a few at a time until the
+    ``limit``-th entry found scores more than any item of the next group could, or no item
+    of the next group could be relevant enough to show."""
     boost = POPULARITY + (max(REGION.values()) if area else 0.0) + NAME_SLACK
     items: list[Candidate] = []
-    for group in sorted(groups, key=lambda g: (-g.relevance, -g.popularity, g.group_id)):
-        ceiling = group.relevance + boost
-        if ceiling < MIN_RELEVANCE:
+    order = sorted(groups, key=lambda g: (-g.relevance, -g.popularity, g.group_id))
+    i = 0
+    while i < len(order):
+        best: dict[int, float] = {}  # entries so far: a service's best item
+        for c in items:
+            if c.relevance >= MIN_RELEVANCE and c.score > best.get(c.group_id, -1.0):
+                best[c.group_id] = c.score
+        bar = sorted(best.values())[-limit] if len(best) >= limit else None
+        batch: list[Candidate] = []
+        while i < len(order) and len(batch) < OPEN_AT_ONCE:
+            group = order[i]
+            if group.relevance + NAME_SLACK < MIN_RELEVANCE:
+                i = len(order)  # no item of this group or a later one would be shown
+                break
+            if bar is not None and bar > group.relevance + boost:
+                i = len(order)
+                break
+            batch.append(group)
+            i += 1
+        if not batch:
             break
-        good = [c for c in items if c.relevance >= MIN_RELEVANCE]
-        if len(good) >= limit and sorted(c.score for c in good)[-limit] > ceiling:
-            break
-        if group.group_id not in fetched:
-            found = items_of(conn, group, filters, area, limit)
-            for c in found:
-                score(q, c, area)
-            fetched[group.group_id] = found
-        items += fetched[group.group_id]
+        todo = [g for g in batch if g.group_id not in fetched]
+        if todo:
+            for group_id, found in items_of_groups(conn, todo, filters, area, limit).items():
+                for c in found:
+                    score(q, c, area)
+                fetched[group_id] = found
+        for group in batch:
+            items += fetched[group.group_id]
     return sorted(items, key=lambda c: (-c.score, -c.popularity, c.code))
 
 
@@ -173,11 +257,15 @@ def sync(conn: sa.Connection, codes: Sequence[str] | None = None) -> int:
 
 
 def sync_items(
-    conn: sa.Connection, rows: Sequence[dict[str, Any]], pending: Pending | None
+    conn: sa.Connection,
+    rows: Sequence[dict[str, Any]],
+    pending: Pending | None,
+    replace: Sequence[str] | None = None,
 ) -> Pending:
     """Index catalogue ``rows`` just written; their groups' terms wait for
-    ``refresh(pending)`` (a loader writing many batches rewrites each group once, at the end)."""
-    return index_for(conn.dialect.name).write_items(conn, None, pending, rows=rows)
+    ``refresh(pending)`` (a loader writing many batches rewrites each group once, at the end).
+    ``replace``: the codes among them that may have documents already (default: all)."""
+    return index_for(conn.dialect.name).write_items(conn, None, pending, rows=rows, replace=replace)
 
 
 def refresh(conn: sa.Connection, pending: Pending) -> int:

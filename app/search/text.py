@@ -28,14 +28,19 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-@lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
-    """Traditional → simplified Chinese (zhconv's table, shipped in the package)."""
+    """Traditional → simplified Chinese (zhconv's table, shipped in the package), run by run
+    of CJK characters: names that differ only by a number or a Latin part convert once."""
     if not has_cjk(text):
         return text
+    return _CJK_RUN.sub(lambda m: _simplify_run(m.group()), text)
+
+
+@lru_cache(maxsize=65536)
+def _simplify_run(run: str) -> str:
     import zhconv
 
-    return zhconv.convert(text, "zh-hans")
+    return zhconv.convert(run, "zh-hans")
 
 
 def normalize(text: str, limit: int = MAX_QUERY_CHARS) -> str:
@@ -90,6 +95,19 @@ _RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 def _cut(run: str) -> tuple[str, ...]:
     """jieba's search-mode words of one CJK run."""
     return tuple(w for w in (w.strip() for w in _jieba().cut_for_search(run)) if w)
+
+
+@lru_cache(maxsize=65536)
+def cut(text: str) -> tuple[str, ...]:
+    """jieba's precise-mode words of a compact text, dictionary only (no HMM guesses): the
+    tokens question words and fillers are dropped from."""
+    out: list[str] = []
+    for run in _RUNS.findall(text):
+        if has_cjk(run):
+            out.extend(w for w in _jieba().cut(run, HMM=False) if w.strip())
+        else:
+            out.append(run)
+    return tuple(out)
 
 
 def ngrams(text: str, n: int) -> list[str]:

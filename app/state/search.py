@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from app.readcache import ReadCache
-from app.search.highlight import highlight
 
 AUDIENCE_FILTERS = ("个人", "法人")
 RECENT_MAX = 8
@@ -48,21 +48,17 @@ def _search_now(
 ) -> list[dict]:
     from app.catalogue.db import get_engine
     from app.search.index import Filters
-    from app.search.service import search
+    from app.search.present import entries, suggestions
+    from app.search.service import lexicon_for, search
 
     filters = Filters(audience=audience or None, online=True if online else None)
     with get_engine().connect() as conn:
         result = search(conn, query, province=province, limit=limit, filters=filters)
-    return [
-        {
-            "code": h.code,
-            "name": h.name,
-            "href": f"/item/{h.code}",
-            "department": h.department,
-            "parts": highlight(h.name, result.query),
-        }
-        for h in result.hits
-    ]
+        found = entries(conn, result.hits, result.query)
+        if not found and limit > 6:  # the results page, not the suggestions as one types
+            words = suggestions(lexicon_for(conn, province), result.query)
+            return [{"suggest": w, "href": "/search/?" + urlencode({"q": w})} for w in words]
+    return found
 
 
 # What citizens type when they look for elder mode (长辈版); the page answers with its switch.
@@ -86,6 +82,7 @@ class SearchState(rx.State):
     audience: str = ""
     online: bool = False
     results: list[dict] = []
+    spelled: list[dict[str, str]] = []  # suggestions when nothing was found
     suggestions: list[dict[str, str]] = []
     active: int = -1
     expanded: bool = False
@@ -110,13 +107,15 @@ class SearchState(rx.State):
 
     async def _search(self) -> None:
         self.searched = bool(self.query.strip())
-        self.results = (
+        found = (
             await _run_off_loop(
                 self.router.headers.host, self.query, self.audience, self.online, 20
             )
             if self.searched
             else []
         )
+        self.results = [r for r in found if "suggest" not in r]
+        self.spelled = [r for r in found if "suggest" in r]
         if self.searched:
             recent = [r for r in self.recent if r != self.query]
             self.recent_json = json.dumps([self.query, *recent][:RECENT_MAX], ensure_ascii=False)

@@ -36,7 +36,7 @@ def search_box(
     active: rx.Var | str = "",
     on_change: Any = None,
     on_key_down: Any = None,
-    action: str = "/search",
+    action: str = "/search/",
     field_id: str = "yw-search-box",
 ) -> rx.Component:
     """The opinionated default: label, combobox input, submit button and listbox."""

@@ -10,7 +10,7 @@ from components.native_form import native_form
 
 
 def search_entry(
-    action: str = "/search", field_id: str = "yw-search-q", value: str = ""
+    action: str = "/search/", field_id: str = "yw-search-q", value: str = ""
 ) -> rx.Component:
     """``<form role="search">`` that GETs ``action?q=…``; the label names the field."""
     return native_form(

@@ -92,3 +92,35 @@ def test_postgres_index_finds_what_sqlite_finds(pg_url: str, tmp_path: Path) -> 
             assert expected in names[:3], (query, names[:3])
         for bad in ["'", "--", "a & b | !c", ":*", "<script>", ""]:
             assert isinstance(search(conn, bad, province="shandong").hits, list)
+
+
+def test_postgres_meets_the_labelled_set_per_type(pg_url: str) -> None:
+    """Every query type of the labelled set (questions, mixed, misspelt pinyin, business,
+    nonsense included) on PostgreSQL, both provinces: recall@3 ≥ 0.95 per type, and every
+    nonsense query finds nothing."""
+    import sqlalchemy as sa
+
+    from app.catalogue.cli import seed_path
+    from app.catalogue.db import upgrade
+    from app.catalogue.loader import load_files
+    from app.search.evaluate import DEFAULT_SET, NEGATIVE, load_cases, rank_of
+    from app.search.service import search
+
+    engine = sa.create_engine(pg_url)
+    upgrade(engine)
+    assert load_files([seed_path("shandong"), seed_path("sichuan")], engine).ok
+    hits: dict[str, list[int]] = {}
+    misses = []
+    with engine.connect() as conn:
+        for case in load_cases(DEFAULT_SET):
+            names = [h.name for h in search(conn, case.q, province=case.province).hits]
+            if case.type == NEGATIVE:
+                ok = not names
+            else:
+                rank = rank_of(names, case.expect)
+                ok = rank is not None and rank <= 3
+            hits.setdefault(case.type, []).append(int(ok))
+            if not ok:
+                misses.append((case.type, case.q, names[:3]))
+    low = {t: sum(v) / len(v) for t, v in hits.items() if sum(v) / len(v) < 0.95}
+    assert not low, (low, misses)

@@ -97,12 +97,23 @@ def test_filters_and_province(db: str) -> None:
 
 
 def test_region_ranks_the_users_area_first(db: str) -> None:
+    """One entry per service: the implementation in the user's area first, the other
+    areas' behind it (shown under 其他地区)."""
     with get_engine(db).connect() as conn:
-        plain = search(conn, "身份证换领", province="shandong").hits[:2]
-        assert len({h.area_code for h in plain}) == 2
-        far = plain[1].area_code
+        top = search(conn, "身份证换领", province="shandong").hits[0]
+        assert top.others and len({top.area_code, *(o.area_code for o in top.others)}) >= 2
+        far = top.others[0].area_code
         near = search(conn, "身份证换领", province="shandong", area=far).hits
         assert near[0].area_code == far
+        assert top.area_code in {o.area_code for o in near[0].others}
+
+
+def test_one_entry_per_service(db: str) -> None:
+    with get_engine(db).connect() as conn:
+        for query in ("身份证", "驾照", "社保卡丢了", "shebaoka"):
+            hits = search(conn, query, province="shandong").hits
+            assert len({h.basic_code for h in hits}) == len(hits), query
+            assert all(o.basic_code == h.basic_code for h in hits for o in h.others)
 
 
 def test_bad_arguments_name_what_is_wrong(db: str) -> None:

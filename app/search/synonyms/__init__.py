@@ -1,15 +1,21 @@
-"""Colloquial synonyms: a shipped base list plus the province folder's ``synonyms.toml``.
+"""Colloquial synonyms and intents: a shipped base list plus the province folder's ``synonyms.toml``.
 
-A file is TOML with one table ``[synonyms]`` of ``"phrase" = ["official term", ...]``.
-``load_synonyms(path)`` reads one file and raises ``SynonymError`` naming the file, the
-phrase and what is wrong; ``synonyms_for(province)`` merges base and province (the province
-wins on a shared phrase).
+A file is TOML with a table ``[synonyms]`` of ``"phrase" = ["official term", ...]`` (a phrase
+found anywhere in a query adds its terms) and an optional array ``[[intents]]`` of
+``{means = ["official term", ...], all = [["word", ...], ...]}``: the terms a question means
+when, for every inner list, one of its words is in the query (``公司`` + ``搬家`` →
+``企业变更登记``), however the rest of the sentence is worded.
+
+``load_synonyms(path)`` / ``load_table(path)`` read one file and raise ``SynonymError`` naming
+the file, the entry and what is wrong; ``synonyms_from(paths)`` merges a list of files in order
+(base first, then a province's extension, which wins on a shared phrase);
+``synonyms_for(province)`` is that for the shipped base and a province's file.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,13 +29,60 @@ class SynonymError(ValueError):
     """A synonyms file that cannot be used; the message names the file and the entry."""
 
 
+@dataclass(frozen=True)
+class Intent:
+    """Terms meant when one word of every group is in the query."""
+
+    means: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...]
+
+    def match(self, text: str) -> list[str] | None:
+        """The words of ``text`` (compact) that trigger the intent, one per group, or
+        ``None``."""
+        found = []
+        for group in self.groups:
+            word = next((w for w in group if w in text), None)
+            if word is None:
+                return None
+            found.append(word)
+        return found
+
+
+@dataclass(frozen=True)
+class Table:
+    """One synonyms file as read."""
+
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    intents: tuple[Intent, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: one object per file (synonyms_at)
 class Synonyms:
-    """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin."""
+    """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin,
+    and the intents of all files."""
 
     terms: dict[str, tuple[str, ...]]
     by_pinyin: dict[str, list[str]]
     by_initials: dict[str, list[str]]
+    intents: tuple[Intent, ...] = ()
+
+    def meant(self, text: str) -> list[tuple[int, str]]:
+        """(letters of the query the intent's words cover, term) for every intent of a
+        compact query."""
+        out = []
+        for intent in self.intents:
+            words = intent.match(text)
+            if words is not None:
+                covered = len(set("".join(words)))
+                out += [(covered, term) for term in intent.means]
+        return out
+
+    def vocabulary(self) -> list[str]:
+        """Every phrase, term and intent word (for the lexicon)."""
+        words = list(self.terms) + [t for ts in self.terms.values() for t in ts]
+        for intent in self.intents:
+            words += list(intent.means) + [w for g in intent.groups for w in g]
+        return words
 
     def expand(self, text: str) -> list[tuple[str, str]]:
         """(phrase, term) pairs for every phrase found in a compact query, longest first."""
@@ -44,19 +97,58 @@ class Synonyms:
 
 
 def load_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
-    """Read one synonyms file; every problem names the file and the phrase."""
+    """The ``[synonyms]`` of one file; every problem names the file and the phrase."""
+    return load_table(path).terms
+
+
+def _strings(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(t, str) and compact(t) for t in value)
+    )
+
+
+def _intents(path: Path, value: object) -> tuple[Intent, ...]:
+    if not isinstance(value, list):
+        raise SynonymError(f"{path}: intents: must be an array of tables [[intents]]")
+    out = []
+    for i, entry in enumerate(value, 1):
+        where = f"{path}: intents[{i}]"
+        if not isinstance(entry, dict) or set(entry) != {"means", "all"}:
+            raise SynonymError(f"{where}: needs exactly means = [...] and all = [[...], ...]")
+        if not _strings(entry["means"]):
+            raise SynonymError(f"{where}.means: must be a non-empty list of terms")
+        groups = entry["all"]
+        if not isinstance(groups, list) or not groups or not all(_strings(g) for g in groups):
+            raise SynonymError(
+                f"{where}.all: must be a non-empty list of non-empty lists of words, got {groups!r}"
+            )
+        out.append(
+            Intent(
+                tuple(compact(t) for t in entry["means"]),
+                tuple(tuple(compact(w) for w in g) for g in groups),
+            )
+        )
+    return tuple(out)
+
+
+def load_table(path: Path) -> Table:
+    """Read one synonyms file; every problem names the file and the entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SynonymError(f"{path}: file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SynonymError(f"{path}: not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"synonyms"})
+    unknown = sorted(set(data) - {"synonyms", "intents"})
     if unknown:
-        raise SynonymError(f"{path}: unknown table(s) {', '.join(unknown)}; only [synonyms]")
-    table = data.get("synonyms")
+        raise SynonymError(
+            f"{path}: unknown table(s) {', '.join(unknown)}; only [synonyms] and [[intents]]"
+        )
+    table = data.get("synonyms", {} if "intents" in data else None)
     if not isinstance(table, dict):
-        raise SynonymError(f"{path}: missing table [synonyms]")
+        raise SynonymError(f"{path}: missing table [synonyms] (or [[intents]])")
     out: dict[str, tuple[str, ...]] = {}
     for phrase, terms in table.items():
         key = compact(phrase)
@@ -71,20 +163,41 @@ def load_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
                 f"{path}: synonyms.{phrase!r}: must be a non-empty list of terms, got {terms!r}"
             )
         out[key] = tuple(compact(t) for t in terms)
-    return out
+    return Table(out, _intents(path, data.get("intents", [])))
 
 
-def build(*tables: dict[str, tuple[str, ...]]) -> Synonyms:
+def build(*tables: dict[str, tuple[str, ...]] | Table) -> Synonyms:
+    """Merge tables in order: a later table's phrase replaces an earlier one's; intents add."""
     terms: dict[str, tuple[str, ...]] = {}
+    intents: list[Intent] = []
     for table in tables:
-        terms.update(table)
+        if isinstance(table, Table):
+            terms.update(table.terms)
+            intents += table.intents
+        else:
+            terms.update(table)
     by_pinyin: dict[str, list[str]] = {}
     by_initials: dict[str, list[str]] = {}
     for phrase in terms:
         by_pinyin.setdefault(pinyin(phrase), []).append(phrase)
         if len(phrase) >= 2:
             by_initials.setdefault(initials(phrase), []).append(phrase)
-    return Synonyms(terms, by_pinyin, by_initials)
+    return Synonyms(terms, by_pinyin, by_initials, tuple(intents))
+
+
+@lru_cache(maxsize=32)
+def synonyms_from(paths: tuple[Path, ...]) -> Synonyms:
+    """The synonyms of a list of files merged in order (base first, then extensions)."""
+    return build(*(load_table(p) for p in paths))
+
+
+def files_for(province: str | None, path: Path | None = None) -> tuple[Path, ...]:
+    """The files ``synonyms_for`` merges: the base, then ``path`` or the province folder's
+    ``synonyms.toml`` (when it has one)."""
+    extra = path or (province_file(province) if province else None)
+    if extra is not None and (path is not None or extra.is_file()):
+        return (BASE, extra)
+    return (BASE,)
 
 
 SYNONYMS_FILE = "synonyms.toml"
@@ -99,18 +212,11 @@ def province_file(province: str) -> Path | None:
 
 
 def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
-    """Base synonyms merged with a province's file (``path``, else its folder's, if any)."""
-    extra = path or (province_file(province) if province else None)
-    if extra is not None and path is None and not extra.is_file():
-        extra = None
-    return synonyms_at(extra)
+    """Base synonyms merged with a province's file (``path``, else its folder's, if any).
+    Cached by the files, not the province code: two folders may carry the same code."""
+    return synonyms_from(files_for(province, path))
 
 
-@lru_cache(maxsize=16)
 def synonyms_at(extra: Path | None) -> Synonyms:
-    """Base synonyms merged with the file ``extra`` (cached by the file, not the province:
-    two folders may carry the same code, in tests or one after the other)."""
-    tables = [load_synonyms(BASE)]
-    if extra is not None:
-        tables.append(load_synonyms(extra))
-    return build(*tables)
+    """Base synonyms merged with the file ``extra`` (cached by the file)."""
+    return synonyms_from((BASE,) if extra is None else (BASE, extra))

@@ -1,38 +1,30 @@
-"""The search index behind one interface: SQLite FTS5 by default, PostgreSQL when the engine
-is PostgreSQL.
-
-Text is indexed once per *group*: one service (basic code) in one province, with every item
-implementing it in that province's areas attached (``search_doc.group_id``). A group's terms
-are the union of its items' terms, so the term index has as many rows as there are services
-per province, whatever the number of areas, and a query matches and scores groups; the
-service layer then fetches each promising group's best items by popularity and region
-(``items_of``) and ranks those (``app.search.rank``).
-
-Both implementations keep ``search_doc`` and the groups in step with ``catalogue_item``:
-``write_items`` writes item rows and collects the touched groups in a ``Pending``;
-``refresh`` rewrites those groups' terms once (the loader calls it after its last batch);
-``sync`` does both.
-"""
+"""What both index engines share: filters, the groups' bookkeeping, fetching a group's
+items, and the terms a query looks up. ``GroupIndex`` is the abstract base: an engine keeps
+the term index (``_write_terms``/``_write_group``, ``_read_terms``, ``_delete_group``) and
+matches it (``candidates``); everything else is here, the same on every database."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from app.search.analyze import AUDIENCES, LEVELS, Document, Query, analyze_item, dept_token
+from app.search.analyze import Query
+from app.search.documents import (
+    AUDIENCES,
+    BATCH,
+    ITEM_COLUMNS,
+    LEVELS,
+    GroupTerms,
+    catalogue_rows,
+    dept_token,
+    doc_row,
+)
 from app.search.rank import Candidate
 from app.search.text import compact, initials, ngrams, pinyin
-
-BATCH = 1000
-ITEM_COLUMNS = (
-    "implementation_code, basic_code, province, name, keywords, popularity, area_code, "
-    "audience, level, department, online"
-)
-DOC_COLUMNS = "docid, group_id, " + ITEM_COLUMNS
-FIELDS = ("name", "keywords", "body", "pinyin", "initials", "scope")
 
 
 @dataclass(frozen=True)
@@ -68,36 +60,6 @@ class Filters:
 
 
 @dataclass
-class GroupTerms:
-    """What a group's term index row is made of: the union of its items' terms."""
-
-    fields: dict[str, dict[str, None]] = field(default_factory=lambda: {f: {} for f in FIELDS})
-    keywords: dict[str, None] = field(default_factory=dict)  # compact keywords, in order
-    name: str = ""  # of the most popular item
-    popularity: int = -1
-    items: int = 0
-
-    def add(self, doc: Document, record: dict[str, Any]) -> None:
-        for name in FIELDS:
-            self.fields[name].update(dict.fromkeys(getattr(doc, name).split()))
-        self.keywords.update(dict.fromkeys(k for k in record["keywords"].split("|") if k))
-        if record["popularity"] > self.popularity:
-            self.name, self.popularity = record["name"], record["popularity"]
-        self.items += 1
-
-    def merge(self, other: GroupTerms) -> None:
-        for name in FIELDS:
-            self.fields[name].update(other.fields[name])
-        self.keywords.update(other.keywords)
-        if other.popularity > self.popularity:
-            self.name, self.popularity = other.name, other.popularity
-        self.items += other.items
-
-    def text(self, name: str) -> str:
-        return " ".join(self.fields[name])
-
-
-@dataclass
 class Pending:
     """Groups touched by ``write_items`` and not yet refreshed."""
 
@@ -112,68 +74,12 @@ class Pending:
         return self.stale | set(self.added)
 
 
-def _doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, Any], Document]:
-    doc = analyze_item(row)
-    record = {
-        "docid": docid,
-        "group_id": group_id,
-        "implementation_code": row["implementation_code"],
-        "basic_code": row["basic_code"],
-        "province": row["province"],
-        "name": row["name"],
-        "keywords": "|".join(compact(k) for k in row["data"].get("keywords", [])),
-        "popularity": row["popularity"],
-        "area_code": row["area_code"],
-        "audience": row["audience"],
-        "level": row["level"],
-        "department": row["department"],
-        "online": bool(row["online"]),
-    }
-    return record, doc
-
-
-def _catalogue_rows(
-    conn: sa.Connection, codes: Sequence[str] | None, group: tuple[str, str] | None = None
-) -> Iterator[dict[str, Any]]:
-    from app.catalogue.tables import CatalogueItem
-
-    items = CatalogueItem.__table__  # type: ignore[attr-defined]
-    cols = [
-        items.c.implementation_code,
-        items.c.basic_code,
-        items.c.name,
-        items.c.province,
-        items.c.audience,
-        items.c.level,
-        items.c.department,
-        items.c.department_code,
-        items.c.online,
-        items.c.popularity,
-        items.c.area_code,
-        items.c.data,
-    ]
-    if group is not None:
-        stmt = sa.select(*cols).where(items.c.province == group[0], items.c.basic_code == group[1])
-        yield from (dict(r) for r in conn.execute(stmt).mappings())
-        return
-    if codes is None:
-        stmt = sa.select(*cols).order_by(items.c.implementation_code)
-        result = conn.execution_options(yield_per=BATCH).execute(stmt)
-        for row in result.mappings():
-            yield dict(row)
-        return
-    for i in range(0, len(codes), 500):
-        chunk = list(codes[i : i + 500])
-        for row in conn.execute(sa.select(*cols).where(items.c.implementation_code.in_(chunk))):
-            yield dict(row._mapping)
-
-
 def _chunks(codes: Sequence[str], n: int = 500) -> Iterator[list[str]]:
     for i in range(0, len(codes), n):
         yield list(codes[i : i + n])
 
 
-def _group_candidate(group_id: int, row: Any, body: str) -> Candidate:
+def group_candidate(group_id: int, row: Any, body: str) -> Candidate:
     return Candidate(
         code=f"group:{group_id}",
         basic_code=row.basic_code,
@@ -197,24 +103,43 @@ def items_of(
     """The ``limit`` most popular items of a group that pass the filters, and with an
     ``area``, also the most popular in the user's county and city (the region boost can
     lift those above more popular ones). Each uses the (group_id, popularity) index."""
+    return items_of_groups(conn, [group], filters, area, limit)[group.group_id]
+
+
+def items_of_groups(
+    conn: sa.Connection,
+    groups: Sequence[Candidate],
+    filters: Filters,
+    area: str | None,
+    limit: int,
+) -> dict[int, list[Candidate]]:
+    """``items_of`` for several groups in one round trip: one statement, a ``UNION ALL`` of
+    the per-group look-ups (each still an index range of its own)."""
     cond, params = filters.where()
-    params.update(group=group.group_id, n=limit)
-    sql = (
-        f"SELECT {ITEM_COLUMNS} FROM search_doc WHERE group_id = :group{cond} "
-        "{area}ORDER BY popularity DESC, implementation_code LIMIT :n"
-    )
-    rows = list(conn.execute(sa.text(sql.format(area="")), params))
+    params["n"] = limit
+    parts: list[str] = []
+    ranges = [("", None)]
     if area:
-        for digits in (6, 4):
-            lo = area[:digits]
-            rows += conn.execute(
-                sa.text(sql.format(area="AND area_code >= :lo AND area_code < :hi ")),
-                {**params, "lo": lo, "hi": lo + "~"},
+        ranges += [("AND area_code >= :lo{d} AND area_code < :hi{d} ", d) for d in (6, 4)]
+        for d in (6, 4):
+            params[f"lo{d}"], params[f"hi{d}"] = area[:d], area[:d] + "~"
+    for i, group in enumerate(groups):
+        params[f"g{i}"] = group.group_id
+        for where, d in ranges:
+            parts.append(
+                f"SELECT * FROM (SELECT {ITEM_COLUMNS}, group_id FROM search_doc "
+                f"WHERE group_id = :g{i}{cond} {where.format(d=d) if d else ''}"
+                "ORDER BY popularity DESC, implementation_code LIMIT :n) AS p"
+                f"{i}_{d or 0}"
             )
-    found: dict[str, Candidate] = {}
+    rows = conn.execute(sa.text(" UNION ALL ".join(parts)), params) if parts else []
+    by_id = {g.group_id: g for g in groups}
+    found: dict[int, dict[str, Candidate]] = {g.group_id: {} for g in groups}
     for r in rows:
-        if r.implementation_code not in found:
-            found[r.implementation_code] = Candidate(
+        group = by_id[r.group_id]
+        items = found[r.group_id]
+        if r.implementation_code not in items:
+            items[r.implementation_code] = Candidate(
                 code=r.implementation_code,
                 basic_code=r.basic_code,
                 name=r.name,
@@ -229,10 +154,11 @@ def items_of(
                 online=bool(r.online),
                 group_id=group.group_id,
             )
-    return list(found.values())
+    # the order of one group's look-ups is kept: most popular first, then the user's area
+    return {g: list(items.values()) for g, items in found.items()}
 
 
-class _Groups:
+class GroupIndex(ABC):
     """Item rows and group bookkeeping shared by both implementations; subclasses keep the
     term index (``_write_group``/``_write_terms``, ``_read_terms``, ``_delete_group``) and
     match it (``candidates``)."""
@@ -243,11 +169,24 @@ class _Groups:
         conn.execute(sa.insert(SearchDoc.__table__), docs)  # type: ignore[attr-defined]
 
     def _write_terms(self, conn: sa.Connection, group_id: int, terms: GroupTerms) -> None:
-        raise NotImplementedError
+        """The term index row of a group (engines that write terms apart from the group)."""
+        raise NotImplementedError(f"{type(self).__name__} writes terms with the group")
 
+    @abstractmethod
     def _read_terms(self, conn: sa.Connection, group_id: int) -> GroupTerms | None:
         """A group's terms as written, or ``None`` when they cannot be read back."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def candidates(
+        self,
+        conn: sa.Connection,
+        q: Query,
+        province: str | None,
+        filters: Filters,
+        limit: int,
+        broad: bool = False,
+    ) -> list[Candidate]:
+        """Up to ``limit`` groups matching any term of the query, best first."""
 
     def _clear(self, conn: sa.Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_doc")
@@ -264,10 +203,15 @@ class _Groups:
         codes: Sequence[str] | None,
         pending: Pending | None = None,
         rows: Sequence[dict[str, Any]] | None = None,
+        replace: Sequence[str] | None = None,
     ) -> Pending:
         """Write the item rows of ``codes`` (``None``: all, from scratch) and note their
         groups in ``pending`` (a new one unless given); terms wait for ``refresh``.
-        ``rows``: the catalogue rows of ``codes`` when the caller has them (the loader)."""
+        ``rows``: the catalogue rows of ``codes`` when the caller has them (the loader).
+        ``replace``: the codes that may already have documents (default: all of them); the
+        loader names only the changed items, so items it has just inserted cost no look-up
+        (inside one long transaction the planner knows nothing of the rows it added, and
+        each look-up scanned the whole table)."""
         pending = pending or Pending()
         if rows is not None:
             codes = [r["implementation_code"] for r in rows]
@@ -279,7 +223,7 @@ class _Groups:
             return pending
         else:
             self._load_keys(conn, pending)
-            for chunk in _chunks(codes):
+            for chunk in _chunks(list(codes if replace is None else replace)):
                 marks = ", ".join(f":c{i}" for i in range(len(chunk)))
                 params = {f"c{i}": c for i, c in enumerate(chunk)}
                 old = conn.execute(
@@ -294,14 +238,14 @@ class _Groups:
         docid = conn.exec_driver_sql("SELECT coalesce(max(docid), 0) FROM search_doc").scalar()
         docid = int(docid or 0) + 1
         docs: list[dict[str, Any]] = []
-        for row in rows if rows is not None else _catalogue_rows(conn, codes):
+        for row in rows if rows is not None else catalogue_rows(conn, codes):
             key = (row["province"], row["basic_code"])
             group_id = pending.keys.get(key)
             if group_id is None:
                 group_id = pending.keys[key] = pending.next_group
                 pending.next_group += 1
                 pending.created.add(group_id)
-            record, doc = _doc_row(row, docid, group_id)
+            record, doc = doc_row(row, docid, group_id)
             docid += 1
             terms = pending.added.get(group_id)
             if terms is None:
@@ -344,8 +288,8 @@ class _Groups:
                     terms = old
             if terms is None:  # recompute from the group's items in the catalogue
                 terms = GroupTerms()
-                for row in _catalogue_rows(conn, None, group=key):
-                    record, doc = _doc_row(row, 0, group_id)
+                for row in catalogue_rows(conn, None, group=key):
+                    record, doc = doc_row(row, 0, group_id)
                     terms.add(doc, record)
             if group_id not in pending.created:
                 self._delete_group(conn, group_id)
@@ -414,6 +358,7 @@ class SearchIndex(Protocol):
         codes: Sequence[str] | None,
         pending: Pending | None = None,
         rows: Sequence[dict[str, Any]] | None = None,
+        replace: Sequence[str] | None = None,
     ) -> Pending:
         """Item rows only; the touched groups wait in the returned ``Pending``."""
 
@@ -463,165 +408,3 @@ def query_terms(q: Query, broad: bool) -> tuple[list[str], list[str], list[str]]
             ini.append(initials(q.compact))
     dedup = lambda xs: list(dict.fromkeys(x for x in xs if x))  # noqa: E731
     return dedup(cjk), dedup(py), dedup(ini)
-
-
-class SqliteIndex(_Groups):
-    """SQLite FTS5 over pre-segmented terms (unicode61 keeps CJK words whole), one row per
-    group (rowid = group_id)."""
-
-    WEIGHTS = "bm25(10.0, 6.0, 1.0, 5.0, 4.0, 0.0)"
-
-    def _clear(self, conn: sa.Connection) -> None:
-        conn.exec_driver_sql("DELETE FROM search_fts")
-        super()._clear(conn)
-
-    def _insert_docs(self, conn: sa.Connection, docs: list[dict[str, Any]]) -> None:
-        # executemany straight on the driver: SQLAlchemy's per-row parameter handling cost
-        # as much as the insert itself
-        columns = DOC_COLUMNS.split(", ")
-        conn.exec_driver_sql(
-            f"INSERT INTO search_doc ({DOC_COLUMNS}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(d[c] for c in columns) for d in docs],
-        )
-
-    def _write_terms(self, conn: sa.Connection, group_id: int, terms: GroupTerms) -> None:
-        conn.exec_driver_sql(
-            f"INSERT INTO search_fts (rowid, {', '.join(FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (group_id, *(terms.text(f) for f in FIELDS)),
-        )
-
-    def _read_terms(self, conn: sa.Connection, group_id: int) -> GroupTerms | None:
-        terms = GroupTerms()
-        row = conn.exec_driver_sql(
-            f"SELECT {', '.join(FIELDS)} FROM search_fts WHERE rowid = ?", (group_id,)
-        ).first()
-        group = conn.exec_driver_sql(
-            "SELECT name, keywords, popularity, items FROM search_group WHERE group_id = ?",
-            (group_id,),
-        ).first()
-        if row is None or group is None:
-            return None
-        for name, text in zip(FIELDS, row, strict=True):
-            terms.fields[name] = dict.fromkeys(text.split())
-        terms.keywords = dict.fromkeys(k for k in group.keywords.split("|") if k)
-        terms.name, terms.popularity, terms.items = group.name, group.popularity, group.items
-        return terms
-
-    def _delete_group(self, conn: sa.Connection, group_id: int) -> None:
-        conn.exec_driver_sql("DELETE FROM search_fts WHERE rowid = ?", (group_id,))
-        super()._delete_group(conn, group_id)
-
-    @staticmethod
-    def match_expression(
-        q: Query, province: str | None, filters: Filters, broad: bool
-    ) -> str | None:
-        cjk, py, ini = query_terms(q, broad)
-        quote = lambda t: '"' + t.replace('"', '""') + '"'  # noqa: E731
-        parts = [f"{{name keywords body}} : {quote(t)}" for t in cjk]
-        parts += [f"pinyin : {quote(t)}*" for t in py]
-        parts += [f"initials : {quote(t)}*" for t in ini]
-        if not parts:
-            return None
-        expr = "(" + " OR ".join(parts) + ")"
-        scope = ([f"prov{province}"] if province else []) + filters.tokens()
-        for token in scope:
-            expr += f" AND scope : {quote(token)}"
-        return expr
-
-    def candidates(
-        self,
-        conn: sa.Connection,
-        q: Query,
-        province: str | None,
-        filters: Filters,
-        limit: int,
-        broad: bool = False,
-    ) -> list[Candidate]:
-        expr = self.match_expression(q, province, filters, broad)
-        if expr is None:
-            return []
-        sql = (
-            "SELECT g.group_id, g.basic_code, g.name, g.keywords, g.popularity, f.body FROM "
-            f"(SELECT rowid, body, rank FROM search_fts WHERE search_fts MATCH ? "
-            f"AND rank MATCH '{self.WEIGHTS}' ORDER BY rank LIMIT ?) f "
-            "JOIN search_group g ON g.group_id = f.rowid ORDER BY f.rank"
-        )
-        rows = conn.exec_driver_sql(sql, (expr, limit)).all()
-        return [_group_candidate(r.group_id, r, r.body) for r in rows]
-
-
-class PostgresIndex(_Groups):
-    """PostgreSQL: a ``tsvector`` of the same pre-segmented terms (config ``simple``) with a
-    GIN index on ``search_group``, and pg_trgm on its pinyin text for typed-pinyin typos."""
-
-    def _write_group(
-        self, conn: sa.Connection, group_id: int, key: tuple[str, str], terms: GroupTerms
-    ) -> None:
-        latin = f"{terms.text('pinyin')} {terms.text('initials')}"
-        conn.execute(
-            sa.text(
-                "INSERT INTO search_group (group_id, province, basic_code, name, keywords, "
-                "popularity, items, body, latin, terms) VALUES (:g, :p, :b, :n, :k, :pop, "
-                ":items, :body, :latin, "
-                "setweight(to_tsvector('simple', :t_name), 'A') || "
-                "setweight(to_tsvector('simple', :t_kw), 'B') || "
-                "setweight(to_tsvector('simple', :latin), 'B') || "
-                "setweight(to_tsvector('simple', :body), 'D') || "
-                "to_tsvector('simple', :t_scope))"
-            ),
-            {**self._group_params(group_id, key, terms), "t_name": terms.text("name"),
-             "t_kw": terms.text("keywords"), "latin": latin, "body": terms.text("body"),
-             "t_scope": terms.text("scope")},
-        )  # fmt: skip
-
-    def _read_terms(self, conn: sa.Connection, group_id: int) -> GroupTerms | None:
-        """A tsvector does not give its terms back in order: recompute from the items."""
-        return None
-
-    @staticmethod
-    def tsquery(q: Query, province: str | None, filters: Filters, broad: bool) -> str | None:
-        cjk, py, ini = query_terms(q, broad)
-        quote = lambda t: "'" + t.replace("'", "''") + "'"  # noqa: E731
-        parts = [quote(t) for t in cjk] + [quote(t) + ":*" for t in py + ini]
-        if not parts:
-            return None
-        expr = "(" + " | ".join(parts) + ")"
-        for token in ([f"prov{province}"] if province else []) + filters.tokens():
-            expr += f" & {quote(token)}"
-        return expr
-
-    def candidates(
-        self,
-        conn: sa.Connection,
-        q: Query,
-        province: str | None,
-        filters: Filters,
-        limit: int,
-        broad: bool = False,
-    ) -> list[Candidate]:
-        expr = self.tsquery(q, province, filters, broad)
-        if expr is None:
-            return []
-        columns = "group_id, basic_code, name, keywords, popularity, body"
-        sql = sa.text(
-            f"SELECT {columns} FROM search_group, to_tsquery('simple', :q) query "
-            "WHERE terms @@ query ORDER BY ts_rank(terms, query) DESC LIMIT :n"
-        )
-        rows = conn.execute(sql, {"q": expr, "n": limit}).all()
-        if not rows and broad and q.kind in ("pinyin", "initials") and len(q.latin) >= 4:
-            sql = sa.text(
-                f"SELECT {columns} FROM search_group WHERE latin % :latin "
-                + ("AND province = :province " if province else "")
-                + "ORDER BY similarity(latin, :latin) DESC LIMIT :n"
-            )
-            rows = conn.execute(sql, {"latin": q.latin, "province": province, "n": limit}).all()
-        return [_group_candidate(r.group_id, r, r.body) for r in rows]
-
-
-def index_for(dialect: str) -> SearchIndex:
-    """The index implementation for a SQLAlchemy dialect name."""
-    if dialect == "sqlite":
-        return SqliteIndex()
-    if dialect == "postgresql":
-        return PostgresIndex()
-    raise ValueError(f"search index: unsupported database {dialect!r}; use sqlite or postgresql")

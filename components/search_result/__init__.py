@@ -1,0 +1,69 @@
+"""One search result a citizen can read: the service's name on its own line (matches marked),
+then its department and area, then badges, and the same service in other areas folded away
+under 其他地区 (a native ``<details>``: no script, nothing moves when the page hydrates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+from components.badge import badge
+from components.i18n import t_var
+
+
+def _part(part: rx.Var) -> rx.Component:
+    return rx.cond(
+        part["hit"] != "",
+        rx.el.mark(part["text"], class_name="yw-mark"),
+        rx.el.span(part["text"]),
+    )
+
+
+def _other(other: rx.Var) -> rx.Component:
+    return rx.el.li(
+        ReactRouterLink.create(
+            other["label"].to(str), href=other["href"].to(str), class_name="yw-result__other"
+        )
+    )
+
+
+def search_result(entry: dict[str, Any] | rx.Var) -> rx.Component:
+    """``entry``: ``{href, parts: [{text, hit}], department, area, badges: [str],
+    others: [{href, label}]}`` (``app.search.present.entries``)."""
+    e: Any = entry if isinstance(entry, rx.Var) else rx.Var.create(entry)
+    others = e["others"].to(list[dict[str, str]])
+    return rx.el.li(
+        rx.el.h3(
+            ReactRouterLink.create(
+                rx.foreach(e["parts"].to(list[dict[str, str]]), _part),
+                href=e["href"].to(str),
+                class_name="yw-result__name",
+            ),
+            class_name="yw-result__title",
+        ),
+        rx.el.p(
+            rx.el.span(e["department"].to(str), class_name="yw-result__department"),
+            rx.el.span(e["area"].to(str), class_name="yw-result__area"),
+            class_name="yw-result__meta",
+        ),
+        rx.el.ul(
+            rx.foreach(e["badges"].to(list[str]), lambda b: rx.el.li(badge(b))),
+            class_name="yw-result__badges",
+        ),
+        rx.cond(
+            others.length() > 0,
+            rx.el.details(
+                rx.el.summary(t_var("其他地区（{n}）", n=others.length())),
+                rx.el.ul(rx.foreach(others, _other), class_name="yw-result__others"),
+                class_name="yw-result__more",
+            ),
+            rx.fragment(),
+        ),
+        class_name="yw-result",
+    )
+
+
+def from_props(props: dict) -> rx.Component:
+    return search_result(**props)

@@ -1,0 +1,59 @@
+"""Validation in bulk gives what record-by-record validation gives: the same items, and in a
+batch with bad records the same problems (file, line, field, reason) and nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.catalogue import bulk
+from app.catalogue.generator import synthetic_items
+from app.catalogue.loader import validation_problems
+from app.catalogue.readers import read_records
+
+
+def _lines(n: int) -> list[str]:
+    return [json.dumps(item, ensure_ascii=False) for item in synthetic_items(n, 5)]
+
+
+def _by_record(path: Path) -> list:
+    return list(bulk._one_by_one(read_records(path), validation_problems))
+
+
+def test_bulk_items_equal_record_by_record_items(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(_lines(bulk.BATCH + 300)) + "\n", encoding="utf-8")
+    fast = list(bulk.validated([path], validation_problems))
+    slow = _by_record(path)
+    assert len(fast) == len(slow) == bulk.BATCH + 300
+    assert [(r.where, i) for r, i, _ in fast] == [(r.where, i) for r, i, _ in slow]
+    assert all(not p for _, _, p in fast)
+
+
+def test_bad_records_in_a_batch_are_reported_as_one_by_one(tmp_path: Path) -> None:
+    lines = _lines(bulk.BATCH + 300)
+    bad = json.loads(lines[1200])
+    bad["visits"] = -4
+    bad["name"] = ""
+    lines[1200] = json.dumps(bad, ensure_ascii=False)
+    lines[1250] = lines[1250][:40]  # a truncated line
+    lines[7] = "[1, 2]"
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    fast = [p for _, _, found in bulk.validated([path], validation_problems) for p in found]
+    slow = [p for _, _, found in _by_record(path) for p in found]
+    assert fast == slow
+    assert {p.where for p in fast} == {"line 8", "line 1201", "line 1251"}
+    assert {p.field for p in fast if p.where == "line 1201"} == {"name", "visits"}
+
+
+def test_a_line_that_is_not_utf8_ends_the_file_as_before(tmp_path: Path) -> None:
+    lines = [line.encode() for line in _lines(5)]
+    lines[2] = lines[2][:10] + b"\xff" + lines[2][10:]
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    fast = [(r.where, i is not None, found) for r, i, found in bulk.validated([path], validation_problems)]  # fmt: skip
+    slow = [(r.where, i is not None, found) for r, i, found in _by_record(path)]
+    assert [f[2] for f in fast if f[2]] == [f[2] for f in slow if f[2]]
+    assert "not valid UTF-8" in next(f for f in fast if f[2])[2][0].reason
+    assert sum(ok for _, ok, _ in fast) == sum(ok for _, ok, _ in slow) == 2
