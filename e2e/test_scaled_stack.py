@@ -8,11 +8,10 @@ import re
 import httpx
 import pytest
 
+from conftest import only_in
 from e2e.server import e2e_mode
 
-pytestmark = pytest.mark.skipif(
-    e2e_mode() != "scaled", reason="scaled mode only (make test-scaled)"
-)
+pytestmark = only_in("scaled mode (make test-scaled)", e2e_mode() != "scaled")
 
 
 def test_hashed_assets_are_immutable_and_pages_revalidated(base_url: str) -> None:

@@ -11,6 +11,13 @@ source scripts/env.sh
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+# Every binary a test needs is installed before any test runs (Chromium and fonts by setup.sh,
+# PostgreSQL, Redis and nginx here), and CI=true turns any skip that is not the choice of a
+# mode into a failure (conftest.py): a missing binary cannot hide a test.
+export CI="${CI:-true}"
+step "Debian's postgresql, redis-server and nginx"
+python scripts/scaled.py packages
+
 step "ruff"
 ruff check .
 ruff format --check .
@@ -23,11 +30,13 @@ for folder in themes/*/; do
   if [ -f "$folder/theme.toml" ]; then python -m themes check "$folder"; fi
 done
 
-step "unit and integration tests"
-python -m pytest tests
+step "unit and integration tests (random order: pytest-randomly prints the seed)"
+YW_TEST_POSTGRES=1 python -m pytest tests
 
+# e2e keeps file order: one production build per session serves every test, and a journey
+# reads best as written (each test still makes its own data).
 step "end-to-end tests (production build, Chromium)"
-python -m pytest e2e -p no:cacheprovider
+python -m pytest e2e -p no:cacheprovider -p no:randomly
 
 # The same suite against the scaled stack: nginx (deploy/nginx) in front of static builds and
 # several granian workers, state in Redis, catalogue and applications in PostgreSQL, the flow's
@@ -41,4 +50,4 @@ trap 'python scripts/scaled.py stop >/dev/null 2>&1 || true' EXIT
 python scripts/scaled.py services
 
 step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"
-YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
+YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider -p no:randomly

@@ -11,6 +11,8 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 
 MAX_QUERY_CHARS = 64
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -33,9 +35,18 @@ def simplify(text: str) -> str:
     """Traditional → simplified Chinese (zhconv's table, shipped in the package)."""
     if not has_cjk(text):
         return text
-    import zhconv
+    return _zhconv().convert(text, "zh-hans")
 
-    return zhconv.convert(text, "zh-hans")
+
+@lru_cache(maxsize=1)
+def _zhconv() -> ModuleType:
+    """zhconv with its table loaded through a closed file: left to itself it reads the table
+    from a file it never closes (a ResourceWarning on the first conversion)."""
+    import zhconv
+    import zhconv.zhconv as table
+
+    table.loaddict(str(Path(table.__file__).with_name(table.DICTIONARY)))
+    return zhconv
 
 
 def normalize(text: str, limit: int = MAX_QUERY_CHARS) -> str:

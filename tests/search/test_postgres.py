@@ -1,6 +1,6 @@
 """The PostgreSQL index on a throwaway cluster (Debian's postgresql package, loopback only).
 
-Skipped unless YW_TEST_POSTGRES=1 (``make test-postgres``): starting a cluster takes seconds
+Runs with YW_TEST_POSTGRES=1 (``make test-postgres``, ``make test``): starting a cluster takes seconds
 and needs the server binaries (apt-get install postgresql). Runs as a non-root user when the
 tests run as root (initdb refuses root).
 """
@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("YW_TEST_POSTGRES") != "1", reason="set YW_TEST_POSTGRES=1 (make test-postgres)"
+from conftest import only_in
+
+pytestmark = only_in(
+    "make test-postgres and make test (YW_TEST_POSTGRES=1)", os.environ.get("YW_TEST_POSTGRES") != "1"
 )
 
 
