@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import only_in

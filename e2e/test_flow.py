@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.flow import store
 from app.flow.tables import Application, Draft, StoredFile

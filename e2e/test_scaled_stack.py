@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 
 from conftest import only_in
 from e2e.server import e2e_mode

@@ -22,6 +22,9 @@ step "ruff"
 ruff check .
 ruff format --check .
 
+step "types (pyright)"
+pyright
+
 step "translations are extracted and complete"
 python scripts/i18n.py check
 

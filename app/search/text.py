@@ -70,7 +70,7 @@ def is_ascii_query(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

@@ -22,7 +22,8 @@ import pytest
 from conftest import only_in
 
 pytestmark = only_in(
-    "make test-postgres and make test (YW_TEST_POSTGRES=1)", os.environ.get("YW_TEST_POSTGRES") != "1"
+    "make test-postgres and make test (YW_TEST_POSTGRES=1)",
+    os.environ.get("YW_TEST_POSTGRES") != "1",
 )
 
 

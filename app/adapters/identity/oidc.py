@@ -41,7 +41,9 @@ class OIDCProvider:
         self._discovered_at = 0.0
         self._jwks: Any = None
 
-    def _client(self, **kwargs: Any) -> AsyncOAuth2Client:
+    def _client(self, **kwargs: Any) -> Any:
+        # Any: authlib builds AsyncOAuth2Client on httpx2 or httpx, whichever imports, so its
+        # base class (and async with) is unknown to a type checker
         return AsyncOAuth2Client(
             client_id=self.settings.client_id,
             client_secret=self.settings.client_secret or None,
@@ -70,9 +72,8 @@ class OIDCProvider:
             return self._discovery
         url = f"{self.settings.issuer}/.well-known/openid-configuration"
         self._check_url(url, "discovery URL")
-        transport = {"transport": self._transport} if self._transport else {}
         async with httpx.AsyncClient(
-            timeout=TIMEOUT_S, verify=tls_context(), **transport
+            timeout=TIMEOUT_S, verify=tls_context(), transport=self._transport
         ) as client:
             try:
                 response = await client.get(url)
