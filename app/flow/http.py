@@ -17,9 +17,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from app.flow import files, store
+from app.flow import SESSION_COOKIE, files, store
 from app.flow.forms import get_form
-from app.state.flow_auth import SESSION_COOKIE
 from components.i18n import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"

@@ -22,12 +22,11 @@ from app.adapters.identity import (
     mask_phone,
     settings_from_env,
 )
-from app.flow import store
+from app.flow import SESSION_COOKIE, store
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
 CALLBACK_PATH = "/auth/callback"
-SESSION_COOKIE = "yw_sid"
 _PROVIDER = None
 
 
