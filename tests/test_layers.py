@@ -25,6 +25,7 @@ RANK = {
     "app.search": 5,
     "app.adapters": 5,
     "app.readcache": 5,
+    "app.serving": 5,
     "app.settings": 6,
     "app.content_i18n": 6,
     "themes": 6,
