@@ -49,3 +49,15 @@ def test_the_deprecation_check_sees_one(monkeypatch) -> None:
     monkeypatch.setattr(log, "deprecate", lambda **kw: seen.append(kw["feature_name"]))
     rx.el.form(rx.el.input(id="probe"), on_submit=ApplicationState.submit_correction)
     assert seen and "'probe'" in seen[0]
+
+
+def test_reflex_lock_package_json_is_kept_as_reflex_writes_it() -> None:
+    """Reflex 0.10 copies .web/package.json, which it writes with json.dumps (one line), back
+    to the tracked reflex.lock/package.json on every build: a reformatted copy (indented, a
+    final newline) is rewritten by the next build and leaves git status dirty."""
+    import json
+    from pathlib import Path
+
+    tracked = Path(__file__).resolve().parents[2] / "reflex.lock" / "package.json"
+    text = tracked.read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text)), "rewrite it with json.dumps, as Reflex does"
