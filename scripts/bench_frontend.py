@@ -223,7 +223,7 @@ def main() -> int:
         lh = r.get("lighthouse", {})
         marks = f"{lh.get('a11y', '-'):>6}{lh.get('bp', '-'):>5}{lh.get('seo', '-'):>5}"
         if "kb_by_type" not in r:  # a page Lighthouse scores only (apply)
-            print(f"{name:<10}{'':>87}{marks}")
+            print(f"{name:<10}{'':>82}{marks}")
             continue
         kb = r["kb_by_type"]
         other = round(sum(v for k, v in kb.items() if k not in ("html", "js", "css")), 1)
