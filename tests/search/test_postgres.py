@@ -77,21 +77,24 @@ def test_postgres_index_finds_what_sqlite_finds(pg_url: str, tmp_path: Path) -> 
     from app.search.service import search
 
     engine = sa.create_engine(pg_url)
-    upgrade(engine)
-    started = time.perf_counter()
-    report = load_files([seed_path("shandong")], engine)
-    assert report.ok, report.problems
-    assert time.perf_counter() - started < 60
-    with engine.connect() as conn:
-        for query, expected in [
-            ("身份证丢了", "居民身份证丢失补领"),
-            ("sbk", "社会保障卡申领"),
-            ("shebaoka", "社会保障卡申领"),
-            ("身分证", "居民身份证换领"),
-            ("户口", "户口迁移"),
-            ("開公司", "企业设立登记"),
-        ]:
-            names = [h.name for h in search(conn, query, province="shandong").hits]
-            assert expected in names[:3], (query, names[:3])
-        for bad in ["'", "--", "a & b | !c", ":*", "<script>", ""]:
-            assert isinstance(search(conn, bad, province="shandong").hits, list)
+    try:
+        upgrade(engine)
+        started = time.perf_counter()
+        report = load_files([seed_path("shandong")], engine)
+        assert report.ok, report.problems
+        assert time.perf_counter() - started < 60
+        with engine.connect() as conn:
+            for query, expected in [
+                ("身份证丢了", "居民身份证丢失补领"),
+                ("sbk", "社会保障卡申领"),
+                ("shebaoka", "社会保障卡申领"),
+                ("身分证", "居民身份证换领"),
+                ("户口", "户口迁移"),
+                ("開公司", "企业设立登记"),
+            ]:
+                names = [h.name for h in search(conn, query, province="shandong").hits]
+                assert expected in names[:3], (query, names[:3])
+            for bad in ["'", "--", "a & b | !c", ":*", "<script>", ""]:
+                assert isinstance(search(conn, bad, province="shandong").hits, list)
+    finally:
+        engine.dispose()  # no pooled connection left for the garbage collector
