@@ -16,6 +16,7 @@ PACKAGES = ("app", "components", "themes")
 RANK = {
     "app": 0,  # app/__init__.py
     "app.app": 0,
+    "app.cli": 0,  # the yiwang console script
     "app.routes": 1,
     "app.pages": 2,
     "app.resilience": 3,  # the Reflex seam: installs hooks that reach the notice state
@@ -26,6 +27,7 @@ RANK = {
     "app.adapters": 5,
     "app.readcache": 5,
     "app.serving": 5,
+    "app.province_check": 5,  # one check over a province folder: catalogue, search, forms
     "app.settings": 6,
     "app.content_i18n": 6,
     "themes": 6,

@@ -55,11 +55,10 @@ class CatalogueItemTheme(SQLModel, table=True):
     theme: str = Field(primary_key=True, index=True, max_length=20)
 
 
-@ModelRegistry.register
 class CatalogueSource(SQLModel, table=True):
     """The catalogue files of one province folder as last loaded (``app.catalogue sync``)."""
 
-    __tablename__ = "catalogue_source"
+    __tablename__ = "catalogue_source"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     province: str = Field(primary_key=True, max_length=40)
     folder: str = Field(max_length=1000)
