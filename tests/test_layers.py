@@ -14,7 +14,7 @@ PACKAGES = ("app", "components", "themes")
 
 # Lower number = higher layer. A module may import its own layer's packages or lower ones.
 RANK = {
-    "app": 0,  # app/__init__.py
+    "app": 7,  # app/__init__.py: the package itself, importing nothing
     "app.app": 0,
     "app.cli": 0,  # the yiwang console script
     "app.routes": 1,
@@ -27,12 +27,14 @@ RANK = {
     "app.adapters": 5,
     "app.readcache": 5,
     "app.serving": 5,
-    "app.province_check": 5,  # one check over a province folder: catalogue, search, forms
+    "app.province_check": 5,
+    "app.conformance": 4,  # the conformance report: reads catalogue, flow forms, e2e results  # one check over a province folder: catalogue, search, forms
     "app.settings": 6,
     "app.content_i18n": 6,
     "themes": 6,
     "app.domain": 7,
     "app.db": 7,
+    "app.audit": 7,  # structured security events, written from routes and states
     "components": 7,
 }
 

@@ -32,13 +32,8 @@ def exists(source: Path, target: str) -> bool:
     return False
 
 
-# Documents the docs already point to that open issues are writing (identity: issue 18). Each
-# is named here so the test passes meanwhile, and fails once the file exists (take it off).
-PENDING = {
-    "docs/add-your-province.md: docs/identity.md",
-    "docs/province-files.md: identity.md",
-    "docs/add-your-province.md: docs/conformance.md",
-}
+# Documents the docs point to that an open issue is still writing; each fails once it exists.
+PENDING: set[str] = set()
 
 
 def broken() -> list[str]:
