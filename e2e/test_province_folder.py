@@ -108,3 +108,33 @@ def test_without_javascript_each_host_shows_its_own_province(
         other = "浙江省人民政府办公厅" if theme.code == "shandong" else "山东省人民政府办公厅"
         expect(footer).not_to_contain_text(other)
     context.close()
+
+
+NO_RECORD_ZJ = "027018000000-330106000000-000-11330106249816574N-8-00"
+
+
+def test_the_folders_own_form_is_applied_for_and_submitted(phone_ctx, two_hosts: int) -> None:
+    """无犯罪记录证明 in the folder: derived from its record, with the folder's forms/ question."""
+    from e2e.axe import assert_no_violations
+    from e2e.test_flow import continue_, heading, sign_in
+    from e2e.test_flow_derived import from_the_guide, submit_and_follow
+
+    page = open_page(phone_ctx(), url(ZJ, two_hosts), f"/item/{NO_RECORD_ZJ}")
+    expect(page.get_by_role("main")).to_contain_text("杭州市公安局西湖区分局")
+    from_the_guide(page, "无犯罪记录证明")
+    sign_in(page, "张三")
+    heading(page, "申请人信息")
+    continue_(page)
+    heading(page, "开具用途")  # the province's own step, among the derived ones
+    continue_(page)
+    expect(page.get_by_role("link", name=re.compile("证明用于"))).to_be_visible()
+    assert_no_violations(page)
+    page.get_by_role("radio", name="出国签证").check()
+    continue_(page)
+    heading(page, "申请材料")
+    page.get_by_role("button", name="使用电子证照，免于上传").click()
+    continue_(page)
+    heading(page, "提交前请核对")
+    expect(page.get_by_text("出国签证")).to_be_visible()
+    submit_and_follow(page, "我同意")
+    expect(page).to_have_title(re.compile(" - 浙里办$"))

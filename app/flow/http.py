@@ -19,7 +19,8 @@ from starlette.routing import Route
 
 from app import audit
 from app.flow import SESSION_COOKIE, files, store
-from app.flow.forms import get_form
+from app.flow.lookup import form_for_code
+from app.settings import theme_for_host
 from components.i18n import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"
@@ -78,7 +79,9 @@ async def upload(request: Request) -> Response:
             return await _correction(active.identity.sub, number[:40], upload_file, limit, request)
         item, field = str(form.get("item", "")), str(form.get("field", ""))
         draft = store.get_draft(active.identity.sub, item[:80])
-        definition = get_form(draft.form_key) if draft else None
+        folder = theme_for_host(request.headers.get("host", "")).folder
+        found = form_for_code(draft.item_code, folder) if draft else None
+        definition = found[0] if found and draft and found[0].key == draft.form_key else None
         target = None
         if definition is not None:
             target = next((f for f in definition.fields() if f.name == field), None)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from app.catalogue import provinces
 from app.catalogue.db import upgrade
@@ -40,6 +41,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     folder.mkdir()
     names = write_guide_folder(folder)
     assert {"theme.toml", "mark.svg", "catalogue/items.json", "synonyms.toml"} <= set(names)
+    assert any(n.startswith("forms/") for n in names)
     monkeypatch.setenv("YIWANG_PROVINCE_DIR", str(folder))
     monkeypatch.delenv("YIWANG_HOSTS", raising=False)
     provinces.clear_caches()
@@ -65,6 +67,14 @@ def test_the_guides_folder_passes_the_check_loads_and_searches(folder: Path, tmp
             assert search(conn, phrase, province="zhejiang").hits, phrase
         for tile in theme.settings.home.services:
             assert search(conn, tile.query, province="zhejiang").hits[0].name == tile.query
+    from app.catalogue.queries import get_item
+    from app.flow.forms import form_for_item
+
+    with Session(engine) as session:
+        code = "027018000000-330106000000-000-11330106249816574N-8-00"
+        form = form_for_item(get_item(code, session=session), folder)
+    assert form is not None and form.origin == "extended"
+    assert "purpose" in [s.id for s in form.steps] and "applicant" in [s.id for s in form.steps]
 
 
 def test_the_guides_mistakes_give_the_messages_it_shows(folder: Path) -> None:
