@@ -44,6 +44,9 @@ KNOWN_CYCLES = {
     # the catalogue loader keeps the search index in step after a load (app/catalogue/loader.py)
     # and the index reads the catalogue's tables: sync belongs in a service above both.
     ("app.catalogue", "app.search"),
+    # the back-office client takes the statuses and moves from app/flow/rules.py (issue 14's
+    # merge) while the flow calls the client: the rules belong below both (app/domain).
+    ("app.adapters", "app.flow"),
 }
 
 
