@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 3000
 
-.PHONY: run run-scaled scaled-stop test-scaled load faults test setup setup-scaled setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres compliance conformance translations clean
+.PHONY: run run-scaled scaled-stop test-scaled load faults test setup setup-scaled setup-test lint types lock format unit e2e bench-frontend eval-search bench-search test-postgres compliance conformance translations clean
 
 run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
 	PORT=$(PORT) bash scripts/run.sh
@@ -37,11 +37,17 @@ setup-test:
 lint: setup-test
 	source scripts/env.sh && ruff check . && ruff format --check .
 
+types: setup-test              ## pyright over app/domain, flow, search, catalogue, adapters and themes (zero errors)
+	source scripts/env.sh && pyright
+
+lock:                          ## refresh requirements/*.txt (hashed pins) from pyproject.toml; UPGRADE=1 for newer releases
+	bash scripts/lock.sh
+
 format: setup-test
 	source scripts/env.sh && ruff check --fix . && ruff format .
 
 unit: setup-test
-	source scripts/env.sh && python -m pytest tests
+	source scripts/env.sh && YW_TEST_POSTGRES=1 python -m pytest tests
 
 e2e: setup-test
 	source scripts/env.sh && python -m pytest e2e -p no:cacheprovider

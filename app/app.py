@@ -16,6 +16,7 @@ from app.pages.province import head_script, is_multi, tokens_css
 from app.resilience import install as install_resilience
 from app.resilience.notice import backend_exception_handler
 from app.routes import routes
+from app.serving import cache_control
 from app.settings import active_theme, hosted_themes, theme_for_host
 from app.state.notice import NoticeState
 from components.connection_status import connection_status
@@ -61,10 +62,12 @@ def create_app() -> rx.App:
         },
         reset_style=False,
         # /flow/files: citizens' materials, private and served to their owner only; with
-        # several provinces, each host's prerendered pages rewritten to be its own
+        # several provinces, each host's prerendered pages rewritten to be its own; outermost,
+        # the browser cache lifetimes of deploy/nginx for everything served (app/serving.py)
         api_transformer=[
             flow_api(extra=[favicon_route(theme_for_host)]),
             *([lambda inner: per_host_html(inner, theme, theme_for_host)] if is_multi() else []),
+            cache_control,
         ],
         head_components=[
             boot_script(theme.default_language, version),
@@ -76,11 +79,14 @@ def create_app() -> rx.App:
             rx.el.link(rel="icon", href=FAVICON_PATH),
         ],
     )
+    about = ident.tagline or ident.province
     for route in routes():
         application.add_page(
             route.page,
             route=route.path,
             title=title_var(route.title, f" - {ident.app_name}"),
+            # what a search engine shows under the title: the page, the app, the province
+            description=title_var(route.title, f" - {ident.app_name}，{about}"),
             on_load=route.on_load,
         )
     # Killed workers' tabs keep their state, the embedded mode keeps states across restarts,

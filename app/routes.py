@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 import reflex as rx
 
-from components.i18n import N_, t
-from components.tab_bar import TabItem
+from app.pages import (
+    apply,
+    apply_auth,
+    apply_status,
+    checkout,
+    gallery,
+    guide,
+    home,
+    items,
+    me,
+    search,
+    services,
+)
+from app.pages.tabs import TabKey, tabs
+from app.state.checkout import CheckoutState
+from app.state.flow import ApplyState
+from app.state.flow_auth import FlowAuthState
+from app.state.flow_me import ApplicationState, FlowMeState
+from app.state.guide import GuideState
+from app.state.items import ItemsState
+from app.state.search import SearchState
+from app.state.services import ServicesState
+from components.i18n import N_
 
-TabKey = Literal["home", "services", "me"]
+__all__ = ["Route", "TabKey", "routes", "tabs"]
 
 
 @dataclass(frozen=True)
@@ -22,38 +42,7 @@ class Route:
     on_load: Callable[..., object] | list[Callable[..., object]] | None = None
 
 
-def tabs() -> list[TabItem]:
-    """The bottom tab bar, in order."""
-    return [
-        TabItem(key="home", label=t("首页"), href="/", icon="home"),
-        TabItem(key="services", label=t("办事"), href="/services", icon="grid"),
-        TabItem(key="me", label=t("我的"), href="/me", icon="user"),
-    ]
-
-
 def routes() -> list[Route]:
-    from app.pages import (
-        apply,
-        apply_auth,
-        apply_status,
-        checkout,
-        gallery,
-        guide,
-        home,
-        items,
-        me,
-        search,
-        services,
-    )
-    from app.state.checkout import CheckoutState
-    from app.state.flow import ApplyState
-    from app.state.flow_auth import FlowAuthState
-    from app.state.flow_me import ApplicationState, FlowMeState
-    from app.state.guide import GuideState
-    from app.state.items import ItemsState
-    from app.state.search import SearchState
-    from app.state.services import ServicesState
-
     return [
         Route("/", N_("首页"), home.page),
         Route("/services", N_("办事"), services.page, ServicesState.load),

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
+from conftest import only_in
 from e2e.axe import assert_no_violations
 from e2e.conftest import open_page
 from e2e.server import ROOT, e2e_mode, free_port, production_app
@@ -35,10 +35,8 @@ def test_server_restart_is_announced_and_recovered(pixel: Page, tmp_path: Path) 
         expect(page.locator('[data-hydrated="true"]')).to_have_count(1)
 
 
-@pytest.mark.skipif(
-    e2e_mode() == "scaled",
-    reason="scaled mode: make faults stops PostgreSQL and Redis under load and checks the notice",
-)
+# scaled mode: make faults stops PostgreSQL and Redis under load and checks the notice
+@only_in("embedded mode", e2e_mode() == "scaled")
 def test_an_action_the_server_cannot_process_is_announced_then_clears(
     pixel: Page, tmp_path: Path
 ) -> None:

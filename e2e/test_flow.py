@@ -6,14 +6,15 @@ back office moves it, and the evaluation. axe on every page of the journey."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import secrets
 
-import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.flow import store
 from app.flow.tables import Application, Draft, StoredFile
@@ -320,11 +321,51 @@ def test_drafts_are_listed_and_deleted(phone_ctx, app_db: Engine, base_url: str)
     expect(drafts.get_by_role("link", name="出生一件事")).to_have_count(0)
 
 
+def stored_file_of(db: Engine, owner: str) -> StoredFile:
+    """A file of ``owner`` as an upload leaves it: the row in the app's database, the bytes in
+    the app's private folder (this checkout's, as for the app under test)."""
+    from datetime import UTC, datetime
+
+    from app.flow import files
+
+    data = png_bytes()
+    row = StoredFile(
+        id=secrets.token_hex(16),
+        owner=owner,
+        name="身份证.png",
+        content_type="image/png",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        scan="clean",
+        created_at=datetime.now(UTC),
+    )
+    (files.files_dir() / row.id).write_bytes(data)
+    with Session(db, expire_on_commit=False) as s:
+        s.add(row)
+        s.commit()
+    return row
+
+
+def application_of(db: Engine, owner: str) -> Application:
+    """A submitted application of ``owner``, made with the app's own store."""
+    with Session(db, expire_on_commit=False) as s:
+        application, _ = store.submit(
+            owner,
+            f"e2e-{secrets.token_hex(12)}",
+            item_code=RESIDENCE,
+            form_key="residence",
+            item_name="居住证申领",
+            department="济南市公安局",
+            area_code="370103",
+            values={},
+            promised_days=5,
+            session=s,
+        )
+    return application
+
+
 def test_files_are_served_to_their_owner_only(phone_ctx, app_db: Engine, base_url: str) -> None:
-    with Session(app_db) as s:
-        row = s.exec(select(StoredFile).order_by(col(StoredFile.created_at).desc())).first()
-    if row is None:
-        pytest.skip("no stored file yet (the person journey uploads one)")
+    row = stored_file_of(app_db, "sbx-person-0001")
     page = phone_ctx()
     anonymous = page.request.get(f"{base_url}/flow/files/{row.id}")
     assert anonymous.status == 401
@@ -334,19 +375,19 @@ def test_files_are_served_to_their_owner_only(phone_ctx, app_db: Engine, base_ur
     other.locator('[data-hydrated="true"]').wait_for()
     answer = other.request.get(f"{base_url}/flow/files/{row.id}")
     assert answer.status == 404
+    owner = open_page(phone_ctx(), base_url, "/apply/yjs-birth")
+    owner.get_by_role("button", name="开始办理").click()
+    sign_in(owner, "张三")
+    owner.locator('[data-hydrated="true"]').wait_for()
+    mine = owner.request.get(f"{base_url}/flow/files/{row.id}")
+    assert mine.status == 200
+    assert hashlib.sha256(mine.body()).hexdigest() == row.sha256
 
 
 def test_another_citizens_application_is_not_shown(
     phone_ctx, app_db: Engine, base_url: str
 ) -> None:
-    with Session(app_db) as s:
-        row = s.exec(
-            select(Application)
-            .where(Application.owner == "sbx-person-0001")
-            .order_by(col(Application.id).desc())
-        ).first()
-    if row is None:
-        pytest.skip("no application of 张三 yet (the person journey makes one)")
+    row = application_of(app_db, "sbx-person-0001")
     page = open_page(phone_ctx(), base_url, f"/me/applications/{row.number}")
     expect(page.get_by_text("请登录后查看您的办件。")).to_be_visible()
     assert_no_violations(page)

@@ -1,29 +1,14 @@
-"""What nginx and the backend add in scaled mode (YIWANG_E2E_MODE=scaled): caching of the
-static build, websocket proxying, restricted CORS origins."""
+"""What nginx and the backend add in scaled mode (YIWANG_E2E_MODE=scaled): websocket
+proxying, restricted CORS origins (caching of the static build: e2e/test_serving.py)."""
 
 from __future__ import annotations
 
-import re
-
 import httpx
-import pytest
 
+from conftest import only_in
 from e2e.server import e2e_mode
 
-pytestmark = pytest.mark.skipif(
-    e2e_mode() != "scaled", reason="scaled mode only (make test-scaled)"
-)
-
-
-def test_hashed_assets_are_immutable_and_pages_revalidated(base_url: str) -> None:
-    page = httpx.get(base_url + "/", timeout=10)
-    assert page.headers["cache-control"] == "no-cache"
-    asset = re.search(r'(/assets/[^"\s]+\.js)', page.text)
-    assert asset, "no hashed script in the prerendered page"
-    response = httpx.get(base_url + asset.group(1), headers={"Accept-Encoding": "gzip"}, timeout=10)
-    assert response.status_code == 200
-    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
-    assert response.headers.get("content-encoding") == "gzip"  # the build's .gz, as is
+pytestmark = only_in("scaled mode (make test-scaled)", e2e_mode() != "scaled")
 
 
 def test_prerendered_and_dynamic_routes_are_served(base_url: str) -> None:

@@ -6,6 +6,11 @@ cache: bytes transferred (as sent, gzip) by resource type, the request count, FC
 and time to content (the page's own content in the DOM, not its skeleton). Each page is loaded RUNS times; medians are reported. Prints a table, writes
 reports/bench-frontend.json and prints, as its last line, a JSON object with home_gzip_kb,
 home_fcp_ms, home_lcp_ms and home_cls.
+
+Lighthouse (npm lighthouse@LIGHTHOUSE_VERSION on Debian's Chromium, its mobile profile) scores
+accessibility, best practices and SEO of home, services, search, guide, apply and 我的 once
+each: the a11y/bp/seo columns, and their lowest scores in the last line (``--no-lighthouse``
+skips them). The first run installs Lighthouse from the npm registry into ``.tools/``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -40,6 +46,17 @@ PAGES = {
     "me": "/me",
     "search": "/search?q=社保卡",
     "guide": GUIDE,
+}
+LIGHTHOUSE_VERSION = "12.2.3"
+LIGHTHOUSE = ROOT / ".tools" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_CATEGORIES = {"accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
+LIGHTHOUSE_PAGES = {
+    "home": "/",
+    "services": "/services",
+    "search": "/search?q=社保卡",
+    "guide": GUIDE,
+    "apply": "/apply/" + GUIDE.removeprefix("/item/"),
+    "me": "/me",
 }
 # Time to content: when the page's own content (not the skeleton) is first in the DOM.
 CONTENT = {
@@ -116,6 +133,36 @@ def measure(browser, playwright, url: str, content: str) -> dict:
     }
 
 
+def ensure_lighthouse() -> Path:
+    if not LIGHTHOUSE.exists():
+        print(f"installing lighthouse@{LIGHTHOUSE_VERSION} into .tools/", file=sys.stderr)
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+             str(ROOT / ".tools"), f"lighthouse@{LIGHTHOUSE_VERSION}"],
+            check=True,
+        )  # fmt: skip
+    return LIGHTHOUSE
+
+
+def lighthouse(url: str) -> dict[str, int]:
+    """Lighthouse's mobile scores (0-100) of one page for the three categories."""
+    from e2e.browser import CHROMIUM
+
+    result = subprocess.run(
+        [str(ensure_lighthouse()), url, "--quiet", "--output=json", "--output-path=stdout",
+         f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}", f"--chrome-path={CHROMIUM}",
+         "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise RuntimeError(f"lighthouse {url} failed: {result.stderr.strip()[-500:]}")
+    report = json.loads(result.stdout)
+    return {
+        short: round(report["categories"][name]["score"] * 100)
+        for name, short in LIGHTHOUSE_CATEGORIES.items()
+    }
+
+
 def median(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else None
@@ -125,6 +172,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--base-url", help="measure a running server instead of building one")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse scores")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench-frontend.json")
     args = parser.parse_args()
 
@@ -155,6 +203,9 @@ def main() -> int:
                     "ttc_ms": median([r["ttc_ms"] for r in runs]),
                 }
             browser.close()
+        if not args.no_lighthouse:
+            for name, path in LIGHTHOUSE_PAGES.items():
+                results.setdefault(name, {"path": path})["lighthouse"] = lighthouse(base + path)
 
     if args.base_url:
         run(args.base_url.rstrip("/"))
@@ -162,18 +213,24 @@ def main() -> int:
         with production_app() as base:
             run(base)
 
-    header = f"{'page':<10}{'req':>5}{'html':>8}{'js':>8}{'css':>7}{'other':>7}{'total KB':>10}{'FCP ms':>9}{'LCP ms':>9}{'CLS':>7}{'content ms':>12}"
+    scores = {n: r["lighthouse"] for n, r in results.items() if "lighthouse" in r}
+    header = f"{'page':<10}{'req':>5}{'html':>8}{'js':>8}{'css':>7}{'other':>7}{'total KB':>10}{'FCP ms':>9}{'LCP ms':>9}{'CLS':>7}{'content ms':>12}{'a11y':>6}{'bp':>5}{'seo':>5}"
     print(
         f"Slow 4G (150 ms, 1.6/0.75 Mbps), CPU x{CPU_SLOWDOWN}, Pixel 7, cold cache; median of {args.runs}"
     )
     print(header)
     for name, r in results.items():
+        lh = r.get("lighthouse", {})
+        marks = f"{lh.get('a11y', '-'):>6}{lh.get('bp', '-'):>5}{lh.get('seo', '-'):>5}"
+        if "kb_by_type" not in r:  # a page Lighthouse scores only (apply)
+            print(f"{name:<10}{'':>82}{marks}")
+            continue
         kb = r["kb_by_type"]
         other = round(sum(v for k, v in kb.items() if k not in ("html", "js", "css")), 1)
         print(
             f"{name:<10}{r['requests']:>5.0f}{kb.get('html', 0):>8}{kb.get('js', 0):>8}"
             f"{kb.get('css', 0):>7}{other:>7}{r['total_kb']:>10}{r['fcp_ms']:>9.0f}"
-            f"{r['lcp_ms']:>9.0f}{r['cls']:>7.3f}{r['ttc_ms']:>12.0f}"
+            f"{r['lcp_ms']:>9.0f}{r['cls']:>7.3f}{r['ttc_ms']:>12.0f}{marks}"
         )
     home = results["home"]
     summary = {
@@ -187,6 +244,11 @@ def main() -> int:
         "home_cls": round(home["cls"], 4),
         "guide_ttc_ms": round(results["guide"]["ttc_ms"]),
         "search_ttc_ms": round(results["search"]["ttc_ms"]),
+        **{
+            f"lighthouse_min_{short}": min(s[short] for s in scores.values())
+            for short in LIGHTHOUSE_CATEGORIES.values()
+            if scores
+        },
         "seconds": round(time.monotonic() - started, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -62,24 +62,55 @@ from typing import Any, TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CLIENTS = 20_000
 MAX_DURATION_S = 3_600
-ROOT_STATE = "reflex___state____state"
+
+
+def _wire_names() -> dict[str, str]:
+    """Reflex's wire names of the states this client talks to, from the state classes
+    themselves (``get_full_name``): a renamed or moved state changes them here too."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from reflex.state import OnLoadInternalState, State
+
+    from app.state.checkout import CheckoutState
+    from app.state.flow import ApplyState
+    from app.state.flow_auth import FlowAuthState
+    from app.state.guide import GuideState
+    from app.state.notice import NoticeState
+    from app.state.search import SearchState
+
+    return {
+        "root": State.get_full_name(),
+        "on_load": f"{OnLoadInternalState.get_full_name()}.on_load_internal",
+        "search": SearchState.get_full_name(),
+        "guide": GuideState.get_full_name(),
+        "flow_auth": FlowAuthState.get_full_name(),
+        "apply": ApplyState.get_full_name(),
+        "checkout": CheckoutState.get_full_name(),
+        "notice": NoticeState.get_full_name(),
+        # the flow's states (module app.state.flow*) share this prefix in their names
+        "flow_mark": ApplyState.get_name().split("____")[0],
+    }
+
+
+_NAMES = _wire_names()
+ROOT_STATE = _NAMES["root"]
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
-ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
-SEARCH_STATE = f"{ROOT_STATE}.app___state___search____search_state"
-GUIDE_STATE = f"{ROOT_STATE}.app___state___guide____guide_state"
+ON_LOAD = _NAMES["on_load"]
+SEARCH_STATE = _NAMES["search"]
+GUIDE_STATE = _NAMES["guide"]
 SEARCH_TYPE = f"{SEARCH_STATE}.type"
 IS_HYDRATED = "is_hydrated_rx_state_"
 # state.js connects io("<origin>/_event", {path: "/_event"}): the URL's path is the socket.io
 # namespace, and the engine.io path is the same.
 NAMESPACE = "/_event"
 # The application flow's states show up in the hydrate delta under names containing this.
-FLOW_STATE_MARK = "app___state___flow"
+FLOW_STATE_MARK = _NAMES["flow_mark"]
 FROZEN = "socket open (frozen page, no banner)"
-FLOW_AUTH_STATE = f"{ROOT_STATE}.app___state___flow_auth____flow_auth_state"
-APPLY_STATE = f"{FLOW_AUTH_STATE}.app___state___flow____apply_state"
-CHECKOUT_STATE = f"{FLOW_AUTH_STATE}.app___state___checkout____checkout_state"
+FLOW_AUTH_STATE = _NAMES["flow_auth"]
+APPLY_STATE = _NAMES["apply"]
+CHECKOUT_STATE = _NAMES["checkout"]
 # Set by the server on the page (outside the state manager) when it could not process an event.
-NOTICE_STATE = f"{ROOT_STATE}.app___state___notice____notice_state"
+NOTICE_STATE = _NAMES["notice"]
 NOTICE_VAR = "service_notice_rx_state_"
 NOTICE = "answered with the service notice (banner shown)"
 SLOW = "socket open, the page showed the 'still working' notice"

@@ -16,11 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.resilience import cli as quiet_cli  # noqa: E402
 from app.resilience.disk import keep_states_across_restarts  # noqa: E402
 
 
 def main() -> int:
     keep_states_across_restarts()
+    quiet_cli.install()  # no false schema and Node.js warnings (app/resilience/cli.py)
     from reflex.reflex import cli
 
     sys.argv = ["reflex", "run", *sys.argv[1:]]

@@ -1,6 +1,7 @@
 """Scaled mode: PostgreSQL, Redis, several granian workers and nginx in front, all on loopback.
 
     python scripts/scaled.py run         install what is missing, start everything, serve (make run-scaled)
+    python scripts/scaled.py packages    install the Debian packages only (make test does, first)
     python scripts/scaled.py services    start PostgreSQL and Redis only (migrated and seeded)
     python scripts/scaled.py stop        stop PostgreSQL and Redis started by this checkout
     python scripts/scaled.py status      print the URLs and whether each service answers
@@ -604,10 +605,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("command", choices=["run", "services", "stop", "status"])
+    parser.add_argument("command", choices=["run", "packages", "services", "stop", "status"])
     args = parser.parse_args(argv)
     try:
-        if args.command == "services":
+        if args.command == "packages":
+            ensure_packages()
+        elif args.command == "services":
             start_services()
             print(f"PostgreSQL {pg_url()}\nRedis      {redis_url()}")
         elif args.command == "stop":

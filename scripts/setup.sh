@@ -25,15 +25,17 @@ if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "Python >= 3.11 is required ($PY is $("$PY" --version 2>&1))" >&2; exit 1
 fi
 [ -x "$YW_VENV/bin/python" ] || { say "creating .venv"; "$PY" -m venv "$YW_VENV"; }
-extras=""
+# Exact versions with hashes from the lock files (refresh them with make lock: scripts/lock.sh);
+# scaled mode uses the test lock, which holds its driver and load client.
+lock=requirements/runtime.txt
 stamp="$YW_VENV/.yiwang-installed"
-if [ $with_test = 1 ]; then extras="[test]"; stamp="$stamp-test"; fi
-if [ $with_scaled = 1 ]; then extras="[scaled]"; stamp="$stamp-scaled"; fi
-want="$(sha256sum pyproject.toml | cut -c1-16)"
+if [ $with_test = 1 ]; then lock=requirements/test.txt; stamp="$stamp-test"; fi
+if [ $with_scaled = 1 ]; then lock=requirements/test.txt; stamp="$stamp-scaled"; fi
+want="$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  say "installing the project$extras into .venv"
-  "$YW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$YW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$extras"
+  say "installing the project and $lock into .venv"
+  "$YW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
+  "$YW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi
 

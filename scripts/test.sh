@@ -11,9 +11,19 @@ source scripts/env.sh
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+# Every binary a test needs is installed before any test runs (Chromium and fonts by setup.sh,
+# PostgreSQL, Redis and nginx here), and CI=true turns any skip that is not the choice of a
+# mode into a failure (conftest.py): a missing binary cannot hide a test.
+export CI="${CI:-true}"
+step "Debian's postgresql, redis-server and nginx"
+python scripts/scaled.py packages
+
 step "ruff"
 ruff check .
 ruff format --check .
+
+step "types (pyright)"
+pyright
 
 step "translations are extracted and complete"
 python scripts/i18n.py check
@@ -23,12 +33,14 @@ for folder in themes/*/; do
   if [ -f "$folder/theme.toml" ]; then python -m themes check "$folder"; fi
 done
 
-step "unit and integration tests"
-python -m pytest tests
+step "unit and integration tests (random order: pytest-randomly prints the seed)"
+YW_TEST_POSTGRES=1 python -m pytest tests
 
+# e2e keeps file order: one production build per session serves every test, and a journey
+# reads best as written (each test still makes its own data).
 step "end-to-end tests (production build, Chromium)"
 rm -f reports/e2e/results.json  # the conformance report's evidence is this run's, nothing older
-python -m pytest e2e -p no:cacheprovider
+python -m pytest e2e -p no:cacheprovider -p no:randomly
 
 # The same suite against the scaled stack: nginx (deploy/nginx) in front of static builds and
 # several granian workers, state in Redis, catalogue and applications in PostgreSQL, the flow's
@@ -43,11 +55,9 @@ python scripts/scaled.py services
 
 # The PostgreSQL search index: scaled.py has installed the server binaries; the tests start a
 # throwaway cluster of their own on a free loopback port (and fail, never skip, without them).
-step "the search index on PostgreSQL"
-YW_TEST_POSTGRES=1 python -m pytest tests/search/test_postgres.py -p no:cacheprovider
 
 step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"
-YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
+YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider -p no:randomly
 
 # The conformance report of every built-in province, from this run's e2e results
 # (reports/e2e/results.json, both modes) and screenshots; fails below the thresholds of

@@ -87,3 +87,25 @@ def test_populate_existing_sees_a_change_made_elsewhere_meanwhile(tmp_path: Path
         with session_scope() as s:
             fresh = s.exec(select(Note).execution_options(populate_existing=True)).one()
             assert fresh.text == "after"
+
+
+def test_reflex_sees_every_table_once_without_a_warning() -> None:
+    """Reflex's `reflex db` commands and its start-up schema check read ModelRegistry's
+    metadata. Our tables are in SQLModel.metadata, which Reflex reaches through the rx.Model it
+    registers; registering a table class too would make it merge the tables model by model and
+    warn "Table ... already exists" (warnings are errors here)."""
+    import warnings
+
+    import sqlmodel
+    from reflex.model import ModelRegistry
+
+    import app.catalogue.tables
+    import app.flow.tables
+    import app.search.tables  # noqa: F401
+
+    ModelRegistry._metadata = None  # computed afresh, as in a new process
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        metadata = ModelRegistry.get_metadata()
+    assert metadata is sqlmodel.SQLModel.metadata
+    assert {"catalogue_item", "flow_application", "flow_file", "search_doc"} <= set(metadata.tables)

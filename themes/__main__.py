@@ -73,7 +73,9 @@ def _schema(check: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m themes", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m themes", description=(__doc__ or "").splitlines()[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate province folders, report every problem")
     check.add_argument(

@@ -185,7 +185,7 @@ def check_pairs(
             continue
         fg, bg = colours
         if pair.kind == "focus":
-            halo = values.get("focus-text", fg)
+            halo = values.get("focus-text") or fg
             got = max(ratio(fg, bg), ratio(halo, bg) if _HEX.match(halo) else 0.0)
         else:
             got = ratio(fg, bg)

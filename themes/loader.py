@@ -9,6 +9,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -391,7 +392,7 @@ def load_theme(folder: Path | None = None) -> Theme:
     # standard mode: base tiers, then the province's [tokens.<tier>] tables
     raw: dict[str, dict[str, str]] = {tier: dict(base.get(tier, {})) for tier in TIERS}
     origin: Origins = {(tier, key): (BASE_TOKENS, "") for tier in TIERS for key in raw[tier]}
-    tokens_data = data.get("tokens") if isinstance(data.get("tokens"), dict) else {}
+    tokens_data: dict[str, Any] = data["tokens"] if isinstance(data.get("tokens"), dict) else {}
     province_std = {k: v for k, v in tokens_data.items() if k != "elder"}
     problems += _overlay_tokens({}, province_std, BASE_TOKENS, theme_path, "tokens.", raw, origin)
     standard, token_problems = _resolve_tokens(raw, origin)
@@ -400,7 +401,9 @@ def load_theme(folder: Path | None = None) -> Theme:
     # elder mode: the standard tokens, then base [elder.<tier>], then [tokens.elder.<tier>]
     elder_raw = {tier: dict(values) for tier, values in raw.items()}
     elder_origin = dict(origin)
-    province_elder = tokens_data.get("elder") if isinstance(tokens_data.get("elder"), dict) else {}
+    province_elder: dict[str, Any] = (
+        tokens_data["elder"] if isinstance(tokens_data.get("elder"), dict) else {}
+    )
     problems += _overlay_tokens(
         base.get("elder", {}),
         province_elder,

@@ -52,11 +52,10 @@ def _load(paths: list[Path], db_url: str | None, progress: bool | None) -> int:
     from app.catalogue.db import get_engine, upgrade
     from app.catalogue.loader import load_files
 
-    if progress is None:
-        progress = sys.stderr.isatty()
     engine = get_engine(db_url)
     upgrade(engine)
-    report = load_files(paths, engine, progress=progress)
+    shown = sys.stderr.isatty() if progress is None else progress
+    report = load_files(paths, engine, progress=shown)
     if not report.ok:
         print(f"{len(report.problems)} problem(s); nothing was written:", file=sys.stderr)
         for problem in report.problems:

@@ -157,7 +157,9 @@ def guide_view(item: ServiceItem) -> GuideView:
         if flag
     ]
     if item.fee_required:
-        fee_summary = t("收费，合计 {total}", total=format_money(sum(f.amount for f in item.fees)))
+        fee_summary = t(
+            "收费，合计 {total}", total=format_money(sum((f.amount for f in item.fees), Decimal(0)))
+        )
     else:
         fee_summary = t("不收费")
     return GuideView(

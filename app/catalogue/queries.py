@@ -9,29 +9,30 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from app.catalogue.tables import CatalogueItem, CatalogueItemTheme
 from app.db import session_scope
 from app.domain.service_item import ServiceItem
 
-T = TypeVar("T")
+# a select of sqlmodel's (rows or scalars): the filters keep its kind
+S = TypeVar("S", Select, SelectOfScalar)
 
 
 def _filtered(
-    stmt: sa.Select[tuple[T]],
+    stmt: S,
     province: str | None = None,
     audience: str | None = None,
     theme: str | None = None,
     department: str | None = None,
-) -> sa.Select[tuple[T]]:
+) -> S:
     if province is not None:
-        stmt = stmt.where(CatalogueItem.province == province)
+        stmt = stmt.where(col(CatalogueItem.province) == province)
     if audience is not None:
-        stmt = stmt.where(CatalogueItem.audience == audience)
+        stmt = stmt.where(col(CatalogueItem.audience) == audience)
     if department is not None:
-        stmt = stmt.where(CatalogueItem.department == department)
+        stmt = stmt.where(col(CatalogueItem.department) == department)
     if theme is not None:
         stmt = stmt.where(
             col(CatalogueItem.implementation_code).in_(
@@ -47,7 +48,7 @@ def _items(rows: list[CatalogueItem]) -> list[ServiceItem]:
     return [ServiceItem.model_validate(row.data) for row in rows]
 
 
-def _ranked(stmt: sa.Select[tuple[CatalogueItem]]) -> sa.Select[tuple[CatalogueItem]]:
+def _ranked(stmt: S) -> S:
     return stmt.order_by(
         col(CatalogueItem.popularity).desc(), col(CatalogueItem.implementation_code)
     )

@@ -11,15 +11,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from reflex.model import ModelRegistry
 from sqlmodel import Field, SQLModel
 
 
-@ModelRegistry.register
 class CatalogueItem(SQLModel, table=True):
     """One service item of the implementation list, keyed by implementation code."""
 
-    __tablename__ = "catalogue_item"
+    __tablename__ = "catalogue_item"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
     __table_args__ = (
         sa.Index("ix_catalogue_item_browse", "province", "audience", "popularity"),
         sa.Index("ix_catalogue_item_department", "province", "audience", "department"),
@@ -44,11 +42,10 @@ class CatalogueItem(SQLModel, table=True):
     data: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
 
 
-@ModelRegistry.register
 class CatalogueItemTheme(SQLModel, table=True):
     """A life-event theme (出生, 上学 …) of an item."""
 
-    __tablename__ = "catalogue_item_theme"
+    __tablename__ = "catalogue_item_theme"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     implementation_code: str = Field(
         primary_key=True,
@@ -58,11 +55,10 @@ class CatalogueItemTheme(SQLModel, table=True):
     theme: str = Field(primary_key=True, index=True, max_length=20)
 
 
-@ModelRegistry.register
 class CatalogueSource(SQLModel, table=True):
     """The catalogue files of one province folder as last loaded (``app.catalogue sync``)."""
 
-    __tablename__ = "catalogue_source"
+    __tablename__ = "catalogue_source"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     province: str = Field(primary_key=True, max_length=40)
     folder: str = Field(max_length=1000)

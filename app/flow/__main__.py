@@ -20,7 +20,7 @@ import sys
 
 from app.adapters.backoffice import BackOfficeError
 from app.adapters.backoffice import client_from_env as backoffice_client
-from app.flow import backoffice, store
+from app.flow import backoffice, checkout, store
 
 
 async def _advance_remote(number: str, status: str, note: str) -> None:
@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
         if backoffice_client() is not None:
             asyncio.run(_advance_remote(number, status, note))
         else:
-            store.advance(number, status, note)
+            checkout.advance(number, status, note)
     except (store.NotFound, store.Refused, BackOfficeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -19,7 +19,7 @@ import logging
 
 from app.adapters.backoffice import BackOfficeClient, BackOfficeError
 from app.adapters.backoffice import client_from_env as backoffice_client
-from app.flow import store
+from app.flow import checkout, store
 from app.flow.tables import Application
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _apply(changes: list) -> int:
     applied = 0
     for change in changes:
         try:
-            if store.advance(change.number, change.status, change.note, seq=change.seq):
+            if checkout.advance(change.number, change.status, change.note, seq=change.seq):
                 applied += 1
         except store.NotFound:
             log.warning(

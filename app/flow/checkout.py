@@ -175,7 +175,21 @@ def submit_paid(order: PaymentOrder, s: Session) -> str:
     return number
 
 
-def after_move(number: str, status: str, s: Session) -> None:
+payment.on_paid(submit_paid)
+
+
+def advance(
+    number: str, status: str, note: str = "", session: Session | None = None, seq: int = 0
+) -> bool:
+    """``store.advance`` and what follows a move (refund, dispatch): every back-office move
+    of an application goes through here (the back-office sync, the operator tool)."""
+    moved = store.advance(number, status, note, session=session, seq=seq)
+    if moved:
+        after_move(number, status, session)
+    return moved
+
+
+def after_move(number: str, status: str, s: Session | None) -> None:
     """A back-office move was recorded: refund after rejection, dispatch after completion."""
     if status == "rejected":
         payment.mark_refund(number, "rejected", s)

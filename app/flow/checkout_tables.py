@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from reflex.model import ModelRegistry
 from sqlmodel import Field, SQLModel
 
 
@@ -18,13 +17,12 @@ def _json() -> Any:
     return Field(sa_column=sa.Column(sa.JSON, nullable=False))
 
 
-@ModelRegistry.register
 class Checkout(SQLModel, table=True):
     """An application that has passed its check page and waits for delivery choice and/or
     payment before it is submitted. ``snapshot`` is everything ``store.submit`` needs, taken
     on the server when the citizen tapped 提交申请; the draft stays until the submission."""
 
-    __tablename__ = "flow_checkout"
+    __tablename__ = "flow_checkout"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id: int | None = Field(default=None, primary_key=True)
     owner: str = Field(index=True, max_length=200)
@@ -42,11 +40,10 @@ class Checkout(SQLModel, table=True):
     updated_at: datetime
 
 
-@ModelRegistry.register
 class PaymentOrder(SQLModel, table=True):
     """A payment order at the cashier for a checkout's fees (amounts from the catalogue)."""
 
-    __tablename__ = "flow_payment"
+    __tablename__ = "flow_payment"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id: int | None = Field(default=None, primary_key=True)
     order_no: str = Field(unique=True, max_length=40)
@@ -78,12 +75,11 @@ class PaymentOrder(SQLModel, table=True):
     paid_at: datetime | None = None
 
 
-@ModelRegistry.register
 class Delivery(SQLModel, table=True):
     """How a submitted application's result reaches the citizen: window collection or express
     delivery, with its tracking number and the last courier status recorded."""
 
-    __tablename__ = "flow_delivery"
+    __tablename__ = "flow_delivery"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id: int | None = Field(default=None, primary_key=True)
     application_number: str = Field(unique=True, max_length=40)

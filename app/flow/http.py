@@ -18,12 +18,11 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from app import audit
-from app.flow import files, store
+from app.flow import SESSION_COOKIE, files, store
 from app.flow.lookup import form_for_code
 from app.flow.payment_http import NOTIFY_PATH
 from app.flow.payment_http import notify as payment_notify
 from app.settings import theme_for_host
-from app.state.flow_auth import SESSION_COOKIE
 from components.i18n import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"

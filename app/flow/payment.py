@@ -22,12 +22,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.adapters.cashier import NOTIFIED, BadSignature, CashierClient, CashierError, verify
@@ -145,7 +147,7 @@ def open_order(
         s.add(order)
         try:
             s.flush()
-        except sa.exc.IntegrityError:  # a parallel tap won: that order it is
+        except IntegrityError:  # a parallel tap won: that order it is
             s.rollback()
             return open_order(owner, checkout, lines, s)
         assert order.id is not None
@@ -171,6 +173,17 @@ def _by_no(order_no: str, s: Session) -> PaymentOrder | None:
     return s.exec(stmt.execution_options(populate_existing=True)).first()
 
 
+#: what submits a paid order's application (``app.flow.checkout.submit_paid``, installed when
+#: that module loads: the checkout uses this module, never the other way round)
+_ON_PAID: Callable[[PaymentOrder, Session], object] | None = None
+
+
+def on_paid(handler: Callable[[PaymentOrder, Session], object]) -> None:
+    """Install what submits the application of an order the cashier says is paid."""
+    global _ON_PAID
+    _ON_PAID = handler
+
+
 def apply_status(
     order_no: str,
     status: str,
@@ -184,8 +197,6 @@ def apply_status(
 
     ``paid`` pays the order (first time only) and submits its application; later ``paid``
     messages only count. A closing status moves only an order that is still open."""
-    from app.flow import checkout as checkout_flow
-
     with session_scope(session) as s:
         order = _by_no(order_no, s)
         if order is None:
@@ -209,7 +220,8 @@ def apply_status(
                     updated_at=at,
                     notifications=PaymentOrder.notifications + 1,
                 )
-            ).rowcount
+            )
+            won = int(cast("sa.CursorResult[Any]", won).rowcount or 0)
             if not won:
                 s.execute(
                     sa.update(PaymentOrder)
@@ -220,7 +232,11 @@ def apply_status(
             order = _by_no(order_no, s)
             assert order is not None
             if not order.application_number:  # also after a crash between the two steps
-                checkout_flow.submit_paid(order, s)
+                if _ON_PAID is None:
+                    raise RuntimeError(
+                        "app.flow.checkout is not loaded: nothing submits paid orders"
+                    )
+                _ON_PAID(order, s)
                 order = _by_no(order_no, s)
                 assert order is not None
             return order

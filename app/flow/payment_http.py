@@ -13,7 +13,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.flow import backoffice, payment
+from app.flow import backoffice, payment  # checkout: submits what is paid
 
 NOTIFY_PATH = "/flow/payments/notify"
 

@@ -11,8 +11,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.adapters.identity import Identity
@@ -48,6 +50,11 @@ class NotFound(LookupError):
 
 class Refused(ValueError):
     """The request is understood but not allowed; the message says why."""
+
+
+def _rowcount(result: sa.Result[Any]) -> int:
+    """Rows an UPDATE or DELETE touched (its result is a cursor result)."""
+    return int(cast("sa.CursorResult[Any]", result).rowcount or 0)
 
 
 def now() -> datetime:
@@ -186,7 +193,7 @@ def save_draft(
         s.add(draft)
         try:
             s.commit()
-        except sa.exc.IntegrityError:  # a parallel first save won: update that one
+        except IntegrityError:  # a parallel first save won: update that one
             s.rollback()  # our new row is gone from the session with it
             return save_draft(owner, item_code, form_key, item_name, values, step, s)
         if s.expire_on_commit:
@@ -219,7 +226,7 @@ def purge_drafts(older_than: timedelta = DRAFT_RETENTION, session: Session | Non
     with session_scope(session) as s:
         result = s.execute(sa.delete(Draft).where(col(Draft.updated_at) < now() - older_than))
         s.commit()
-        return int(result.rowcount or 0)
+        return _rowcount(result)
 
 
 # -- applications ---------------------------------------------------------------------------
@@ -273,7 +280,7 @@ def submit(
         s.add(app)
         try:
             s.flush()
-        except sa.exc.IntegrityError:  # the same key committed in parallel: return that one
+        except IntegrityError:  # the same key committed in parallel: return that one
             s.rollback()
             return submit(
                 owner,
@@ -347,7 +354,7 @@ def advance(
                 .where(col(Application.id) == app.id, col(Application.backoffice_seq) < seq)
                 .values(backoffice_seq=seq)
             )
-            if not claimed.rowcount:
+            if not _rowcount(claimed):
                 s.rollback()
                 return False
             s.refresh(app)
@@ -362,10 +369,6 @@ def advance(
         assert app.id is not None
         s.add(ApplicationEvent(application_id=app.id, status=status, note=note[:500], at=at))
         s.commit()
-        # issue 15 hook: a refund after a paid rejection, a dispatch after an express completion
-        from app.flow.checkout import after_move
-
-        after_move(number, status, s)
         return True
 
 
@@ -486,7 +489,7 @@ def evaluate(
         s.add(evaluation)
         try:
             s.commit()
-        except sa.exc.IntegrityError:
+        except IntegrityError:
             s.rollback()
             raise Refused(f"{number} has already been evaluated") from None
         s.refresh(evaluation)

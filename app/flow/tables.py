@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from reflex.model import ModelRegistry
 from sqlmodel import Field, SQLModel
 
 
@@ -18,11 +17,10 @@ def _json() -> Any:
     return Field(sa_column=sa.Column(sa.JSON, nullable=False))
 
 
-@ModelRegistry.register
 class FlowSession(SQLModel, table=True):
     """A signed-in session; the cookie holds a secret whose SHA-256 is the key."""
 
-    __tablename__ = "flow_session"
+    __tablename__ = "flow_session"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id_hash: str = Field(primary_key=True, max_length=64)
     sub: str = Field(index=True, max_length=200)
@@ -32,11 +30,10 @@ class FlowSession(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
-@ModelRegistry.register
 class Draft(SQLModel, table=True):
     """One unfinished application per citizen and item (or bundle)."""
 
-    __tablename__ = "flow_draft"
+    __tablename__ = "flow_draft"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
     __table_args__ = (sa.UniqueConstraint("owner", "item_code", name="uq_flow_draft_owner_item"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -50,11 +47,10 @@ class Draft(SQLModel, table=True):
     updated_at: datetime = Field(index=True)
 
 
-@ModelRegistry.register
 class Application(SQLModel, table=True):
     """A submitted application (办件)."""
 
-    __tablename__ = "flow_application"
+    __tablename__ = "flow_application"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=40)
@@ -75,11 +71,10 @@ class Application(SQLModel, table=True):
     backoffice_seq: int = Field(default=0, index=True)
 
 
-@ModelRegistry.register
 class ApplicationEvent(SQLModel, table=True):
     """A status change of an application, for its timeline."""
 
-    __tablename__ = "flow_application_event"
+    __tablename__ = "flow_application_event"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="flow_application.id", index=True)
@@ -88,11 +83,10 @@ class ApplicationEvent(SQLModel, table=True):
     at: datetime
 
 
-@ModelRegistry.register
 class Evaluation(SQLModel, table=True):
     """好差评: one per application, after completion."""
 
-    __tablename__ = "flow_evaluation"
+    __tablename__ = "flow_evaluation"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="flow_application.id", unique=True)
@@ -103,11 +97,10 @@ class Evaluation(SQLModel, table=True):
     created_at: datetime
 
 
-@ModelRegistry.register
 class StoredFile(SQLModel, table=True):
     """An uploaded material, stored privately under ``YIWANG_FILES_DIR``."""
 
-    __tablename__ = "flow_file"
+    __tablename__ = "flow_file"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
 
     id: str = Field(primary_key=True, max_length=32)
     owner: str = Field(index=True, max_length=200)

@@ -78,6 +78,9 @@ def _correction() -> rx.Component:
             ),
             rx.el.input(
                 id="correction",
+                # named, as Reflex 0.11 submits named controls only; the handler reads the
+                # stored file's id from correction_file and ignores the picker's own value
+                name="correction_picker",
                 type="file",
                 accept=ACCEPT,
                 aria_describedby="correction-hint correction-status",

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex_base.constants.compiler import MemoizationMode
 
 from app.pages.province import per_province
-from app.routes import TabKey, tabs
+from app.pages.tabs import TabKey, tabs
 from components.app_header import app_header
 from components.i18n import t_content
 from components.language_select import language_select

@@ -45,7 +45,7 @@ def _query_link(text: rx.Var | str) -> rx.Component:
     )
 
 
-def _hot() -> rx.Component:
+def _hot(where: str = "") -> rx.Component:
     """The province's 热门搜索 (theme.toml ``[home] hot_searches``: the home page's list too),
     prerendered for every province of the build; the host's is the one shown."""
 
@@ -54,9 +54,9 @@ def _hot() -> rx.Component:
         if not words:
             return rx.fragment()
         return rx.el.section(
-            rx.el.h2(t("热门搜索"), id=f"hot-title{suffix}", class_name="yw-section-title"),
+            rx.el.h2(t("热门搜索"), id=f"hot-title{where}{suffix}", class_name="yw-section-title"),
             rx.el.ul(*[_query_link(w) for w in words], class_name="yw-chips"),
-            aria_labelledby=f"hot-title{suffix}",
+            aria_labelledby=f"hot-title{where}{suffix}",
             class_name="yw-card",
         )
 
@@ -162,7 +162,9 @@ def page() -> rx.Component:
         rx.el.div(
             rx.cond(
                 SearchState.searched,
-                rx.fragment(_results(), rx.cond(SearchState.count > 0, rx.fragment(), _hot())),
+                rx.fragment(
+                    _results(), rx.cond(SearchState.count > 0, rx.fragment(), _hot("-zero"))
+                ),
                 rx.fragment(_hot(), _recent()),
             ),
             class_name="yw-search-region",

@@ -49,7 +49,7 @@ def lock_key(token: str) -> str:
 class OwnedLockStateManager(StateManagerRedis):
     """Reflex's Redis state manager whose locks name the worker instance that holds them."""
 
-    owner: Callable[[], str] = staticmethod(lambda: "")  # type: ignore[assignment]
+    owner: Callable[[], str] = staticmethod(lambda: "")
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -65,7 +65,7 @@ class OwnedLockStateManager(StateManagerRedis):
             lock_expiration=manager.lock_expiration,
             lock_warning_threshold=manager.lock_warning_threshold,
         )
-        new.owner = owner  # type: ignore[method-assign]
+        new.owner = owner
         return new
 
     @contextlib.asynccontextmanager

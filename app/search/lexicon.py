@@ -177,12 +177,14 @@ class _Unit:
     cjk: bool
 
 
+_Best = tuple[int, int, int, tuple[str, ...], tuple[str, ...]]
+
+
 def _rewrite(lex: Lexicon, text: str) -> Rewrite | None:
     units = [_Unit(ch, is_cjk(ch)) for ch in text if is_cjk(ch) or ch.isalpha()]
     n = len(units)
     # best[i] = (stray letters, edits, pieces, pieces as text, words) for units[:i]
-    Best = tuple[int, int, int, tuple[str, ...], tuple[str, ...]]
-    best: list[Best | None] = [None] * (n + 1)
+    best: list[_Best | None] = [None] * (n + 1)
     best[0] = (0, 0, 0, (), ())
     for i in range(n):
         here = best[i]
@@ -191,12 +193,12 @@ def _rewrite(lex: Lexicon, text: str) -> Rewrite | None:
         stray, edits, pieces, out, words = here
         # keep the unit as typed: a character stays, a letter is stray
         u = units[i]
-        step: Best = (stray + (0 if u.cjk else 1), edits, pieces + 1, (*out, u.text if u.cjk else ""), words)  # fmt: skip
-        if best[i + 1] is None or step < best[i + 1]:  # type: ignore[operator]
+        step: _Best = (stray + (0 if u.cjk else 1), edits, pieces + 1, (*out, u.text if u.cjk else ""), words)  # fmt: skip
+        if (old := best[i + 1]) is None or step < old:
             best[i + 1] = step
         for j, word, cost in _spans(lex, units, i):
-            cand: Best = (stray, edits + cost, pieces + 1, (*out, word), (*words, word))
-            if best[j] is None or cand < best[j]:  # type: ignore[operator]
+            cand: _Best = (stray, edits + cost, pieces + 1, (*out, word), (*words, word))
+            if (prev := best[j]) is None or cand < prev:
                 best[j] = cand
     final = best[n]
     if final is None or not final[4]:

@@ -10,15 +10,13 @@ group_id) on SQLite, a ``tsvector`` column and trigram index on ``search_group``
 from __future__ import annotations
 
 import sqlalchemy as sa
-from reflex.model import ModelRegistry
 from sqlmodel import Field, SQLModel
 
 
-@ModelRegistry.register
 class SearchDoc(SQLModel, table=True):
     """One indexed catalogue item: what ranking and filters need, without the JSON."""
 
-    __tablename__ = "search_doc"
+    __tablename__ = "search_doc"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
     __table_args__ = (
         sa.Index("ix_search_doc_province", "province", "popularity"),
         sa.Index("ix_search_doc_group", "group_id", "popularity"),
@@ -45,11 +43,10 @@ class SearchDoc(SQLModel, table=True):
     online: bool = Field(default=False)
 
 
-@ModelRegistry.register
 class SearchGroup(SQLModel, table=True):
     """One service (basic code) in one province: the unit the term index matches."""
 
-    __tablename__ = "search_group"
+    __tablename__ = "search_group"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
     __table_args__ = (sa.UniqueConstraint("province", "basic_code"),)
 
     group_id: int | None = Field(default=None, primary_key=True)

@@ -11,6 +11,8 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 
 MAX_QUERY_CHARS = 64
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -38,9 +40,18 @@ def simplify(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _simplify_run(run: str) -> str:
-    import zhconv
+    return _zhconv().convert(run, "zh-hans")
 
-    return zhconv.convert(run, "zh-hans")
+
+@lru_cache(maxsize=1)
+def _zhconv() -> ModuleType:
+    """zhconv with its table loaded through a closed file: left to itself it reads the table
+    from a file it never closes (a ResourceWarning on the first conversion)."""
+    import zhconv
+    import zhconv.zhconv as table
+
+    table.loaddict(str(Path(table.__file__).with_name(table.DICTIONARY)))
+    return zhconv
 
 
 def normalize(text: str, limit: int = MAX_QUERY_CHARS) -> str:
@@ -64,7 +75,7 @@ def is_ascii_query(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

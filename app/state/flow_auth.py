@@ -32,7 +32,7 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.adapters.identity.mapping import ClaimMapping, mapping_for
-from app.flow import store
+from app.flow import SESSION_COOKIE, store
 from app.flow.rules import ABSOLUTE_LIFETIME, IDLE_WARNING_BEFORE
 from app.flow.wizard import level_name
 from app.state.offloop import in_thread, off_loop
@@ -40,7 +40,6 @@ from components.i18n import st as t
 
 CALLBACK_PATH = "/auth/callback"
 POST_LOGOUT_PATH = "/me"
-SESSION_COOKIE = "yw_sid"
 _PROVIDER = None
 log = logging.getLogger(__name__)
 #: the provider's ``error`` codes (RFC 6749 4.1.2.1, OIDC Core 3.1.2.6) kept in the audit log

@@ -136,7 +136,7 @@ class SearchState(rx.State):
         self.expanded = bool(self.suggestions)
 
     @rx.event
-    def key(self, key: str):  # type: ignore[no-untyped-def]
+    def key(self, key: str):
         n = len(self.suggestions)
         if key == "Escape":
             self.expanded = False

@@ -32,7 +32,7 @@ class Minimums:
 
 
 MINIMUMS: dict[Mode, Minimums] = {
-    # Standard: 44×44 targets (domain.md); no text below 12 px; WCAG's text spacing needs room.
+    # Standard: 44×44 targets (docs/domain.md); no text below 12 px; WCAG's text spacing needs room.
     "standard": Minimums(font_px=12, line_height=1.2, target_px=44, primary_px=44),
     # Elder: text ≥ 18, line height ≥ 1.3, targets ≥ 48×48, primary actions ≥ 60 tall.
     "elder": Minimums(font_px=18, line_height=1.3, target_px=48, primary_px=60),

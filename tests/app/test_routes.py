@@ -17,3 +17,47 @@ def test_every_page_builds_with_the_shell() -> None:
         for landmark in ('jsx("header"', 'jsx("main"', 'jsx("footer"', 'jsx("nav"'):
             assert landmark in rendered, f"{route.path} lacks {landmark}"
         assert route.title
+
+
+def test_no_route_uses_anything_reflex_deprecates(monkeypatch) -> None:
+    """Every route's page is built and rendered; any Reflex deprecation on the way (they are
+    log records, not Python warnings, and Reflex reports each only once per process) fails."""
+    from reflex_base.utils import log
+
+    from app.pages import fallback
+
+    seen: list[str] = []
+
+    def record(*, feature_name: str, reason: str, removal_version: str, **_: object) -> None:
+        seen.append(f"{feature_name}: {reason} (removed in {removal_version})")
+
+    monkeypatch.setattr(log, "deprecate", record)
+    for route in routes():
+        str(route.page().render())
+    str(fallback.page().render())
+    assert seen == []
+
+
+def test_the_deprecation_check_sees_one(monkeypatch) -> None:
+    """So the test above can fail: an unnamed control submitted by its id is reported."""
+    import reflex as rx
+    from reflex_base.utils import log
+
+    from app.state.flow_me import ApplicationState
+
+    seen: list[str] = []
+    monkeypatch.setattr(log, "deprecate", lambda **kw: seen.append(kw["feature_name"]))
+    rx.el.form(rx.el.input(id="probe"), on_submit=ApplicationState.submit_correction)
+    assert seen and "'probe'" in seen[0]
+
+
+def test_reflex_lock_package_json_is_kept_as_reflex_writes_it() -> None:
+    """Reflex 0.10 copies .web/package.json, which it writes with json.dumps (one line), back
+    to the tracked reflex.lock/package.json on every build: a reformatted copy (indented, a
+    final newline) is rewritten by the next build and leaves git status dirty."""
+    import json
+    from pathlib import Path
+
+    tracked = Path(__file__).resolve().parents[2] / "reflex.lock" / "package.json"
+    text = tracked.read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text)), "rewrite it with json.dumps, as Reflex does"

@@ -122,10 +122,10 @@ def test_completion_dispatches_once_and_tracking_lands_on_the_timeline(
 ) -> None:
     number = _submitted(pay_db)
     for status in ("accepted", "reviewing"):
-        store.advance(number, status, session=pay_db)
+        checkout.advance(number, status, session=pay_db)
     # the courier is away when the back office completes it: the dispatch stays queued
     down = LogisticsClient(f"http://127.0.0.1:{free_port()}", "tok")
-    store.advance(number, "completed", session=pay_db)
+    checkout.advance(number, "completed", session=pay_db)
     assert asyncio.run(delivery.push("alice", down)) == 0
     pay_db.expire_all()
     row = delivery.get("alice", number, pay_db)
@@ -162,7 +162,7 @@ def test_window_collection_is_never_dispatched(pay_db: Session, courier: str) ->
     checkout.choose_delivery("bob", row.id, {"method": "collect", "hall": "户籍窗口"}, pay_db)
     number = checkout.submit_unpaid("bob", row.id, pay_db)
     for status in ("accepted", "reviewing", "completed"):
-        store.advance(number, status, session=pay_db)
+        checkout.advance(number, status, session=pay_db)
     assert asyncio.run(delivery.push("bob")) == 0
     found = delivery.get("bob", number, pay_db)
     assert found is not None and found.method == "collect" and found.outbox == ""

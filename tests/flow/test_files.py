@@ -9,11 +9,11 @@ import zipfile
 import pytest
 from PIL import Image
 from sqlmodel import Session
-from starlette.testclient import TestClient
 
 from app.adapters.identity import Identity
 from app.flow import files, store
 from app.flow.http import flow_api
+from tests.asgi import ASGIClient
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
@@ -94,13 +94,13 @@ def test_scan_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     assert err.value.code == "scan_failed"
 
 
-def _client(identity: Identity, db: Session) -> TestClient:
-    client = TestClient(flow_api(), base_url="http://testserver")
+def _client(identity: Identity, db: Session) -> ASGIClient:
+    client = ASGIClient(flow_api(), base_url="http://testserver")
     client.cookies.set("yw_sid", store.open_session(identity, db))
     return client
 
 
-def _upload(client: TestClient, data: bytes, name: str = "me.png", field: str = "photo"):
+def _upload(client: ASGIClient, data: bytes, name: str = "me.png", field: str = "photo"):
     return client.post(
         "/flow/files",
         data={"item": ITEM, "field": field},
@@ -134,7 +134,7 @@ def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
     assert own.headers["content-type"] == "image/png"
     assert own.headers["x-content-type-options"] == "nosniff"
     assert bob.get(f"/flow/files/{file_id}").status_code == 404
-    assert TestClient(flow_api()).get(f"/flow/files/{file_id}").status_code == 401
+    assert ASGIClient(flow_api()).get(f"/flow/files/{file_id}").status_code == 401
     # bob's attempt is in the audit log; alice's own reads and unknown ids are not
     assert bob.get("/flow/files/no-such-file").status_code == 404
     (line,) = [json.loads(x) for x in audit_log.read_text().splitlines()]
@@ -163,7 +163,7 @@ def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
     refused = _upload(alice, b"%PDF-1.4", name="photo.jpg")
     assert refused.status_code == 422
     assert refused.json()["message"] == "文件的扩展名和内容不符，请上传原始文件。"
-    anonymous = TestClient(flow_api()).post(
+    anonymous = ASGIClient(flow_api()).post(
         "/flow/files", data={"item": ITEM, "field": "photo"}, headers={"X-Yiwang-Upload": "1"}
     )
     assert anonymous.status_code == 401
@@ -179,7 +179,7 @@ def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
     store.save_draft("alice", DERIVED, "027018000000", "无犯罪记录证明", {}, 2, flow_db)
     alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
 
-    def upload(client: TestClient, field: str):
+    def upload(client: ASGIClient, field: str):
         return client.post(
             "/flow/files",
             data={"item": DERIVED, "field": field},

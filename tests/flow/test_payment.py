@@ -310,7 +310,7 @@ def test_a_rejection_after_payment_records_the_refund(
     order = _open(pay_db, app_notify)
     _pay_at_cashier(cashier_url, order.order_no)
     number = _order(pay_db, order.order_no).application_number
-    store.advance(number, "rejected", "材料不符", session=pay_db)
+    checkout.advance(number, "rejected", "材料不符", session=pay_db)
     assert _order(pay_db, order.order_no).status == "refunding"
     assert asyncio.run(payment.push("alice")) == 1
     refunded = _order(pay_db, order.order_no)

@@ -63,16 +63,16 @@ def run(redis_url: str, body: Callable[..., Awaitable[None]], *kinds: type) -> N
 
 def killed_worker_holding(redis_url: str, token: str) -> str:
     """A worker process links ``token`` and is killed with SIGKILL; returns its instance id."""
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", WORKER, redis_url, token],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    assert proc.stdout is not None
-    instance = proc.stdout.readline().strip()
-    assert instance, "the worker process did not link its token"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(10)
+    ) as proc:  # fmt: skip
+        assert proc.stdout is not None
+        instance = proc.stdout.readline().strip()
+        assert instance, "the worker process did not link its token"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
     return instance
 
 

@@ -55,8 +55,11 @@ def test_one_term_row_per_service_and_province(db: str) -> None:
     )
     assert scalar(db, "SELECT count(*) FROM search_group") == groups
     assert scalar(db, "SELECT count(*) FROM search_fts") == groups
-    assert scalar(db, "SELECT count(*) FROM search_doc") == 186 + SYNTHETIC
-    assert scalar(db, "SELECT sum(items) FROM search_group") == 186 + SYNTHETIC
+    # every item once (the module's database: other tests may have added items to it)
+    items = scalar(db, "SELECT count(*) FROM catalogue_item")
+    assert items >= 186 + SYNTHETIC
+    assert scalar(db, "SELECT count(*) FROM search_doc") == items
+    assert scalar(db, "SELECT sum(items) FROM search_group") == items
     assert scalar(db, "SELECT count(*) FROM search_doc d LEFT JOIN search_group g "
                       "ON g.group_id = d.group_id WHERE g.group_id IS NULL") == 0  # fmt: skip
 

@@ -1,6 +1,6 @@
 """The PostgreSQL index on a throwaway cluster (Debian's postgresql package, loopback only).
 
-Skipped unless YW_TEST_POSTGRES=1 (``make test-postgres``): starting a cluster takes seconds
+Runs with YW_TEST_POSTGRES=1 (``make test-postgres``, ``make test``): starting a cluster takes seconds
 and needs the server binaries (apt-get install postgresql). Runs as a non-root user when the
 tests run as root (initdb refuses root).
 """
@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("YW_TEST_POSTGRES") != "1", reason="set YW_TEST_POSTGRES=1 (make test-postgres)"
+from conftest import only_in
+
+pytestmark = only_in(
+    "make test-postgres and make test (YW_TEST_POSTGRES=1)",
+    os.environ.get("YW_TEST_POSTGRES") != "1",
 )
 
 
@@ -74,24 +77,27 @@ def test_postgres_index_finds_what_sqlite_finds(pg_url: str, tmp_path: Path) -> 
     from app.search.service import search
 
     engine = sa.create_engine(pg_url)
-    upgrade(engine)
-    started = time.perf_counter()
-    report = load_files([seed_path("shandong")], engine)
-    assert report.ok, report.problems
-    assert time.perf_counter() - started < 60
-    with engine.connect() as conn:
-        for query, expected in [
-            ("身份证丢了", "居民身份证丢失补领"),
-            ("sbk", "社会保障卡申领"),
-            ("shebaoka", "社会保障卡申领"),
-            ("身分证", "居民身份证换领"),
-            ("户口", "户口迁移"),
-            ("開公司", "企业设立登记"),
-        ]:
-            names = [h.name for h in search(conn, query, province="shandong").hits]
-            assert expected in names[:3], (query, names[:3])
-        for bad in ["'", "--", "a & b | !c", ":*", "<script>", ""]:
-            assert isinstance(search(conn, bad, province="shandong").hits, list)
+    try:
+        upgrade(engine)
+        started = time.perf_counter()
+        report = load_files([seed_path("shandong")], engine)
+        assert report.ok, report.problems
+        assert time.perf_counter() - started < 60
+        with engine.connect() as conn:
+            for query, expected in [
+                ("身份证丢了", "居民身份证丢失补领"),
+                ("sbk", "社会保障卡申领"),
+                ("shebaoka", "社会保障卡申领"),
+                ("身分证", "居民身份证换领"),
+                ("户口", "户口迁移"),
+                ("開公司", "企业设立登记"),
+            ]:
+                names = [h.name for h in search(conn, query, province="shandong").hits]
+                assert expected in names[:3], (query, names[:3])
+            for bad in ["'", "--", "a & b | !c", ":*", "<script>", ""]:
+                assert isinstance(search(conn, bad, province="shandong").hits, list)
+    finally:
+        engine.dispose()  # no pooled connection left for the garbage collector
 
 
 def test_postgres_meets_the_labelled_set_per_type(pg_url: str) -> None:
@@ -111,7 +117,7 @@ def test_postgres_meets_the_labelled_set_per_type(pg_url: str) -> None:
     assert load_files([seed_path("shandong"), seed_path("sichuan")], engine).ok
     hits: dict[str, list[int]] = {}
     misses = []
-    with engine.connect() as conn:
+    with engine.connect() as conn:  # (disposed below: no pooled connection left over)
         for case in load_cases(DEFAULT_SET):
             names = [h.name for h in search(conn, case.q, province=case.province).hits]
             if case.type == NEGATIVE:
@@ -122,5 +128,6 @@ def test_postgres_meets_the_labelled_set_per_type(pg_url: str) -> None:
             hits.setdefault(case.type, []).append(int(ok))
             if not ok:
                 misses.append((case.type, case.q, names[:3]))
+    engine.dispose()
     low = {t: sum(v) / len(v) for t, v in hits.items() if sum(v) / len(v) < 0.95}
     assert not low, (low, misses)

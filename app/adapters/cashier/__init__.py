@@ -149,9 +149,10 @@ class CashierClient:
         self._transport = transport
 
     async def _call(self, name: str, method: str, path: str, **kwargs: Any) -> dict[str, str]:
-        extra = {"transport": self._transport} if self._transport else {}
         url = f"{self.base_url}{path}"
-        async with httpx.AsyncClient(timeout=TIMEOUT_S, verify=tls_context(), **extra) as client:
+        async with httpx.AsyncClient(
+            timeout=TIMEOUT_S, verify=tls_context(), transport=self._transport
+        ) as client:
             try:
                 response = await client.request(method, url, **kwargs)
             except httpx.HTTPError as exc:

@@ -58,8 +58,9 @@ class ELicenceClient:
     async def licences(self, holder: str) -> list[Licence]:
         """The licences of ``holder`` (an ID number or a USCC); only theirs are kept."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        extra = {"transport": self._transport} if self._transport else {}
-        async with httpx.AsyncClient(timeout=TIMEOUT_S, verify=tls_context(), **extra) as client:
+        async with httpx.AsyncClient(
+            timeout=TIMEOUT_S, verify=tls_context(), transport=self._transport
+        ) as client:
             try:
                 response = await client.get(
                     f"{self.base_url}/licences", params={"holder": holder}, headers=headers

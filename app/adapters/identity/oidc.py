@@ -68,7 +68,7 @@ class _Registry(JWSRegistry):
     that polymorphic name in favour of ``Ed25519`` (also accepted), but OpenID providers
     publish ``EdDSA`` today (oidc-provider 8 does) and the spec's registry still lists it."""
 
-    def get_alg(self, name: str):  # type: ignore[override]
+    def get_alg(self, name: str):
         if name not in self.algorithms or name not in (self.allowed or ()):
             raise UnsupportedAlgorithmError(f"Algorithm of '{name}' is not allowed")
         return self.algorithms[name]
@@ -105,8 +105,7 @@ class OIDCProvider:
                 ) from exc
 
     def _http(self, timeout: float = TIMEOUT_S) -> httpx.AsyncClient:
-        transport = {"transport": self._transport} if self._transport else {}
-        return httpx.AsyncClient(timeout=timeout, verify=tls_context(), **transport)
+        return httpx.AsyncClient(timeout=timeout, verify=tls_context(), transport=self._transport)
 
     def _check_url(self, url: str, what: str) -> None:
         parsed = urlparse(url)
@@ -297,7 +296,10 @@ class OIDCProvider:
             form["client_assertion"] = self._client_assertion(endpoint)
         async with self._http() as client:
             response = await client.post(
-                endpoint, data=form, auth=auth, headers={"Accept": "application/json"}
+                endpoint,
+                data=form,
+                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                headers={"Accept": "application/json"},
             )
         if response.status_code >= 500:
             raise IdentityUnavailable(f"token endpoint {endpoint} answered {response.status_code}")
@@ -499,7 +501,7 @@ def identity_from_claims(
         id_number=_text(claims, mapping.id_number, "id_number").upper(),
         phone=_text(claims, mapping.phone, "phone"),
         level=level,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         org_name=_text(claims, mapping.org_name, "org_name"),
         uscc=uscc.upper(),
         issuer=issuer,

@@ -78,9 +78,10 @@ class LogisticsClient:
 
     async def _call(self, name: str, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        extra = {"transport": self._transport} if self._transport else {}
         url = f"{self.base_url}{path}"
-        async with httpx.AsyncClient(timeout=TIMEOUT_S, verify=tls_context(), **extra) as client:
+        async with httpx.AsyncClient(
+            timeout=TIMEOUT_S, verify=tls_context(), transport=self._transport
+        ) as client:
             try:
                 response = await client.request(method, url, headers=headers, **kwargs)
             except httpx.HTTPError as exc:

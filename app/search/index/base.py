@@ -351,6 +351,7 @@ class SearchIndex(Protocol):
 
     def sync(self, conn: sa.Connection, codes: Sequence[str] | None = None) -> int:
         """Re-index ``codes`` (``None``: everything); return the number of items written."""
+        ...
 
     def write_items(
         self,
@@ -361,12 +362,15 @@ class SearchIndex(Protocol):
         replace: Sequence[str] | None = None,
     ) -> Pending:
         """Item rows only; the touched groups wait in the returned ``Pending``."""
+        ...
 
     def refresh(self, conn: sa.Connection, pending: Pending) -> int:
         """Rewrite the terms of the groups ``pending`` touched."""
+        ...
 
     def missing(self, conn: sa.Connection) -> list[str]:
         """Catalogue items that have no document."""
+        ...
 
     def remove_items(self, conn: sa.Connection, codes: Sequence[str], pending: Pending) -> None:
         """Drop the documents of ``codes``; ``refresh`` recomputes their groups."""
@@ -382,6 +386,7 @@ class SearchIndex(Protocol):
     ) -> list[Candidate]:
         """Up to ``limit`` groups matching any term of the query (recall over precision),
         as candidates carrying the group's name, keywords and guide text."""
+        ...
 
 
 def query_terms(q: Query, broad: bool) -> tuple[list[str], list[str], list[str]]:

@@ -1,0 +1,169 @@
+"""The layers import one way (docs/architecture.md): pages -> states -> flow, catalogue,
+search, adapters -> domain, db, with the province layer (themes, app.settings) and the component
+library below them. Read from the source (every import, also those inside functions), so a new
+edge that goes up or closes a cycle fails here; today's known exceptions are listed by name
+and the test fails too when one of them is gone (take it off the list)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("app", "components", "themes")
+
+# Lower number = higher layer. A module may import its own layer's packages or lower ones.
+RANK = {
+    "app": 7,  # app/__init__.py: the package itself, importing nothing
+    "app.app": 0,
+    "app.cli": 0,  # the yiwang console script
+    "app.routes": 1,
+    "app.pages": 2,
+    "app.resilience": 3,  # the Reflex seam: installs hooks that reach the notice state
+    "app.state": 4,
+    "app.flow": 5,
+    "app.catalogue": 5,
+    "app.search": 5,
+    "app.adapters": 5,
+    "app.readcache": 5,
+    "app.serving": 5,
+    "app.province_check": 5,
+    "app.conformance": 4,  # the conformance report: reads catalogue, flow forms, e2e results  # one check over a province folder: catalogue, search, forms
+    "app.settings": 6,
+    "app.content_i18n": 6,
+    "themes": 6,
+    "app.domain": 7,
+    "app.db": 7,
+    "app.audit": 7,  # structured security events, written from routes and states
+    "components": 7,
+}
+
+# Edges between packages that close a cycle today, each with its reason; for their owners to
+# remove. Nothing else may form a cycle.
+KNOWN_CYCLES = {
+    # the catalogue loader keeps the search index in step after a load (app/catalogue/loader.py)
+    # and the index reads the catalogue's tables: sync belongs in a service above both.
+    ("app.catalogue", "app.search"),
+    # the back-office client takes the statuses and moves from app/flow/rules.py (issue 14's
+    # merge) while the flow calls the client: the rules belong below both (app/domain).
+    ("app.adapters", "app.flow"),
+}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+def group(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "app" and len(parts) > 1 else parts[0]
+
+
+def is_entry_point(module: str) -> bool:
+    """Command-line entry points sit above every layer (``python -m themes`` …)."""
+    return module.endswith(".__main__") or module in {"app.app", "app.routes"}
+
+
+def imports(mods: dict[str, Path]) -> set[tuple[str, str]]:
+    edges = set()
+    for module, path in mods.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, base] if base else up)
+                names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+            else:
+                continue
+            for name in names:
+                while name and name not in mods:
+                    name = name.rpartition(".")[0]
+                if name and name != module:
+                    edges.add((module, name))
+    return edges
+
+
+def package_edges() -> set[tuple[str, str]]:
+    return {
+        (group(a), group(b))
+        for a, b in imports(modules())
+        if group(a) != group(b) and not is_entry_point(a)
+    }
+
+
+def cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one node (Tarjan)."""
+    graph: dict[str, set[str]] = {}
+    for a, b in edges:
+        graph.setdefault(a, set()).add(b)
+        graph.setdefault(b, set())
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_every_package_has_a_layer() -> None:
+    assert {group(m) for m in modules()} - set(RANK) == set()
+
+
+def test_imports_go_down_the_layers() -> None:
+    known = KNOWN_CYCLES | {(b, a) for a, b in KNOWN_CYCLES}
+    upward = sorted(
+        f"{a} (layer {RANK[a]}) imports {b} (layer {RANK[b]})"
+        for a, b in package_edges()
+        if RANK[b] < RANK[a] and (a, b) not in known
+    )
+    assert upward == []
+
+
+def test_no_cycles_but_the_known_ones() -> None:
+    edges = package_edges()
+    known = KNOWN_CYCLES | {(b, a) for a, b in KNOWN_CYCLES}
+    assert cycles(edges - known) == []
+    gone = sorted(pair for pair in KNOWN_CYCLES if not {pair, pair[::-1]} <= edges)
+    assert gone == [], f"no longer a cycle, take it off KNOWN_CYCLES: {gone}"
+
+
+def test_no_module_imports_itself_around() -> None:
+    """Module by module too: no import cycle at all (routes -> pages -> routes was one)."""
+    assert cycles(imports(modules())) == []
+
+
+def test_the_checks_see_an_upward_edge_and_a_cycle() -> None:
+    assert cycles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
+    assert RANK["app.flow"] > RANK["app.state"]  # so flow -> state is reported as upward
