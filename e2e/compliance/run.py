@@ -38,6 +38,8 @@ ID_CARD = "001018000000-370102000000-000-11370102010133958H-8-00"
 SAMPLE_PATHS = {
     "/item/[code]": f"/item/{ID_CARD}",
     "/apply/[code]": f"/apply/{ID_CARD}",
+    # a payable item with express delivery (机动车驾驶证期满换证): the checkout of a visitor
+    "/checkout/[code]": "/checkout/006021000000-370100000000-000-113701009523774382-1-00",
     "/me/applications/[number]": "/me/applications/370102-20260101-00000001",
 }
 
