@@ -137,7 +137,7 @@ def test_a_failed_or_absent_test_makes_the_function_missing(tmp_path: Path) -> N
     results = inputs.e2e_results(passing_results(tmp_path / "r.json", outcome="failed"))
     out = {r.function.key: r for r in evaluate(table, Features(), results, "theme.toml")}
     assert out["search"].status == MISSING and "failed" in out["search"].reason
-    assert out["payment"].status == NOT_BUILT
+    assert out["licence_show"].status == NOT_BUILT
     out = {r.function.key: r for r in evaluate(table, Features(), [], "theme.toml")}
     assert "has no result in the last e2e run" in out["guide"].reason
     assert "make e2e" in out["guide"].fix
@@ -153,7 +153,7 @@ def test_a_waiver_is_strict(
     assert any("remove its waiver" in f for f in report.threshold_failures)
     limits = thresholds() | {"waivers": {}}
     report = build(folder, results, None, tmp_path / "shots", limits)
-    assert any("function payment" in f for f in report.threshold_failures)
+    assert any("function licence_show" in f for f in report.threshold_failures)
 
 
 def test_accessibility_figures_per_page_and_mode(
