@@ -66,4 +66,5 @@ def search_result(entry: dict[str, Any] | rx.Var) -> rx.Component:
 
 
 def from_props(props: dict) -> rx.Component:
-    return search_result(**props)
+    """An example on its own: a result is an item of the results list, so it sits in one."""
+    return rx.el.ul(search_result(**props), class_name="yw-list")
