@@ -39,6 +39,20 @@ def from_the_guide(page: Page, name: str) -> None:
     page.get_by_role("button", name="开始办理").click()
 
 
+def through_checkout(page: Page) -> None:
+    """After 提交申请: an item with express delivery (issue 15) asks how to receive the result
+    first; take it at the window and submit (the paid journey is e2e/test_checkout.py)."""
+    done = page.get_by_role("heading", level=1, name="申请已提交")
+    choose = page.get_by_role("heading", level=1, name="选择领取方式")
+    expect(done.or_(choose)).to_be_visible(timeout=20_000)
+    if choose.is_visible():
+        page.get_by_role("radio", name="到窗口领取").check()
+        continue_(page)
+        heading(page, "确认并提交")
+        page.get_by_role("button", name="提交申请").click()
+    heading(page, "申请已提交")
+
+
 def submit_and_follow(page: Page, consent: str, declaration: str = "本人承诺") -> str:
     heading(page, "提交前请核对")
     assert_no_violations(page)
@@ -49,7 +63,7 @@ def submit_and_follow(page: Page, consent: str, declaration: str = "本人承诺
     page.get_by_role("checkbox", name=re.compile(declaration)).check()
     page.get_by_role("checkbox", name=re.compile(consent)).check()
     page.get_by_role("button", name="提交申请").click()
-    heading(page, "申请已提交")
+    through_checkout(page)
     number = page.locator(".yw-panel strong").inner_text()
     assert re.fullmatch(r"\d{6}-\d{8}-\d{8}", number), number
     assert_no_violations(page)

@@ -31,6 +31,7 @@ from e2e.browser import device_context_args
 from e2e.conftest import open_page
 from e2e.interop import STANDARD_MAPPING, RunningProvider, oidc_provider
 from e2e.server import ROOT, app_db_url, free_port, production_app
+from e2e.test_flow_derived import through_checkout
 from themes import THEMES_DIR
 
 ID_CARD = "001018000000-370102000000-000-11370102010133958H-8-00"
@@ -157,7 +158,7 @@ def test_a_level_3_citizen_logs_in_applies_and_logs_out_at_the_provider(
     page.get_by_role("checkbox", name=re.compile("本人承诺")).check()
     page.get_by_role("checkbox", name=re.compile("我同意公安机关")).check()
     page.get_by_role("button", name="提交申请").click()
-    heading(page, "申请已提交")
+    through_checkout(page)
     with Session(interop.db) as s:
         assert store.list_applications("op-0001", session=s)
 

@@ -51,7 +51,8 @@ def url(host: str, port: int) -> str:
 def result_links(page: Page) -> list[str]:
     main = page.get_by_role("main")
     main.get_by_text(re.compile(r"共 \d+ 项|没有找到")).first.wait_for()
-    return main.locator('a[href^="/item/"]').all_inner_texts()
+    # one entry per service: its name, then department and area (other areas folded inside)
+    return main.locator("li.yw-result").all_inner_texts()
 
 
 def test_search_on_the_folders_host_finds_only_its_items_and_its_synonym(
