@@ -91,7 +91,11 @@ class SandboxIdP:
         parsed = urlparse(uri)
         return (
             parsed.scheme in {"http", "https"}
-            and parsed.hostname in {"127.0.0.1", "localhost", "::1"}
+            # *.localhost is loopback too (RFC 6761): the hosts of a multi-province build
+            and (
+                parsed.hostname in {"127.0.0.1", "localhost", "::1"}
+                or (parsed.hostname or "").endswith(".localhost")
+            )
             and parsed.path == "/auth/callback"
             and not parsed.fragment
         )
