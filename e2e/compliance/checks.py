@@ -183,7 +183,12 @@ _ACTIVE_JS = """
   if (!el || el === document.body) return null;
   const key = el.type === 'radio'
     ? document.querySelector(`input[name="${el.name}"]`).dataset.ywKey : el.dataset.ywKey;
-  const target = el.type === 'radio' ? document.querySelector(`label[for="${el.id}"]`) : el;
+  // a radio the eye cannot see (a segmented switch's) shows its focus on its label;
+  // a visible control shows it on itself
+  const box = el.getBoundingClientRect();
+  const unseen = parseFloat(getComputedStyle(el).opacity) === 0 || box.width <= 1 || box.height <= 1;
+  const label = el.type === 'radio' && document.querySelector(`label[for="${el.id}"]`);
+  const target = label && unseen ? label : el;
   const cs = getComputedStyle(target);
   const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0)
     || (cs.boxShadow && cs.boxShadow !== 'none');
