@@ -8,6 +8,10 @@
         without FILES: every province folder's forms (the base forms overridden by each
         folder's forms/*.yaml) and, for every item of the loaded catalogue of that province,
         whether it has a working online application; with FILES: just those files
+    python -m app.flow.forms coverage [--province CODE_OR_FOLDER]... [--list]
+        per province folder, read from its catalogue files (not the database): items, items
+        with online depth 三级/四级, those with a form, those whose form lists every material
+        of the item with a field, and those asking again what the checkout asks
 
 Exit status 1 when anything is wrong (each problem names its file and field), 2 on bad usage.
 """
@@ -233,6 +237,25 @@ def check_provinces(folders: list[Path]) -> int:
     return 1 if failed else 0
 
 
+def print_coverage(folders: list[Path], listing: bool) -> int:
+    """The figures of every folder, and (``listing``) what each incomplete item lacks."""
+    from app.flow.completeness import coverage
+
+    head = ("province", "items", "online", "with form", "complete", "asks checkout")
+    print("  ".join(f"{h:>13}" for h in head))
+    incomplete = False
+    for folder in folders:
+        c = coverage(folder)
+        row = (c.province, c.items, c.online, c.with_form, c.complete, c.asking_checkout)
+        print("  ".join(f"{v:>13}" for v in row))
+        incomplete |= bool(c.incomplete)
+        if listing:
+            for code, name, problems in c.incomplete:
+                for problem in problems:
+                    print(f"    {code} {name}: {problem}")
+    return 1 if incomplete else 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.flow.forms", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -244,12 +267,17 @@ def main(argv: list[str]) -> int:
     p_check = sub.add_parser("check", help="validate form files and every province's forms")
     p_check.add_argument("files", nargs="*", type=Path)
     p_check.add_argument("--province", action="append", default=[])
+    p_cover = sub.add_parser("coverage", help="per province: online items whose form is complete")
+    p_cover.add_argument("--province", action="append", default=[])
+    p_cover.add_argument("--list", action="store_true", help="name what each item lacks")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and 2
     if args.command == "show":
         return show(args.code, args.json, args.province)
+    if args.command == "coverage":
+        return print_coverage(province_folders(args.province), args.list)
     if args.files:
         return check_files(args.files)
     base = check_files(sorted(FORMS_DIR.glob("*.yaml")))
