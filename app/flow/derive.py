@@ -205,18 +205,26 @@ def merge(derived: FormDefinition, extension: FormDefinition) -> FormDefinition:
     """A hand-written ``extends_derived`` form laid over the derived one.
 
     Its steps replace derived steps of the same id, or come before the materials step (a
-    material it asks for in a file field of its own is dropped from the derived ones); its
-    declaration, consent and next steps replace the derived ones when it has them.
+    material it asks for in a file field of its own is dropped from the derived ones, and so
+    is a 提交情形 question that no derived material depends on any more); its declaration,
+    consent and next steps replace the derived ones when it has them.
     """
     own = {s.id: s for s in extension.steps}
     # a material the extension asks for itself is not asked for twice
     provided = {f.material for f in extension.fields() if f.kind == "file" and f.material}
+    dropped = {f.name for f in derived.fields() if f.kind == "file" and f.material in provided}
+    # a 提交情形 question is asked only while a field still depends on its answer
+    gone = dropped | {f.name for s in derived.steps if s.id in own for f in s.fields}
+    depends = [(f, f.name in gone) for f in derived.fields() if f.when is not None]
+    depends += [(f, False) for f in extension.fields() if f.when is not None]
+    deciding = {f.when.field for f, lost in depends if f.when is not None and not lost}
+    dropped |= {f.when.field for f, lost in depends if f.when is not None and lost} - deciding
     steps = []
     for step in derived.steps:
         if step.id in own:
             steps.append(own.pop(step.id))
             continue
-        kept = [f for f in step.fields if not (f.kind == "file" and f.material in provided)]
+        kept = [f for f in step.fields if f.name not in dropped]
         if kept:
             steps.append(step.model_copy(update={"fields": kept}) if kept != step.fields else step)
     position = next((i for i, s in enumerate(steps) if s.id == MATERIALS_STEP), len(steps))
