@@ -18,6 +18,8 @@ from tests.asgi import ASGIClient
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
 ITEM = "001018000000-370102000000-000-11370102010133958H-8-00"
+#: the upload of 近期免冠证件照片 in that item's form (the derived part of its extended form)
+PHOTO = "material_3"
 
 
 def jpeg_with_exif() -> bytes:
@@ -100,7 +102,7 @@ def _client(identity: Identity, db: Session) -> ASGIClient:
     return client
 
 
-def _upload(client: ASGIClient, data: bytes, name: str = "me.png", field: str = "photo"):
+def _upload(client: ASGIClient, data: bytes, name: str = "me.png", field: str = PHOTO):
     return client.post(
         "/flow/files",
         data={"item": ITEM, "field": field},
@@ -128,7 +130,7 @@ def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
     assert answer.status_code == 200, answer.text
     file_id = answer.json()["id"]
     flow_db.expire_all()
-    assert store.get_draft("alice", ITEM, flow_db).values["photo"] == file_id
+    assert store.get_draft("alice", ITEM, flow_db).values[PHOTO] == file_id
     own = alice.get(f"/flow/files/{file_id}")
     assert own.status_code == 200
     assert own.headers["content-type"] == "image/png"
@@ -150,11 +152,11 @@ def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
 ) -> None:
     store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
     alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
-    no_header = alice.post("/flow/files", data={"item": ITEM, "field": "photo"})
+    no_header = alice.post("/flow/files", data={"item": ITEM, "field": PHOTO})
     assert no_header.status_code == 403
     cross_site = alice.post(
         "/flow/files",
-        data={"item": ITEM, "field": "photo"},
+        data={"item": ITEM, "field": PHOTO},
         headers={"X-Yiwang-Upload": "1", "Origin": "https://evil.example"},
     )
     assert cross_site.status_code == 403
@@ -164,7 +166,7 @@ def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
     assert refused.status_code == 422
     assert refused.json()["message"] == "文件的扩展名和内容不符，请上传原始文件。"
     anonymous = ASGIClient(flow_api()).post(
-        "/flow/files", data={"item": ITEM, "field": "photo"}, headers={"X-Yiwang-Upload": "1"}
+        "/flow/files", data={"item": ITEM, "field": PHOTO}, headers={"X-Yiwang-Upload": "1"}
     )
     assert anonymous.status_code == 401
 

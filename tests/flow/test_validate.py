@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 from app.adapters.identity import Identity
-from app.flow.forms import get_form
+from app.domain.service_item import ServiceItem
+from app.flow.forms import form_for_item, get_form
 from app.flow.validate import (
     check_all,
     check_field,
@@ -17,8 +20,20 @@ from app.flow.validate import (
     with_locked,
 )
 
-ID_CARD = get_form("001018000000")
-HOUSING = get_form("009068000000")
+SHANDONG = Path(__file__).resolve().parents[2] / "themes" / "shandong"
+
+
+def the_form(basic_code: str):
+    """The form a citizen gets for the item (the hand-written part laid over the derived)."""
+    items = json.loads((SHANDONG / "catalogue" / "items.json").read_text(encoding="utf-8"))
+    raw = next(i for i in items["items"] if i["basic_code"] == basic_code)
+    form = form_for_item(ServiceItem.model_validate(raw), SHANDONG)
+    assert form is not None
+    return form
+
+
+ID_CARD = the_form("001018000000")
+HOUSING = the_form("009068000000")
 COMPANY = get_form("030111000000")
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 
@@ -72,8 +87,9 @@ def test_conditional_fields_are_checked_and_kept_only_when_shown() -> None:
 
 def test_check_all_reports_step_of_each_error() -> None:
     found = check_all(ID_CARD, {"reason": "expired"}, "shandong")
-    assert found["expiry_date"][0] == 1
-    assert found["station"][0] == 2
+    assert found["expiry_date"][0] == 2  # applicant, situation, then the item's reason
+    assert found["station"][0] == 3
+    assert found["material_2"][0] == 4  # 居民户口簿, required of everyone
     assert "changed_item" not in found
 
 

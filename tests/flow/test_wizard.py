@@ -13,7 +13,7 @@ from app.adapters.identity import Identity
 from app.domain.service_item import ServiceItem
 from app.flow import rules
 from app.flow.derive import derived_form
-from app.flow.forms import get_form
+from app.flow.forms import form_for_item
 from app.flow.schema import FormDefinition
 from app.flow.wizard import (
     CONSENT_TARGET,
@@ -219,10 +219,16 @@ def test_a_registered_step_kind_sits_before_the_check_page_and_blocks_submitting
 
 
 def test_a_hand_written_form_still_drives_the_same_machine() -> None:
-    form = get_form("001018000000")
+    """居民身份证换领: the base form's own questions laid over the derived applicant, 提交情形
+    and materials, on the same machine."""
+    form = form_for_item(item("居民身份证换领"), SEED.parents[1])
+    assert form is not None and form.origin == "extended"
     w = Wizard(form, "shandong")
     p = w.open(ALICE)
-    w.continue_(p)
+    assert w.continue_(p).page == 1  # the applicant is prefilled from identity
+    w.set_answer(p, "situation_1", "yes", ALICE)
+    w.set_answer(p, "situation_2", "no", ALICE)
+    assert w.continue_(p).page == 2
     w.set_answer(p, "reason", "expired", ALICE)
     out = w.continue_(p)
     assert "expiry_date" in out.errors  # a conditional question on the same page
