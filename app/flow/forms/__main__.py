@@ -7,7 +7,8 @@
     python -m app.flow.forms check [FILES] [--province CODE_OR_FOLDER]...
         without FILES: every province folder's forms (the base forms overridden by each
         folder's forms/*.yaml) and, for every item of the loaded catalogue of that province,
-        whether it has a working online application; with FILES: just those files
+        whether it has a working online application (a form that collects every material
+        of the item and asks nothing the checkout asks); with FILES: just those files
     python -m app.flow.forms coverage [--province CODE_OR_FOLDER]... [--list]
         per province folder, read from its catalogue files (not the database): items, items
         with online depth 三级/四级, those with a form, those whose form lists every material
@@ -24,6 +25,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.flow.completeness import item_problems
 from app.flow.derive import can_apply_online
 from app.flow.forms import (
     FORMS_DIR,
@@ -213,10 +215,10 @@ def check_provinces(folders: list[Path]) -> int:
                 continue
             if can_apply_online(item):
                 online += 1
-                if form is None:
+                for problem in item_problems(form, item):
                     failed = True
                     print(f"error {folder.name}: {item.implementation_code} {item.name}: "
-                          "online in the catalogue but no application form", file=sys.stderr)  # fmt: skip
+                          f"{problem}", file=sys.stderr)  # fmt: skip
             if form is not None:
                 if form.origin == "derived":
                     derived += 1
