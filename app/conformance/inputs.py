@@ -11,8 +11,9 @@ only the function here changes, never the checks or the report:
   ``[identity] division``).
 * :func:`area_names`: the real area codes of a province and their names (the national division
   table, ``themes/base/divisions.csv``).
-* :func:`online_form` and :func:`form_steps`: whether an item has an online application and
-  which of its steps take payment or arrange delivery.
+* :func:`online_form`, :func:`form_steps` and :func:`checkout_steps`: whether an item has an
+  online application and which of its steps (the form's, or the checkout's after it) take
+  payment or arrange delivery.
 * :func:`e2e_results`: the outcome of every e2e test in the last run (``reports/e2e/results.json``,
   written by ``e2e/results_plugin.py``).
 * :func:`compliance_results`: the ``make compliance`` figures (``reports/compliance/summary.json``).
@@ -79,28 +80,43 @@ def online_form(
     A form in the province folder (``<folder>/forms/<basic_code>.yaml``) overrides the base form
     of the same name in ``app/flow/forms/``; without one, an item the catalogue says can be
     handled online (``record``) gets the form the flow derives from it
-    (``app.flow.forms.form_for_item``), the very form citizens fill in.
+    (``app.flow.forms.form_for_item``), the very form citizens fill in. Its steps include those
+    the checkout adds after the form for this item (``app.flow.checkout.needs``).
     """
-    from app.flow.forms import FormFileError, form_for_item, parse_form
-
-    for path in (folder / "forms" / f"{basic_code}.yaml", FORMS_DIR / f"{basic_code}.yaml"):
-        if path.is_file():
-            try:
-                return OnlineForm(path, form_steps(parse_form(path)))
-            except FormFileError:
-                return None  # a broken form is no application; `forms check` names the problem
-    if record is None:
-        return None
     from pydantic import ValidationError
 
     from app.domain.service_item import ServiceItem
+    from app.flow.forms import FormFileError, form_for_item, parse_form
 
-    try:
-        item = ServiceItem.model_validate(record)
-    except ValidationError:
-        return None  # an invalid record has no application (its elements say why)
+    item = None
+    if record is not None:
+        try:
+            item = ServiceItem.model_validate(record)
+        except ValidationError:
+            item = None  # an invalid record has no application (its elements say why)
+    for path in (folder / "forms" / f"{basic_code}.yaml", FORMS_DIR / f"{basic_code}.yaml"):
+        if path.is_file():
+            try:
+                return OnlineForm(path, form_steps(parse_form(path)) | checkout_steps(item))
+            except FormFileError:
+                return None  # a broken form is no application; `forms check` names the problem
+    if item is None:
+        return None
     form = form_for_item(item, folder)
-    return OnlineForm(None, form_steps(form)) if form is not None else None
+    return OnlineForm(None, form_steps(form) | checkout_steps(item)) if form is not None else None
+
+
+def checkout_steps(item: Any) -> frozenset[str]:
+    """The steps the checkout (``/checkout/<code>``) adds after the form of this item: how the
+    result is received for an item with express delivery, the fee for one payable online."""
+    if item is None:
+        return frozenset()
+    from app.flow.checkout import needs
+
+    pays, delivers = needs(item)
+    return frozenset({"payment"} if pays else set()) | frozenset(
+        {"delivery"} if delivers else set()
+    )
 
 
 def form_steps(form: Any) -> frozenset[str]:

@@ -3,6 +3,7 @@ delivery steps are read from."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -49,7 +50,16 @@ def test_form_steps() -> None:
 def test_online_form_province_overrides_base(tmp_path: Path) -> None:
     base = inputs.online_form("001018000000", tmp_path)
     assert base and base.file == inputs.FORMS_DIR / "001018000000.yaml"
-    assert "delivery" in base.steps  # it asks how the new card is delivered
+    assert base.steps == frozenset()  # the form itself never asks how the card is received
+    record = next(
+        r
+        for path in (THEMES_DIR / "shandong" / "catalogue").glob("*.json")
+        for r in json.loads(path.read_text(encoding="utf-8"))["items"]
+        if r["basic_code"] == "001018000000"
+    )
+    assert record["express_delivery"] and not record["online_payment"]
+    with_item = inputs.online_form("001018000000", tmp_path, record)
+    assert with_item and with_item.steps == {"delivery"}  # the checkout asks it
     assert inputs.online_form("999999999999", tmp_path) is None
     (tmp_path / "forms").mkdir()
     (tmp_path / "forms" / "001018000000.yaml").write_bytes(base.file.read_bytes())
