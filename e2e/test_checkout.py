@@ -22,6 +22,7 @@ from app.flow.tables import Draft
 from e2e.axe import assert_no_violations
 from e2e.browser import device_context_args
 from e2e.conftest import back_office_moves, open_page
+from e2e.test_flow import png_bytes
 
 #: 机动车驾驶证期满换证 (济南): ¥10 工本费, payable online, express delivery
 DRIVER = "006021000000-370100000000-000-113701009523774382-1-00"
@@ -88,7 +89,16 @@ def fill_form(page: Page) -> None:
     heading(page, "驾驶证信息")
     page.get_by_role("combobox", name="准驾车型").select_option(label="C1 小型汽车")
     page.get_by_label("现驾驶证有效期截止日期").fill("2027-01-20")
-    page.get_by_role("radio", name="已完成体检，结果已电子传送").check()
+    # the form asks nothing about delivery or the fee: the checkout owns both
+    expect(page.get_by_role("radio", name=re.compile("领取|邮寄|快递"))).to_have_count(0)
+    continue_(page)
+    # every material of the item: the ID card and the health check (no e-licence of hers)
+    heading(page, "申请材料")
+    for material in ("申请人居民身份证", "身体条件证明"):
+        page.get_by_label(material).set_input_files(
+            {"name": f"{material}.png", "mimeType": "image/png", "buffer": png_bytes()}
+        )
+        expect(page.get_by_text(f"已上传：{material}.png")).to_be_visible()
     continue_(page)
     heading(page, "提交前请核对")
     page.get_by_role("checkbox", name=re.compile("本人承诺")).check()

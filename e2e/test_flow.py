@@ -67,6 +67,12 @@ def heading(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible(timeout=20_000)
 
 
+def situation(page: Page, condition: str, answer: str) -> None:
+    """Answer the derived question on one 提交情形 (a group named by its condition)."""
+    group = page.get_by_role("group", name=re.compile(condition))
+    group.get_by_role("radio", name=answer, exact=True).check()
+
+
 def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url: str) -> None:
     owner = "sbx-person-0001"
     clear_drafts(app_db, owner)
@@ -80,16 +86,24 @@ def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url
     page.get_by_role("button", name="开始办理").click()
     sign_in(page, "张三")
 
-    # step 1: identity prefilled, locked, ID number masked
+    # step 1: identity prefilled, locked, ID number masked (the derived applicant step of the
+    # extended form: applicant, 您的情况, the item's 换领原因 and 受理派出所, materials)
     heading(page, "申请人信息")
-    expect(page.get_by_text("第 1 步，共 4 步")).to_be_visible()
+    expect(page.get_by_text("第 1 步，共 5 步")).to_be_visible()
     expect(page.get_by_text("3701**********002X")).to_be_visible()
     expect(page.get_by_text("37010219850312002X")).to_have_count(0)
     expect(page.get_by_role("textbox", name="联系电话")).to_have_value("13800135678")
     assert_no_violations(page)
     continue_(page)
 
-    # step 2: an error, the summary takes focus and links to the field
+    # step 2: one question per 提交情形 of the catalogue; they decide the materials asked for
+    heading(page, "您的情况")
+    situation(page, "不在窗口现场采集照片的", "是")
+    situation(page, "委托他人代为办理的", "否")
+    assert_no_violations(page)
+    continue_(page)
+
+    # step 3: an error, the summary takes focus and links to the field
     heading(page, "换领原因")
     continue_(page)
     summary = page.get_by_role("alert").filter(has_text="出现了问题")
@@ -106,28 +120,38 @@ def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url
     date.fill("2026-03-01")
     continue_(page)
 
-    # step 3: answers survive a reload mid-form (saved on blur)
-    heading(page, "受理和领取")
+    # step 4: answers survive a reload mid-form (saved on blur); no delivery question here
+    # (the checkout asks how the card is received)
+    heading(page, "受理派出所")
+    expect(page.get_by_role("radio", name=re.compile("领取|邮寄"))).to_have_count(0)
     page.get_by_role("combobox", name="所在区县").first.select_option(label="济南市历下区")
-    page.get_by_role("textbox", name="街道、小区和门牌号").first.fill("历山路 101 号 历下派出所")
-    page.get_by_role("radio", name="到派出所窗口领取").check()
-    page.get_by_role("radio", name="到派出所窗口领取").blur()
+    street = page.get_by_role("textbox", name="街道、小区和门牌号").first
+    street.fill("历山路 101 号 历下派出所")
+    street.blur()
     expect(page.get_by_text("已自动保存")).to_be_visible()
     wait_idle(page)
     page.reload()
     page.locator('[data-hydrated="true"]').wait_for()
-    heading(page, "受理和领取")
+    heading(page, "受理派出所")
     expect(page.get_by_text("已恢复您上次填写的内容")).to_be_visible()
     expect(page.get_by_role("textbox", name="街道、小区和门牌号").first).to_have_value(
         "历山路 101 号 历下派出所"
     )
-    expect(page.get_by_role("radio", name="到派出所窗口领取")).to_be_checked()
     assert_no_violations(page)
     continue_(page)
 
-    # step 4: uploads — too big, extension lying about the type, then a good photo
-    heading(page, "证件照片")
-    photo = page.get_by_label("免冠证件照片")
+    # step 5: every material of the item: the ID card by e-licence, the 户口簿 and the photo
+    # (asked because of the answer above) uploaded — too big, a lying extension, then good
+    heading(page, "申请材料")
+    expect(page.get_by_label("授权委托书及受托人身份证件")).to_have_count(0)
+    expect(page.get_by_text(re.compile("您有可用的电子证照：居民身份证（张三）"))).to_be_visible()
+    page.get_by_role("button", name="使用电子证照，免于上传").click()
+    expect(page.get_by_text("已使用电子证照，无需上传。")).to_be_visible()
+    page.get_by_label("居民户口簿").set_input_files(
+        {"name": "hukou.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    expect(page.get_by_text("已上传：hukou.png")).to_be_visible()
+    photo = page.get_by_label("近期免冠证件照片")
     status = page.get_by_role("status").filter(has_text=re.compile("上传|MB|文件"))
     photo.set_input_files(
         {"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + b"0" * (11 << 20)}
@@ -136,8 +160,8 @@ def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url
     photo.set_input_files({"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.4 x"})
     expect(page.get_by_text("文件的扩展名和内容不符，请上传原始文件。")).to_be_visible()
     continue_(page)
-    expect(page.get_by_role("link", name="请上传免冠证件照片")).to_be_visible()
-    photo = page.get_by_label("免冠证件照片")
+    expect(page.get_by_role("link", name="请上传近期免冠证件照片")).to_be_visible()
+    photo = page.get_by_label("近期免冠证件照片")
     photo.set_input_files({"name": "me.png", "mimeType": "image/png", "buffer": png_bytes()})
     expect(page.get_by_text("已上传：me.png")).to_be_visible()
     del status
@@ -148,6 +172,7 @@ def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url
     heading(page, "提交前请核对")
     expect(page.get_by_text("3701**********002X")).to_be_visible()
     expect(page.get_by_text("有效期满或即将期满")).to_be_visible()
+    expect(page.get_by_text("电子证照：居民身份证（张三）", exact=True)).to_be_visible()
     assert_no_violations(page)
     page.get_by_role("button", name="修改您为什么要换领身份证？").click()
     heading(page, "换领原因")
@@ -214,8 +239,18 @@ def test_business_journey_resumes_on_another_device(
     heading(first, "单位社会保险参保登记")
     first.get_by_role("button", name="开始办理").click()
     sign_in(first, "赵建国")
-    heading(first, "单位信息")
+    # the unit and its agent from the legal-person identity; an invalid phone is refused
+    heading(first, "申请人信息")
     expect(first.get_by_text("济南泉城示例科技有限公司")).to_be_visible()
+    phone = first.get_by_role("textbox", name="联系电话")
+    phone.fill("0531-88")
+    continue_(first)
+    expect(first.get_by_role("link", name="联系电话应为 11 位手机号码，以 1 开头")).to_be_visible()
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    assert_no_violations(first)
+    phone.fill("13705310909")
+    continue_(first)
+    heading(first, "单位信息")
     first.get_by_role("combobox", name="单位类型").select_option(label="企业")
     first.get_by_role("combobox", name="所在区县").select_option(label="济南市历城区")
     first.get_by_role("textbox", name="街道、小区和门牌号").fill("工业北路 88 号")
@@ -237,16 +272,20 @@ def test_business_journey_resumes_on_another_device(
     second.get_by_label("参保起始日期").fill("2026-12-01")
     second.get_by_role("combobox", name="首批参保职工人数").select_option(label="10 至 49 人")
     continue_(second)
-    heading(second, "社保经办人")
-    phone = second.get_by_role("textbox", name="经办人手机号码")
-    phone.fill("0531-88")
-    continue_(second)
+    # the materials: the unit's 营业执照 by e-licence, the representative's ID uploaded
+    heading(second, "申请材料")
     expect(
-        second.get_by_role("link", name="经办人手机号码应为 11 位手机号码，以 1 开头")
+        second.get_by_text(re.compile("您有可用的电子证照：营业执照（济南泉城示例科技有限公司）"))
     ).to_be_visible()
-    expect(phone).to_have_attribute("aria-invalid", "true")
+    second.get_by_role("button", name="使用电子证照，免于上传").click()
+    expect(second.get_by_text("已使用电子证照，无需上传。")).to_be_visible()
+    continue_(second)
+    expect(second.get_by_role("link", name="请上传法定代表人身份证件")).to_be_visible()
+    second.get_by_label("法定代表人身份证件").set_input_files(
+        {"name": "rep.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    expect(second.get_by_text("已上传：rep.png")).to_be_visible()
     assert_no_violations(second)
-    phone.fill("13705310909")
     continue_(second)
     heading(second, "提交前请核对")
     expect(second.get_by_text("职工基本养老保险、工伤保险")).to_be_visible()
@@ -448,6 +487,9 @@ def test_e_licence_replaces_an_upload(phone_ctx, app_db: Engine, base_url: str) 
     heading(page, "申报人信息")
     page.get_by_role("radio", name="母亲").check()
     continue_(page)
+    heading(page, "您的情况")
+    situation(page, "父母已婚的", "是")
+    continue_(page)
     heading(page, "新生儿信息")
     page.get_by_role("textbox", name="新生儿姓名").fill("张小满")
     page.get_by_role("radio", name="女").check()
@@ -459,13 +501,19 @@ def test_e_licence_replaces_an_upload(phone_ctx, app_db: Engine, base_url: str) 
     page.get_by_role("textbox", name="街道、小区和门牌号").fill("香港中路 10 号")
     page.get_by_role("textbox", name="新生儿另一方父母的公民身份号码").fill("370102197801011513")
     continue_(page)
-    heading(page, "证明材料")
+    heading(page, "申请材料")
     expect(
         page.get_by_text(re.compile("您有可用的电子证照：出生医学证明（张小满）"))
     ).to_be_visible()
     assert_no_violations(page)
     page.get_by_role("button", name="使用电子证照，免于上传").click()
     expect(page.get_by_text("已使用电子证照，无需上传。")).to_be_visible()
+    # the other materials of the item (父母结婚证 because the parents are married)
+    for material in ("父母居民身份证", "居民户口簿", "父母结婚证"):
+        page.get_by_label(material).set_input_files(
+            {"name": f"{material}.png", "mimeType": "image/png", "buffer": png_bytes()}
+        )
+        expect(page.get_by_text(f"已上传：{material}.png")).to_be_visible()
     continue_(page)
     heading(page, "提交前请核对")
     expect(page.get_by_text("电子证照：出生医学证明（张小满）")).to_be_visible()

@@ -219,7 +219,8 @@ def test_a_personal_account_cannot_open_a_business_application(phone_ctx, base_u
     assert_no_violations(page)
 
 
-def test_a_hand_written_form_still_wins(phone_ctx, base_url: str) -> None:
+def test_a_hand_written_extension_is_offered_from_the_guide(phone_ctx, base_url: str) -> None:
+    """居民身份证换领: the base form extends the derived one (e2e/test_flow.py goes through it)."""
     page = open_page(phone_ctx(), base_url, f"/item/{FOR_VISIT}")
     heading(page, "居民身份证换领")
     page.get_by_role("link", name="在线办理").click()
