@@ -558,8 +558,9 @@ class FlowRecord:
 #: of its own (app/adapters/sandbox_idp/accounts.py)
 SYNTHETIC_PREFIX = "sbx-load-"
 
-#: the forms the flow journey fills in: a hand-written one without uploads, and one derived
-#: from the catalogue (无犯罪记录证明: a situation question and uploads of its materials)
+#: the forms the flow journey fills in: a hand-written one laid over the derived form
+#: (住房公积金提取: its own questions, then uploads of its materials), one derived from the
+#: catalogue (无犯罪记录证明: a situation question and uploads of its materials)
 #: and 机动车驾驶证期满换证 (¥10 paid online through the cashier, window collection or express
 #: delivery)
 FLOW_BASIC_CODES = ("009068000000", "027018000000", "006021000000")

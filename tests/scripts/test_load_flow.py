@@ -81,8 +81,9 @@ def test_updates_set_cookies_follow_redirects_and_notice_is_not_an_answer() -> N
 
 
 def test_flow_codes_include_a_hand_written_and_a_derived_form() -> None:
-    """A person's forms: one hand-written (no uploads), one derived from the catalogue (whose
-    materials the journey uploads); the upload is a PNG the server's checks accept."""
+    """A person's forms: one hand-written extending the derived one, one derived from the
+    catalogue (the journey uploads the materials of both); the upload is a PNG the server's
+    checks accept."""
     from app.catalogue.queries import get_item
     from app.flow import files
     from app.flow.forms import form_for_item
@@ -94,7 +95,7 @@ def test_flow_codes_include_a_hand_written_and_a_derived_form() -> None:
         form = form_for_item(get_item(code))
         assert form is not None and form.audience == "个人"
         origins.add(form.origin)
-    assert origins == {"hand-written", "derived"}
+    assert origins == {"extended", "derived"}
     assert files.check("material.png", load.UPLOAD_PNG)[0] == "image/png"
 
 
