@@ -12,8 +12,13 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"
 PORT="${PORT:-3000}"
+# Owner-only files (states, database, private files, logs); the login callback and allowed
+# origins come from the public URL only (app/security/public_url.py): set it to the address
+# citizens use; the default suits a browser on this machine.
+umask 077
+export YIWANG_PUBLIC_URL="${YIWANG_PUBLIC_URL:-http://localhost:$PORT}"
 
-echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on http://localhost:$PORT"
+echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on $YIWANG_PUBLIC_URL"
 # scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts
 exec python -m app.adapters.sandboxes --backoffice-db "$YW_ROOT/backoffice-sandbox.db" -- \
   python "$YW_ROOT/scripts/reflex_run.py" --env prod --single-port --frontend-port "$PORT"

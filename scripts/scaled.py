@@ -494,6 +494,8 @@ def scaled_app(
         f"http://{pair.split('=')[0].strip()}:{port}" for pair in hosts.split(",") if "=" in pair
     )
     env.setdefault("YIWANG_CORS_ORIGINS", ",".join(sorted(origins)))
+    # login callbacks are built from the public URL only (app/security/public_url.py)
+    env.setdefault("YIWANG_PUBLIC_URL", f"http://127.0.0.1:{port}")
     if build:
         for site in sites:
             say(f"building the static frontend for {' '.join(site.server_names)} -> {site.root}")

@@ -17,7 +17,7 @@ import html
 import secrets
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
@@ -48,7 +48,8 @@ class SandboxIdP:
     issuer: str
     client_id: str = "yiwang"
     client_secret: str = ""  # empty: a public client (PKCE protects the code)
-    redirect_uris: tuple[str, ...] = ()  # empty: any loopback http(s) URL ending /auth/callback
+    #: the registered redirect URIs, matched exactly (as real providers must: RFC 9700 §4.1.3)
+    redirect_uris: tuple[str, ...] = ()
     key: RSAKey = field(
         default_factory=lambda: RSAKey.generate_key(2048, parameters={"use": "sig"})
     )
@@ -61,15 +62,8 @@ class SandboxIdP:
 
     # -- checks -------------------------------------------------------------------------------
     def redirect_allowed(self, uri: str) -> bool:
-        if self.redirect_uris:
-            return uri in self.redirect_uris
-        parsed = urlparse(uri)
-        return (
-            parsed.scheme in {"http", "https"}
-            and parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-            and parsed.path == "/auth/callback"
-            and not parsed.fragment
-        )
+        """Only a registered URI, character for character (none registered: none allowed)."""
+        return isinstance(uri, str) and uri in self.redirect_uris
 
     def _authorize_problem(self, params: dict[str, str]) -> str | None:
         if params.get("client_id") != self.client_id:
