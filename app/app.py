@@ -15,6 +15,8 @@ from app.pages.province import head_script, is_multi, tokens_css
 from app.resilience import install as install_resilience
 from app.resilience.notice import backend_exception_handler
 from app.routes import routes
+from app.security import production
+from app.security.headers import security_headers
 from app.settings import active_theme, hosted_themes
 from app.state.notice import NoticeState
 from components.connection_status import connection_status
@@ -28,6 +30,12 @@ CATALOG_DIR = Path(__file__).resolve().parent.parent / "assets" / "_generated" /
 
 
 def create_app() -> rx.App:
+    # owner-only files from here on (states, database, private files, logs); production
+    # refuses to start without its public URL, data keys and scan command (app/security)
+    if problems := production.prepare():
+        for problem in problems:
+            print(f"Yiwang cannot start in production: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     try:
         theme = active_theme()
         hosted_themes()  # every province of YIWANG_HOSTS is valid, or the build stops
@@ -59,8 +67,9 @@ def create_app() -> rx.App:
             "data-mode": "standard",
         },
         reset_style=False,
-        # /flow/files: citizens' materials, private and served to their owner only
-        api_transformer=flow_api(),
+        # /flow/files: citizens' materials, private and served to their owner only;
+        # /flow/session: the HttpOnly session cookie; security headers on every response
+        api_transformer=[flow_api(), security_headers],
         head_components=[
             boot_script(theme.default_language, version),
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
@@ -80,7 +89,30 @@ def create_app() -> rx.App:
     # Killed workers' tabs keep their state, the embedded mode keeps states across restarts,
     # the service notice clears with the next answer (app/resilience).
     install_resilience(application)
+    install_security(application)
     return application
+
+
+def install_security(application: rx.App) -> None:
+    """The session cookie never enters state (a private hook: app/security/session_cookie.py);
+    what exists already from before the umask becomes owner-only."""
+    from reflex.config import get_config
+
+    from app.security import session_cookie
+
+    namespace = getattr(application, "_event_namespace", None)
+    if namespace is not None:
+        session_cookie.install(namespace)
+    root = Path(__file__).resolve().parent.parent
+    db_url = get_config().db_url or ""
+    import os
+
+    states = Path(os.environ.get("REFLEX_STATES_WORKDIR") or ".states")
+    files = Path(os.environ.get("YIWANG_FILES_DIR") or root / "private_files")
+    paths = [files, states if states.is_absolute() else root / states, root / "reports"]
+    if db_url.startswith("sqlite:///"):
+        paths.append(Path(db_url.removeprefix("sqlite:///")))
+    production.owner_only(*paths)
 
 
 app = create_app()

@@ -1,16 +1,19 @@
 """Sign-in state of the flow: unified identity login, session lifetime, masked personal data.
 
 The session lives in the database (``app.flow.store``); the browser keeps only a random
-secret in the ``yw_sid`` cookie. Every handler of the flow states calls ``_active()`` first:
+secret in the ``yw_sid`` cookie, HttpOnly and set by an HTTP route (``/flow/session``), never
+in this state: handlers find it through their socket (``app.security.session_cookie``).
+The login callback is built from the configured public URL of the request's host
+(``app.security.public_url``), never from the request's origin. Every handler of the flow states calls ``_active()`` first:
 it re-reads the session, enforces the idle timeout (15 min) and the absolute lifetime (12 h),
 and marks the citizen active.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import time
-from urllib.parse import urlparse
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -23,12 +26,16 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.flow import store
+from app.security import public_url, session_cookie
+from app.security.redirects import safe_return_path
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
-CALLBACK_PATH = "/auth/callback"
-SESSION_COOKIE = "yw_sid"
+CALLBACK_PATH = public_url.CALLBACK_PATH
+SESSION_COOKIE = session_cookie.SESSION_COOKIE
 _PROVIDER = None
+
+__all__ = ["FlowAuthState", "level_name", "provider", "safe_return_path"]
 
 
 def provider():
@@ -42,14 +49,6 @@ def provider():
 
         _PROVIDER = OIDCProvider(settings)
     return _PROVIDER
-
-
-def safe_return_path(path: str) -> str:
-    """Only paths of this app (never another origin) may be returned to after login."""
-    parsed = urlparse(path)
-    if parsed.scheme or parsed.netloc or not path.startswith("/") or path.startswith("//"):
-        return "/me"
-    return path
 
 
 IDLE_WARNING_ID = "idle-warning"
@@ -79,17 +78,12 @@ def level_name(level: int) -> str:
     return {1: t("一级实名"), 2: t("二级实名"), 3: t("三级实名（实人认证）")}[level]
 
 
+def _go(url: str) -> rx.event.EventSpec:
+    """A full page load (an HTTP route of the backend, not a client-side route)."""
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
 class FlowAuthState(rx.State):
-    # Secure when the public URL is https. Reflex sets cookies from the browser, so this one
-    # cannot be HttpOnly: it holds only a random secret, checked and expired on the server.
-    sid: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        path="/",
-        max_age=12 * 3600,
-        same_site="lax",
-        secure=os.environ.get("YIWANG_PUBLIC_URL", "").startswith("https://") or None,
-    )
     signed_in: bool = False
     display_name: str = ""
     org_name: str = ""
@@ -106,8 +100,12 @@ class FlowAuthState(rx.State):
     _pending: dict[str, str] = {}
 
     # -- helpers (not events) ------------------------------------------------------------------
+    def _secret(self) -> str:
+        """The session secret of this tab's browser (its HttpOnly cookie), never in state."""
+        return session_cookie.secret_for(self.router.session.session_id)
+
     def _active(self) -> Identity | None:
-        active = store.touch_session(self.sid)
+        active = store.touch_session(self._secret())
         if active is None:
             if self.signed_in:
                 self.session_ended = True
@@ -132,11 +130,10 @@ class FlowAuthState(rx.State):
         self.shown_id_number = self.shown_phone = ""
         self.is_business = self.revealed = False
         self.idle_deadline_ms = 0
-        self.sid = ""
 
     def _callback_url(self) -> str:
-        public = os.environ.get("YIWANG_PUBLIC_URL", "").rstrip("/")
-        return (public or self.router.url.origin) + CALLBACK_PATH
+        # configured per host; the Host header only picks one of them (never the Origin)
+        return public_url.callback_url_for_host(self.router.headers.host)
 
     # -- events --------------------------------------------------------------------------------
     @rx.event
@@ -190,10 +187,10 @@ class FlowAuthState(rx.State):
         except (IdentityError, AttributeError):
             self.login_error = t("登录验证失败，请重新登录。")
             return rx.redirect(return_to)
-        self.sid = await off_loop(store.open_session, identity)
+        ticket = await off_loop(store.open_handoff, identity)
         self.login_error = ""
-        await off_loop(self._active)
-        return rx.redirect(return_to)
+        # the HTTP route sets the HttpOnly cookie and goes on to return_to
+        return _go("/flow/session?" + urlencode({"ticket": ticket, "next": return_to}))
 
     @rx.event
     @in_thread
@@ -214,11 +211,12 @@ class FlowAuthState(rx.State):
     @rx.event
     @in_thread
     def sign_out(self):
-        if self.sid:
-            store.end_session(self.sid)
+        if secret := self._secret():
+            store.end_session(secret)
+        session_cookie.forget(self.router.session.session_id)
         self._clear()
         self.session_ended = False
-        return rx.redirect("/me")
+        return _go("/flow/signed-out?" + urlencode({"next": "/me"}))
 
     @rx.event
     @in_thread
