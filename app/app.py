@@ -94,15 +94,18 @@ def create_app() -> rx.App:
 
 
 def install_security(application: rx.App) -> None:
-    """The session cookie never enters state (a private hook: app/security/session_cookie.py);
-    what exists already from before the umask becomes owner-only."""
+    """The session cookie never enters state, events and connections are limited and their
+    arguments checked (private hooks: app/security/session_cookie.py, limits.py); what exists
+    already from before the umask becomes owner-only."""
     from reflex.config import get_config
 
-    from app.security import session_cookie
+    from app.security import limits, session_cookie
 
     namespace = getattr(application, "_event_namespace", None)
     if namespace is not None:
         session_cookie.install(namespace)
+        session_cookie.install_personal_guard(namespace)
+        limits.install(namespace)
     root = Path(__file__).resolve().parent.parent
     db_url = get_config().db_url or ""
     import os

@@ -98,6 +98,9 @@ class FlowAuthState(rx.State):
     session_ended: bool = False
 
     _pending: dict[str, str] = {}
+    #: which session the personal data above belongs to (a one-way key of its secret, never
+    #: the secret): a tab reconnecting without that cookie gets it cleared before it hydrates
+    _session_key: str = ""
 
     # -- helpers (not events) ------------------------------------------------------------------
     def _secret(self) -> str:
@@ -112,6 +115,7 @@ class FlowAuthState(rx.State):
             self._clear()
             return None
         self.signed_in, self.session_ended = True, False
+        self._session_key = session_cookie.state_key(self._secret())
         ident = active.identity
         self.display_name, self.org_name = ident.name, ident.org_name
         self.is_business = ident.kind == "business"
@@ -130,6 +134,7 @@ class FlowAuthState(rx.State):
         self.shown_id_number = self.shown_phone = ""
         self.is_business = self.revealed = False
         self.idle_deadline_ms = 0
+        self._session_key = ""
 
     def _callback_url(self) -> str:
         # configured per host; the Host header only picks one of them (never the Origin)

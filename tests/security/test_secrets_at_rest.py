@@ -217,3 +217,42 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8)).save(out, "PNG")
     return out.getvalue()
+
+
+def test_a_reconnect_with_a_closed_tabs_token_hydrates_no_personal_data(
+    flow_db: Session,
+) -> None:
+    """The guard on connect, with Reflex's real state manager (memory) and app."""
+    import reflex as rx
+
+    from app.state.flow_auth import FlowAuthState
+    from app.state.flow_me import FlowMeState
+
+    application = rx.App()
+    application._enable_state()
+    token = "6d1c8e0e-0c1b-4b55-9a55-3f1d2d7d9a11"
+    secret = store.open_session(ALICE, flow_db)
+
+    async def scenario() -> tuple[bool, bool, str, list]:
+        session_cookie.remember("tab", secret)
+        async with application.modify_state(
+            rx.BaseStateToken(ident=token, cls=FlowMeState)
+        ) as root:
+            me = await root.get_state(FlowMeState)
+            me.router = _signed_in_state(secret, "tab")[0].router
+            me._active()
+            me.drafts = [{"item_name": "居民身份证换领"}]
+        # the real owner reconnects (a reload): nothing is cleared
+        kept = await session_cookie.clear_unless_owner(application, token, secret)
+        # the tab closed; someone reconnects with its token and no cookie
+        cleared = await session_cookie.clear_unless_owner(application, token, "")
+        async with application.modify_state(
+            rx.BaseStateToken(ident=token, cls=FlowMeState)
+        ) as root:
+            auth = await root.get_state(FlowAuthState)
+            me = await root.get_state(FlowMeState)
+            return kept, cleared, auth.display_name + auth.shown_phone, me.drafts
+
+    kept, cleared, personal, drafts = asyncio.run(scenario())
+    assert (kept, cleared) == (False, True)
+    assert personal == "" and drafts == []
