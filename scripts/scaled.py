@@ -299,6 +299,8 @@ def render(template: Path, values: dict[str, str]) -> str:
 
 def nginx_config(run_dir: Path, port: int, backend_port: int, sites: list[Site]) -> Path:
     """Render deploy/nginx/yiwang.conf (+ one province server block per site) for this run."""
+    from app.security.headers import csp_for_build
+
     servers = [
         render(
             DEPLOY / "province.conf",
@@ -306,6 +308,8 @@ def nginx_config(run_dir: Path, port: int, backend_port: int, sites: list[Site])
                 "LISTEN": f"127.0.0.1:{port}" + (" default_server" if site.default else ""),
                 "SERVER_NAMES": " ".join(site.server_names),
                 "STATIC_ROOT": str(site.root),
+                # the build's inline scripts by hash (app/security/headers.py)
+                "CSP": csp_for_build(site.root, site.env),
             },
         )
         for site in sites

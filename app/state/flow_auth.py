@@ -26,7 +26,7 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.flow import store
-from app.security import public_url, session_cookie
+from app.security import public_url, sealed, session_cookie
 from app.security.redirects import safe_return_path
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
@@ -101,6 +101,13 @@ class FlowAuthState(rx.State):
     #: which session the personal data above belongs to (a one-way key of its secret, never
     #: the secret): a tab reconnecting without that cookie gets it cleared before it hydrates
     _session_key: str = ""
+
+    # -- at rest: this state and the flow states below it are sealed in the state manager ----
+    def __getstate__(self):
+        return sealed.seal(type(self), super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(sealed.unseal(state))
 
     # -- helpers (not events) ------------------------------------------------------------------
     def _secret(self) -> str:

@@ -256,3 +256,22 @@ def test_a_reconnect_with_a_closed_tabs_token_hydrates_no_personal_data(
     kept, cleared, personal, drafts = asyncio.run(scenario())
     assert (kept, cleared) == (False, True)
     assert personal == "" and drafts == []
+
+
+def test_the_wizards_answers_are_sealed_in_the_stored_state(flow_db: Session) -> None:
+    """ApplyState keeps the answers (the locked ID number, the phone) between events: the
+    state manager's pickle holds them encrypted only, and loads them back."""
+    from app.state.flow import ApplyState
+
+    secret = store.open_session(ALICE, flow_db)
+    root, _ = _signed_in_state(secret, "sock-apply")
+    apply = root.get_substate(ApplyState.get_full_name().split(".")[1:])
+    apply._values = {"id_number": ALICE.id_number, "phone": ALICE.phone, "name": "张三"}
+    apply.revealed = True
+    apply._active()
+    assert apply.shown_phone == ALICE.phone  # revealed on the page
+    blob = pickle.dumps(apply) + pickle.dumps(apply.parent_state)
+    assert ALICE.id_number.encode() not in blob and ALICE.phone.encode() not in blob
+    assert "张三".encode() not in blob
+    again = pickle.loads(pickle.dumps(apply))
+    assert again._values["id_number"] == ALICE.id_number
