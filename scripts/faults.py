@@ -443,7 +443,10 @@ def embedded(port: int) -> Iterator[str]:
     log = ROOT / "reports" / f"faults-embedded-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PORT": str(port), "REFLEX_WEB_WORKDIR": ".web-faults",
-           "REFLEX_STATES_WORKDIR": ".states-faults"}  # fmt: skip
+           "REFLEX_STATES_WORKDIR": ".states-faults",
+           # one machine plays every citizen from one address (app/security/limits.py)
+           "YIWANG_PUBLIC_URL": f"http://127.0.0.1:{port}", "YIWANG_SOCKETS_PER_MINUTE": "0",
+           "YIWANG_TOKENS_PER_MINUTE": "0"}  # fmt: skip
     env.pop("REFLEX_REDIS_URL", None)
     env.pop("REFLEX_DB_URL", None)
     with log.open("ab") as out:
@@ -530,7 +533,14 @@ def main(argv: list[str] | None = None) -> int:
         if scaled:
             # scaled_app starts the flow's sandboxes (identity provider, e-licences, back
             # office) unless the environment names real ones
-            with stack.scaled_app({"REFLEX_WEB_WORKDIR": ".web-faults"}, workers=3) as app:
+            with stack.scaled_app(
+                {
+                    "REFLEX_WEB_WORKDIR": ".web-faults",
+                    "YIWANG_SOCKETS_PER_MINUTE": "0",
+                    "YIWANG_TOKENS_PER_MINUTE": "0",
+                },
+                workers=3,
+            ) as app:
                 for name in scaled:
                     failed += run_one(name, app)
         if "restart-app" in names:

@@ -121,6 +121,12 @@ def allowed_origins(env: Mapping[str, str] | None = None) -> list[str]:
     ``YIWANG_CORS_ORIGINS`` (comma-separated, e.g. a host container's origin)."""
     env = os.environ if env is None else env
     origins = set(host_public_urls(env).values())
+    if not is_production(env):  # development: the other loopback name of the same port
+        for url in list(origins):
+            parts = urlsplit(url)
+            twin = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}.get(parts.hostname or "")
+            if twin:
+                origins.add(url.replace(f"//{parts.hostname}", f"//{twin}", 1))
     for extra in env.get("YIWANG_CORS_ORIGINS", "").split(","):
         if extra.strip():
             origins.add(_checked(extra, "YIWANG_CORS_ORIGINS"))
