@@ -118,14 +118,18 @@ def _sign_in(context, base_url: str) -> Page:
     return page
 
 
-def _files_at_rest() -> list[Path]:
+def _files_at_rest(since: float) -> list[Path]:
+    """What the app wrote during the test (older state files are other runs' residue)."""
     found = list((ROOT / ".states").rglob("*"))
     found += [p for p in ROOT.glob("yiwang.db*")]
     found += list((ROOT / "reports").glob("server-*.log"))
-    return [p for p in found if p.is_file()]
+    return [p for p in found if p.is_file() and p.stat().st_mtime >= since]
 
 
 def test_the_session_secret_is_httponly_and_nowhere_at_rest(phone, base_url: str) -> None:
+    import time
+
+    since = time.time() - 1
     context = phone()
     page = _sign_in(context, base_url)
     cookie = next(c for c in context.cookies() if c["name"] == "yw_sid")
@@ -137,7 +141,9 @@ def test_the_session_secret_is_httponly_and_nowhere_at_rest(phone, base_url: str
     if e2e_mode() != "embedded":
         return
     secret = cookie["value"].encode()
-    for path in _files_at_rest():
+    written = _files_at_rest(since)
+    assert any(p.suffix == ".pkl" for p in written)  # the search saw this login's states
+    for path in written:
         data = path.read_bytes()
         assert secret not in data, path
         assert FULL_ID.encode() not in data, path
@@ -171,7 +177,8 @@ def test_a_closed_tabs_token_and_sign_out_show_no_personal_data(phone, base_url:
     mine = phone()
     page = _sign_in(mine, base_url)
     open_page(page, base_url, "/me")
-    page.get_by_role("button", name="退出登录").click()
+    with page.expect_response(lambda r: "/flow/signed-out" in r.url):
+        page.get_by_role("button", name="退出登录").click()
     expect(page.get_by_text("您还没有登录。", exact=False)).to_be_visible(timeout=20_000)
     assert not [c for c in mine.cookies() if c["name"] == "yw_sid"]
     assert page.get_by_text("张三").count() == 0

@@ -62,6 +62,10 @@ def owner_only(*paths: Path) -> None:
 
 
 def prepare(env: Mapping[str, str] | None = None) -> list[str]:
-    """At start: owner-only umask; the production problems (empty outside production)."""
+    """At start: owner-only umask, tokens redacted from logs; the production problems (empty
+    outside production)."""
+    from app.security import logs
+
     os.umask(UMASK)
+    logs.install()
     return problems(env) if is_production(env) else []

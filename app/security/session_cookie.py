@@ -135,6 +135,9 @@ async def clear_unless_owner(app: Any, token: str, secret: str) -> bool:
         if secret and auth._session_key == state_key(secret):
             return False
         # the flow's states (account, drafts, applications, answers) back to their defaults
+        logger.warning(
+            "personal data of a tab cleared: its token reconnected without its session cookie"
+        )
         pending = [FlowAuthState]
         while pending:
             cls = pending.pop()

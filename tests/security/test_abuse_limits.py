@@ -203,3 +203,22 @@ def test_a_refused_event_logs_one_short_line(caplog: pytest.LogCaptureFixture) -
         assert len(line) <= limits.LOG_LIMIT and "\n" not in line
         assert "token-1234567890" not in line and "xxxxxxxx" not in line
     assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_client_tokens_and_secrets_never_reach_a_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from app.security import logs
+
+    logs.install()
+    token = "6d1c8e0e-0c1b-4b55-9a55-3f1d2d7d9a11"
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger("reflex").warning(f"Received event from session s with token {token}")
+        logging.getLogger("x").warning("cookie %s", "yw_locale=en; yw_sid=AbC-123_secret")
+        try:
+            raise ValueError(f"Failed to deserialize event data: {{'token': '{token}'}}")
+        except ValueError:
+            logging.getLogger("reflex").exception("event failed")
+    text = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    assert token not in text and "AbC-123_secret" not in text
+    assert "<token>" in text and "yw_sid=<secret>" in text
