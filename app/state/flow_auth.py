@@ -119,6 +119,8 @@ class FlowAuthState(rx.State):
         if active is None:
             if self.signed_in:
                 self.session_ended = True
+            if self._session_key:  # the next connection resets every flow state of this tab
+                self._session_key = "ended"
             self._clear()
             return None
         self.signed_in, self.session_ended = True, False
@@ -141,7 +143,6 @@ class FlowAuthState(rx.State):
         self.shown_id_number = self.shown_phone = ""
         self.is_business = self.revealed = False
         self.idle_deadline_ms = 0
-        self._session_key = ""
 
     def _callback_url(self) -> str:
         # configured per host; the Host header only picks one of them (never the Origin)
@@ -227,6 +228,9 @@ class FlowAuthState(rx.State):
             store.end_session(secret)
         session_cookie.forget(self.router.session.session_id)
         self._clear()
+        # the page loads /flow/signed-out next: that connection, without the cookie, resets
+        # every flow state of this tab (answers, drafts, applications) before it hydrates
+        self._session_key = "signed-out" if self._session_key else ""
         self.session_ended = False
         return _go("/flow/signed-out?" + urlencode({"next": "/me"}))
 

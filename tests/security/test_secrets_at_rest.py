@@ -4,6 +4,7 @@ and phones must not be found in stored states, the database file or the files' m
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import pickle
 import stat
@@ -228,8 +229,7 @@ def test_a_reconnect_with_a_closed_tabs_token_hydrates_no_personal_data(
     from app.state.flow_auth import FlowAuthState
     from app.state.flow_me import FlowMeState
 
-    application = rx.App()
-    application._enable_state()
+    application = _app()
     token = "6d1c8e0e-0c1b-4b55-9a55-3f1d2d7d9a11"
     secret = store.open_session(ALICE, flow_db)
 
@@ -275,3 +275,41 @@ def test_the_wizards_answers_are_sealed_in_the_stored_state(flow_db: Session) ->
     assert "张三".encode() not in blob
     again = pickle.loads(pickle.dumps(apply))
     assert again._values["id_number"] == ALICE.id_number
+
+
+def test_after_sign_out_the_next_connection_resets_every_flow_state(flow_db: Session) -> None:
+    import reflex as rx
+
+    from app.state.flow import ApplyState
+    from app.state.flow_me import FlowMeState
+
+    application = _app()
+    token = "0b4c7a52-6f0e-4f9a-8f43-5b7c2a9e1d20"
+    secret = store.open_session(ALICE, flow_db)
+
+    async def scenario() -> tuple[bool, dict]:
+        async with application.modify_state(rx.BaseStateToken(ident=token, cls=ApplyState)) as root:
+            connection = _signed_in_state(secret, "tab-out")[0].router
+            apply = await root.get_state(ApplyState)
+            apply.router = connection
+            apply._active()
+            apply._values = {"id_number": ALICE.id_number, "phone": ALICE.phone}
+            me = await root.get_state(FlowMeState)
+            await FlowMeState.sign_out.fn(me)
+        # /flow/signed-out cleared the cookie; the page connects again without it
+        cleared = await session_cookie.clear_unless_owner(application, token, "")
+        async with application.modify_state(rx.BaseStateToken(ident=token, cls=ApplyState)) as root:
+            return cleared, (await root.get_state(ApplyState))._values
+
+    cleared, values = asyncio.run(scenario())
+    assert cleared and values == {}
+
+
+@functools.cache
+def _app():
+    """One Reflex app for this process (Reflex allows one per registration context)."""
+    import reflex as rx
+
+    application = rx.App()
+    application._enable_state()
+    return application
