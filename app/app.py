@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 from pathlib import Path
@@ -30,8 +31,8 @@ CATALOG_DIR = Path(__file__).resolve().parent.parent / "assets" / "_generated" /
 
 
 def create_app() -> rx.App:
-    # owner-only files from here on (states, database, private files, logs); production
-    # refuses to start without its public URL, data keys and scan command (app/security)
+    # production refuses to start without its public URL, data keys and scan command; no
+    # client token in a log line (app/security)
     if problems := production.prepare():
         for problem in problems:
             print(f"Yiwang cannot start in production: {problem}", file=sys.stderr)
@@ -115,7 +116,8 @@ def install_security(application: rx.App) -> None:
     paths = [files, states if states.is_absolute() else root / states, root / "reports"]
     if db_url.startswith("sqlite:///"):
         paths.append(Path(db_url.removeprefix("sqlite:///")))
-    production.owner_only(*paths)
+    # owner-only from when the backend serves: states, database, private files, logs
+    application.register_lifespan_task(functools.partial(production.at_backend_start, *paths))
 
 
 app = create_app()

@@ -62,10 +62,16 @@ def owner_only(*paths: Path) -> None:
 
 
 def prepare(env: Mapping[str, str] | None = None) -> list[str]:
-    """At start: owner-only umask, tokens redacted from logs; the production problems (empty
+    """At import of the app: tokens redacted from logs; the production problems (empty
     outside production)."""
     from app.security import logs
 
-    os.umask(UMASK)
     logs.install()
     return problems(env) if is_production(env) else []
+
+
+def at_backend_start(*paths: Path) -> None:
+    """When the backend starts serving (not while a static build is exported, which nginx's
+    workers must read): owner-only umask for what it creates, and ``paths`` tightened."""
+    os.umask(UMASK)
+    owner_only(*paths)

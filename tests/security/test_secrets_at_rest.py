@@ -197,7 +197,7 @@ def test_private_files_and_new_files_are_owner_only(flow_db: Session, tmp_path: 
     assert mode & 0o077 == 0, oct(mode)
     old = os.umask(0o022)
     try:
-        production.prepare({})
+        production.at_backend_start()
         probe = tmp_path / "probe"
         probe.write_text("x")
         assert stat.S_IMODE(probe.stat().st_mode) & 0o077 == 0
