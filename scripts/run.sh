@@ -19,6 +19,10 @@ umask 077
 export YIWANG_PUBLIC_URL="${YIWANG_PUBLIC_URL:-http://localhost:$PORT}"
 
 echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on $YIWANG_PUBLIC_URL"
+# The catalogues of the provinces this instance serves, from their folders: all or nothing,
+# skipped when the files are unchanged since the last load (app/catalogue/sync.py).
+python -m app.catalogue migrate >/dev/null
+python -m app.catalogue sync
 # scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts
 exec python -m app.adapters.sandboxes --backoffice-db "$YW_ROOT/backoffice-sandbox.db" -- \
   python "$YW_ROOT/scripts/reflex_run.py" --env prod --single-port --frontend-port "$PORT"

@@ -8,7 +8,7 @@
   orphan clean-up).
 
 Revision ID: e5a7c9d1b3f2
-Revises: c4d8e1f2a9b3
+Revises: d5a1c7e9b2f4
 Create Date: 2026-12-01 13:00:00
 
 """
@@ -20,7 +20,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "e5a7c9d1b3f2"
-down_revision: str | Sequence[str] | None = "c4d8e1f2a9b3"
+down_revision: str | Sequence[str] | None = "d5a1c7e9b2f4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

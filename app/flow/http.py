@@ -200,12 +200,14 @@ async def signed_out(request: Request) -> Response:
     return response
 
 
-def flow_api() -> Starlette:
+def flow_api(extra: list[Route] | None = None) -> Starlette:
+    """The flow's routes (and ``extra`` ones of the app), mounted before Reflex's own."""
     return Starlette(
         routes=[
             Route("/flow/files", upload, methods=["POST"]),
             Route("/flow/files/{file_id:str}", download, methods=["GET"]),
             Route("/flow/session", begin_session, methods=["GET"]),
             Route("/flow/signed-out", signed_out, methods=["GET"]),
+            *(extra or []),
         ]
     )

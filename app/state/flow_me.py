@@ -10,7 +10,7 @@ import reflex as rx
 from app.flow import backoffice, store
 from app.flow.forms import get_form
 from app.flow.validate import display, visible_fields
-from app.settings import active_theme
+from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
@@ -205,7 +205,7 @@ class ApplicationState(FlowAuthState):
         returned = [e for e in history if e.status == "returned"]
         self.returned_note = returned[-1].note if returned and app.status == "returned" else ""
         form = get_form(app.form_key)
-        province = active_theme().code
+        province = theme_for_host(self.router.headers.host).code
         values = {k: str(v) for k, v in app.values.items()}
         self.answers = (
             [

@@ -13,13 +13,11 @@ AUDIENCE_FILTERS = ("个人", "法人")
 RECENT_MAX = 8
 
 
-def _province(host: str) -> str | None:
-    """The catalogue province of the request's host (several provinces may share a build)."""
-    from app.catalogue.provinces import PROVINCES
+def _province(host: str) -> str:
+    """The province of the request's host (several provinces may share a build)."""
     from app.settings import theme_for_host
 
-    code = theme_for_host(host).code
-    return code if code in PROVINCES else None
+    return theme_for_host(host).code
 
 
 # Hot searches repeat across citizens: one answer per (province, query, filters) a minute.

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.catalogue.db import upgrade
 
-BEFORE = "c4d8e1f2a9b3"
+BEFORE = "d5a1c7e9b2f4"
 ID_NUMBER, PHONE = "37010219850312002X", "13800135678"
 
 

@@ -1,4 +1,4 @@
-"""Colloquial synonyms: a shipped base list plus one file per province.
+"""Colloquial synonyms: a shipped base list plus the province folder's ``synonyms.toml``.
 
 A file is TOML with one table ``[synonyms]`` of ``"phrase" = ["official term", ...]``.
 ``load_synonyms(path)`` reads one file and raises ``SynonymError`` naming the file, the
@@ -23,7 +23,7 @@ class SynonymError(ValueError):
     """A synonyms file that cannot be used; the message names the file and the entry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per file (synonyms_at)
 class Synonyms:
     """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin."""
 
@@ -87,15 +87,30 @@ def build(*tables: dict[str, tuple[str, ...]]) -> Synonyms:
     return Synonyms(terms, by_pinyin, by_initials)
 
 
-def province_file(province: str) -> Path:
-    return HERE / f"{province}.toml"
+SYNONYMS_FILE = "synonyms.toml"
+
+
+def province_file(province: str) -> Path | None:
+    """The province folder's synonyms file (``None`` for a province not in the registry)."""
+    from app.catalogue.provinces import registry
+
+    found = registry().get(province)
+    return found.folder / SYNONYMS_FILE if found else None
+
+
+def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
+    """Base synonyms merged with a province's file (``path``, else its folder's, if any)."""
+    extra = path or (province_file(province) if province else None)
+    if extra is not None and path is None and not extra.is_file():
+        extra = None
+    return synonyms_at(extra)
 
 
 @lru_cache(maxsize=16)
-def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
-    """Base synonyms merged with a province's file (``path`` or the shipped one, if any)."""
+def synonyms_at(extra: Path | None) -> Synonyms:
+    """Base synonyms merged with the file ``extra`` (cached by the file, not the province:
+    two folders may carry the same code, in tests or one after the other)."""
     tables = [load_synonyms(BASE)]
-    extra = path or (province_file(province) if province else None)
-    if extra is not None and (path is not None or extra.exists()):
+    if extra is not None:
         tables.append(load_synonyms(extra))
     return build(*tables)
