@@ -7,11 +7,18 @@ to PostgreSQL; ``REFLEX_REDIS_URL`` turns on Redis state and several workers.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import reflex as rx
 
-from app.security.public_url import allowed_origins
+from app.security.public_url import PublicURLError, allowed_origins
+
+try:
+    _ORIGINS = allowed_origins()
+except PublicURLError as _exc:  # production without its public URL: refuse, name the setting
+    print(f"Yiwang cannot start: {_exc}", file=sys.stderr)
+    raise SystemExit(2) from None
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DB_URL = f"sqlite:///{ROOT / 'yiwang.db'}"
@@ -26,5 +33,5 @@ config = rx.Config(
     disable_plugins=[rx.plugins.SitemapPlugin],
     # Credentialed CORS and websockets only for this deployment's own public URLs (one per
     # host) and YIWANG_CORS_ORIGINS (app/security/public_url.py); never Reflex's "*".
-    cors_allowed_origins=allowed_origins(),
+    cors_allowed_origins=_ORIGINS,
 )

@@ -168,3 +168,24 @@ def test_own_paths_are_kept(path: str) -> None:
 def test_non_strings_are_refused() -> None:
     assert safe_return_path(None) == "/me"
     assert safe_return_path(["/me"]) == "/me"
+
+
+def test_the_app_refuses_to_start_in_production_without_its_public_url() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YIWANG_PUBLIC_URL")}
+    done = subprocess.run(
+        [sys.executable, "-c", "import rxconfig"],
+        cwd=root,
+        env={**env, "YIWANG_ENV": "production"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "YIWANG_PUBLIC_URL is required" in done.stderr
+    assert "Traceback" not in done.stderr
