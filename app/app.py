@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import sys
 from pathlib import Path
@@ -123,8 +122,12 @@ def install_security(application: rx.App) -> None:
     paths = [files, states if states.is_absolute() else root / states, root / "reports"]
     if db_url.startswith("sqlite:///"):
         paths.append(Path(db_url.removeprefix("sqlite:///")))
+
     # owner-only from when the backend serves: states, database, private files, logs
-    application.register_lifespan_task(functools.partial(production.at_backend_start, *paths))
+    def owner_only_from_now() -> None:
+        production.at_backend_start(*paths)
+
+    application.register_lifespan_task(owner_only_from_now)
 
 
 app = create_app()
