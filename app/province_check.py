@@ -1,5 +1,6 @@
-"""One check for a whole province folder: theme, catalogue records, synonyms, forms and
-translations, every problem at once with its file, record or line, field and reason.
+"""One check for a whole province folder: theme, catalogue records, synonyms, forms,
+translations and identity.toml, every problem at once with its file, record or line, field
+and reason.
 
 ``python -m themes check PATH`` (and ``yiwang check PATH``) print these; the build and
 ``python -m app.catalogue sync`` refuse the same problems with the same messages, since they
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.adapters.identity.mapping import mapping_problems
 from app.catalogue.loader import check_files
 from app.catalogue.provinces import catalogue_files_in, of_theme
 from app.search.synonyms import SYNONYMS_FILE, SynonymError, load_synonyms
@@ -64,6 +66,7 @@ def content_problems(theme: Theme) -> list[ThemeProblem]:
         content_translations(theme)
     except ThemeError as exc:
         problems += exc.problems
+    problems += mapping_problems(folder)  # identity.toml, the identity provider's claim mapping
     return problems
 
 

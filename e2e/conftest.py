@@ -11,7 +11,11 @@ from playwright.sync_api import Browser, Page, Playwright
 from sqlalchemy.engine import Engine
 
 from e2e.browser import CHROMIUM, DEVICES, LAUNCH_ARGS, device_context_args
+from e2e.results_plugin import pytest_runtest_logreport, pytest_sessionfinish
 from e2e.server import app_db_url, free_port, production_app
+
+# every outcome goes to reports/e2e/results.json, the evidence of the conformance report
+__all__ = ["pytest_runtest_logreport", "pytest_sessionfinish"]
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,13 @@ LOW_LEVELS = (1, 2)
 
 
 class NotFound(LookupError):
-    """No such record for this owner."""
+    """No such record for this owner. ``foreign``: the record exists but is another
+    citizen's (the caller writes that attempt to the audit log; the citizen sees the same
+    "not found" either way)."""
+
+    def __init__(self, message: str, foreign: bool = False) -> None:
+        super().__init__(message)
+        self.foreign = foreign
 
 
 class Refused(ValueError):
@@ -246,7 +252,7 @@ def delete_draft(owner: str, draft_id: int, session: Session | None = None) -> N
     with session_scope(session) as s:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.owner != owner:
-            raise NotFound(f"no draft {draft_id} of this user")
+            raise NotFound(f"no draft {draft_id} of this user", foreign=draft is not None)
         s.delete(draft)
         s.commit()
 
@@ -352,7 +358,7 @@ def get_application(owner: str, number: str, session: Session | None = None) -> 
     with session_scope(session) as s:
         app = s.exec(select(Application).where(Application.number == number)).first()
         if app is None or app.owner != owner:
-            raise NotFound(f"no application {number} of this user")
+            raise NotFound(f"no application {number} of this user", foreign=app is not None)
         return app
 
 

@@ -37,7 +37,24 @@ def session_ended_notice() -> rx.Component:
 
 
 def login_error() -> rx.Component:
+    """Why the login did not happen; after an outage, a 重试 button that starts it again."""
     return rx.cond(
         FlowAuthState.login_error != "",
-        rx.el.p(FlowAuthState.login_error, role="alert", class_name="yw-notice"),
+        rx.el.div(
+            rx.el.p(FlowAuthState.login_error),
+            rx.cond(
+                FlowAuthState.login_retry != "",
+                button(t("重试"), "primary", on_click=FlowAuthState.retry_login),
+            ),
+            role="alert",
+            class_name="yw-notice",
+        ),
+    )
+
+
+def signed_out_notice() -> rx.Component:
+    """After 退出登录: whether the identity provider's session ended too."""
+    return rx.cond(
+        FlowAuthState.signed_out_notice != "",
+        rx.el.p(FlowAuthState.signed_out_notice, role="status", class_name="yw-notice"),
     )

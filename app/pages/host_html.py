@@ -15,7 +15,9 @@ already the host's own; this is the embedded (single-port) server's counterpart.
 from __future__ import annotations
 
 import base64
+import gzip
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -90,6 +92,20 @@ def per_host_html(
         if theme.code == default.code:
             await inner(scope, receive, send)
             return
+        # the static files are precompressed: ask for gzip at most (which is undone, rewritten
+        # and redone below) or none
+        gzip_ok = b"gzip" in headers.get(b"accept-encoding", b"")
+        scope = dict(scope)
+        scope["headers"] = [
+            (k, v) for k, v in scope.get("headers") or [] if k.lower() != b"accept-encoding"
+        ] + ([(b"accept-encoding", b"gzip")] if gzip_ok else [])
+        # the server may let a file response send itself (granian: http.response.pathsend):
+        # the body must come through here to be rewritten
+        scope["extensions"] = {
+            k: v
+            for k, v in (scope.get("extensions") or {}).items()
+            if k not in ("http.response.pathsend", "http.response.zerocopysend")
+        }
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -98,7 +114,8 @@ def per_host_html(
             if message["type"] == "http.response.start":
                 kinds = dict(message.get("headers") or [])
                 is_html = kinds.get(b"content-type", b"").startswith(b"text/html")
-                if not is_html or kinds.get(b"content-encoding"):
+                encoding = kinds.get(b"content-encoding", b"")
+                if not is_html or encoding not in (b"", b"gzip"):
                     start = None
                     await send(message)
                     return
@@ -107,16 +124,23 @@ def per_host_html(
             if start is None:
                 await send(message)
                 return
+            if message["type"] == "http.response.pathsend":  # should not come: see above
+                chunks.append(Path(message["path"]).read_bytes())
+                message = {"type": "http.response.body", "body": b""}
             chunks.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            body = rewrite(b"".join(chunks), default, theme)
+            body = b"".join(chunks)
+            zipped = dict(start.get("headers") or []).get(b"content-encoding") == b"gzip"
+            body = rewrite(gzip.decompress(body) if zipped else body, default, theme)
+            if zipped:
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+            given = list(start.get("headers", []))
+            vary = [v for k, v in given if k.lower() == b"vary"] + [b"Host"]
             out = [
-                (k, v)
-                for k, v in start.get("headers", [])
-                if k.lower() not in (b"content-length", b"etag")
+                (k, v) for k, v in given if k.lower() not in (b"content-length", b"etag", b"vary")
             ]
-            out += [(b"content-length", str(len(body)).encode()), (b"vary", b"Host")]
+            out += [(b"content-length", str(len(body)).encode()), (b"vary", b", ".join(vary))]
             await send({**start, "headers": out})
             await send({"type": "http.response.body", "body": body})
 

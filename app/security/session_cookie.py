@@ -138,11 +138,14 @@ async def clear_unless_owner(app: Any, token: str, secret: str) -> bool:
         logger.warning(
             "personal data of a tab cleared: its token reconnected without its session cookie"
         )
+        kept = {name: getattr(auth, name) for name in FlowAuthState._keep_on_reset}
         pending = [FlowAuthState]
         while pending:
             cls = pending.pop()
             (await root.get_state(cls)).reset()
             pending.extend(cls.get_substates())
+        for name, value in kept.items():
+            setattr(auth, name, value)
         return True
 
 

@@ -36,7 +36,7 @@ from app.flow.validate import (
 )
 from app.readcache import ReadCache
 from app.settings import theme_for_host
-from app.state.flow_auth import FlowAuthState, level_name
+from app.state.flow_auth import FlowAuthState, missing_claims_message
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
@@ -185,14 +185,6 @@ class ApplyState(FlowAuthState):
 
     def _gate(self, form: FormDefinition, ident: Identity) -> bool:
         """May this account apply? Sets ``stage``/``refused`` and returns False if not."""
-        if ident.level < form.min_level:
-            self.stage = "level"
-            self.refused = t(
-                "办理本事项需要{level}或更高的实名等级，您的账号是{yours}。请在统一身份认证提升实名等级后再办理。",
-                level=level_name(form.min_level),
-                yours=self.level_name,
-            )
-            return False
         if form.audience == "法人" and ident.kind != "business":
             self.stage = "level"
             self.refused = t("本事项由企业办理，请退出后使用法人账号登录。")
@@ -200,6 +192,12 @@ class ApplyState(FlowAuthState):
         if form.audience == "个人" and ident.kind == "business":
             self.stage = "level"
             self.refused = t("本事项由个人办理，请退出后使用个人账号登录。")
+            return False
+        if lacks := ident.missing(form.audience, form.min_level):
+            # the provider did not vouch for what this item needs: refused, draft untouched
+            self.stage = "level"
+            self.refused = missing_claims_message(lacks, form.min_level, ident.level)
+            self._audit("login_refused", "denied", ident.sub, detail=",".join(lacks))
             return False
         return True
 
@@ -605,6 +603,8 @@ class ApplyState(FlowAuthState):
         if form is None or ident is None:
             return
         self.revealed = not self.revealed
+        if self.revealed:
+            self._audit("reveal", "success", ident.sub, detail="answers")
         self._show(ident)
         if self.stage == "check":
             self._render_check(form)

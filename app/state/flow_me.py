@@ -164,7 +164,9 @@ class FlowMeState(FlowAuthState):
         try:
             store.delete_draft(ident.sub, int(draft_id))
             self.notice = t("草稿已删除。")
-        except (store.NotFound, ValueError, TypeError):
+        except (store.NotFound, ValueError, TypeError) as exc:
+            if getattr(exc, "foreign", False):
+                self._audit("cross_citizen_access", "denied", ident.sub, detail="draft")
             self.notice = t("没有找到这份草稿，它可能已被删除。")
         self._fill(ident.sub)
 
@@ -191,7 +193,9 @@ class ApplicationState(FlowAuthState):
         self.loaded = True
         try:
             app = store.get_application(sub, number)
-        except store.NotFound:
+        except store.NotFound as exc:
+            if exc.foreign:
+                self._audit("cross_citizen_access", "denied", sub, detail="application")
             self.found, self.timeline, self.answers = False, [], []
             return
         assert app.id is not None

@@ -115,7 +115,13 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(flow_db: Session) -> None:
+def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
+    flow_db: Session, tmp_path, monkeypatch
+) -> None:
+    import json
+
+    audit_log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("YIWANG_AUDIT_LOG", str(audit_log))
     store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
     alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
     answer = _upload(alice, _png())
@@ -129,6 +135,14 @@ def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(flow_db: 
     assert own.headers["x-content-type-options"] == "nosniff"
     assert bob.get(f"/flow/files/{file_id}").status_code == 404
     assert TestClient(flow_api()).get(f"/flow/files/{file_id}").status_code == 401
+    # bob's attempt is in the audit log; alice's own reads and unknown ids are not
+    assert bob.get("/flow/files/no-such-file").status_code == 404
+    (line,) = [json.loads(x) for x in audit_log.read_text().splitlines()]
+    assert (line["event"], line["outcome"], line["detail"]) == (
+        "cross_citizen_access",
+        "denied",
+        "file",
+    )
 
 
 def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
