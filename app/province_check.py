@@ -23,7 +23,7 @@ FORMS_DIR = "forms"
 def content_problems(theme: Theme) -> list[ThemeProblem]:
     """What is wrong with the folder's content files (the theme itself already loaded)."""
     from app.content_i18n import content_translations
-    from app.flow.forms import FormFileError, parse_form
+    from app.flow.forms import problems_of as forms_problems_of
     from app.settings import library_problems
 
     folder = theme.folder
@@ -54,14 +54,10 @@ def content_problems(theme: Theme) -> list[ThemeProblem]:
             problems.append(
                 ThemeProblem(stray, "", f"synonyms are read from {SYNONYMS_FILE} (TOML) only")
             )
-    for form_file in sorted((folder / FORMS_DIR).glob("*")):
-        if form_file.suffix.lower() not in (".yaml", ".yml"):
-            problems.append(ThemeProblem(form_file, "", "forms/ holds YAML form files only"))
-            continue
-        try:
-            parse_form(form_file)
-        except FormFileError as exc:
-            problems += [ThemeProblem(p.file, p.field, p.message) for p in exc.problems]
+    for stray in sorted((folder / FORMS_DIR).glob("*")):
+        if stray.suffix.lower() not in (".yaml", ".yml"):
+            problems.append(ThemeProblem(stray, "", "forms/ holds YAML form files only"))
+    problems += forms_problems_of(folder)
     try:
         content_translations(theme)
     except ThemeError as exc:

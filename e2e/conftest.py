@@ -126,3 +126,18 @@ def open_page(page: Page, base_url: str, path: str) -> Page:
     page.goto(base_url + path)
     page.locator('[data-hydrated="true"]').wait_for(timeout=30_000)
     return page
+
+
+@pytest.fixture
+def phone_ctx(browser: Browser, playwright: Playwright):
+    """New Pixel 7 pages on demand (each in its own context, as another phone would be)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(**device_context_args(playwright, "Pixel 7"))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -71,13 +71,17 @@ class OnlineForm:
     steps: frozenset[str]
 
 
-def online_form(basic_code: str, folder: Path) -> OnlineForm | None:
+def online_form(
+    basic_code: str, folder: Path, record: dict[str, Any] | None = None
+) -> OnlineForm | None:
     """The online application of the item with this basic code in this province, or ``None``.
 
     A form in the province folder (``<folder>/forms/<basic_code>.yaml``) overrides the base form
-    of the same name in ``app/flow/forms/``.
+    of the same name in ``app/flow/forms/``; without one, an item the catalogue says can be
+    handled online (``record``) gets the form the flow derives from it
+    (``app.flow.forms.form_for_item``), the very form citizens fill in.
     """
-    from app.flow.forms import FormFileError, parse_form
+    from app.flow.forms import FormFileError, form_for_item, parse_form
 
     for path in (folder / "forms" / f"{basic_code}.yaml", FORMS_DIR / f"{basic_code}.yaml"):
         if path.is_file():
@@ -85,7 +89,18 @@ def online_form(basic_code: str, folder: Path) -> OnlineForm | None:
                 return OnlineForm(path, form_steps(parse_form(path)))
             except FormFileError:
                 return None  # a broken form is no application; `forms check` names the problem
-    return None
+    if record is None:
+        return None
+    from pydantic import ValidationError
+
+    from app.domain.service_item import ServiceItem
+
+    try:
+        item = ServiceItem.model_validate(record)
+    except ValidationError:
+        return None  # an invalid record has no application (its elements say why)
+    form = form_for_item(item, folder)
+    return OnlineForm(None, form_steps(form)) if form is not None else None
 
 
 def form_steps(form: Any) -> frozenset[str]:

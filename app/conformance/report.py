@@ -150,7 +150,7 @@ def check_catalogue(theme: Theme) -> ProvinceReport:
                 file=shown,
                 division=prefix,
                 areas=areas,
-                form=inputs.online_form(basic, folder) if basic else None,
+                form=inputs.online_form(basic, folder, record.data) if basic else None,
                 forms_hint="forms/{code}.yaml",
             )
             report.items.append(check_record(record.data, record.where, ctx))
@@ -345,12 +345,12 @@ STATUS_TEXT = {
 
 def render(data: dict[str, Any], compliance_link: str | None) -> str:
     """The report as one accessible HTML page (landmarks, captions, scoped headers)."""
-    t = data["thresholds"]
+    limits = data["thresholds"]
     verdict = (
         "<p class='ok'><strong>Meets every threshold.</strong></p>"
-        if t["passed"]
+        if limits["passed"]
         else "<p class='bad'><strong>Below the thresholds:</strong></p><ul>"
-        + "".join(f"<li>{_e(f)}</li>" for f in t["failures"])
+        + "".join(f"<li>{_e(f)}</li>" for f in limits["failures"])
         + "</ul>"
     )
     a11y = data["accessibility"]

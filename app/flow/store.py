@@ -15,22 +15,27 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.adapters.backoffice import MOVES, STATUSES  # noqa: F401 (re-exported)
 from app.adapters.identity import Identity
 from app.db import session_scope
+from app.flow.rules import (  # noqa: F401 (re-exported: one definition, in app.flow.rules)
+    ABSOLUTE_LIFETIME,
+    DRAFT_RETENTION,
+    IDLE_TIMEOUT,
+    IDLE_WARNING,
+    LEVELS,
+    LOW_LEVELS,
+    MOVES,
+    STATUSES,
+    is_final,
+    needs_reason,
+    valid_idempotency_key,
+)
 from app.flow.tables import Application, ApplicationEvent, Draft, Evaluation, FlowSession
 
-IDLE_TIMEOUT = timedelta(minutes=15)
-IDLE_WARNING = timedelta(minutes=13)
-ABSOLUTE_LIFETIME = timedelta(hours=12)
 #: how stale the recorded activity of a session may be before a touch writes it again
 TOUCH_EVERY = timedelta(minutes=1)
-DRAFT_RETENTION = timedelta(days=30)
 #: how long the single-use login ticket may wait for the browser to exchange it
 HANDOFF_TTL = timedelta(seconds=60)
-
-LEVELS = (1, 2, 3, 4, 5)  # 非常不满意 … 非常满意
-LOW_LEVELS = (1, 2)
 
 
 class NotFound(LookupError):
@@ -290,7 +295,7 @@ def submit(
     owner's draft for the item is deleted in the same transaction.
     """
     key = idempotency_key.strip()
-    if not 16 <= len(key) <= 64 or not all(c.isalnum() or c in "-_" for c in key):
+    if not valid_idempotency_key(key):
         raise Refused("idempotency key must be 16-64 letters, digits, - or _")
     with session_scope(session) as s:
         existing = s.exec(select(Application).where(Application.idempotency_key == key)).first()
@@ -505,11 +510,11 @@ def evaluate(
     reason = reason.strip()
     if level not in LEVELS:
         raise Refused(f"level must be one of {LEVELS}, got {level!r}")
-    if level in LOW_LEVELS and not reason:
+    if needs_reason(level) and not reason:
         raise Refused("a reason is required for 不满意 and 非常不满意")
     with session_scope(session) as s:
         app = get_application(owner, number, s)
-        if app.status not in ("completed", "rejected"):
+        if not is_final(app.status):
             raise Refused(f"{number} is {app.status}; it can be evaluated once it is finished")
         assert app.id is not None
         if get_evaluation(app.id, s) is not None:
@@ -519,7 +524,7 @@ def evaluate(
             owner=owner,
             level=level,
             reason=reason[:500],
-            follow_up="pending" if level in LOW_LEVELS else "",
+            follow_up="pending" if needs_reason(level) else "",
             created_at=now(),
         )
         s.add(evaluation)

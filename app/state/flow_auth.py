@@ -37,6 +37,8 @@ from app.adapters.identity import (
 )
 from app.adapters.identity.mapping import ClaimMapping, mapping_for
 from app.flow import store
+from app.flow.rules import IDLE_WARNING_BEFORE
+from app.flow.wizard import level_name
 from app.security import public_url, sealed, session_cookie
 from app.security.redirects import safe_return_path
 from app.state.offloop import in_thread, off_loop
@@ -94,14 +96,15 @@ IDLE_WARNING_ID = "idle-warning"
 #: Installed once per page load by an on_load event: every 5 s, show the warning when less
 #: than two minutes of the idle timeout are left; at the deadline, reload (the server has
 #: ended the session by then and the page says so; answers are in the draft).
-IDLE_WATCH_JS = """
+IDLE_WATCH_JS = (
+    """
 window.ywIdleCheck = () => {
   const el = document.getElementById('idle-warning');
   if (!el) return;
   const deadline = Number(el.dataset.deadline || 0);
   if (!deadline) { el.hidden = true; return; }
   const left = deadline - Date.now();
-  el.hidden = left > 120000;
+  el.hidden = left > WARN_MS;
   if (left <= 0 && el.dataset.reloaded !== String(deadline)) {
     el.dataset.reloaded = String(deadline);
     window.location.reload();
@@ -110,38 +113,7 @@ window.ywIdleCheck = () => {
 if (!window.ywIdleTimer) window.ywIdleTimer = setInterval(() => window.ywIdleCheck(), 5000);
 window.ywIdleCheck();
 """
-
-
-def level_name(level: int) -> str:
-    """The real-name level as citizens know it (0: the provider sent none we know)."""
-    names = {1: t("一级实名"), 2: t("二级实名"), 3: t("三级实名（实人认证）")}
-    return names.get(level) or t("未提供实名等级")
-
-
-def missing_claims_message(lacks: list[str], min_level: int, level: int) -> str:
-    """Why a login cannot start this application (``Identity.missing``) and what to do."""
-    labels = {
-        "name": t("姓名"),
-        "id_number": t("身份证号码"),
-        "uscc": t("统一社会信用代码"),
-        "org_name": t("企业名称"),
-    }
-    items = [labels[k] for k in lacks if k in labels]
-    if items:
-        return t(
-            "统一身份认证没有提供办理本事项所需的信息：{items}。请到统一身份认证补全实名信息后重新登录；已填写的内容保存在草稿中，不会丢失。",
-            items=t("、").join(items),
-        )
-    if level == 0:
-        return t(
-            "统一身份认证没有提供您的实名等级，办理本事项需要{level}或更高。请到统一身份认证完成实名认证后重新登录；已填写的内容保存在草稿中，不会丢失。",
-            level=level_name(min_level),
-        )
-    return t(
-        "办理本事项需要{level}或更高的实名等级，您的账号是{yours}。请在统一身份认证提升实名等级后再办理。",
-        level=level_name(min_level),
-        yours=level_name(level),
-    )
+).replace("WARN_MS", str(int(IDLE_WARNING_BEFORE.total_seconds() * 1000)))
 
 
 class FlowAuthState(rx.State):

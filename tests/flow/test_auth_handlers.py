@@ -285,7 +285,7 @@ def test_provider_down_at_token_time_is_unavailable_not_failed(
 
 
 def test_the_refusal_says_what_is_missing_and_what_to_do() -> None:
-    from app.state.flow_auth import missing_claims_message
+    from app.flow.wizard import missing_claims_message
 
     text = missing_claims_message(["uscc", "org_name"], 1, 3)
     assert "统一社会信用代码、企业名称" in text and "补全实名信息" in text and "草稿" in text

@@ -167,3 +167,33 @@ def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
         "/flow/files", data={"item": ITEM, "field": "photo"}, headers={"X-Yiwang-Upload": "1"}
     )
     assert anonymous.status_code == 401
+
+
+DERIVED = "027018000000-370211000000-000-11370211459939353K-8-00"  # 无犯罪记录证明, derived
+
+
+def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
+    flow_db: Session,
+) -> None:
+    """The upload route finds derived forms as the wizard does (by the item's record)."""
+    store.save_draft("alice", DERIVED, "027018000000", "无犯罪记录证明", {}, 2, flow_db)
+    alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
+
+    def upload(client: TestClient, field: str):
+        return client.post(
+            "/flow/files",
+            data={"item": DERIVED, "field": field},
+            files={"file": ("id.png", _png(), "image/png")},
+            headers={"X-Yiwang-Upload": "1"},
+        )
+
+    answer = upload(alice, "material_1")
+    assert answer.status_code == 200, answer.text
+    flow_db.expire_all()
+    assert store.get_draft("alice", DERIVED, flow_db).values["material_1"] == answer.json()["id"]
+    assert upload(alice, "situation_1").status_code == 404  # a question, not a material
+    assert upload(alice, "material_9").status_code == 404  # no such material
+    assert upload(bob, "material_1").status_code == 404  # bob has no draft of this item
+    # a draft whose form key does not match the item's form is not written to
+    store.save_draft("bob", DERIVED, "001018000000", "x", {}, 2, flow_db)
+    assert upload(bob, "material_1").status_code == 404
