@@ -21,8 +21,9 @@ def _state(cls, identity: Identity | None, db: Session, path_params: dict | None
 
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split(".")[1:])
-    if identity is not None:
-        session_cookie.remember(state.router.session.session_id, store.open_session(identity, db))
+    # the connection's cookie (app.security.session_cookie): this citizen's session, or none
+    secret = store.open_session(identity, db) if identity is not None else ""
+    session_cookie.remember(state.router.session.session_id, secret)
     router = RouterData.from_router_data(
         {"query": path_params or {}, "pathname": "/", "asPath": "/", "headers": {}}
     )
@@ -200,7 +201,7 @@ def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> No
     assert store.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
     # without a session, nothing happens at all
     anonymous = _state(ApplyState, None, flow_db, {"code": NO_RECORD})
-    anonymous.sid = "forged"
+    session_cookie.remember(anonymous.router.session.session_id, "forged")
     asyncio.run(ApplyState.load.fn(anonymous))
     asyncio.run(ApplyState.continue_step.fn(anonymous, {"phone": "13900000000"}))
     asyncio.run(ApplyState.submit.fn(anonymous, {"declaration": "yes", "consent": "yes"}, "z" * 32))

@@ -21,7 +21,7 @@ from app.flow.http import flow_api
 from app.flow.tables import StoredFile
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
-ITEM = "001018000000"
+ITEM = "001018000000-370102000000-000-11370102010133958H-8-00"  # 居民身份证换领, 历下区
 
 
 def _png(width: int, height: int, mode: str = "L") -> bytes:
