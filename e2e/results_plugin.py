@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODE_SKIP, _skip_reason
+from e2e.skips import is_mode_skip
 
 RESULTS = Path(__file__).resolve().parent.parent / "reports" / "e2e" / "results.json"
 _outcomes: dict[str, str] = {}
@@ -27,7 +27,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.failed:
         outcome = "failed" if report.when == "call" else "error"
     elif report.skipped:
-        if _skip_reason(report).startswith(MODE_SKIP):
+        if is_mode_skip(report):
             return  # written for the other mode (conftest.only_in): no evidence either way
         outcome = "skipped"
     elif report.when == "call":
