@@ -48,6 +48,7 @@ import contextlib
 import ipaddress
 import json
 import random
+import re
 import socket
 import statistics
 import sys
@@ -115,8 +116,13 @@ NOTICE_VAR = "service_notice_rx_state_"
 NOTICE = "answered with the service notice (banner shown)"
 SLOW = "socket open, the page showed the 'still working' notice"
 CUT = "cut off by a disconnect (connection banner shown)"
-# Browser storage the app keeps (the session cookie): state.js sends it with every hydrate.
-COOKIES = (f"{FLOW_AUTH_STATE}.sid_rx_state_",)
+# Browser storage kept in state vars (state.js sends it with every hydrate): none any more.
+# The session cookie is HttpOnly, set by GET /flow/session (app/security/session_cookie.py);
+# the citizen sends it in the Cookie header of its socket, as a browser does.
+COOKIES: tuple[str, ...] = ()
+SESSION_COOKIE = "yw_sid"
+#: a full page load the server asks for (rx.call_script, app/state/flow_auth.py ``_go``)
+_PAGE_LOAD = re.compile(r'window\.location\.replace\("([^"]+)"\)')
 
 Delta = dict[str, dict[str, Any]]
 T = TypeVar("T")
@@ -271,6 +277,8 @@ class Citizen:
         self.http = session
         self.storage: dict[str, Any] = {}  # cookies, as the browser keeps them
         self.redirects: list[str] = []  # _redirect events the server sent (newest last)
+        self.page_loads: list[str] = []  # full page loads it asked for (newest last)
+        self.cookie = ""  # the HttpOnly session cookie's value
         self.flow: FlowRecord | None = None
         self.page = "home"  # the kind of page the tab shows (its think time when paced)
         self._stop: asyncio.Event | None = None
@@ -334,6 +342,10 @@ class Citizen:
             name = str(event.get("name", ""))
             if name == "_redirect":
                 self.redirects.append(str((event.get("payload") or {}).get("path", "")))
+            elif name == "_call_script":
+                code = str((event.get("payload") or {}).get("javascript_code", ""))
+                if found := _PAGE_LOAD.search(code):
+                    self.page_loads.append(found.group(1))
             elif not name.startswith("_"):
                 event.setdefault("router_data", route(self.path))
                 await self.sio.emit("event", event, namespace=NAMESPACE)
@@ -386,7 +398,10 @@ class Citizen:
                 socketio_path=NAMESPACE,
                 namespaces=[NAMESPACE],
                 transports=["websocket"],
-                headers={"Origin": self.target.url},
+                headers={
+                    "Origin": self.target.url,
+                    **({"Cookie": f"{SESSION_COOKIE}={self.cookie}"} if self.cookie else {}),
+                },
                 auth=self._boot,
                 wait_timeout=self.target.timeout_s,
             )
@@ -628,15 +643,32 @@ async def flow_sign_in(citizen: Citizen, flow: FlowRecord, idp_url: str) -> bool
         return False
     citizen.stats.add("flow_login_idp", (time.monotonic() - started) * 1000)
     citizen.redirects.clear()
+    citizen.page_loads.clear()
     if not await citizen.reload("flow_login_callback", f"{parts.path}?{parts.query}"):
         return False
-    signed_in = citizen.state.get(FLOW_AUTH_STATE, {}).get("signed_in_rx_state_")
-    if not signed_in or not citizen.redirects:
-        citizen.stats.error("flow_login: the callback did not sign the citizen in")
+    handoff = next((u for u in reversed(citizen.page_loads) if u.startswith("/flow/session")), "")
+    if not handoff:
+        citizen.stats.error("flow_login: the callback did not hand over a session")
+        return False
+    # the browser loads /flow/session: the HttpOnly cookie, then where the login began
+    try:
+        async with citizen.http.get(citizen.target.url + handoff, allow_redirects=False) as answer:
+            morsel = answer.cookies.get(SESSION_COOKIE)
+            back = answer.headers.get("Location", "/me")
+    except Exception as exc:  # aiohttp errors: the app is not reachable
+        citizen.stats.error(f"flow_login: /flow/session unreachable ({type(exc).__name__})")
+        return False
+    if morsel is None or not morsel.value:
+        citizen.stats.error("flow_login: /flow/session set no session cookie")
+        return False
+    citizen.cookie = morsel.value
+    if not await citizen.reload("flow_open", back):
+        return False
+    if not citizen.state.get(FLOW_AUTH_STATE, {}).get("signed_in_rx_state_"):
+        citizen.stats.error("flow_login: the session cookie did not sign the citizen in")
         return False
     flow.signed_in = True
-    # finish_login sends the tab back where the login began (client-side navigation)
-    return await citizen.navigate("flow_open", citizen.redirects[-1])
+    return True
 
 
 async def flow_open(citizen: Citizen, flow: FlowRecord) -> bool:

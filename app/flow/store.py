@@ -36,6 +36,8 @@ from app.flow.tables import Application, ApplicationEvent, Draft, Evaluation, Fl
 
 #: how stale the recorded activity of a session may be before a touch writes it again
 TOUCH_EVERY = timedelta(minutes=1)
+#: how long the single-use login ticket may wait for the browser to exchange it
+HANDOFF_TTL = timedelta(seconds=60)
 
 
 class NotFound(LookupError):
@@ -96,6 +98,52 @@ def open_session(identity: Identity, session: Session | None = None) -> str:
     return secret
 
 
+def open_handoff(identity: Identity, session: Session | None = None) -> str:
+    """Start a session that only :func:`redeem_handoff` can activate; return its ticket.
+
+    The event handler that completes a login never holds the session secret: it sends the
+    browser to ``/flow/session?ticket=…``, whose HTTP answer sets the HttpOnly cookie."""
+    ticket = secrets.token_urlsafe(32)
+    at = now()
+    with session_scope(session) as s:
+        s.add(
+            FlowSession(
+                id_hash=_hash(ticket),
+                sub=identity.sub,
+                identity=identity.to_dict(),
+                created_at=at,
+                last_seen_at=at,
+                handoff=True,
+            )
+        )
+        s.commit()
+    return ticket
+
+
+def redeem_handoff(
+    ticket: str, at: datetime | None = None, session: Session | None = None
+) -> str | None:
+    """Exchange a login ticket (once, within :data:`HANDOFF_TTL`) for the session secret."""
+    if not ticket or len(ticket) > 128:
+        return None
+    at = at or now()
+    secret = secrets.token_urlsafe(32)
+    with session_scope(session) as s:
+        row = s.get(FlowSession, _hash(ticket))
+        if row is None or not row.handoff or row.ended_at is not None:
+            return None
+        if at - aware(row.created_at) > HANDOFF_TTL:
+            return None
+        # One UPDATE decides: a second exchange of the same ticket changes no row.
+        done = s.execute(
+            sa.update(FlowSession)
+            .where(col(FlowSession.id_hash) == _hash(ticket), col(FlowSession.handoff).is_(True))
+            .values(id_hash=_hash(secret), handoff=False, last_seen_at=at)
+        )
+        s.commit()
+    return secret if _rowcount(done) == 1 else None
+
+
 def touch_session(
     secret: str, at: datetime | None = None, session: Session | None = None
 ) -> Active | None:
@@ -114,7 +162,7 @@ def touch_session(
     at = at or now()
     with session_scope(session) as s:
         row = s.get(FlowSession, _hash(secret))
-        if row is None or row.ended_at is not None:
+        if row is None or row.ended_at is not None or row.handoff:
             return None
         seen = aware(row.last_seen_at)
         if at - seen > IDLE_TIMEOUT or at - aware(row.created_at) > ABSOLUTE_LIFETIME:

@@ -17,9 +17,9 @@ from app.domain.service_item import ServiceItem
 from app.flow import backoffice, checkout, delivery, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
 from app.flow.payment_http import NOTIFY_PATH
+from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
-from app.state.offloop import in_thread, off_loop
 from components.format import format_fee
 from components.i18n import active_locale
 from components.i18n import st as t

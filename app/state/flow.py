@@ -37,10 +37,10 @@ from app.flow.wizard import (
     gate,
     licence_for,
 )
+from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState
-from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"

@@ -17,9 +17,9 @@ from app.flow.rules import (
     working_days_between,
 )
 from app.flow.validate import display, visible_fields
+from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
-from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
 

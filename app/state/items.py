@@ -8,8 +8,8 @@ import reflex as rx
 
 from app.catalogue.presenters import ItemSummary, item_summary
 from app.catalogue.queries import list_items
+from app.offloop import in_thread
 from app.settings import theme_for_host
-from app.state.offloop import in_thread
 
 PER_PAGE = 10
 AUDIENCES = ("个人", "法人")
@@ -32,7 +32,7 @@ class ItemsState(rx.State):
     loaded: bool = False
 
     @rx.event
-    @in_thread  # catalogue reads: off the event loop (app/state/offloop.py)
+    @in_thread  # catalogue reads: off the event loop (app/offloop.py)
     def load(self) -> None:
         params = self.router.page.params
         audience = str(params.get("audience", ""))

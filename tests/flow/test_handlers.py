@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.adapters.identity import Identity
 from app.flow import store
+from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
@@ -20,8 +21,9 @@ def _state(cls, identity: Identity | None, db: Session, path_params: dict | None
 
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split(".")[1:])
-    if identity is not None:
-        state.sid = store.open_session(identity, db)
+    # the connection's cookie (app.security.session_cookie): this citizen's session, or none
+    secret = store.open_session(identity, db) if identity is not None else ""
+    session_cookie.remember(state.router.session.session_id, secret)
     router = RouterData.from_router_data(
         {"query": path_params or {}, "pathname": "/", "asPath": "/", "headers": {}}
     )
@@ -59,7 +61,7 @@ def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
 def test_without_a_session_nothing_is_listed_or_deleted(flow_db: Session) -> None:
     bobs = store.save_draft("bob", "X", "001018000000", "n", {}, 1, flow_db)
     state = _state(FlowMeState, None, flow_db)
-    state.sid = "forged"
+    session_cookie.remember(state.router.session.session_id, "forged")
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
     assert state.drafts == [] and not state.signed_in
     flow_db.expire_all()
@@ -199,7 +201,7 @@ def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> No
     assert store.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
     # without a session, nothing happens at all
     anonymous = _state(ApplyState, None, flow_db, {"code": NO_RECORD})
-    anonymous.sid = "forged"
+    session_cookie.remember(anonymous.router.session.session_id, "forged")
     asyncio.run(ApplyState.load.fn(anonymous))
     asyncio.run(ApplyState.continue_step.fn(anonymous, {"phone": "13900000000"}))
     asyncio.run(ApplyState.submit.fn(anonymous, {"declaration": "yes", "consent": "yes"}, "z" * 32))
