@@ -22,6 +22,8 @@ from app.flow.tables import StoredFile
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 ITEM = "001018000000-370102000000-000-11370102010133958H-8-00"  # 居民身份证换领, 历下区
+#: its upload of 近期免冠证件照片 (the derived part of its extended form)
+PHOTO = "material_3"
 
 
 def _png(width: int, height: int, mode: str = "L") -> bytes:
@@ -110,7 +112,7 @@ def _client(flow_db: Session) -> httpx.AsyncClient:
     )
 
 
-async def _upload(client: httpx.AsyncClient, data: bytes, field: str = "photo") -> httpx.Response:
+async def _upload(client: httpx.AsyncClient, data: bytes, field: str = PHOTO) -> httpx.Response:
     return await client.post(
         "/flow/files",
         data={"item": ITEM, "field": field},
