@@ -9,15 +9,11 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from babel.numbers import format_currency
-
-from app.domain.enums import ChannelKind, Necessity, TimeUnit
+from app.domain.enums import ChannelKind, Necessity
 from app.domain.service_item import Channel, Material, ServiceItem, TimeLimit
-from components.i18n import active_locale
+from components.format import local_fee, local_time_limit
 from components.i18n import snt as nt
 from components.i18n import st as t
-
-BABEL_LOCALES = {"zh_Hans": "zh_Hans_CN"}
 
 
 @dataclasses.dataclass
@@ -98,15 +94,11 @@ class ItemSummary:
 def format_limit(limit: TimeLimit | None) -> str:
     if limit is None:
         return ""
-    if limit.unit is TimeUnit.IMMEDIATE:
-        return t("即办（当场办结）")
-    if limit.unit is TimeUnit.WORKING_DAYS:
-        return nt("{n} 个工作日", "{n} 个工作日", limit.value)
-    return nt("{n} 个自然日", "{n} 个自然日", limit.value)
+    return local_time_limit(limit.value, str(limit.unit))
 
 
 def format_money(amount: Decimal) -> str:
-    return format_currency(amount, "CNY", locale=BABEL_LOCALES.get(active_locale(), "zh_Hans_CN"))
+    return local_fee(amount)
 
 
 def visits_summary(visits: int) -> str:

@@ -35,10 +35,13 @@ from app.flow.validate import (
     with_locked,
 )
 from app.readcache import ReadCache
-from app.settings import active_theme
+from app.settings import active_theme, theme_for_host
+from app.catalogue.i18n import content_for, content_text
 from app.state.flow_auth import FlowAuthState, level_name
 from app.state.offloop import in_thread, off_loop
+from components.format import local_time_limit
 from components.i18n import st as t
+from components.i18n import SOURCE_LOCALE, pick, stext
 
 ERROR_SUMMARY_ID = "error-summary"
 HEADING_ID = "apply-heading"
@@ -113,11 +116,7 @@ def _item_name(basic_code: str) -> str:
 
 
 def _promise_text(days: int, unit: str) -> str:
-    if days == 0:
-        return t("即办（当场办结）")
-    if unit == "工作日":
-        return t("{n} 个工作日", n=days)
-    return t("{n} 个自然日", n=days)
+    return local_time_limit(days, unit)  # the one formatter (components/format.py)
 
 
 class ApplyState(FlowAuthState):
@@ -156,6 +155,10 @@ class ApplyState(FlowAuthState):
     _licences: dict[str, dict[str, str]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _content_text(self, text: str) -> str:
+        """A catalogue text (item or department name) in every locale of this host's province."""
+        return content_text(text, content_for(theme_for_host(self.router.headers.host).folder))
+
     def _form(self) -> FormDefinition | None:
         return get_form(self._form_key) if self._form_key else None
 
@@ -164,18 +167,18 @@ class ApplyState(FlowAuthState):
         form = get_form(code) if code.startswith("yjs-") else None
         if form is not None:
             province = SHIPPED[_province()]
-            self.item_code, self.item_name = form.key, form.title
-            self.department = form.department
+            self.item_code, self.item_name = form.key, stext(form.title)
+            self.department = self._content_text(form.department)
             self._area = province.province.code
             self._promised_days = form.promised_working_days or 0
             self.promise = _promise_text(self._promised_days, "工作日")
-            self.members = [_item_name(k) for k in form.members]
+            self.members = [self._content_text(_item_name(k)) for k in form.members]
             return form
         item = ITEMS.get_or_compute(code.upper(), lambda: get_item(code)) if code else None
         if item is None or (form := get_form(item.basic_code)) is None:
             return None
-        self.item_code, self.item_name = item.implementation_code, item.name
-        self.department, self._area = item.department, item.area_code
+        self.item_code, self.item_name = item.implementation_code, self._content_text(item.name)
+        self.department, self._area = self._content_text(item.department), item.area_code
         limit = item.promised_limit
         self._promised_days = limit.value
         self.promise = _promise_text(limit.value, str(limit.unit))
@@ -213,7 +216,7 @@ class ApplyState(FlowAuthState):
         if not synced:
             self._sync_files(form)
         draft = store.save_draft(
-            ident.sub, self.item_code, form.key, self.item_name, self._values, step
+            ident.sub, self.item_code, form.key, pick(self.item_name, SOURCE_LOCALE), self._values, step
         )
         self._draft_saved(draft)
 
@@ -230,7 +233,7 @@ class ApplyState(FlowAuthState):
         if fld.kind in {"select", "radio", "checkbox"}:
             chosen = set(choices(value))
             options = [
-                OptionView(o.value, o.label, o.value in chosen, f"{input_id}-{o.value}")
+                OptionView(o.value, stext(o.label), o.value in chosen, f"{input_id}-{o.value}")
                 for o in fld.options
             ]
         elif fld.kind == "address":
@@ -257,8 +260,8 @@ class ApplyState(FlowAuthState):
         return FieldView(
             name=fld.name,
             kind=fld.kind,
-            label=fld.label,
-            hint=fld.hint,
+            label=stext(fld.label),
+            hint=stext(fld.hint),
             value=shown,
             detail=self._values.get(fld.name + DETAIL, ""),
             error=errors.get(fld.name, ""),
@@ -279,7 +282,7 @@ class ApplyState(FlowAuthState):
         step = form.steps[self.step_index]
         self.stage = "step"
         self.step_count = len(form.steps)
-        self.step_title, self.step_intro = step.title, step.intro
+        self.step_title, self.step_intro = stext(step.title), stext(step.intro)
         shown = visible_fields(form, step, self._values)
         self.fields = [self._field_view(form, f, errors) for f in shown]
         self.errors = [
@@ -302,11 +305,11 @@ class ApplyState(FlowAuthState):
                 rows.append(
                     AnswerView(
                         key=fld.name,
-                        label=fld.label,
+                        label=stext(fld.label),
                         value=display(fld, values, _province(), self.revealed, self._file_names)
                         or t("未填写"),
                         step=index,
-                        change_label=t("修改{label}", label=fld.label),
+                        change_label=t("修改{label}", label=stext(fld.label)),
                     )
                 )
         self.answers = rows
@@ -315,7 +318,8 @@ class ApplyState(FlowAuthState):
         app_name = active_theme().settings.identity.app_name
         script = (
             "setTimeout(() => {"
-            f"document.title = {json.dumps(f'{title} - {app_name}')};"
+            f"document.title = (window.__ywPick || String)({json.dumps(title)}) + "
+            f"{json.dumps(' - ' + app_name)};"
             "window.scrollTo(0, 0);"
             f"document.getElementById({json.dumps(element_id)})?.focus();"
             "}, 60)"
@@ -401,8 +405,9 @@ class ApplyState(FlowAuthState):
             self.stage = "missing"
             return None
         self._form_key = form.key
-        self.declaration, self.consent_text = form.declaration, form.sensitive_consent
-        self.next_steps = list(form.next_steps)
+        self.declaration = stext(form.declaration)
+        self.consent_text = stext(form.sensitive_consent)
+        self.next_steps = [stext(x) for x in form.next_steps]
         self.audience = form.audience
         self.step_count = len(form.steps)
         ident = self._signed_in_or_intro()
@@ -587,7 +592,7 @@ class ApplyState(FlowAuthState):
         draft = store.get_draft(ident.sub, self.item_code)
         stored = {**(draft.values if draft else self._values), name: LICENCE_PREFIX + offer["id"]}
         store.save_draft(
-            ident.sub, self.item_code, form.key, self.item_name, stored, self.step_index
+            ident.sub, self.item_code, form.key, pick(self.item_name, SOURCE_LOCALE), stored, self.step_index
         )
         self._values[name] = LICENCE_PREFIX + offer["id"]
         self._save(ident, self.step_index)
@@ -657,7 +662,7 @@ class ApplyState(FlowAuthState):
                 key,
                 item_code=self.item_code,
                 form_key=form.key,
-                item_name=self.item_name,
+                item_name=pick(self.item_name, SOURCE_LOCALE),
                 department=self.department,
                 area_code=self._area,
                 values=cleaned(form, self._values),
