@@ -21,7 +21,11 @@ from components.i18n import SHIPPED_LOCALES, localized, ntranslate, translate
 
 TimeUnit = Literal["working_day", "natural_day", "hour", "immediate"]
 # The units of the catalogue (GB/T 39554.2, app.domain.enums.TimeUnit) by their Chinese name.
-CATALOGUE_UNITS: dict[str, TimeUnit] = {"工作日": "working_day", "自然日": "natural_day", "即办": "immediate"}
+CATALOGUE_UNITS: dict[str, TimeUnit] = {
+    "工作日": "working_day",
+    "自然日": "natural_day",
+    "即办": "immediate",
+}
 DateStyle = Literal["short", "medium", "long"]
 
 
@@ -62,7 +66,7 @@ def format_time_limit(n: int, unit: str, locale: str) -> str:
     if n < 0:
         raise ValueError(f"a time limit cannot be negative: {n}")
     kind = CATALOGUE_UNITS.get(str(unit), unit)
-    if kind == "immediate" or n == 0 and kind in {"working_day", "natural_day"}:
+    if kind == "immediate" or (n == 0 and kind in {"working_day", "natural_day"}):
         return translate(locale, "即办（当场办结）")
     count = format_number(n, locale)
     if kind == "working_day":

@@ -377,3 +377,11 @@ def server_lang(text: Var) -> Var:
         _var_type=str,
         _var_data=VarData.merge(data, text._get_all_var_data()),
     )
+
+
+def server_span(text: Var, **props: object):
+    """``server_text(text)`` in a span carrying its ``lang`` (``zh-Hans`` where it fell back
+    to the source), for catalogue content and text the citizen typed."""
+    import reflex as rx
+
+    return rx.el.span(server_text(text), lang=server_lang(text), **props)

@@ -13,7 +13,8 @@ from app.pages.apply_parts import idle_warning, login_error, session_ended_notic
 from app.pages.layout import layout
 from app.state.flow import ERROR_SUMMARY_ID, HEADING_ID, ApplyState, FieldView
 from app.state.flow_auth import FlowAuthState
-from components.i18n import t, t_var
+from components.i18n import server_lang, server_span, t, t_var
+from components.i18n import server_text as S
 from components.question_page import button, error_summary, field_wrapper, panel, step_caption
 
 #: the idempotency key: made once per draft in this tab, reused by every retry and double tap
@@ -41,17 +42,17 @@ def heading(text) -> rx.Component:
 
 # -- fields -----------------------------------------------------------------------------------
 def _label(f: FieldView) -> rx.Component:
-    return rx.el.label(f.label, html_for=f.input_id, class_name="yw-label")
+    return rx.el.label(S(f.label), html_for=f.input_id, class_name="yw-label")
 
 
 def _hint_and_error(f: FieldView) -> list[rx.Component]:
     return [
-        rx.cond(f.hint != "", rx.el.p(f.hint, id=f.input_id + "-hint", class_name="yw-hint")),
+        rx.cond(f.hint != "", rx.el.p(S(f.hint), id=f.input_id + "-hint", class_name="yw-hint")),
         rx.cond(
             f.error != "",
             rx.el.p(
                 rx.el.span(t("错误："), class_name="yw-visually-hidden"),
-                f.error,
+                S(f.error),
                 id=f.input_id + "-error",
                 class_name="yw-error-message",
             ),
@@ -82,7 +83,9 @@ def _simple(f: FieldView, control: rx.Component) -> rx.Component:
 def _select(f: FieldView) -> rx.Component:
     return rx.el.select(
         rx.el.option(t("请选择"), value=""),
-        rx.foreach(f.options, lambda o: rx.el.option(o.label, value=o.value)),
+        rx.foreach(
+            f.options, lambda o: rx.el.option(S(o.label), value=o.value, lang=server_lang(o.label))
+        ),
         id=f.input_id,
         name=f.name,
         default_value=f.value,
@@ -96,7 +99,7 @@ def _select(f: FieldView) -> rx.Component:
 def _group(f: FieldView, *controls: rx.Component) -> rx.Component:
     return field_wrapper(
         rx.el.fieldset(
-            rx.el.legend(f.label, class_name="yw-legend"),
+            rx.el.legend(S(f.label), class_name="yw-legend"),
             *_hint_and_error(f),
             *controls,
             aria_describedby=f.described_by,
@@ -120,7 +123,7 @@ def _radios(f: FieldView) -> rx.Component:
                     default_checked=o.checked,
                     on_change=lambda value: ApplyState.save_field(f.name, value),
                 ),
-                rx.el.label(o.label, html_for=o.input_id),
+                rx.el.label(S(o.label), html_for=o.input_id),
                 class_name="yw-choice",
             ),
         ),
@@ -141,7 +144,7 @@ def _checkboxes(f: FieldView) -> rx.Component:
                     default_checked=o.checked,
                     on_change=lambda checked: ApplyState.set_choice(f.name, o.value, checked),
                 ),
-                rx.el.label(o.label, html_for=o.input_id),
+                rx.el.label(S(o.label), html_for=o.input_id),
                 class_name="yw-choice",
             ),
         ),
@@ -169,7 +172,7 @@ def _address(f: FieldView) -> rx.Component:
 
 
 def _locked(f: FieldView) -> rx.Component:
-    return rx.el.dl(rx.el.dt(f.label), rx.el.dd(f.value), class_name="yw-locked")
+    return rx.el.dl(rx.el.dt(S(f.label)), rx.el.dd(server_span(f.value)), class_name="yw-locked")
 
 
 def _file(f: FieldView) -> rx.Component:
@@ -208,19 +211,19 @@ def _back() -> rx.Component:
 
 def _intro() -> rx.Component:
     return rx.el.div(
-        heading(ApplyState.item_name),
+        heading(server_span(ApplyState.item_name)),
         session_ended_notice(),
         login_error(),
         rx.el.dl(
-            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(ApplyState.department)),
-            rx.el.div(rx.el.dt(t("承诺时限")), rx.el.dd(ApplyState.promise)),
+            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(server_span(ApplyState.department))),
+            rx.el.div(rx.el.dt(t("承诺时限")), rx.el.dd(S(ApplyState.promise))),
             class_name="yw-summary-list",
         ),
         rx.cond(
             ApplyState.members.length() > 0,
             rx.el.section(
                 rx.el.h2(t("一次办理以下事项"), class_name="yw-section-title"),
-                rx.el.ul(rx.foreach(ApplyState.members, lambda m: rx.el.li(m))),
+                rx.el.ul(rx.foreach(ApplyState.members, lambda m: rx.el.li(server_span(m)))),
             ),
         ),
         rx.el.p(
@@ -254,18 +257,18 @@ def _step() -> rx.Component:
         step_caption(
             t_var(
                 "{item}：第 {n} 步，共 {total} 步",
-                item=ApplyState.item_name,
+                item=S(ApplyState.item_name),
                 n=ApplyState.step_index + 1,
                 total=ApplyState.step_count,
             )
         ),
-        heading(ApplyState.step_title),
-        rx.cond(ApplyState.step_intro != "", rx.el.p(ApplyState.step_intro)),
+        heading(S(ApplyState.step_title)),
+        rx.cond(ApplyState.step_intro != "", rx.el.p(S(ApplyState.step_intro))),
         rx.el.form(
             rx.foreach(ApplyState.fields, field),
             rx.el.div(
                 button(t("继续"), "primary", "submit"),
-                rx.el.span(ApplyState.saved_note, role="status", class_name="yw-muted"),
+                rx.el.span(S(ApplyState.saved_note), role="status", class_name="yw-muted"),
                 class_name="yw-button-row",
             ),
             on_submit=ApplyState.continue_step,
@@ -296,14 +299,14 @@ def _check() -> rx.Component:
             rx.foreach(
                 ApplyState.answers,
                 lambda a: rx.el.div(
-                    rx.el.dt(a.label),
-                    rx.el.dd(a.value),
+                    rx.el.dt(S(a.label)),
+                    rx.el.dd(server_span(a.value)),
                     rx.el.dd(
                         button(
                             t("修改"),
                             "link",
                             on_click=ApplyState.change(a.step),
-                            aria_label=a.change_label,
+                            aria_label=S(a.change_label),
                         )
                     ),
                     class_name="yw-summary-list__row",
@@ -316,12 +319,12 @@ def _check() -> rx.Component:
             rx.el.h2(t("承诺与授权"), class_name="yw-section-title"),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-declaration", name="declaration", value="yes"),
-                rx.el.label(ApplyState.declaration, html_for="f-declaration"),
+                rx.el.label(S(ApplyState.declaration), html_for="f-declaration"),
                 class_name="yw-choice",
             ),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-consent", name="consent", value="yes"),
-                rx.el.label(ApplyState.consent_text, html_for="f-consent"),
+                rx.el.label(S(ApplyState.consent_text), html_for="f-consent"),
                 class_name="yw-choice",
             ),
             button(t("提交申请"), "primary", "submit"),
@@ -336,9 +339,9 @@ def _check() -> rx.Component:
 def _done() -> rx.Component:
     return rx.el.div(
         panel(t("申请已提交"), t("办件编号"), ApplyState.application_number, HEADING_ID),
-        rx.el.p(t_var("承诺时限：{promise}。", promise=ApplyState.promise)),
+        rx.el.p(t_var("承诺时限：{promise}。", promise=S(ApplyState.promise))),
         rx.el.h2(t("接下来会发生什么"), class_name="yw-section-title"),
-        rx.el.ul(rx.foreach(ApplyState.next_steps, lambda s: rx.el.li(s))),
+        rx.el.ul(rx.foreach(ApplyState.next_steps, lambda s: rx.el.li(S(s)))),
         rx.el.p(t("请记下办件编号。您可以随时在“我的 > 我的办件”查看办理进度。")),
         rx.el.p(
             rx.el.a(
@@ -353,7 +356,7 @@ def _done() -> rx.Component:
 def _refused() -> rx.Component:
     return rx.el.div(
         heading(t("暂时不能在线办理")),
-        rx.el.p(ApplyState.refused),
+        rx.el.p(S(ApplyState.refused)),
         button(t("退出登录"), "secondary", on_click=FlowAuthState.sign_out),
         class_name="yw-stack",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.state.flow_auth import IDLE_WARNING_ID, FlowAuthState
-from components.i18n import t
+from components.i18n import server_text, t
 from components.question_page import button
 
 
@@ -39,5 +39,5 @@ def session_ended_notice() -> rx.Component:
 def login_error() -> rx.Component:
     return rx.cond(
         FlowAuthState.login_error != "",
-        rx.el.p(FlowAuthState.login_error, role="alert", class_name="yw-notice"),
+        rx.el.p(server_text(FlowAuthState.login_error), role="alert", class_name="yw-notice"),
     )

@@ -11,6 +11,7 @@ from reflex_base.event import EventChain
 
 from app.flow import files
 from app.state.flow import ApplyState, FieldView
+from components.i18n import server_text as S
 from components.i18n import t, t_var
 from components.question_page import button, field_wrapper
 
@@ -63,13 +64,13 @@ def upload_handler(fields: dict[str, Var]) -> Var:
 
 def file_field(f: FieldView) -> rx.Component:
     return field_wrapper(
-        rx.el.label(f.label, html_for=f.input_id, class_name="yw-label"),
-        rx.cond(f.hint != "", rx.el.p(f.hint, id=f.input_id + "-hint", class_name="yw-hint")),
+        rx.el.label(S(f.label), html_for=f.input_id, class_name="yw-label"),
+        rx.cond(f.hint != "", rx.el.p(S(f.hint), id=f.input_id + "-hint", class_name="yw-hint")),
         rx.cond(
             f.error != "",
             rx.el.p(
                 rx.el.span(t("错误："), class_name="yw-visually-hidden"),
-                f.error,
+                S(f.error),
                 id=f.input_id + "-error",
                 class_name="yw-error-message",
             ),
@@ -77,7 +78,7 @@ def file_field(f: FieldView) -> rx.Component:
         rx.cond(
             f.licence_id != "",
             rx.el.div(
-                rx.el.p(t_var("您有可用的电子证照：{licence}", licence=f.licence_text)),
+                rx.el.p(t_var("您有可用的电子证照：{licence}", licence=S(f.licence_text))),
                 rx.cond(
                     f.using_licence,
                     rx.el.p(t("已使用电子证照，无需上传。"), class_name="yw-hint"),
@@ -100,7 +101,7 @@ def file_field(f: FieldView) -> rx.Component:
             class_name="yw-input",
         ),
         rx.el.p(
-            rx.cond(f.value != "", t_var("已上传：{name}", name=f.value), ""),
+            rx.cond(f.value != "", t_var("已上传：{name}", name=S(f.value)), ""),
             id=f.input_id + "-status",
             role="status",
             class_name="yw-hint",

@@ -10,7 +10,7 @@ from app.search.hot import hot_searches
 from app.settings import active_theme
 from app.state.search import SearchState
 from components.elder_switch import elder_switch
-from components.i18n import t, t_var
+from components.i18n import locale_var, server_span, t, t_var
 from components.icon import icon
 from components.search_box import search_box
 from components.section_card import section_card
@@ -36,11 +36,15 @@ def _result(hit: rx.Var) -> rx.Component:
     return rx.el.li(
         ReactRouterLink.create(
             rx.el.span(
-                rx.el.span(
-                    rx.foreach(hit["parts"].to(list[dict[str, str]]), _part),
-                    class_name="yw-result__name",
+                rx.cond(
+                    locale_var().to(str).contains("zh"),
+                    rx.el.span(
+                        rx.foreach(hit["parts"].to(list[dict[str, str]]), _part),
+                        class_name="yw-result__name",
+                    ),
+                    server_span(hit["local"].to(str), class_name="yw-result__name"),
                 ),
-                rx.el.span(hit["department"], class_name="yw-result__meta"),
+                server_span(hit["department"].to(str), class_name="yw-result__meta"),
             ),
             icon("chevron", class_name="yw-icon yw-entry__chevron"),
             href=hit["href"],

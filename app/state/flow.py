@@ -17,6 +17,7 @@ from app.adapters.elicence import ELicenceError
 from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
 from app.catalogue.build.places import SHIPPED
+from app.catalogue.i18n import content_for, content_text
 from app.catalogue.queries import get_item
 from app.domain.service_item import ServiceItem
 from app.flow import backoffice, files, store
@@ -36,12 +37,11 @@ from app.flow.validate import (
 )
 from app.readcache import ReadCache
 from app.settings import active_theme, theme_for_host
-from app.catalogue.i18n import content_for, content_text
 from app.state.flow_auth import FlowAuthState, level_name
 from app.state.offloop import in_thread, off_loop
 from components.format import local_time_limit
-from components.i18n import st as t
 from components.i18n import SOURCE_LOCALE, pick, stext
+from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
 HEADING_ID = "apply-heading"
@@ -216,7 +216,12 @@ class ApplyState(FlowAuthState):
         if not synced:
             self._sync_files(form)
         draft = store.save_draft(
-            ident.sub, self.item_code, form.key, pick(self.item_name, SOURCE_LOCALE), self._values, step
+            ident.sub,
+            self.item_code,
+            form.key,
+            pick(self.item_name, SOURCE_LOCALE),
+            self._values,
+            step,
         )
         self._draft_saved(draft)
 
@@ -592,7 +597,12 @@ class ApplyState(FlowAuthState):
         draft = store.get_draft(ident.sub, self.item_code)
         stored = {**(draft.values if draft else self._values), name: LICENCE_PREFIX + offer["id"]}
         store.save_draft(
-            ident.sub, self.item_code, form.key, pick(self.item_name, SOURCE_LOCALE), stored, self.step_index
+            ident.sub,
+            self.item_code,
+            form.key,
+            pick(self.item_name, SOURCE_LOCALE),
+            stored,
+            self.step_index,
         )
         self._values[name] = LICENCE_PREFIX + offer["id"]
         self._save(ident, self.step_index)

@@ -6,6 +6,7 @@ import json
 
 import reflex as rx
 
+from app.catalogue.i18n import content_for, content_text
 from app.readcache import ReadCache
 from app.search.highlight import highlight
 
@@ -55,16 +56,26 @@ def _search_now(
     filters = Filters(audience=audience or None, online=True if online else None)
     with get_engine().connect() as conn:
         result = search(conn, query, province=province, limit=limit, filters=filters)
+    content = content_for(_folder(province))
     return [
         {
             "code": h.code,
             "name": h.name,
+            # the name in every locale (the page shows it outside Chinese, highlights inside)
+            "local": content_text(h.name, content),
             "href": f"/item/{h.code}",
-            "department": h.department,
+            "department": content_text(h.department, content),
             "parts": highlight(h.name, result.query),
         }
         for h in result.hits
     ]
+
+
+def _folder(province: str | None):
+    """The folder of a hosted province (its catalogue translations), or None."""
+    from app.settings import hosted_themes
+
+    return next((th.folder for th in hosted_themes() if th.code == province), None)
 
 
 # What citizens type when they look for elder mode (长辈版); the page answers with its switch.

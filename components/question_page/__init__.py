@@ -14,6 +14,8 @@ import reflex as rx
 from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
+from components.i18n import server_text
+
 ButtonKind = Literal["primary", "secondary", "link", "danger"]
 
 
@@ -38,7 +40,7 @@ def error_summary(title: str, items: Var, element_id: str = "error-summary") -> 
     return rx.el.div(
         rx.el.h2(title, id=f"{element_id}-title", class_name="yw-error-summary__title"),
         rx.el.ul(
-            rx.foreach(items, lambda e: rx.el.li(focus_link(e.message, e.target))),
+            rx.foreach(items, lambda e: rx.el.li(focus_link(server_text(e.message), e.target))),
             class_name="yw-error-summary__list",
         ),
         id=element_id,

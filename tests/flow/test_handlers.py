@@ -9,9 +9,14 @@ from sqlmodel import Session
 from app.adapters.identity import Identity
 from app.flow import store
 from app.state.flow_me import ApplicationState, FlowMeState
+from components.i18n import pick
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
+
+
+def zh(text: str) -> str:
+    return pick(text, "zh_Hans")
 
 
 def _state(cls, identity: Identity | None, db: Session, path_params: dict | None = None):
@@ -51,7 +56,8 @@ def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
     bobs = store.save_draft("bob", "X", "001018000000", "n", {"a": "1"}, 1, flow_db)
     state = _state(FlowMeState, ALICE, flow_db)
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
-    assert state.notice == "没有找到这份草稿，它可能已被删除。"
+    assert zh(state.notice) == "没有找到这份草稿，它可能已被删除。"
+    assert pick(state.notice, "en") == "Draft not found. It may have been deleted."
     flow_db.expire_all()
     assert store.get_draft("bob", "X", flow_db) is not None
 
@@ -76,7 +82,7 @@ def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -
     assert store.get_evaluation(store.get_application("bob", number, flow_db).id, flow_db) is None
     owner = _state(ApplicationState, BOB, flow_db, {"number": number})
     asyncio.run(ApplicationState.load.fn(owner))
-    assert owner.found and owner.status == "已办结" and owner.can_evaluate
+    assert owner.found and zh(owner.status) == "已办结" and owner.can_evaluate
 
 
 def _apply_state(identity: Identity, db: Session, monkeypatch):
@@ -122,7 +128,7 @@ def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch)
         flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "b" * 32)
     )
     assert state.stage == "check"
-    assert [e.message for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
+    assert [zh(e.message) for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
     asyncio.run(
         flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "a" * 32)
     )
