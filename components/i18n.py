@@ -95,6 +95,8 @@ def active_locale() -> str:
 def translate(locale: str, message: str, /, **params: object) -> str:
     """``message`` in ``locale`` with its named ``{placeholders}`` filled (server side)."""
     text = translations(locale).gettext(message)
+    if text == message and locale != SOURCE_LOCALE:  # a province folder's own catalogue
+        text = _content.get(locale, {}).get(message, text)
     return text.format(**params) if params else text
 
 
