@@ -187,7 +187,8 @@ def gap_warnings(items: Iterable[ServiceItem], folder: Path) -> list[ThemeProble
 def foreign_phrases(content: CatalogueContent) -> dict[str, list[str]]:
     """Item name -> its names and keywords in the other locales (for the search index)."""
     out: dict[str, list[str]] = {}
-    items = set(content.keywords.get("en", {})) | set(content.summaries.get(SOURCE_LOCALE, {}))
+    items = {name for table in content.keywords.values() for name in table}
+    items |= {name for table in content.summaries.values() for name in table}
     for name in items:
         phrases: list[str] = []
         for locale in TRANSLATED:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from app.search.foreign import index_terms
+from app.search.foreign import words as foreign_words
 from app.search.synonyms import Synonyms
 from app.search.text import (
     compact,
@@ -85,9 +87,11 @@ def analyze_item(row: dict[str, Any]) -> Document:
     data = row["data"]
     name = _phrase(compact(row["name"]))
     keywords = [_phrase(compact(k)) for k in data.get("keywords", [])]
+    # the item's names and keywords in the other locales (app/search/foreign.py)
+    foreign = index_terms(row["province"], row["name"])
     return Document(
         name=_unique(list(name[0])),
-        keywords=_unique([t for k in keywords for t in k[0]]),
+        keywords=_unique([t for k in keywords for t in k[0]] + list(foreign)),
         body=_body(body_text(data)),
         pinyin=_unique([t for p in (name, *keywords) for t in p[1]]),
         initials=_unique([t for p in (name, *keywords) for t in p[2]]),
@@ -137,7 +141,7 @@ class Query:
     raw: str
     text: str  # normalised, spaces kept
     compact: str  # normalised, no spaces
-    kind: str  # empty | chinese | pinyin | initials | mixed
+    kind: str  # empty | chinese | pinyin | initials | mixed | foreign
     phrases: list[tuple[str, float]] = field(default_factory=list)  # CJK phrases with weights
     words: list[str] = field(default_factory=list)  # segmented words of all phrases
     latin: str = ""  # fuzzy pinyin (kind pinyin) or letters (kind initials)
@@ -151,6 +155,9 @@ def analyze_query(raw: str, synonyms: Synonyms) -> Query:
     """Normalise, classify, expand with synonyms and segment a query."""
     text = normalize(raw)
     flat = text.replace(" ", "")
+    foreign = [] if has_cjk(flat) else synonyms.foreign.match(raw)
+    if foreign and (not flat or foreign[0][1] >= 0.9 or pinyin_coverage(flat) < 0.99):
+        return _foreign_query(raw, text, flat, foreign)
     if not flat:
         return Query(raw, text, flat, "empty")
     if has_cjk(flat):
@@ -178,6 +185,22 @@ def analyze_query(raw: str, synonyms: Synonyms) -> Query:
     for phrase, _ in q.phrases:
         for word in segment(phrase):
             seen.setdefault(word, None)
+    q.words = list(seen)
+    return q
+
+
+def _foreign_query(raw: str, text: str, flat: str, found: list[tuple[str, float]]) -> Query:
+    """An English or Uyghur query: the Chinese names of the items it names, as phrases
+    weighted by how well it matched (the best first, so it ranks as the official name), and
+    its own words as terms of the indexed foreign names (``analyze_item``)."""
+    q = Query(raw, text, flat, "foreign")
+    q.phrases = [(compact(name), 0.6 + 0.4 * score) for name, score in found]
+    seen: dict[str, None] = {}
+    for phrase, _ in q.phrases:
+        for word in segment(phrase):
+            seen.setdefault(word, None)
+    for word in foreign_words(raw):
+        seen.setdefault(word, None)
     q.words = list(seen)
     return q
 

@@ -20,7 +20,10 @@ from pathlib import Path
 import yaml
 
 DEFAULT_SET = Path(__file__).resolve().parent / "eval" / "queries.yaml"
-TYPES = ("official", "colloquial", "pinyin", "initials", "typo", "short", "traditional")
+TYPES = (
+    "official", "colloquial", "pinyin", "initials", "typo", "short", "traditional", "english",
+    "uyghur",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

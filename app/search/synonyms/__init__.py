@@ -9,10 +9,11 @@ wins on a shared phrase).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from app.search.foreign import ForeignLexicon, lexicon_for
 from app.search.text import compact, initials, pinyin
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +31,8 @@ class Synonyms:
     terms: dict[str, tuple[str, ...]]
     by_pinyin: dict[str, list[str]]
     by_initials: dict[str, list[str]]
+    #: English and Uyghur names and keywords of the province's items (app/search/foreign.py)
+    foreign: ForeignLexicon = field(default_factory=ForeignLexicon)
 
     def expand(self, text: str) -> list[tuple[str, str]]:
         """(phrase, term) pairs for every phrase found in a compact query, longest first."""
@@ -98,4 +101,4 @@ def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
     extra = path or (province_file(province) if province else None)
     if extra is not None and (path is not None or extra.exists()):
         tables.append(load_synonyms(extra))
-    return build(*tables)
+    return replace(build(*tables), foreign=lexicon_for(province))
