@@ -387,3 +387,9 @@ def server_span(text: Var, **props: object):
     import reflex as rx
 
     return rx.el.span(server_text(text), lang=server_lang(text), **props)
+
+
+def source_lang(text: str) -> str | None:
+    """``"zh-Hans"`` for a fixed text in Chinese (a brand name, a registration number) that
+    stays Chinese in every locale, so screen readers pronounce it as Chinese; else None."""
+    return "zh-Hans" if isinstance(text, str) and _HAN.search(text) else None

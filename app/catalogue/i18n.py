@@ -197,3 +197,25 @@ def foreign_phrases(content: CatalogueContent) -> dict[str, list[str]]:
             phrases += content.keywords.get(locale, {}).get(name, ())
         out[name] = phrases
     return out
+
+
+def folder_warnings(folder: Path) -> list[ThemeProblem]:
+    """For ``python -m themes check``: the translation gaps of the items in the folder's
+    ``catalogue/*.json|*.jsonl|*.csv`` (as warnings with counts per locale), after the
+    problems of its ``translations.toml``. Records that do not read as items are the
+    catalogue check's to report and are skipped here."""
+    from pydantic import ValidationError
+
+    from app.catalogue.readers import Record, read_records
+
+    items: list[ServiceItem] = []
+    for path in sorted((folder / "catalogue").glob("*")):
+        if path.suffix not in {".json", ".jsonl", ".csv"}:
+            continue
+        for record in read_records(path):
+            if isinstance(record, Record):
+                try:
+                    items.append(ServiceItem.model_validate(record.data))
+                except ValidationError:
+                    continue
+    return content_problems(folder) + (gap_warnings(items, folder) if items else [])

@@ -22,6 +22,7 @@ from components.styles import component_folders
 MODES: tuple[Mode, ...] = ("standard", "elder")
 # Props that become element ids (or radio group names) and must differ between copies.
 ID_PROPS: dict[str, tuple[str, ...]] = {
+    "app_header": ("id_suffix",),
     "audience_switch": ("name",),
     "home_hero": ("heading_id",),
     "hot_searches": ("heading_id",),

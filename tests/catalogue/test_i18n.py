@@ -107,3 +107,20 @@ def test_every_code_list_value_is_a_message() -> None:
         for v in enum
     }  # fmt: skip
     assert values <= set(ENUM_MESSAGES), values - set(ENUM_MESSAGES)
+
+
+def test_folder_warnings_read_the_folders_catalogue(tmp_path: Path) -> None:
+    import json
+
+    from app.catalogue.i18n import folder_warnings
+
+    built = next(seed_items(SHIPPED["shandong"]))
+    own = {**built, "name": "省级特色事项", "implementation_code": built["implementation_code"]}
+    (tmp_path / "catalogue").mkdir()
+    (tmp_path / "catalogue" / "items.json").write_text(
+        json.dumps([built, own], ensure_ascii=False), encoding="utf-8"
+    )
+    warnings = {w.field: w.message for w in folder_warnings(tmp_path)}
+    # the built-in item is covered by the base table; the province's own name and summary not
+    assert warnings["en"].startswith("2 catalogue text(s) without a translation (1 name")
+    assert set(warnings) == set(TRANSLATED)
