@@ -44,6 +44,8 @@ KEYWORDS = [
     "translate:2",
     "-k",
     "ntranslate:2,3",
+    "-k",
+    "sjoin:1",
 ]
 
 
