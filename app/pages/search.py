@@ -10,7 +10,7 @@ from app.search.hot import hot_searches
 from app.settings import active_theme
 from app.state.search import SearchState
 from components.elder_switch import elder_switch
-from components.i18n import locale_var, server_span, t, t_var
+from components.i18n import locale_var, server_lang, server_span, source_lang, t, t_var
 from components.icon import icon
 from components.search_box import search_box
 from components.section_card import section_card
@@ -76,8 +76,12 @@ def _filters() -> rx.Component:
 
 
 def _query_link(text: rx.Var | str) -> rx.Component:
+    # a query as typed (Chinese in every locale, or what the citizen typed): its own lang
+    lang = server_lang(text) if isinstance(text, rx.Var) else source_lang(text)
     return rx.el.li(
-        rx.el.a(text, href="/search?q=" + rx.Var.create(text).to(str), class_name="yw-chip")
+        rx.el.a(
+            text, href="/search?q=" + rx.Var.create(text).to(str), lang=lang, class_name="yw-chip"
+        )
     )
 
 
