@@ -11,11 +11,12 @@ from reflex.app import default_error_boundary
 
 from app.flow.http import flow_api
 from app.pages import fallback
+from app.pages.host_html import FAVICON_PATH, favicon_route, per_host_html
 from app.pages.province import head_script, is_multi, tokens_css
 from app.resilience import install as install_resilience
 from app.resilience.notice import backend_exception_handler
 from app.routes import routes
-from app.settings import active_theme, hosted_themes
+from app.settings import active_theme, hosted_themes, theme_for_host
 from app.state.notice import NoticeState
 from components.connection_status import connection_status
 from components.i18n import text_direction, title_var, write_catalogs
@@ -59,15 +60,20 @@ def create_app() -> rx.App:
             "data-mode": "standard",
         },
         reset_style=False,
-        # /flow/files: citizens' materials, private and served to their owner only
-        api_transformer=flow_api(),
+        # /flow/files: citizens' materials, private and served to their owner only; with
+        # several provinces, each host's prerendered pages rewritten to be its own
+        api_transformer=[
+            flow_api(extra=[favicon_route(theme_for_host)]),
+            *([lambda inner: per_host_html(inner, theme, theme_for_host)] if is_multi() else []),
+        ],
         head_components=[
             boot_script(theme.default_language, version),
             rx.el.meta(name="theme-color", content=theme.value("--yw-header-bg")),
             # several provinces: pick the one of this host name before anything paints
             *([rx.el.script(head_script())] if is_multi() else []),
             rx.el.style(minify_css(tokens_css() + library_css())),
-            rx.el.link(rel="icon", href=theme.favicon, type=theme.favicon_type),
+            # the host's province's icon, per request (several provinces may share the build)
+            rx.el.link(rel="icon", href=FAVICON_PATH),
         ],
     )
     for route in routes():

@@ -104,16 +104,25 @@ def test_unknown_host_gets_the_default_province(pixel: Page, hosts_port: int) ->
     assert visible_brand(page) == ["爱山东"]
 
 
-def test_without_javascript_the_default_province_shows(
+def test_without_javascript_each_host_still_gets_its_own_province(
     browser: Browser, playwright: Playwright, hosts_port: int
 ) -> None:
-    """The head script is what picks the province: with JS off, sc.localhost gets the default
-    (the documented fallback), which also shows the first-frame check above is not vacuous."""
+    """The server sends each host's pages as its own (app/pages/host_html.py): with JS off,
+    sc.localhost is 天府通办 — title, brand, footer — and an unknown host the default."""
     context = browser.new_context(
         **device_context_args(playwright, "Pixel 7"), java_script_enabled=False
     )
     page = context.new_page()
-    page.goto(province_url("sichuan", hosts_port) + "/")
+    for code in ("sichuan", "chongqing"):
+        theme = load_theme(THEMES_DIR / code)
+        name = theme.settings.identity.app_name
+        page.goto(province_url(code, hosts_port) + "/")
+        expect(page.locator("html")).to_have_attribute("data-province", code)
+        assert visible_brand(page) == [name]
+        expect(page).to_have_title(f"首页 - {name}")
+        footer = page.get_by_role("contentinfo")
+        expect(footer).to_contain_text(f"主办单位：{theme.settings.contact.host_unit}")
+    page.goto(f"http://127.0.0.1:{hosts_port}/")
     expect(page.locator("html")).to_have_attribute("data-province", "shandong")
     assert visible_brand(page) == ["爱山东"]
     context.close()

@@ -1,4 +1,5 @@
-"""Write the seed catalogues app/catalogue/seed/<province>.json from the service templates.
+"""Write the built-in provinces' catalogues themes/<code>/catalogue/items.json from the service
+templates and the places files (app/catalogue/build/places/<code>.toml).
 
 Deterministic: the same templates give byte-identical files. Run from the project root:
 
@@ -17,13 +18,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.catalogue.build.builder import seed_items  # noqa: E402
-from app.catalogue.build.places import SHIPPED  # noqa: E402
-from app.catalogue.cli import seed_path  # noqa: E402
+from app.catalogue.build.places import all_places  # noqa: E402
+
+THEMES = ROOT / "themes"
+
+
+def seed_path(code: str) -> Path:
+    """Where a built-in province's generated catalogue lives in its folder."""
+    return THEMES / code / "catalogue" / "items.json"
 
 
 def render(code: str) -> str:
     """The JSON text of one province's seed catalogue."""
-    province = SHIPPED[code]
+    province = all_places()[code]
     doc = {
         "province": code,
         "generated_by": "scripts/build_seed.py",
@@ -37,8 +44,9 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if a file is out of date")
     args = parser.parse_args()
     stale = []
-    for code in sorted(SHIPPED):
+    for code in sorted(all_places()):
         path, text = seed_path(code), render(code)
+        path.parent.mkdir(parents=True, exist_ok=True)
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(str(path))

@@ -688,6 +688,15 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
 # ---------------------------------------------------------------------------------------------
 
 
+def default_province() -> str:
+    """The province the app under load serves by default (YIWANG_PROVINCE / _DIR, the same
+    resolver as the app's): the citizens' guides, forms and queries are taken from it."""
+    sys.path.insert(0, str(ROOT))
+    from themes.loader import province_dir_from_env
+
+    return province_dir_from_env().name
+
+
 def catalogue_codes(db_url: str | None = None, limit: int = 500) -> list[str]:
     """Implementation codes of the default province's catalogue (guides to open)."""
     import sqlalchemy as sa
@@ -702,13 +711,15 @@ def catalogue_codes(db_url: str | None = None, limit: int = 500) -> list[str]:
         rows = conn.execute(
             sa.text(
                 "SELECT implementation_code FROM catalogue_item "
-                "WHERE province = 'shandong' ORDER BY implementation_code LIMIT :n"
+                "WHERE province = :p ORDER BY implementation_code LIMIT :n"
             ),
-            {"n": limit},
+            {"n": limit, "p": default_province()},
         ).all()
     engine.dispose()
     if not rows:
-        raise LoadError(f"no shandong items in the catalogue at {db_url}: run make setup")
+        raise LoadError(
+            f"no {default_province()} items in the catalogue at {db_url}: run make setup"
+        )
     return [r[0] for r in rows]
 
 
@@ -725,10 +736,10 @@ def flow_codes(db_url: str | None = None) -> list[str]:
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT implementation_code FROM catalogue_item WHERE province = 'shandong' "
+                "SELECT implementation_code FROM catalogue_item WHERE province = :p "
                 "AND basic_code IN :codes ORDER BY implementation_code"
             ).bindparams(sa.bindparam("codes", expanding=True)),
-            {"codes": list(FLOW_BASIC_CODES)},
+            {"codes": list(FLOW_BASIC_CODES), "p": default_province()},
         ).all()
     engine.dispose()
     if not rows:
@@ -769,14 +780,16 @@ def remove_synthetic_rows(db_url: str, subs: list[str] | None = None) -> int:
 
 
 def search_queries() -> list[str]:
-    """Queries from the labelled relevance set whose answers are in the shandong catalogue."""
+    """Queries from the labelled relevance set whose answers are in the default province's
+    catalogue (a query of the set without a province is Shandong's)."""
     import yaml
 
     data = yaml.safe_load((ROOT / "app" / "search" / "eval" / "queries.yaml").read_text())
+    province = default_province()
     return [
         q["q"]
         for q in data
-        if q.get("type") == "official" and q.get("province", "shandong") == "shandong"
+        if q.get("type") == "official" and q.get("province", "shandong") == province
     ]
 
 

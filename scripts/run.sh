@@ -14,6 +14,10 @@ cd "$YW_ROOT"
 PORT="${PORT:-3000}"
 
 echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on http://localhost:$PORT"
+# The catalogues of the provinces this instance serves, from their folders: all or nothing,
+# skipped when the files are unchanged since the last load (app/catalogue/sync.py).
+python -m app.catalogue migrate >/dev/null
+python -m app.catalogue sync
 # scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts
 exec python -m app.adapters.sandboxes --backoffice-db "$YW_ROOT/backoffice-sandbox.db" -- \
   python "$YW_ROOT/scripts/reflex_run.py" --env prod --single-port --frontend-port "$PORT"

@@ -240,10 +240,12 @@ def python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def migrate_and_seed() -> None:
-    say("migrating PostgreSQL and loading the seed catalogue")
-    env = {**os.environ, "REFLEX_DB_URL": pg_url()}
-    for command in (["migrate"], ["seed"]):
+def migrate_and_seed(app: dict[str, str] | None = None) -> None:
+    """Migrate PostgreSQL and load the catalogues: every built-in province's, and those of the
+    provinces ``app`` (an app's environment) serves; unchanged ones are skipped."""
+    say("migrating PostgreSQL and loading the province catalogues")
+    env = {**os.environ, **(app or {}), "REFLEX_DB_URL": pg_url()}
+    for command in (["migrate"], ["sync", "--all"]):
         result = subprocess.run(
             [python(), "-m", "app.catalogue", *command], cwd=ROOT, env=env, capture_output=True,
             text=True,
@@ -283,6 +285,10 @@ class Site:
     server_names: list[str]
     env: dict[str, str] = field(default_factory=dict)
     default: bool = False
+    #: (text, replacement) pairs nginx applies to this site's HTML (a shared multi-province
+    #: build served for one province's hosts: app/pages/host_html.py)
+    rewrites: list[tuple[str, str]] = field(default_factory=list)
+    build: bool = True  # False: another site's build (same web_dir) serves it too
 
     @property
     def root(self) -> Path:
@@ -297,6 +303,47 @@ def render(template: Path, values: dict[str, str]) -> str:
         raise ScaledError(f"{template}: no value for placeholder ${exc.args[0]}") from exc
 
 
+def _nginx_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def sub_filters(pairs: list[tuple[str, str]]) -> str:
+    """nginx lines replacing each text once in HTML answers (none for no pairs)."""
+    if not pairs:
+        return ""
+    lines = ["        gzip_static off;", "        sub_filter_once on;"]
+    lines += [f"        sub_filter {_nginx_string(a)} {_nginx_string(b)};" for a, b in pairs]
+    return "\n".join(lines)
+
+
+def host_sites(web: Path, env: dict[str, str]) -> list[Site]:
+    """One multi-province build, served for each province's hosts with its own HTML rewrites
+    (YIWANG_HOSTS), and as the default for any other host."""
+    from app.pages.host_html import substitutions
+    from app.settings import parse_hosts
+    from themes import load_theme
+
+    default_theme = load_theme(province_folder(env))
+    by_folder: dict[Path, list[str]] = {}
+    for host, folder in parse_hosts(env.get("YIWANG_HOSTS", "")).items():
+        by_folder.setdefault(folder, []).append(host)
+    sites = [Site(web, ["_"], env, default=True)]
+    for folder, names in by_folder.items():
+        theme = load_theme(folder)
+        if theme.code == default_theme.code:
+            sites[0].server_names += names
+            continue
+        rewrites = substitutions(default_theme, theme)
+        sites.append(Site(web, names, env, rewrites=rewrites, build=False))
+    return sites
+
+
+def province_folder(env: dict[str, str]) -> Path:
+    from themes.loader import province_dir_from_env
+
+    return province_dir_from_env({**os.environ, **env})
+
+
 def nginx_config(run_dir: Path, port: int, backend_port: int, sites: list[Site]) -> Path:
     """Render deploy/nginx/yiwang.conf (+ one province server block per site) for this run."""
     servers = [
@@ -306,6 +353,7 @@ def nginx_config(run_dir: Path, port: int, backend_port: int, sites: list[Site])
                 "LISTEN": f"127.0.0.1:{port}" + (" default_server" if site.default else ""),
                 "SERVER_NAMES": " ".join(site.server_names),
                 "STATIC_ROOT": str(site.root),
+                "HTML_REWRITES": sub_filters(site.rewrites),
             },
         )
         for site in sites
@@ -477,6 +525,8 @@ def scaled_app(
     log.parent.mkdir(parents=True, exist_ok=True)
     start_services(seed=not os.environ.get("YW_SCALED_SEEDED"))
     os.environ["YW_SCALED_SEEDED"] = "1"  # later apps of this process share the seeded DB
+    if any(k in env for k in ("YIWANG_PROVINCE_DIR", "YIWANG_HOSTS")):
+        migrate_and_seed(env)  # this app's own folders (skipped when unchanged)
     public = f"http://localhost:{port}"
     if sites is None:
         web = Path(env.get("REFLEX_WEB_WORKDIR", ".web"))
@@ -485,7 +535,12 @@ def scaled_app(
             # nginx's workers (user nobody) cannot read private temporary directories such as
             # pytest's: a build of its own goes under .tools/scaled instead.
             web = STATE / f"web-{port}"
-        sites = [Site(web.with_name(web.name + "-scaled"), ["_"], env, default=True)]
+        web = web.with_name(web.name + "-scaled")
+        sites = (
+            host_sites(web, env)
+            if env.get("YIWANG_HOSTS")
+            else [Site(web, ["_"], env, default=True)]
+        )
     origins = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
     for site in sites:
         origins.update(f"http://{n}:{port}" for n in site.server_names if n != "_")
@@ -495,7 +550,7 @@ def scaled_app(
     )
     env.setdefault("YIWANG_CORS_ORIGINS", ",".join(sorted(origins)))
     if build:
-        for site in sites:
+        for site in (s for s in sites if s.build):
             say(f"building the static frontend for {' '.join(site.server_names)} -> {site.root}")
             build_frontend(site, public, log)
     backend_env = app_env({**env, "REFLEX_WEB_WORKDIR": str(sites[0].web_dir)})

@@ -74,7 +74,6 @@ fi
 say "compiling translations"
 python scripts/i18n.py compile
 if [ -d app/catalogue ]; then
-  say "migrating the database and loading the seed catalogue"
+  say "migrating the database (scripts/run.sh loads the province catalogues on start)"
   python -m app.catalogue migrate
-  python -m app.catalogue seed
 fi

@@ -31,29 +31,31 @@ def _check(paths: list[Path]) -> int:
         print(exc, file=sys.stderr)
         return 1
     for folder in folders:
-        try:
-            theme = load_theme(folder)
-            _library_check(theme)
-        except ThemeError as exc:
+        theme, problems = _check_folder(Path(folder))
+        if problems or theme is None:
             failed += 1
-            print(f"{Path(folder).resolve()}: {exc}", file=sys.stderr)
+            print(f"{Path(folder).resolve()}: {ThemeError(problems)}", file=sys.stderr)
             continue
         ident = theme.settings.identity
         print(
             f"ok: {theme.folder} ({ident.province} {ident.app_name}, {len(theme.tokens)} tokens, "
-            f"contrast AA in standard and elder mode)"
+            "contrast AA in standard and elder mode, catalogue, synonyms, forms and "
+            "translations valid)"
         )
     return 1 if failed else 0
 
 
-def _library_check(theme) -> None:
-    """What the theme asks of the component library (icons) that the library lacks."""
+def _check_folder(folder: Path):
+    """The whole folder through the app's readers (catalogue, synonyms, forms); the theme
+    alone when the app is not installed beside this package."""
     try:
-        from app.settings import library_problems
-    except ImportError:  # the theme layer alone (no app installed): skip the library check
-        return
-    if problems := library_problems(theme):
-        raise ThemeError(problems)
+        from app.province_check import check_folder
+    except ImportError:
+        try:
+            return load_theme(folder), []
+        except ThemeError as exc:
+            return None, exc.problems
+    return check_folder(folder)
 
 
 def _schema(check: bool) -> int:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
+import difflib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from themes.contrast import check_pairs, constraints_on, nearest_passing_all
+from themes.divisions import province_division
 from themes.schema import ThemeFile
 
 THEMES_DIR = Path(__file__).resolve().parent
@@ -69,7 +71,6 @@ class Theme:
     elder_values: dict[str, str] = field(default_factory=dict, repr=False)
     favicon: str = field(default="", repr=False)
     favicon_type: str = "image/svg+xml"
-    sources: dict[str, Path] = field(default_factory=dict, repr=False)
 
     def value(self, name: str) -> str:
         """The final value of a token (references followed), e.g. ``value("--yw-brand")``."""
@@ -381,7 +382,10 @@ def load_theme(folder: Path | None = None) -> Theme:
             value = f" (got {err['input']!r})" if err["type"] not in ("missing",) else ""
             if isinstance(err["input"], dict):
                 value = ""
-            problems.append(ThemeProblem(theme_path, _field_path(err["loc"]), err["msg"] + value))
+            message = err["msg"] + value
+            if err["type"] == "extra_forbidden":
+                message = unknown_key_message(ThemeFile, err["loc"])
+            problems.append(ThemeProblem(theme_path, _field_path(err["loc"]), message))
 
     before_tokens = len(problems)
     # standard mode: base tiers, then the province's [tokens.<tier>] tables
@@ -419,7 +423,7 @@ def load_theme(folder: Path | None = None) -> Theme:
             if p.message.replace("elder mode", "standard mode") not in {q.message for q in problems}
         ]
 
-    mark_svg, favicon, favicon_type, sources = "", "", "image/svg+xml", {}
+    mark_svg, favicon, favicon_type = "", "", "image/svg+xml"
     if settings is not None:
         ident = settings.identity
         mark_path, found = _file_problem(folder, theme_path, "identity.mark", ident.mark, "file")
@@ -442,13 +446,7 @@ def load_theme(folder: Path | None = None) -> Theme:
                 if not blob.startswith(b"\x89PNG\r\n\x1a\n"):
                     problems.append(ThemeProblem(icon_path, "identity.favicon", "not a PNG file"))
                 favicon, favicon_type = _data_uri(blob, "image/png"), "image/png"
-        for name in ("catalogue", "synonyms"):
-            relative = getattr(settings.sources, name)
-            if relative:
-                path, found = _file_problem(folder, theme_path, f"sources.{name}", relative, "file")
-                problems += found
-                if path:
-                    sources[name] = path
+        problems += _division_problems(theme_path, ident.division, ident.province)
         for index, code in enumerate(settings.features.languages):
             if code != SOURCE_LOCALE and not (LOCALES_DIR / code / "LC_MESSAGES").is_dir():
                 shipped = sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
@@ -479,8 +477,52 @@ def load_theme(folder: Path | None = None) -> Theme:
         elder_values=elder.values,
         favicon=favicon,
         favicon_type=favicon_type,
-        sources=sources,
     )
+
+
+def unknown_key_message(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """ "unknown key 'x'; did you mean 'y'?" for an extra key at ``loc`` of ``model``."""
+    owner: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if owner is None or isinstance(part, int):
+            continue
+        info = owner.model_fields.get(str(part))
+        annotation = getattr(info, "annotation", None)
+        args = getattr(annotation, "__args__", ()) or (annotation,)
+        owner = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    key = str(loc[-1])
+    known = sorted(owner.model_fields) if owner is not None else []
+    message = f"unknown key {key!r}"
+    if key == "sources" and owner is ThemeFile:
+        return (
+            message + ": [sources] is gone; a province folder holds its catalogue in catalogue/ "
+            "and its synonyms in synonyms.toml (docs/province-files.md)"
+        )
+    if close := difflib.get_close_matches(key, known, n=1, cutoff=0.6):
+        return f"{message}; did you mean {close[0]!r}?"
+    return f"{message}; expected one of: {', '.join(known)}" if known else message
+
+
+def _division_problems(theme_path: Path, prefix: str, name: str) -> list[ThemeProblem]:
+    found = province_division(prefix)
+    if found is None:
+        return [
+            ThemeProblem(
+                theme_path,
+                "identity.division",
+                f"{prefix!r} is not a province of the GB/T 2260 table (e.g. 37 山东省, 51 四川省)",
+            )
+        ]
+    if found.name != name:
+        return [
+            ThemeProblem(
+                theme_path,
+                "identity.province",
+                f"{name!r} does not match division {prefix} ({found.name}); use {found.name!r} "
+                "or the division of this province",
+            )
+        ]
+    return []
 
 
 def _data_uri(blob: bytes, mime: str) -> str:

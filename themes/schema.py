@@ -4,8 +4,9 @@
 TOML pick it up from the ``#:schema`` comment at the top of a theme.toml); a unit test fails
 when the committed file is stale.
 
-Paths (mark, favicon, catalogue, synonyms) are relative to the province folder and must stay
-inside it; the loader checks that they exist.
+Paths (mark, favicon) are relative to the province folder and must stay inside it; the loader
+checks that they exist. The folder's content lives in files of fixed names beside theme.toml
+(``catalogue/``, ``synonyms.toml``, ``forms/``, ``translations.toml``): see docs/province-files.md.
 """
 
 from __future__ import annotations
@@ -49,6 +50,14 @@ class Identity(_Strict):
     """Who the instance is: the province, the app's names and its mark."""
 
     province: str = Field(min_length=2, description="省份名称 shown to citizens, e.g. 山东省")
+    division: str = Field(
+        pattern=r"^[1-8][0-9]$",
+        description="GB/T 2260 two-digit code of the province, e.g. 37 for 山东省: every area "
+        "code of the catalogue starts with it",
+    )
+    abbreviation: str = Field(
+        min_length=1, max_length=2, description="The province's one-character abbreviation, e.g. 鲁"
+    )
     app_name: str = Field(
         min_length=1,
         max_length=12,
@@ -224,22 +233,6 @@ class Features(_Strict):
         return self
 
 
-class Sources(_Strict):
-    """Data files of the province, relative to the folder (checked to exist)."""
-
-    catalogue: str = Field(
-        default="", description="Service catalogue (事项目录) file, e.g. catalogue.yaml (optional)"
-    )
-    synonyms: str = Field(
-        default="", description="Search synonyms file, e.g. synonyms.txt (optional)"
-    )
-
-    @field_validator("catalogue", "synonyms")
-    @classmethod
-    def _relative(cls, value: str) -> str:
-        return _relative_path(value, (".yaml", ".yml", ".json", ".csv", ".txt")) if value else value
-
-
 TokenTable = dict[str, str]
 
 
@@ -287,7 +280,6 @@ class ThemeFile(_Strict):
     contact: Contact = Field(description="Footer contacts and registrations")
     home: Home = Field(description="Home page layout and content")
     features: Features = Field(default_factory=Features, description="Features and languages")
-    sources: Sources = Field(default_factory=Sources, description="Catalogue and synonyms files")
     tokens: TokenOverrides = Field(
         default_factory=TokenOverrides, description="Design-token overrides"
     )

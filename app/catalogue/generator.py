@@ -1,6 +1,7 @@
 """Deterministic synthetic catalogue items for load and performance work.
 
-Items are the seed services placed at random in the shipped provinces' areas, with a
+Items are the seed services placed at random in the built-in provinces' areas (the seed
+builder's places files), with a
 unique ``sub`` part in the implementation code and a random popularity. The same
 ``(n, seed)`` always gives the same items; they are streamed, so any N fits in memory.
 """
@@ -14,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from app.catalogue.build.builder import make_item
-from app.catalogue.build.places import SHIPPED, Area, ProvinceData
+from app.catalogue.build.places import Area, ProvinceData, all_places
 from app.catalogue.build.services import SERVICES
 
 
 def _areas() -> list[tuple[ProvinceData, Area]]:
     out: list[tuple[ProvinceData, Area]] = []
-    for code in sorted(SHIPPED):
-        p = SHIPPED[code]
+    for p in all_places().values():
         out.append((p, p.province))
         out.extend((p, c) for c in p.cities)
         out.extend((p, a) for counties in p.counties for a in counties)

@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,12 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from app.catalogue.progress import Progress
-from app.catalogue.provinces import province_of_area
+from app.catalogue.provinces import Province, province_of_area
 from app.catalogue.readers import Problem, Record, read_records, show
-from app.catalogue.tables import CatalogueItem, CatalogueItemTheme
+from app.catalogue.tables import CatalogueItem, CatalogueItemTheme, CatalogueSource
 from app.domain.service_item import ServiceItem
+from themes.divisions import area_problem
+from themes.loader import unknown_key_message
 
 if TYPE_CHECKING:
     from app.search.index import Pending
@@ -30,6 +33,19 @@ if TYPE_CHECKING:
 BATCH = 1000
 ITEMS = CatalogueItem.__table__  # type: ignore[attr-defined]
 THEMES = CatalogueItemTheme.__table__  # type: ignore[attr-defined]
+SOURCES = CatalogueSource.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Catalogue files to load. With a province (its folder's files), every record must be an
+    area of that province, and ``replace`` drops the province's items the files no longer hold;
+    ``digest`` is then recorded as what was loaded (see ``app.catalogue.sync``)."""
+
+    paths: tuple[Path, ...]
+    province: Province | None = None
+    replace: bool = False
+    digest: str = ""
 
 
 @dataclass
@@ -41,6 +57,7 @@ class LoadReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0
     seconds: float = 0.0
 
     @property
@@ -51,7 +68,9 @@ class LoadReport:
         rate = self.records / self.seconds if self.seconds else 0.0
         return (
             f"{self.records} records: {self.inserted} inserted, {self.updated} updated, "
-            f"{self.unchanged} unchanged in {self.seconds:.2f} s ({rate:,.0f} records/s)"
+            f"{self.unchanged} unchanged"
+            + (f", {self.removed} removed" if self.removed else "")
+            + f" in {self.seconds:.2f} s ({rate:,.1f} records/s)"
         )
 
 
@@ -64,20 +83,31 @@ def validation_problems(record: Record, exc: ValidationError) -> list[Problem]:
             path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
         value = "(missing)" if error["type"] == "missing" else show(error.get("input"))
         reason = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            reason = unknown_key_message(ServiceItem, tuple(error["loc"]))
         problems.append(Problem(record.file, record.where, path or "-", value, reason))
     return problems
 
 
-def _validated(paths: Sequence[Path]) -> Iterator[tuple[Record, ServiceItem | None, list[Problem]]]:
+def _validated(
+    paths: Sequence[Path], province: Province | None = None
+) -> Iterator[tuple[Record, ServiceItem | None, list[Problem]]]:
     for path in paths:
         for rec in read_records(path):
             if isinstance(rec, Problem):
                 yield Record(rec.file, rec.where, {}), None, [rec]
                 continue
             try:
-                yield rec, ServiceItem.model_validate(rec.data), []
+                item = ServiceItem.model_validate(rec.data)
             except ValidationError as exc:
                 yield rec, None, validation_problems(rec, exc)
+                continue
+            if province is not None and (why := area_problem(item.area_code, province.prefix)):
+                reason = f"{why} ({province.code}: {province.name})"
+                problem = Problem(rec.file, rec.where, "area_code", show(item.area_code), reason)
+                yield rec, None, [problem]
+                continue
+            yield rec, item, []
 
 
 class _Checker:
@@ -105,15 +135,17 @@ class _Checker:
         return True
 
 
-def check_files(paths: Sequence[Path]) -> tuple[list[Problem], int]:
+def check_files(
+    paths: Sequence[Path], province: Province | None = None
+) -> tuple[list[Problem], int]:
     """Validate every record of every file without writing; return problems and count."""
     checker = _Checker()
-    for record, item, found in _validated(paths):
+    for record, item, found in _validated(paths, province):
         checker.accept(record, item, found)
     return checker.problems, checker.count
 
 
-def row_of(item: ServiceItem) -> dict[str, Any]:
+def row_of(item: ServiceItem, province: str | None = None) -> dict[str, Any]:
     """The table row for a validated item."""
     data = item.model_dump(mode="json")
     canonical = item.model_dump_json()  # fields in model order: stable for equal items
@@ -123,7 +155,7 @@ def row_of(item: ServiceItem) -> dict[str, Any]:
         "name": item.name,
         "item_type": str(item.item_type),
         "audience": str(item.audience),
-        "province": province_of_area(item.area_code) or item.area_code[:2],
+        "province": province or province_of_area(item.area_code) or item.area_code[:2],
         "area_code": item.area_code,
         "level": str(item.level),
         "department": item.department,
@@ -182,7 +214,19 @@ class _Rollback(Exception):
 
 def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False) -> LoadReport:
     """Validate and upsert all files in one transaction; roll back if any record fails."""
+    return load_sources([Source(tuple(paths))], engine, progress)
+
+
+def load_sources(
+    sources: Sequence[Source], engine: sa.Engine, progress: bool = False
+) -> LoadReport:
+    """Validate and upsert every source in one transaction; roll back if any record fails.
+
+    Nothing is written unless every record of every source is valid: the report then lists
+    every problem found.
+    """
     started = time.perf_counter()
+    paths = [p for source in sources for p in source.paths]
     sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
     base = {str(p): sum(sizes[:i]) for i, p in enumerate(paths)}
     bar = Progress("loading", sum(sizes), enabled=progress)
@@ -194,20 +238,30 @@ def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False)
 
         with engine.begin() as conn:
             index = Pending()
-            batch: list[dict[str, Any]] = []
-            for record, item, found in _validated(paths):
-                bar.update(base[record.file] + record.offset)
-                writable = checker.accept(record, item, found)
-                if item is None or not writable or checker.problems:
-                    continue  # after the first problem only validation goes on
-                batch.append(row_of(item))
-                if len(batch) >= BATCH:
+            for source in sources:
+                code = source.province.code if source.province else None
+                first = len(checker.seen)
+                batch: list[dict[str, Any]] = []
+                for record, item, found in _validated(source.paths, source.province):
+                    bar.update(base[record.file] + record.offset)
+                    writable = checker.accept(record, item, found)
+                    if item is None or not writable or checker.problems:
+                        continue  # after the first problem only validation goes on
+                    batch.append(row_of(item, code))
+                    if len(batch) >= BATCH:
+                        _write_batch(conn, batch, report, index)
+                        batch = []
+                if checker.problems:
+                    continue
+                if batch:
                     _write_batch(conn, batch, report, index)
-                    batch = []
+                if source.province is not None and source.replace:
+                    kept = set(list(checker.seen)[first:])
+                    report.removed += _remove_others(conn, source.province.code, kept, index)
+                if source.province is not None and source.digest:
+                    _record_source(conn, source, len(checker.seen) - first)
             if checker.problems:
                 raise _Rollback
-            if batch:
-                _write_batch(conn, batch, report, index)
             refresh(conn, index)
             sync_missing(conn)  # items loaded before the index existed
     except _Rollback:
@@ -216,3 +270,35 @@ def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False)
     report.records = checker.count
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_others(conn: sa.Connection, province: str, kept: set[str], index: Pending) -> int:
+    """Delete the province's items that its files no longer hold (and their index entries)."""
+    from app.search.service import remove_items
+
+    col = ITEMS.c.implementation_code
+    stored = conn.execute(sa.select(col).where(ITEMS.c.province == province)).scalars()
+    gone = [code for code in stored if code not in kept]
+    if gone:
+        remove_items(conn, gone, index)
+        for start in range(0, len(gone), BATCH):
+            chunk = gone[start : start + BATCH]
+            conn.execute(sa.delete(THEMES).where(THEMES.c.implementation_code.in_(chunk)))
+            conn.execute(sa.delete(ITEMS).where(col.in_(chunk)))
+    return len(gone)
+
+
+def _record_source(conn: sa.Connection, source: Source, items: int) -> None:
+    assert source.province is not None
+    values = {
+        "folder": str(source.province.folder),
+        "digest": source.digest,
+        "items": items,
+        "loaded_at": datetime.now(UTC),
+    }
+    code = source.province.code
+    done = conn.execute(
+        sa.update(SOURCES).where(SOURCES.c.province == code).values(**values)
+    ).rowcount
+    if not done:
+        conn.execute(sa.insert(SOURCES).values(province=code, **values))

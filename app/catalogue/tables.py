@@ -7,6 +7,7 @@ and rankings need are real indexed columns. Themes get their own table so that
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,3 +56,16 @@ class CatalogueItemTheme(SQLModel, table=True):
         sa_column_args=[sa.ForeignKey("catalogue_item.implementation_code", ondelete="CASCADE")],
     )
     theme: str = Field(primary_key=True, index=True, max_length=20)
+
+
+@ModelRegistry.register
+class CatalogueSource(SQLModel, table=True):
+    """The catalogue files of one province folder as last loaded (``app.catalogue sync``)."""
+
+    __tablename__ = "catalogue_source"
+
+    province: str = Field(primary_key=True, max_length=40)
+    folder: str = Field(max_length=1000)
+    digest: str = Field(max_length=64)
+    items: int = Field()
+    loaded_at: datetime = Field()

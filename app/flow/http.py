@@ -153,10 +153,12 @@ async def download(request: Request) -> Response:
     )
 
 
-def flow_api() -> Starlette:
+def flow_api(extra: list[Route] | None = None) -> Starlette:
+    """The flow's routes (and ``extra`` ones of the app), mounted before Reflex's own."""
     return Starlette(
         routes=[
             Route("/flow/files", upload, methods=["POST"]),
             Route("/flow/files/{file_id:str}", download, methods=["GET"]),
+            *(extra or []),
         ]
     )

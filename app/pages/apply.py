@@ -234,8 +234,8 @@ def _intro() -> rx.Component:
             rx.el.p(
                 t_var(
                     "您已登录：{name}（{level}）",
-                    name=ApplyState.display_name,
-                    level=ApplyState.level_name,
+                    name=S(ApplyState.display_name),
+                    level=S(ApplyState.level_name),
                 ),
                 class_name="yw-muted",
             ),

@@ -6,22 +6,14 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from app.pages.layout import layout
-from app.search.hot import hot_searches
-from app.settings import active_theme
+from app.pages.province import per_province
 from app.state.search import SearchState
 from components.elder_switch import elder_switch
 from components.i18n import locale_var, server_lang, server_span, source_lang, t, t_var
 from components.icon import icon
 from components.search_box import search_box
 from components.section_card import section_card
-
-
-def _province() -> str | None:
-    """The build's default province (hot searches are prerendered for it)."""
-    from app.catalogue.provinces import PROVINCES
-
-    code = active_theme().code
-    return code if code in PROVINCES else None
+from themes import Theme
 
 
 def _part(part: rx.Var) -> rx.Component:
@@ -86,13 +78,21 @@ def _query_link(text: rx.Var | str) -> rx.Component:
 
 
 def _hot() -> rx.Component:
-    words = hot_searches(_province())
-    return rx.el.section(
-        rx.el.h2(t("热门搜索"), id="hot-title", class_name="yw-section-title"),
-        rx.el.ul(*[_query_link(w) for w in words], class_name="yw-chips"),
-        aria_labelledby="hot-title",
-        class_name="yw-card",
-    )
+    """The province's 热门搜索 (theme.toml ``[home] hot_searches``: the home page's list too),
+    prerendered for every province of the build; the host's is the one shown."""
+
+    def render(theme: Theme, suffix: str) -> rx.Component:
+        words = theme.settings.home.hot_searches
+        if not words:
+            return rx.fragment()
+        return rx.el.section(
+            rx.el.h2(t("热门搜索"), id=f"hot-title{suffix}", class_name="yw-section-title"),
+            rx.el.ul(*[_query_link(w) for w in words], class_name="yw-chips"),
+            aria_labelledby=f"hot-title{suffix}",
+            class_name="yw-card",
+        )
+
+    return per_province(render)
 
 
 def _recent() -> rx.Component:
@@ -115,7 +115,11 @@ def _recent() -> rx.Component:
 
 
 def _zero() -> rx.Component:
-    hotline = active_theme().settings.contact.hotline
+    return per_province(_zero_for)
+
+
+def _zero_for(theme: Theme, suffix: str) -> rx.Component:
+    hotline = theme.settings.contact.hotline
     return rx.el.div(
         rx.el.p(
             t("没有找到相关服务。请换个说法试试，例如少写几个字、用常用叫法，或看看热门搜索。")

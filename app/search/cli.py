@@ -58,6 +58,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         online=args.online,
     )
     try:
+        if args.province:  # the province's folder, loaded (or refreshed) when it changed
+            from app.catalogue.sync import ensure_loaded
+
+            try:
+                loaded = ensure_loaded(engine, [args.province])
+            except KeyError as exc:
+                raise SearchError(f"province: {exc.args[0]}") from None
+            if not loaded.ok:
+                for problem in loaded.load.problems:
+                    print(f"  {problem}", file=sys.stderr)
+                raise SearchError(f"province: the catalogue of {args.province} is invalid")
         with engine.begin() as conn:
             sync_missing(conn)  # a database migrated before the index existed
         with engine.connect() as conn:

@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 
 from app.catalogue.i18n import CatalogueContent, content_for, foreign_phrases
-from themes import ThemeError
 
 # Latin words and digits; Arabic-script words (Uyghur), joiners kept inside a word
 _WORD = re.compile(r"[a-z0-9]+|[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
@@ -122,24 +121,24 @@ def lexicon(content: CatalogueContent) -> ForeignLexicon:
 
 
 def province_folder(province: str | None) -> Path | None:
-    """The folder of a province by its code: a hosted one, else ``themes/<code>``."""
+    """The folder of a province by its code (the province registry), or None."""
     if not province:
         return None
-    from app.settings import hosted_themes
+    from app.catalogue.provinces import registry
 
-    try:
-        for theme in hosted_themes():
-            if theme.code == province:
-                return theme.folder
-    except ThemeError:  # the configured hosts are the app's to refuse; fall back to themes/
-        pass
-    folder = Path(__file__).resolve().parents[2] / "themes" / province
-    return folder if folder.is_dir() else None
+    found = registry().get(province)
+    return found.folder if found else None
+
+
+def lexicon_for(province: str | None) -> ForeignLexicon:
+    return lexicon_at(province_folder(province))
 
 
 @cache
-def lexicon_for(province: str | None) -> ForeignLexicon:
-    return lexicon(content_for(province_folder(province)))
+def lexicon_at(folder: Path | None) -> ForeignLexicon:
+    """The lexicon of the base table and a province folder's own translations (by folder:
+    two folders may carry the same code)."""
+    return lexicon(content_for(folder))
 
 
 @cache

@@ -379,6 +379,21 @@ class _Groups:
     def _delete_group(self, conn: sa.Connection, group_id: int) -> None:
         conn.execute(sa.text("DELETE FROM search_group WHERE group_id = :g"), {"g": group_id})
 
+    def remove_items(self, conn: sa.Connection, codes: Sequence[str], pending: Pending) -> None:
+        """Drop the documents of ``codes`` (items leaving the catalogue); their groups are
+        recomputed (or dropped when empty) by ``refresh``."""
+        self._load_keys(conn, pending)
+        for chunk in _chunks(codes):
+            marks = ", ".join(f":c{i}" for i in range(len(chunk)))
+            params = {f"c{i}": c for i, c in enumerate(chunk)}
+            old = conn.execute(
+                sa.text(f"SELECT DISTINCT group_id FROM search_doc WHERE "
+                        f"implementation_code IN ({marks})"), params)  # fmt: skip
+            pending.stale.update(g for (g,) in old)
+            conn.execute(
+                sa.text(f"DELETE FROM search_doc WHERE implementation_code IN ({marks})"), params
+            )
+
     def missing(self, conn: sa.Connection) -> list[str]:
         rows = conn.exec_driver_sql(
             "SELECT c.implementation_code FROM catalogue_item c LEFT JOIN search_doc d "
@@ -407,6 +422,9 @@ class SearchIndex(Protocol):
 
     def missing(self, conn: sa.Connection) -> list[str]:
         """Catalogue items that have no document."""
+
+    def remove_items(self, conn: sa.Connection, codes: Sequence[str], pending: Pending) -> None:
+        """Drop the documents of ``codes``; ``refresh`` recomputes their groups."""
 
     def candidates(
         self,

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from app.search.analyze import Query, analyze_query
 from app.search.index import Filters, Pending, index_for, items_of
 from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
-from app.search.synonyms import synonyms_for
+from app.search.synonyms import Synonyms, synonyms_for
 
 CANDIDATES = 150  # groups from the term index
 MIN_RELEVANCE = 1.2  # below this a hit is noise: a single shared character
@@ -61,11 +61,14 @@ class Result:
 
 
 def _validate(province: str | None, limit: int, area: str | None) -> None:
-    from app.catalogue.provinces import PROVINCES
+    from app.catalogue.provinces import registry
 
-    if province is not None and province not in PROVINCES:
-        known = ", ".join(sorted(PROVINCES))
-        raise SearchError(f"province: unknown {province!r}; known: {known}")
+    if province is not None and province not in (known := registry()):
+        names = ", ".join(sorted(known))
+        raise SearchError(
+            f"province: unknown {province!r}; known: {names} "
+            "(a folder elsewhere: set YIWANG_PROVINCE_DIR)"
+        )
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit: must be 1-{MAX_LIMIT}, got {limit}")
     if area is not None and not (area.isdigit() and len(area) in (2, 4, 6, 9, 12)):
@@ -118,13 +121,14 @@ def search(
 def understand(query: str, province: str | None, synonyms_path: Path | None = None) -> Query:
     """``analyze_query`` with the province's synonyms, cached: suggestions as one types ask
     the same prefixes again and again, and jieba and pinyin cost more than the look-up."""
-    q = _understand(query, province, synonyms_path)
+    synonyms = synonyms_for(province, synonyms_path)
+    q = _understand(query, synonyms)
     return replace(q, phrases=list(q.phrases), words=list(q.words))  # callers may not share
 
 
 @lru_cache(maxsize=4096)
-def _understand(query: str, province: str | None, synonyms_path: Path | None) -> Query:
-    return analyze_query(query, synonyms_for(province, synonyms_path))
+def _understand(query: str, synonyms: Synonyms) -> Query:
+    return analyze_query(query, synonyms)
 
 
 def _rank(q: Query, found: Sequence[Candidate], area: str | None) -> list[Candidate]:
@@ -179,6 +183,11 @@ def sync_items(
 def refresh(conn: sa.Connection, pending: Pending) -> int:
     """Rewrite the terms of the groups ``sync_items`` touched."""
     return index_for(conn.dialect.name).refresh(conn, pending)
+
+
+def remove_items(conn: sa.Connection, codes: Sequence[str], pending: Pending) -> None:
+    """Drop ``codes`` from the index (items leaving the catalogue); ``refresh`` completes it."""
+    index_for(conn.dialect.name).remove_items(conn, codes, pending)
 
 
 def sync_missing(conn: sa.Connection) -> int:

@@ -16,8 +16,8 @@ import reflex as rx
 from app.adapters.elicence import ELicenceError
 from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
-from app.catalogue.build.places import SHIPPED
 from app.catalogue.i18n import content_for, content_text
+from app.catalogue.provinces import province as province_by_code
 from app.catalogue.queries import get_item
 from app.domain.service_item import ServiceItem
 from app.flow import backoffice, files, store
@@ -36,7 +36,7 @@ from app.flow.validate import (
     with_locked,
 )
 from app.readcache import ReadCache
-from app.settings import active_theme, theme_for_host
+from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState, level_name
 from app.state.offloop import in_thread, off_loop
 from components.format import local_time_limit
@@ -101,8 +101,9 @@ SUBMITTED = object()  # ApplyState._submit: the application is in
 ITEMS: ReadCache[ServiceItem | None] = ReadCache()
 
 
-def _province() -> str:
-    return active_theme().code
+def _province(state: rx.State) -> str:
+    """The province of the request's host (one build may serve several)."""
+    return theme_for_host(state.router.headers.host).code
 
 
 def _item_name(basic_code: str) -> str:
@@ -166,10 +167,10 @@ class ApplyState(FlowAuthState):
         """Find the form and the catalogue facts for a route code (implementation code or bundle)."""
         form = get_form(code) if code.startswith("yjs-") else None
         if form is not None:
-            province = SHIPPED[_province()]
+            province = province_by_code(_province(self))
             self.item_code, self.item_name = form.key, stext(form.title)
             self.department = self._content_text(form.department)
-            self._area = province.province.code
+            self._area = province.prefix + "0" * 10
             self._promised_days = form.promised_working_days or 0
             self.promise = _promise_text(self._promised_days, "工作日")
             self.members = [self._content_text(_item_name(k)) for k in form.members]
@@ -244,7 +245,7 @@ class ApplyState(FlowAuthState):
         elif fld.kind == "address":
             options = [
                 OptionView(code, name, code == value, f"{input_id}-{code}")
-                for code, name in divisions(_province())
+                for code, name in divisions(_province(self))
             ]
         shown = value
         licence_id = licence_text = ""
@@ -261,7 +262,7 @@ class ApplyState(FlowAuthState):
                     issued=offer["issued"],
                 )
         if fld.locked:
-            shown = display(fld, self._values, _province(), reveal=self.revealed)
+            shown = display(fld, self._values, _province(self), reveal=self.revealed)
         return FieldView(
             name=fld.name,
             kind=fld.kind,
@@ -311,7 +312,7 @@ class ApplyState(FlowAuthState):
                     AnswerView(
                         key=fld.name,
                         label=stext(fld.label),
-                        value=display(fld, values, _province(), self.revealed, self._file_names)
+                        value=display(fld, values, _province(self), self.revealed, self._file_names)
                         or t("未填写"),
                         step=index,
                         change_label=t("修改{label}", label=stext(fld.label)),
@@ -320,7 +321,7 @@ class ApplyState(FlowAuthState):
         self.answers = rows
 
     def _focus(self, element_id: str, title: str):
-        app_name = active_theme().settings.identity.app_name
+        app_name = theme_for_host(self.router.headers.host).settings.identity.app_name
         script = (
             "setTimeout(() => {"
             f"document.title = (window.__ywPick || String)({json.dumps(title)}) + "
@@ -532,7 +533,7 @@ class ApplyState(FlowAuthState):
                 self._values[fld.name + DETAIL] = str(form_data[fld.name + DETAIL])[:2000]
         self._values = with_locked(form, self._values, ident)
         owned = self._sync_files(form)
-        errors = check_step(form, step, self._values, _province(), owned)
+        errors = check_step(form, step, self._values, _province(self), owned)
         if errors:
             self._save(ident, self.step_index, synced=True)
             self._render_step(form, errors)
@@ -651,7 +652,7 @@ class ApplyState(FlowAuthState):
             self.errors = [ErrorView(t("提交请求无效，请刷新页面后重试。"), HEADING_ID)]
             return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=t("提交前请核对")))
         self._values = with_locked(form, self._values, ident)
-        problems = check_all(form, self._values, _province(), self._sync_files(form))
+        problems = check_all(form, self._values, _province(self), self._sync_files(form))
         if problems:
             index = next(iter(problems.values()))[0]
             self.step_index, self._back_to_check = index, True

@@ -11,7 +11,7 @@ from app.catalogue.i18n import content_for, content_text
 from app.flow import backoffice, store
 from app.flow.forms import get_form
 from app.flow.validate import display, visible_fields
-from app.settings import active_theme, theme_for_host
+from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
 from app.state.offloop import in_thread, off_loop
 from components.format import local_date, local_datetime, local_time_limit
@@ -221,7 +221,7 @@ class ApplicationState(_ContentMixin):
         returned = [e for e in history if e.status == "returned"]
         self.returned_note = returned[-1].note if returned and app.status == "returned" else ""
         form = get_form(app.form_key)
-        province = active_theme().code
+        province = theme_for_host(self.router.headers.host).code
         values = {k: str(v) for k, v in app.values.items()}
         self.answers = (
             [

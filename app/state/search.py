@@ -14,13 +14,11 @@ AUDIENCE_FILTERS = ("个人", "法人")
 RECENT_MAX = 8
 
 
-def _province(host: str) -> str | None:
-    """The catalogue province of the request's host (several provinces may share a build)."""
-    from app.catalogue.provinces import PROVINCES
+def _province(host: str) -> str:
+    """The province of the request's host (several provinces may share a build)."""
     from app.settings import theme_for_host
 
-    code = theme_for_host(host).code
-    return code if code in PROVINCES else None
+    return theme_for_host(host).code
 
 
 # Hot searches repeat across citizens: one answer per (province, query, filters) a minute.
@@ -72,10 +70,10 @@ def _search_now(
 
 
 def _folder(province: str | None):
-    """The folder of a hosted province (its catalogue translations), or None."""
-    from app.settings import hosted_themes
+    """The folder of a province (its catalogue translations), or None."""
+    from app.search.foreign import province_folder
 
-    return next((th.folder for th in hosted_themes() if th.code == province), None)
+    return province_folder(province)
 
 
 # What citizens type when they look for elder mode (长辈版); the page answers with its switch.

@@ -61,17 +61,21 @@ def test_seed_files_are_up_to_date() -> None:
     assert run.returncode == 0, run.stderr.decode()
 
 
-def test_seed_command_loads_both_provinces_idempotently(
+def test_sync_loads_every_province_once_then_skips_unchanged_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = db_url(tmp_path)
-    assert main(["--db-url", url, "seed"]) == 0
+    assert main(["--db-url", url, "sync", "--all"]) == 0
     first = capsys.readouterr().out
     total = count(url)
-    assert total >= 160 and f"{total} inserted, 0 updated, 0 unchanged" in first
-    assert main(["--db-url", url, "seed", "--province", "sichuan"]) == 0
-    assert "0 inserted, 0 updated" in capsys.readouterr().out
+    assert total >= 4 * 80 and f"{total} inserted, 0 updated, 0 unchanged" in first
+    assert main(["--db-url", url, "sync", "--province", "sichuan"]) == 0
+    assert "unchanged: sichuan" in capsys.readouterr().out
     assert count(url) == total
+    assert main(["--db-url", url, "sync", "--province", "sichuan", "--force"]) == 0
+    assert "0 inserted, 0 updated" in capsys.readouterr().out
+    assert main(["--db-url", url, "sync", "--province", "atlantis"]) == 2
+    assert "unknown province 'atlantis'" in capsys.readouterr().err
 
 
 def test_load_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

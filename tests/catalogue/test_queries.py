@@ -84,5 +84,7 @@ def test_province_mapping() -> None:
     assert province("sichuan").prefix == "51"
     assert province_of_area("370102000000") == "shandong"
     assert province_of_area("110000000000") is None
-    with pytest.raises(KeyError, match="known: shandong, sichuan"):
+    assert province_of_area("500103000000") == "chongqing"
+    assert province("guangdong").name == "广东省" and province("guangdong").short_name == "粤"
+    with pytest.raises(KeyError, match="known: chongqing, guangdong, shandong, sichuan"):
         province("beijing")

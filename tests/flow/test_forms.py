@@ -10,12 +10,12 @@ import yaml
 
 from app.flow.forms import FORMS_DIR, FormFileError, all_forms, has_form, parse_form
 
-SEED = Path(__file__).resolve().parents[2] / "app" / "catalogue" / "seed"
+THEMES = Path(__file__).resolve().parents[2] / "themes"
 
 
 def seed_items() -> dict[str, dict]:
     items = {}
-    for path in SEED.glob("*.json"):
+    for path in THEMES.glob("*/catalogue/*.json"):
         for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
             items.setdefault(item["basic_code"], item)
     return items

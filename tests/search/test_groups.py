@@ -134,6 +134,7 @@ def test_group_terms_follow_changed_and_added_items(db: str, tmp_path: Path) -> 
 def test_full_rebuild_gives_the_same_results(db: str) -> None:
     queries = ["身份证", "sbk", "社保卡丢了", "开公司", "驾使证", "户口"]
     before = {q: codes(db, q) for q in queries}
+    items = scalar(db, "SELECT count(*) FROM catalogue_item")
     with get_engine(db).begin() as conn:
-        assert sync(conn) == scalar(db, "SELECT count(*) FROM catalogue_item")
+        assert sync(conn) == items
     assert {q: codes(db, q) for q in queries} == before

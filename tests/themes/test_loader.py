@@ -95,7 +95,24 @@ def test_unknown_section_and_token_are_refused(province: Path) -> None:
         fh.write("\n[flavour]\nspicy = true\n")
     found = problems(province)
     assert ("theme.toml", "tokens.palette.brand-purple", "no such token in themes/base") in found
-    assert any(field == "flavour" and "Extra inputs" in msg for _, field, msg in found)
+    assert any(field == "flavour" and "unknown key 'flavour'" in msg for _, field, msg in found)
+
+
+def test_unknown_keys_suggest_the_nearest_valid_one(province: Path) -> None:
+    edit(province, "[contact]", '[contact]\nhotlin = "12345"')
+    edit(province, "[features]", "[features]\nelder_mod = true")
+    found = {field: message for _, field, message in problems(province)}
+    assert found["contact.hotlin"] == "unknown key 'hotlin'; did you mean 'hotline'?"
+    assert found["features.elder_mod"] == "unknown key 'elder_mod'; did you mean 'elder_mode'?"
+
+
+def test_division_must_be_a_province_of_the_table_and_match_its_name(province: Path) -> None:
+    edit(province, 'division = "37"', 'division = "19"')
+    found = {field: message for _, field, message in problems(province)}
+    assert "'19' is not a province of the GB/T 2260 table" in found["identity.division"]
+    edit(province, 'division = "19"', 'division = "51"')
+    found = {field: message for _, field, message in problems(province)}
+    assert "does not match division 51 (四川省)" in found["identity.province"]
 
 
 def test_token_reference_must_resolve_and_not_loop(province: Path) -> None:
@@ -187,24 +204,21 @@ def test_elder_tokens_redeclare_dependents(province: Path) -> None:
     assert 'html[data-province="x"] [data-mode="elder"]{' in scoped
 
 
-def test_sources_favicon_and_languages_are_checked(province: Path) -> None:
-    edit(
-        province,
-        "[features]",
-        '[sources]\ncatalogue = "catalogue.yaml"\nsynonyms = "syn.txt"\n\n[features]',
-    )
+def test_favicon_and_languages_are_checked(province: Path) -> None:
     edit(province, 'mark = "mark.svg"', 'mark = "mark.svg"\nfavicon = "icon.png"')
     edit(province, 'languages = ["zh_Hans"]', 'languages = ["zh_Hans", "xx"]')
     found = {field: message for _, field, message in problems(province)}
-    assert "file not found" in found["sources.catalogue"]
-    assert "file not found" in found["sources.synonyms"]
     assert "file not found" in found["identity.favicon"]
     assert "no translation catalogue for 'xx'" in found["features.languages.1"]
-    (province / "catalogue.yaml").write_text("[]\n", encoding="utf-8")
-    (province / "syn.txt").write_text("身份证,居民身份证\n", encoding="utf-8")
     (province / "icon.png").write_bytes(b"GIF89a")
     edit(province, 'languages = ["zh_Hans", "xx"]', 'languages = ["zh_Hans"]')
     assert [(f, m) for _, f, m in problems(province)] == [("identity.favicon", "not a PNG file")]
+
+
+def test_the_old_sources_table_says_where_content_goes_now(province: Path) -> None:
+    edit(province, "[features]", '[sources]\ncatalogue = "catalogue.yaml"\n\n[features]')
+    found = {field: message for _, field, message in problems(province)}
+    assert "catalogue/" in found["sources"] and "synonyms.toml" in found["sources"]
 
 
 def test_home_sections_need_their_content(province: Path) -> None:

@@ -35,5 +35,5 @@ def test_every_field_has_a_description() -> None:
                 undocumented.append(f"{name}.{field}")
     assert not undocumented, f"fields without a description: {undocumented}"
     assert set(ThemeFile.model_fields) >= {
-        "identity", "contact", "home", "features", "sources", "tokens",
+        "identity", "contact", "home", "features", "tokens",
     }  # fmt: skip

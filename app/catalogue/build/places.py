@@ -1,11 +1,21 @@
-"""Areas, halls and implementing bodies of the shipped provinces (seed data)."""
+"""Areas, halls and implementing bodies for the seed builder, read from data files.
+
+``places/<code>.toml`` describes the demonstration places of one built-in province (its areas
+with GB/T 2260 codes, their halls, the app's names); ``scripts/build_seed.py`` turns each into
+``themes/<code>/catalogue/items.json``. The app never reads these files: a province's catalogue
+is what its folder holds.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from app.domain.codes import make_uscc
+
+PLACES_DIR = Path(__file__).resolve().parent / "places"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,186 +41,40 @@ class ProvinceData:
     province: Area
     cities: tuple[Area, ...]
     counties: tuple[tuple[Area, ...], ...]  # per city
+    #: a municipality (直辖市): its districts stand where cities are, and take county names
+    municipality: bool = False
+    #: province-level names of departments where the default template does not fit
+    departments: dict[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(self.code)
 
 
-HOURS = "周一至周五 9:00-12:00, 13:30-17:00（法定节假日除外）"
-WEEKEND_HOURS = "周一至周五 9:00-17:00，周六 9:00-12:00（法定节假日除外）"
+def _area(data: dict) -> Area:
+    return Area(**{k: str(data[k]) for k in ("code", "name", "short", "city", "hall", "address")})
 
 
-def _a(code6: str, name: str, short: str, city: str, hall: str, address: str) -> Area:
-    return Area(code6 + "000000", name, short, city, hall, address)
+def load_places(path: Path) -> ProvinceData:
+    """One places file; a missing key raises ``KeyError`` naming it."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    cities = data.get("cities", [])
+    return ProvinceData(
+        code=path.stem,
+        name=data["name"],
+        app=data["app"],
+        portal=data["portal"],
+        province=_area(data["province"]),
+        cities=tuple(_area(c) for c in cities),
+        counties=tuple(tuple(_area(a) for a in c.get("counties", [])) for c in cities),
+        municipality=bool(data.get("municipality", False)),
+        departments=dict(data.get("departments", {})),
+    )
 
 
-SHANDONG = ProvinceData(
-    code="shandong",
-    name="山东省",
-    app="爱山东",
-    portal="山东政务服务网",
-    province=_a(
-        "370000", "山东省", "山东省", "济南市", "山东省政务服务中心", "济南市历下区龙鼎大道1号"
-    ),
-    cities=(
-        _a(
-            "370100",
-            "济南市",
-            "济南市",
-            "济南市",
-            "济南市民中心政务服务大厅",
-            "济南市历下区龙鼎大道1号",
-        ),
-        _a(
-            "370200",
-            "青岛市",
-            "青岛市",
-            "青岛市",
-            "青岛市民中心政务服务大厅",
-            "青岛市崂山区海尔路190号",
-        ),
-    ),
-    counties=(
-        (
-            _a(
-                "370102",
-                "济南市历下区",
-                "历下区",
-                "济南市",
-                "历下区政务服务中心",
-                "济南市历下区历山路101号",
-            ),
-            _a(
-                "370103",
-                "济南市市中区",
-                "市中区",
-                "济南市",
-                "市中区政务服务中心",
-                "济南市市中区二环南路2688号",
-            ),
-            _a(
-                "370112",
-                "济南市历城区",
-                "历城区",
-                "济南市",
-                "历城区政务服务中心",
-                "济南市历城区华信路3号",
-            ),
-        ),
-        (
-            _a(
-                "370202",
-                "青岛市市南区",
-                "市南区",
-                "青岛市",
-                "市南区政务服务中心",
-                "青岛市市南区宁夏路286号",
-            ),
-            _a(
-                "370203",
-                "青岛市市北区",
-                "市北区",
-                "青岛市",
-                "市北区政务服务中心",
-                "青岛市市北区辽宁路263号",
-            ),
-            _a(
-                "370211",
-                "青岛市黄岛区",
-                "黄岛区",
-                "青岛市",
-                "黄岛区政务服务中心",
-                "青岛市黄岛区长江中路216号",
-            ),
-        ),
-    ),
-)
+def all_places() -> dict[str, ProvinceData]:
+    """Every places file, by province code (the file name)."""
+    return {p.stem: load_places(p) for p in sorted(PLACES_DIR.glob("*.toml"))}
 
-SICHUAN = ProvinceData(
-    code="sichuan",
-    name="四川省",
-    app="天府通办",
-    portal="四川政务服务网",
-    province=_a(
-        "510000",
-        "四川省",
-        "四川省",
-        "成都市",
-        "四川省政务服务中心",
-        "成都市武侯区天府大道北段1480号",
-    ),
-    cities=(
-        _a(
-            "510100",
-            "成都市",
-            "成都市",
-            "成都市",
-            "成都市政务服务中心",
-            "成都市高新区锦城大道366号",
-        ),
-        _a(
-            "511600",
-            "广安市",
-            "广安市",
-            "广安市",
-            "广安市政务服务中心",
-            "广安市广安区金安大道二段88号",
-        ),
-    ),
-    counties=(
-        (
-            _a(
-                "510104",
-                "成都市锦江区",
-                "锦江区",
-                "成都市",
-                "锦江区政务服务中心",
-                "成都市锦江区东大街芷泉段68号",
-            ),
-            _a(
-                "510105",
-                "成都市青羊区",
-                "青羊区",
-                "成都市",
-                "青羊区政务服务中心",
-                "成都市青羊区光华北三路98号",
-            ),
-            _a(
-                "510107",
-                "成都市武侯区",
-                "武侯区",
-                "成都市",
-                "武侯区政务服务中心",
-                "成都市武侯区航空路1号",
-            ),
-        ),
-        (
-            _a(
-                "511602",
-                "广安市广安区",
-                "广安区",
-                "广安市",
-                "广安区政务服务中心",
-                "广安市广安区建设路1号",
-            ),
-            _a(
-                "511603",
-                "广安市前锋区",
-                "前锋区",
-                "广安市",
-                "前锋区政务服务中心",
-                "广安市前锋区前锋大道9号",
-            ),
-            _a(
-                "511621",
-                "广安市岳池县",
-                "岳池县",
-                "广安市",
-                "岳池县政务服务中心",
-                "广安市岳池县九龙街道滨河路12号",
-            ),
-        ),
-    ),
-)
-
-SHIPPED: dict[str, ProvinceData] = {p.code: p for p in (SHANDONG, SICHUAN)}
 
 # department key -> (province name, city name, county name, USCC category, window)
 # {p} province, {c} city, {a} area display name (city+county for counties), {s} county short name
@@ -276,8 +140,11 @@ class Body:
 def body(dept: str, province: ProvinceData, area: Area) -> Body:
     """The implementing body of ``dept`` in ``area``, with a valid, stable USCC."""
     prov_t, city_t, county_t, category, window = DEPARTMENTS[dept]
+    prov_t = province.departments.get(dept, prov_t)
     level_of = {province.province.code: prov_t}
-    level_of.update({c.code: city_t for c in province.cities})
+    level_of.update(
+        {c.code: county_t if province.municipality else city_t for c in province.cities}
+    )
     template = level_of.get(area.code, county_t)
     name = template.format(p=province.name, c=area.city, a=area.name, s=area.short)
     digest = int(hashlib.sha256(name.encode()).hexdigest(), 16)

@@ -1,4 +1,4 @@
-"""Colloquial synonyms: a shipped base list plus one file per province.
+"""Colloquial synonyms: a shipped base list plus the province folder's ``synonyms.toml``.
 
 A file is TOML with one table ``[synonyms]`` of ``"phrase" = ["official term", ...]``.
 ``load_synonyms(path)`` reads one file and raises ``SynonymError`` naming the file, the
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from app.search.foreign import ForeignLexicon, lexicon_for
+from app.search.foreign import ForeignLexicon, lexicon_at, province_folder
 from app.search.text import compact, initials, pinyin
 
 HERE = Path(__file__).resolve().parent
@@ -24,7 +24,7 @@ class SynonymError(ValueError):
     """A synonyms file that cannot be used; the message names the file and the entry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per file (synonyms_at)
 class Synonyms:
     """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin."""
 
@@ -90,15 +90,37 @@ def build(*tables: dict[str, tuple[str, ...]]) -> Synonyms:
     return Synonyms(terms, by_pinyin, by_initials)
 
 
-def province_file(province: str) -> Path:
-    return HERE / f"{province}.toml"
+SYNONYMS_FILE = "synonyms.toml"
+
+
+def province_file(province: str) -> Path | None:
+    """The province folder's synonyms file (``None`` for a province not in the registry)."""
+    from app.catalogue.provinces import registry
+
+    found = registry().get(province)
+    return found.folder / SYNONYMS_FILE if found else None
+
+
+def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
+    """Base synonyms merged with a province's file (``path``, else its folder's, if any)."""
+    extra = path or (province_file(province) if province else None)
+    if extra is not None and path is None and not extra.is_file():
+        extra = None
+    return _with_foreign(synonyms_at(extra), province_folder(province))
 
 
 @lru_cache(maxsize=16)
-def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
-    """Base synonyms merged with a province's file (``path`` or the shipped one, if any)."""
+def _with_foreign(synonyms: Synonyms, folder: Path | None) -> Synonyms:
+    """``synonyms`` with the English and Uyghur lexicon of a province folder (one object per
+    pair, so the query cache keyed by it keeps working)."""
+    return replace(synonyms, foreign=lexicon_at(folder))
+
+
+@lru_cache(maxsize=16)
+def synonyms_at(extra: Path | None) -> Synonyms:
+    """Base synonyms merged with the file ``extra`` (cached by the file, not the province:
+    two folders may carry the same code, in tests or one after the other)."""
     tables = [load_synonyms(BASE)]
-    extra = path or (province_file(province) if province else None)
-    if extra is not None and (path is not None or extra.exists()):
+    if extra is not None:
         tables.append(load_synonyms(extra))
-    return replace(build(*tables), foreign=lexicon_for(province))
+    return build(*tables)

@@ -1,0 +1,95 @@
+"""Load the catalogues of province folders into the database, when they changed.
+
+``python -m app.catalogue sync`` (run by ``make run``, ``make run-scaled`` and the e2e
+harness on start) loads every configured province's ``catalogue/`` files in one transaction:
+all or nothing, every problem reported at once. A province whose files are byte for byte what
+was loaded last time (their digest is recorded in ``catalogue_source``) is skipped, so a start
+with nothing changed costs one read of the files. Items a province removed from its files are
+removed from the database and the search index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.catalogue.loader import SOURCES, LoadReport, Source, load_sources
+from app.catalogue.provinces import Province
+
+
+def digest(files: Sequence[Path]) -> str:
+    """What identifies a set of catalogue files: their names and bytes."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.name.encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class SyncReport:
+    """What a sync did: the load's report, and which provinces were loaded or unchanged."""
+
+    load: LoadReport = field(default_factory=LoadReport)
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.load.ok
+
+    def summary(self) -> str:
+        parts = []
+        if self.loaded:
+            parts.append(f"loaded {', '.join(self.loaded)}: {self.load.summary()}")
+        if self.unchanged:
+            parts.append(f"unchanged: {', '.join(self.unchanged)}")
+        if self.empty:
+            parts.append(f"no catalogue files: {', '.join(self.empty)}")
+        return "; ".join(parts) or "no provinces"
+
+
+def stored_digests(engine: sa.Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.select(SOURCES.c.province, SOURCES.c.digest)).all())
+
+
+def sync(
+    provinces: Sequence[Province], engine: sa.Engine, progress: bool = False, force: bool = False
+) -> SyncReport:
+    """Load the provinces whose catalogue files changed since their last load."""
+    report = SyncReport()
+    known = {} if force else stored_digests(engine)
+    sources: list[Source] = []
+    for province in provinces:
+        files = province.catalogue_files()
+        if not files:
+            report.empty.append(province.code)
+        current = digest(files)
+        if known.get(province.code) == current:
+            report.unchanged.append(province.code)
+            continue
+        sources.append(Source(tuple(files), province, replace=True, digest=current))
+        report.loaded.append(province.code)
+    if sources:
+        report.load = load_sources(sources, engine, progress=progress)
+        if not report.ok:
+            report.loaded = []
+    return report
+
+
+def ensure_loaded(engine: sa.Engine, codes: Sequence[str]) -> SyncReport:
+    """Make sure the named provinces' catalogues are loaded and current (command-line tools
+    asked about a province this database has not loaded yet); unknown codes raise KeyError."""
+    from app.catalogue.db import upgrade
+    from app.catalogue.provinces import province
+
+    chosen = [province(code) for code in codes]
+    upgrade(engine)
+    return sync(chosen, engine)

@@ -1,0 +1,110 @@
+"""A province folder outside the repository, beside a built-in province in one two-host build.
+
+The folder is the one docs/add-your-province.md writes (浙江, 浙里办, its own items, synonyms and
+hot searches), in a temporary directory. Nothing of one province may reach the other's host:
+search results, hot searches, favicon, or the pages served with JavaScript off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from e2e.browser import device_context_args
+from e2e.conftest import open_page
+from e2e.server import production_app
+from tests.docs.test_province_guide import write_guide_folder
+from themes import THEMES_DIR, load_theme
+
+ZJ, SD = "zj.localhost", "sd.localhost"
+
+
+@pytest.fixture(scope="module")
+def zhejiang(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("provinces") / "zhejiang"
+    folder.mkdir()
+    write_guide_folder(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def two_hosts(zhejiang: Path) -> Iterator[int]:
+    env = {
+        "YIWANG_PROVINCE": "shandong",
+        "YIWANG_HOSTS": f"{SD}=shandong,{ZJ}={zhejiang}",
+        "REFLEX_WEB_WORKDIR": ".web-folder",
+        "REFLEX_STATES_WORKDIR": ".states-folder",
+    }
+    with production_app(env) as url:
+        yield int(url.rsplit(":", 1)[1])
+
+
+def url(host: str, port: int) -> str:
+    return f"http://{host}:{port}"
+
+
+def result_links(page: Page) -> list[str]:
+    main = page.get_by_role("main")
+    main.get_by_text(re.compile(r"共 \d+ 项|没有找到")).first.wait_for()
+    return main.locator('a[href^="/item/"]').all_inner_texts()
+
+
+def test_search_on_the_folders_host_finds_only_its_items_and_its_synonym(
+    pixel: Page, two_hosts: int
+) -> None:
+    page = open_page(pixel, url(ZJ, two_hosts), "/search?q=公交卡")
+    links = result_links(page)
+    assert len(links) == 1 and "杭州市民卡申领" in links[0]
+    page = open_page(pixel, url(ZJ, two_hosts), "/search?q=身份证换领")
+    assert not [t for t in result_links(page) if re.search("济南|青岛|山东", t)]
+    page = open_page(pixel, url(SD, two_hosts), "/search?q=公交卡")
+    assert not [t for t in result_links(page) if "杭州" in t]
+    page = open_page(pixel, url(SD, two_hosts), "/search?q=身份证换领")
+    assert any(re.search("济南|青岛", t) for t in result_links(page))
+
+
+def test_hot_searches_are_each_hosts_own(pixel: Page, two_hosts: int, zhejiang: Path) -> None:
+    for host, folder in ((ZJ, zhejiang), (SD, THEMES_DIR / "shandong")):
+        words = load_theme(folder).settings.home.hot_searches
+        page = open_page(pixel, url(host, two_hosts), "/search")
+        hot = page.get_by_role("region", name="热门搜索")
+        expect(hot).to_have_count(1)
+        assert hot.get_by_role("link").all_inner_texts() == words, host
+
+
+def test_favicon_is_each_hosts_own(two_hosts: int, zhejiang: Path) -> None:
+    icons = {}
+    for host, folder in ((ZJ, zhejiang), (SD, THEMES_DIR / "shandong")):
+        answer = httpx.get(f"http://127.0.0.1:{two_hosts}/_yw/favicon", headers={"Host": host})
+        assert answer.status_code == 200 and answer.headers["content-type"] == "image/svg+xml"
+        icons[host] = answer.content
+        assert load_theme(folder).mark_svg.encode() == answer.content
+    assert icons[ZJ] != icons[SD]
+
+
+@pytest.mark.parametrize("path", ["/", "/search", "/services"])
+def test_without_javascript_each_host_shows_its_own_province(
+    browser: Browser, playwright: Playwright, two_hosts: int, zhejiang: Path, path: str
+) -> None:
+    context = browser.new_context(
+        **device_context_args(playwright, "Pixel 7"), java_script_enabled=False
+    )
+    page = context.new_page()
+    for host, folder in ((ZJ, zhejiang), (SD, THEMES_DIR / "shandong")):
+        theme = load_theme(folder)
+        name = theme.settings.identity.app_name
+        page.goto(url(host, two_hosts) + path)
+        expect(page.locator("html")).to_have_attribute("data-province", theme.code)
+        assert page.title().endswith(f" - {name}"), page.title()
+        brand = page.locator(".yw-header__name").filter(visible=True)
+        expect(brand).to_have_text([name])
+        footer = page.get_by_role("contentinfo")
+        expect(footer).to_contain_text(f"主办单位：{theme.settings.contact.host_unit}")
+        other = "浙江省人民政府办公厅" if theme.code == "shandong" else "山东省人民政府办公厅"
+        expect(footer).not_to_contain_text(other)
+    context.close()
