@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 3000
 
-.PHONY: run run-scaled scaled-stop test-scaled load faults test setup setup-scaled setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres compliance translations clean
+.PHONY: run run-scaled scaled-stop test-scaled load faults test setup setup-scaled setup-test lint format unit e2e bench-frontend eval-search bench-search test-postgres compliance conformance translations clean
 
 run: setup                     ## install, migrate, seed, build and serve on http://localhost:$(PORT)
 	PORT=$(PORT) bash scripts/run.sh
@@ -60,6 +60,9 @@ test-postgres: setup-test      ## the search index on a throwaway PostgreSQL clu
 
 compliance: setup-test         ## the full a11y / elder-mode matrix -> reports/compliance/index.html
 	source scripts/env.sh && python -m e2e.compliance.run
+
+conformance: setup-test        ## per province: catalogue elements, functions with e2e evidence, a11y figures -> reports/conformance/<p>/ (last line JSON; PATHS=folders)
+	source scripts/env.sh && python -m app.conformance $(PATHS)
 
 translations: setup            ## re-extract messages and merge them into every locale
 	source scripts/env.sh && python scripts/i18n.py extract update compile

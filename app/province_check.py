@@ -1,5 +1,6 @@
-"""One check for a whole province folder: theme, catalogue records, synonyms, forms and
-translations, every problem at once with its file, record or line, field and reason.
+"""One check for a whole province folder: theme, catalogue records, synonyms, forms,
+translations and identity.toml, every problem at once with its file, record or line, field
+and reason.
 
 ``python -m themes check PATH`` (and ``yiwang check PATH``) print these; the build and
 ``python -m app.catalogue sync`` refuse the same problems with the same messages, since they
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.adapters.identity.mapping import mapping_problems
 from app.catalogue.loader import check_files
 from app.catalogue.provinces import catalogue_files_in, of_theme
 from app.search.synonyms import SYNONYMS_FILE, SynonymError, load_synonyms
@@ -21,7 +23,7 @@ FORMS_DIR = "forms"
 def content_problems(theme: Theme) -> list[ThemeProblem]:
     """What is wrong with the folder's content files (the theme itself already loaded)."""
     from app.content_i18n import content_translations
-    from app.flow.forms import FormFileError, parse_form
+    from app.flow.forms import problems_of as forms_problems_of
     from app.settings import library_problems
 
     folder = theme.folder
@@ -52,18 +54,15 @@ def content_problems(theme: Theme) -> list[ThemeProblem]:
             problems.append(
                 ThemeProblem(stray, "", f"synonyms are read from {SYNONYMS_FILE} (TOML) only")
             )
-    for form_file in sorted((folder / FORMS_DIR).glob("*")):
-        if form_file.suffix.lower() not in (".yaml", ".yml"):
-            problems.append(ThemeProblem(form_file, "", "forms/ holds YAML form files only"))
-            continue
-        try:
-            parse_form(form_file)
-        except FormFileError as exc:
-            problems += [ThemeProblem(p.file, p.field, p.message) for p in exc.problems]
+    for stray in sorted((folder / FORMS_DIR).glob("*")):
+        if stray.suffix.lower() not in (".yaml", ".yml"):
+            problems.append(ThemeProblem(stray, "", "forms/ holds YAML form files only"))
+    problems += forms_problems_of(folder)
     try:
         content_translations(theme)
     except ThemeError as exc:
         problems += exc.problems
+    problems += mapping_problems(folder)  # identity.toml, the identity provider's claim mapping
     return problems
 
 

@@ -393,3 +393,9 @@ def source_lang(text: str) -> str | None:
     """``"zh-Hans"`` for a fixed text in Chinese (a brand name, a registration number) that
     stays Chinese in every locale, so screen readers pronounce it as Chinese; else None."""
     return "zh-Hans" if isinstance(text, str) and _HAN.search(text) else None
+
+
+def source_text(message: str, /, **params: object) -> str:
+    """``message`` in the source language (zh_Hans) as a plain string: for texts that are
+    stored as message ids (derived form definitions), translated when shown (``stext``)."""
+    return translate(SOURCE_LOCALE, message, **params)

@@ -11,7 +11,11 @@ from playwright.sync_api import Browser, Page, Playwright
 from sqlalchemy.engine import Engine
 
 from e2e.browser import CHROMIUM, DEVICES, LAUNCH_ARGS, device_context_args
+from e2e.results_plugin import pytest_runtest_logreport, pytest_sessionfinish
 from e2e.server import app_db_url, free_port, production_app
+
+# every outcome goes to reports/e2e/results.json, the evidence of the conformance report
+__all__ = ["pytest_runtest_logreport", "pytest_sessionfinish"]
 
 
 @pytest.fixture(scope="session")
@@ -122,3 +126,18 @@ def open_page(page: Page, base_url: str, path: str) -> Page:
     page.goto(base_url + path)
     page.locator('[data-hydrated="true"]').wait_for(timeout=30_000)
     return page
+
+
+@pytest.fixture
+def phone_ctx(browser: Browser, playwright: Playwright):
+    """New Pixel 7 pages on demand (each in its own context, as another phone would be)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(**device_context_args(playwright, "Pixel 7"))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

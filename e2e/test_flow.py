@@ -10,7 +10,7 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 from app.flow import store
 from app.flow.tables import Application, Draft, StoredFile
 from e2e.axe import assert_no_violations
-from e2e.browser import device_context_args
 from e2e.conftest import back_office_moves, open_page
 
 ID_CARD = "001018000000-370102000000-000-11370102010133958H-8-00"
@@ -65,20 +64,6 @@ def continue_(page: Page) -> None:
 
 def heading(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible(timeout=20_000)
-
-
-@pytest.fixture
-def phone_ctx(browser: Browser, playwright: Playwright):
-    contexts = []
-
-    def make():
-        context = browser.new_context(**device_context_args(playwright, "Pixel 7"))
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def test_person_journey(phone_ctx, app_db: Engine, base_url: str, backoffice_url: str) -> None:

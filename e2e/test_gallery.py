@@ -30,4 +30,7 @@ def test_gallery_in_each_province(phone: Page, device: str, hosts_port: int, cod
     assert_no_violations(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = device.lower().replace(" ", "-")
-    page.screenshot(path=str(SCREENSHOTS / f"gallery-{code}-{name}.png"), full_page=True)
+    # the gallery is long (every example twice): a full-page shot of it takes a while
+    page.screenshot(
+        path=str(SCREENSHOTS / f"gallery-{code}-{name}.png"), full_page=True, timeout=120_000
+    )

@@ -16,7 +16,8 @@ Journeys, after a think time: open home (navigate to ``/``), search
 codes read from the catalogue). Answers are checked: a guide must be found, a known query must
 have results. Drafts and submission (:func:`flow_journey`): a citizen signs in through the
 identity provider the app is configured with (the sandbox on loopback), starts an application
-for an online form without uploads, answers its question pages (every step saves the draft),
+for a hand-written form without uploads or a form derived from the catalogue (its materials
+uploaded through ``/flow/files``), answers its question pages (every step saves the draft),
 leaves the draft for later or submits it; what was acknowledged is kept on the citizen
 (:class:`FlowRecord`) for the fault checks.
 
@@ -498,7 +499,14 @@ class FlowRecord:
 #: of its own (app/adapters/sandbox_idp/accounts.py)
 SYNTHETIC_PREFIX = "sbx-load-"
 #: online forms without uploads, for individuals: 住房公积金提取（租房）
-FLOW_BASIC_CODES = ("009068000000",)
+#: the forms the flow journey fills in: a hand-written one without uploads, and one derived
+#: from the catalogue (无犯罪记录证明: a situation question and uploads of its materials)
+FLOW_BASIC_CODES = ("009068000000", "027018000000")
+#: a valid 1x1 PNG (what a citizen's photo of a document is, as far as the checks go)
+UPLOAD_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 VALID_ID_NUMBER = "11010519491231002X"  # GB 11643's own example
 
 
@@ -611,6 +619,35 @@ async def flow_open(citizen: Citizen, flow: FlowRecord) -> bool:
     return True
 
 
+async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | None:
+    """Upload a material into the draft (``POST /flow/files`` with the session cookie); its
+    stored id, or ``None`` with the error counted (round trip ``upload``)."""
+    import aiohttp
+
+    sid = citizen.storage.get(COOKIES[0], "")
+    body = aiohttp.FormData()
+    body.add_field("item", flow.item_code)
+    body.add_field("field", name)
+    body.add_field("file", UPLOAD_PNG, filename="material.png", content_type="image/png")
+    started = time.perf_counter()
+    try:
+        async with citizen.http.post(
+            f"{citizen.target.url}/flow/files",
+            data=body,
+            headers={"X-Yiwang-Upload": "1", "Cookie": f"yw_sid={sid}"},
+        ) as answer:
+            data = await answer.json(content_type=None)
+            ok = answer.status == 200 and bool(data.get("id"))
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        citizen.stats.error(f"upload: {type(exc).__name__}")
+        return None
+    if not ok:
+        citizen.stats.error(f"upload: HTTP {answer.status}: {data.get('message')}")
+        return None
+    citizen.stats.add("upload", (time.perf_counter() - started) * 1000)
+    return str(data["id"])
+
+
 async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: int = 99) -> None:
     """Sign in if needed, start (or resume) an application, answer up to ``max_steps`` question
     pages (each one saves the draft: round trip ``draft_save``), and submit it (round trip
@@ -637,7 +674,13 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
         citizen.page = "question"
         if not await citizen.pause("question"):  # typing the answers of this page
             return
-        answers = answers_for(apply_view(citizen, "fields") or [], n)
+        fields = apply_view(citizen, "fields") or []
+        answers = answers_for(fields, n)
+        for fld in fields:  # a material to upload: the upload route, as the page's script posts
+            if fld.get("kind") == "file" and not fld.get("value"):
+                if (stored := await flow_upload(citizen, flow, fld["name"])) is None:
+                    return
+                answered[fld["name"]] = stored
         before = apply_view(citizen, "step_index")
 
         def moved(delta: Delta) -> bool:

@@ -70,6 +70,22 @@ if [ $with_test = 1 ]; then
   fi
 fi
 
+# 3b. The independent OpenID Connect provider of the interop tests (npm oidc-provider, pinned
+#     in e2e/oidc_provider/package-lock.json) into .tools/oidc-provider; again only when the
+#     lock file changes.
+if [ $with_test = 1 ]; then
+  op_dir="$YW_TOOLS/oidc-provider"
+  op_want="$(cat e2e/oidc_provider/package.json e2e/oidc_provider/package-lock.json | sha256sum | cut -c1-16)"
+  if [ "$(cat "$op_dir/.yiwang-installed" 2>/dev/null)" != "$op_want" ] || [ ! -d "$op_dir/node_modules/oidc-provider" ]; then
+    say "installing oidc-provider (interop tests) from the npm registry into .tools/"
+    command -v npm >/dev/null 2>&1 || { echo "npm is needed for the interop tests (apt-get install npm)" >&2; exit 1; }
+    mkdir -p "$op_dir"
+    cp e2e/oidc_provider/package.json e2e/oidc_provider/package-lock.json "$op_dir/"
+    npm ci --silent --no-audit --no-fund --prefix "$op_dir" >/dev/null
+    echo "$op_want" > "$op_dir/.yiwang-installed"
+  fi
+fi
+
 # 4. Translations and the database.
 say "compiling translations"
 python scripts/i18n.py compile

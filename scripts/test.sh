@@ -27,6 +27,7 @@ step "unit and integration tests"
 python -m pytest tests
 
 step "end-to-end tests (production build, Chromium)"
+rm -f reports/e2e/results.json  # the conformance report's evidence is this run's, nothing older
 python -m pytest e2e -p no:cacheprovider
 
 # The same suite against the scaled stack: nginx (deploy/nginx) in front of static builds and
@@ -42,3 +43,9 @@ python scripts/scaled.py services
 
 step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"
 YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider
+
+# The conformance report of every built-in province, from this run's e2e results
+# (reports/e2e/results.json, both modes) and screenshots; fails below the thresholds of
+# app/conformance/thresholds.toml (docs/conformance.md).
+step "conformance report of the built-in provinces"
+python -m app.conformance

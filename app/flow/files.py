@@ -167,7 +167,7 @@ def get(owner: str, file_id: str) -> StoredFile:
     with store.session_scope() as s:
         row = s.get(StoredFile, file_id)
         if row is None or row.owner != owner:
-            raise store.NotFound(f"no file {file_id} of this user")
+            raise store.NotFound(f"no file {file_id} of this user", foreign=row is not None)
         return row
 
 

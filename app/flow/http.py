@@ -18,8 +18,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from app import audit
 from app.flow import files, store
-from app.flow.forms import get_form
+from app.flow.lookup import form_for_code
+from app.settings import theme_for_host
 from app.state.flow_auth import SESSION_COOKIE
 from components.i18n import LOCALE_COOKIE, SOURCE_LOCALE, pick, request_locale
 from components.i18n import st as t
@@ -57,6 +59,18 @@ def _error(message: str, status: int) -> Response:
     return JSONResponse({"message": _said(message)}, status, headers={"Cache-Control": "no-store"})
 
 
+def _audit_foreign(request: Request, sub: str, what: str) -> None:
+    """An attempt to reach another citizen's record, for the audit log."""
+    audit.record(
+        "cross_citizen_access",
+        "denied",
+        sub=sub,
+        client=request.client.host if request.client else "",
+        request_id=request.headers.get("x-request-id", ""),
+        detail=what,
+    )
+
+
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if not origin:
@@ -79,10 +93,12 @@ async def upload(request: Request) -> Response:
     try:
         upload_file = form.get("file")
         if number := str(form.get("application", "")):
-            return await _correction(active.identity.sub, number[:40], upload_file, limit)
+            return await _correction(active.identity.sub, number[:40], upload_file, limit, request)
         item, field = str(form.get("item", "")), str(form.get("field", ""))
         draft = store.get_draft(active.identity.sub, item[:80])
-        definition = get_form(draft.form_key) if draft else None
+        folder = theme_for_host(request.headers.get("host", "")).folder
+        found = form_for_code(draft.item_code, folder) if draft else None
+        definition = found[0] if found and draft and found[0].key == draft.form_key else None
         target = None
         if definition is not None:
             target = next((f for f in definition.fields() if f.name == field), None)
@@ -109,11 +125,15 @@ async def upload(request: Request) -> Response:
     )
 
 
-async def _correction(owner: str, number: str, upload_file, limit: int) -> Response:
+async def _correction(
+    owner: str, number: str, upload_file, limit: int, request: Request
+) -> Response:
     """A corrected material for a returned application (补正); attached by ``store.correct``."""
     try:
         application = store.get_application(owner, number)
-    except store.NotFound:
+    except store.NotFound as exc:
+        if exc.foreign:
+            _audit_foreign(request, owner, "application")
         return _error(t("没有找到这件申请。"), 404)
     if application.status != "returned":
         return _error(t("这件申请现在不需要补正材料。"), 409)
@@ -139,7 +159,9 @@ async def download(request: Request) -> Response:
         return _error(t("请先登录。"), 401)
     try:
         row = files.get(active.identity.sub, request.path_params["file_id"])
-    except store.NotFound:
+    except store.NotFound as exc:
+        if exc.foreign:
+            _audit_foreign(request, active.identity.sub, "file")
         return _error(t("没有找到这个文件。"), 404)
     return FileResponse(
         files.path_of(row),

@@ -22,7 +22,9 @@ Audience = Literal["个人", "法人"]
 NAME_RE = r"^[a-z][a-z0-9_]{0,39}$"
 CHOICE_KINDS = {"select", "radio", "checkbox"}
 
-Label = Annotated[str, Field(min_length=1, max_length=80)]
+#: labels derived from the catalogue carry a material condition (up to 500 characters)
+Label = Annotated[str, Field(min_length=1, max_length=600)]
+Title = Annotated[str, Field(min_length=1, max_length=80)]
 Hint = Annotated[str, Field(max_length=300)]
 
 
@@ -58,7 +60,7 @@ class FormField(_Model):
     #: file fields: the material of the item this upload provides
     material: str = ""
     #: file fields: the kind of e-licence (电子证照) that may replace the upload, e.g. 出生医学证明
-    licence: str = Field(default="", max_length=40)
+    licence: str = Field(default="", max_length=200)
     autocomplete: str = ""
 
     @model_validator(mode="after")
@@ -81,7 +83,7 @@ class FormField(_Model):
 
 class FormStep(_Model):
     id: Annotated[str, Field(pattern=NAME_RE)]
-    title: Label
+    title: Title
     intro: Hint = ""
     fields: list[FormField] = Field(min_length=1)
 
@@ -90,7 +92,7 @@ class FormDefinition(_Model):
     """One application form; ``key`` is the item's basic code or the bundle's id."""
 
     key: Annotated[str, Field(pattern=r"^([0-9A-Z]{8,20}|yjs-[a-z0-9-]{1,40})$")]
-    title: Label
+    title: Title
     audience: Audience
     #: the lowest real-name level (1-3) that may submit this form
     min_level: int = Field(default=1, ge=1, le=3)
@@ -99,10 +101,18 @@ class FormDefinition(_Model):
     #: bundles: promised time limit of the whole, in working days
     promised_working_days: int | None = Field(default=None, ge=0, le=365)
     department: str = Field(default="", max_length=200)
-    declaration: Annotated[str, Field(min_length=1, max_length=1000)]
-    sensitive_consent: Annotated[str, Field(min_length=1, max_length=1000)]
-    next_steps: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(min_length=1)
+    #: a hand-written form with ``extends_derived`` is laid over the form derived from the
+    #: item's catalogue record (``app.flow.derive.merge``) instead of replacing it; it may
+    #: leave out the declaration, consent and next steps (the derived ones are kept)
+    extends_derived: bool = False
+    declaration: str = Field(default="", max_length=1000)
+    sensitive_consent: str = Field(default="", max_length=1000)
+    next_steps: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=list
+    )
     steps: list[FormStep] = Field(min_length=1)
+    #: where the form came from (set by the loader, never in a file)
+    origin: Literal["hand-written", "derived", "extended"] = "hand-written"
 
     @model_validator(mode="after")
     def _references(self) -> Self:
@@ -133,7 +143,13 @@ class FormDefinition(_Model):
                             f"{where}.when.in: {unknown} are not options of {fld.when.field!r}"
                         )
                 seen[fld.name] = fld
+        if not self.extends_derived:
+            for name in ("declaration", "sensitive_consent", "next_steps"):
+                if not getattr(self, name):
+                    raise ValueError(f"{name}: required (unless the form sets extends_derived)")
         is_bundle = self.key.startswith("yjs-")
+        if is_bundle and self.extends_derived:
+            raise ValueError("extends_derived: a 一件事 bundle has no catalogue record to extend")
         if is_bundle and len(self.members) < 2:
             raise ValueError("members: a 一件事 bundle combines at least 2 items")
         if is_bundle and self.promised_working_days is None:

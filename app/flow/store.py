@@ -15,24 +15,35 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.adapters.backoffice import MOVES, STATUSES  # noqa: F401 (re-exported)
 from app.adapters.identity import Identity
 from app.db import session_scope
+from app.flow.rules import (  # noqa: F401 (re-exported: one definition, in app.flow.rules)
+    ABSOLUTE_LIFETIME,
+    DRAFT_RETENTION,
+    IDLE_TIMEOUT,
+    IDLE_WARNING,
+    LEVELS,
+    LOW_LEVELS,
+    MOVES,
+    STATUSES,
+    is_final,
+    needs_reason,
+    valid_idempotency_key,
+)
 from app.flow.tables import Application, ApplicationEvent, Draft, Evaluation, FlowSession
 
-IDLE_TIMEOUT = timedelta(minutes=15)
-IDLE_WARNING = timedelta(minutes=13)
-ABSOLUTE_LIFETIME = timedelta(hours=12)
 #: how stale the recorded activity of a session may be before a touch writes it again
 TOUCH_EVERY = timedelta(minutes=1)
-DRAFT_RETENTION = timedelta(days=30)
-
-LEVELS = (1, 2, 3, 4, 5)  # 非常不满意 … 非常满意
-LOW_LEVELS = (1, 2)
 
 
 class NotFound(LookupError):
-    """No such record for this owner."""
+    """No such record for this owner. ``foreign``: the record exists but is another
+    citizen's (the caller writes that attempt to the audit log; the citizen sees the same
+    "not found" either way)."""
+
+    def __init__(self, message: str, foreign: bool = False) -> None:
+        super().__init__(message)
+        self.foreign = foreign
 
 
 class Refused(ValueError):
@@ -198,7 +209,7 @@ def delete_draft(owner: str, draft_id: int, session: Session | None = None) -> N
     with session_scope(session) as s:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.owner != owner:
-            raise NotFound(f"no draft {draft_id} of this user")
+            raise NotFound(f"no draft {draft_id} of this user", foreign=draft is not None)
         s.delete(draft)
         s.commit()
 
@@ -236,7 +247,7 @@ def submit(
     owner's draft for the item is deleted in the same transaction.
     """
     key = idempotency_key.strip()
-    if not 16 <= len(key) <= 64 or not all(c.isalnum() or c in "-_" for c in key):
+    if not valid_idempotency_key(key):
         raise Refused("idempotency key must be 16-64 letters, digits, - or _")
     with session_scope(session) as s:
         existing = s.exec(select(Application).where(Application.idempotency_key == key)).first()
@@ -304,7 +315,7 @@ def get_application(owner: str, number: str, session: Session | None = None) -> 
     with session_scope(session) as s:
         app = s.exec(select(Application).where(Application.number == number)).first()
         if app is None or app.owner != owner:
-            raise NotFound(f"no application {number} of this user")
+            raise NotFound(f"no application {number} of this user", foreign=app is not None)
         return app
 
 
@@ -451,11 +462,11 @@ def evaluate(
     reason = reason.strip()
     if level not in LEVELS:
         raise Refused(f"level must be one of {LEVELS}, got {level!r}")
-    if level in LOW_LEVELS and not reason:
+    if needs_reason(level) and not reason:
         raise Refused("a reason is required for 不满意 and 非常不满意")
     with session_scope(session) as s:
         app = get_application(owner, number, s)
-        if app.status not in ("completed", "rejected"):
+        if not is_final(app.status):
             raise Refused(f"{number} is {app.status}; it can be evaluated once it is finished")
         assert app.id is not None
         if get_evaluation(app.id, s) is not None:
@@ -465,7 +476,7 @@ def evaluate(
             owner=owner,
             level=level,
             reason=reason[:500],
-            follow_up="pending" if level in LOW_LEVELS else "",
+            follow_up="pending" if needs_reason(level) else "",
             created_at=now(),
         )
         s.add(evaluation)

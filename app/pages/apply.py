@@ -9,13 +9,24 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
+from app.flow.rules import DRAFT_RETENTION
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.layout import layout
 from app.state.flow import ERROR_SUMMARY_ID, HEADING_ID, ApplyState, FieldView
 from app.state.flow_auth import FlowAuthState
-from components.i18n import server_lang, server_span, t, t_var
+from components.address_input import address_input
+from components.checkboxes import checkboxes
+from components.date_input import date_input
+from components.error_summary import error_summary
+from components.i18n import server_span, t, t_var
 from components.i18n import server_text as S
-from components.question_page import button, error_summary, field_wrapper, panel, step_caption
+from components.id_number_input import id_number_input
+from components.phone_input import phone_input
+from components.question_page import button, panel, step_caption
+from components.radios import radios
+from components.select_input import select_input
+from components.summary_list import summary_list
+from components.text_input import text_input
 
 #: the idempotency key: made once per draft in this tab, reused by every retry and double tap
 IDEMPOTENCY_KEY_JS = (
@@ -40,135 +51,55 @@ def heading(text) -> rx.Component:
     return rx.el.h1(text, id=HEADING_ID, tab_index=-1, class_name="yw-question-title")
 
 
-# -- fields -----------------------------------------------------------------------------------
-def _label(f: FieldView) -> rx.Component:
-    return rx.el.label(S(f.label), html_for=f.input_id, class_name="yw-label")
-
-
-def _hint_and_error(f: FieldView) -> list[rx.Component]:
-    return [
-        rx.cond(f.hint != "", rx.el.p(S(f.hint), id=f.input_id + "-hint", class_name="yw-hint")),
-        rx.cond(
-            f.error != "",
-            rx.el.p(
-                rx.el.span(t("错误："), class_name="yw-visually-hidden"),
-                S(f.error),
-                id=f.input_id + "-error",
-                class_name="yw-error-message",
-            ),
-        ),
-    ]
-
-
-def _text_input(f: FieldView, input_type: str, **extra) -> rx.Component:
-    return rx.el.input(
-        id=f.input_id,
-        name=f.name,
-        type=input_type,
-        default_value=f.value,
-        max_length=f.max_length,
-        auto_complete=rx.cond(f.autocomplete != "", f.autocomplete, "on"),
-        aria_describedby=f.described_by,
-        aria_invalid=rx.cond(f.error != "", "true", "false"),
+# -- fields: the library's form components, fed from the FieldView of each question -------------
+def _text(f: FieldView) -> rx.Component:
+    return text_input(
+        f.input_id, f.name, S(f.label), value=f.value, hint=S(f.hint), error=S(f.error),
+        described_by=f.described_by, max_length=f.max_length,
+        autocomplete=rx.cond(f.autocomplete != "", f.autocomplete, "on"),
         on_blur=lambda value: ApplyState.save_field(f.name, value),
-        class_name="yw-input",
-        **extra,
-    )
+    )  # fmt: skip
 
 
-def _simple(f: FieldView, control: rx.Component) -> rx.Component:
-    return field_wrapper(_label(f), *_hint_and_error(f), control, invalid=f.error != "")
+def _common(f: FieldView) -> dict:
+    return {
+        "value": f.value,
+        "hint": S(f.hint),
+        "error": S(f.error),
+        "described_by": f.described_by,
+        "on_blur": lambda value: ApplyState.save_field(f.name, value),
+    }
 
 
 def _select(f: FieldView) -> rx.Component:
-    return rx.el.select(
-        rx.el.option(t("请选择"), value=""),
-        rx.foreach(
-            f.options, lambda o: rx.el.option(S(o.label), value=o.value, lang=server_lang(o.label))
-        ),
-        id=f.input_id,
-        name=f.name,
-        default_value=f.value,
-        aria_describedby=f.described_by,
-        aria_invalid=rx.cond(f.error != "", "true", "false"),
-        on_change=lambda value: ApplyState.save_field(f.name, value),
-        class_name="yw-select",
-    )
-
-
-def _group(f: FieldView, *controls: rx.Component) -> rx.Component:
-    return field_wrapper(
-        rx.el.fieldset(
-            rx.el.legend(S(f.label), class_name="yw-legend"),
-            *_hint_and_error(f),
-            *controls,
-            aria_describedby=f.described_by,
-            class_name="yw-fieldset",
-        ),
-        invalid=f.error != "",
-    )
+    return select_input(
+        f.input_id, f.name, S(f.label), f.options, value=f.value, hint=S(f.hint), error=S(f.error),
+        described_by=f.described_by, on_change=lambda value: ApplyState.save_field(f.name, value),
+    )  # fmt: skip
 
 
 def _radios(f: FieldView) -> rx.Component:
-    return _group(
-        f,
-        rx.foreach(
-            f.options,
-            lambda o: rx.el.div(
-                rx.el.input(
-                    type="radio",
-                    id=o.input_id,
-                    name=f.name,
-                    value=o.value,
-                    default_checked=o.checked,
-                    on_change=lambda value: ApplyState.save_field(f.name, value),
-                ),
-                rx.el.label(S(o.label), html_for=o.input_id),
-                class_name="yw-choice",
-            ),
-        ),
-    )
+    return radios(
+        f.input_id, f.name, S(f.label), f.options, hint=S(f.hint), error=S(f.error),
+        described_by=f.described_by, on_change=lambda value: ApplyState.save_field(f.name, value),
+    )  # fmt: skip
 
 
 def _checkboxes(f: FieldView) -> rx.Component:
-    return _group(
-        f,
-        rx.foreach(
-            f.options,
-            lambda o: rx.el.div(
-                rx.el.input(
-                    type="checkbox",
-                    id=o.input_id,
-                    name=f.name + "::" + o.value,
-                    value="on",
-                    default_checked=o.checked,
-                    on_change=lambda checked: ApplyState.set_choice(f.name, o.value, checked),
-                ),
-                rx.el.label(S(o.label), html_for=o.input_id),
-                class_name="yw-choice",
-            ),
-        ),
-    )
+    return checkboxes(
+        f.input_id, f.name, S(f.label), f.options, hint=S(f.hint), error=S(f.error),
+        described_by=f.described_by,
+        on_toggle=lambda o: lambda checked: ApplyState.set_choice(f.name, o.value, checked),
+    )  # fmt: skip
 
 
 def _address(f: FieldView) -> rx.Component:
-    detail_id = f.input_id + "-detail"
-    return _group(
-        f,
-        rx.el.label(t("所在区县"), html_for=f.input_id, class_name="yw-label"),
-        _select(f),
-        rx.el.label(t("街道、小区和门牌号"), html_for=detail_id, class_name="yw-label"),
-        rx.el.input(
-            id=detail_id,
-            name=f.name + ".detail",
-            type="text",
-            default_value=f.detail,
-            max_length=100,
-            auto_complete="street-address",
-            on_blur=lambda value: ApplyState.save_field(f.name + ".detail", value),
-            class_name="yw-input",
-        ),
-    )
+    return address_input(
+        f.input_id, f.name, S(f.label), f.options, value=f.value, detail=f.detail, hint=S(f.hint),
+        error=S(f.error), described_by=f.described_by,
+        on_change=lambda value: ApplyState.save_field(f.name, value),
+        on_detail_blur=lambda value: ApplyState.save_field(f.name + ".detail", value),
+    )  # fmt: skip
 
 
 def _locked(f: FieldView) -> rx.Component:
@@ -184,15 +115,15 @@ def _file(f: FieldView) -> rx.Component:
 def field(f: FieldView) -> rx.Component:
     control = rx.match(
         f.kind,
-        ("select", _simple(f, _select(f))),
+        ("select", _select(f)),
         ("radio", _radios(f)),
         ("checkbox", _checkboxes(f)),
         ("address", _address(f)),
         ("file", _file(f)),
-        ("phone", _simple(f, _text_input(f, "tel", input_mode="tel"))),
-        ("date", _simple(f, _text_input(f, "date"))),
-        ("id_number", _simple(f, _text_input(f, "text", auto_capitalize="characters"))),
-        _simple(f, _text_input(f, "text")),
+        ("phone", phone_input(f.input_id, f.name, S(f.label), **_common(f))),
+        ("date", date_input(f.input_id, f.name, S(f.label), **_common(f))),
+        ("id_number", id_number_input(f.input_id, f.name, S(f.label), **_common(f))),
+        _text(f),
     )
     return rx.el.div(rx.cond(f.locked, _locked(f), control), key=f.name)
 
@@ -227,7 +158,10 @@ def _intro() -> rx.Component:
             ),
         ),
         rx.el.p(
-            t("在线填写大约需要 5 到 10 分钟。填写的内容会自动保存为草稿，保留 30 天。"),
+            t(
+                "在线填写大约需要 5 到 10 分钟。填写的内容会自动保存为草稿，保留 {days} 天。",
+                days=DRAFT_RETENTION.days,
+            ),
         ),
         rx.cond(
             ApplyState.signed_in,
@@ -280,6 +214,23 @@ def _step() -> rx.Component:
     )
 
 
+def _extra() -> rx.Component:
+    """A page of a registered step kind (``app.flow.wizard.register_step_kind``): the module
+    that registers it adds its content here, matched on ``ApplyState.page_kind``."""
+    return rx.el.div(
+        _back(),
+        _errors(),
+        heading(S(ApplyState.step_title)),
+        rx.el.form(
+            button(t("继续"), "primary", "submit"),
+            on_submit=ApplyState.continue_step,
+            reset_on_submit=False,
+            class_name="yw-question-form",
+        ),
+        class_name="yw-stack",
+    )
+
+
 def _check() -> rx.Component:
     return rx.el.div(
         _back(),
@@ -295,26 +246,7 @@ def _check() -> rx.Component:
                 aria_pressed=rx.cond(ApplyState.revealed, "true", "false"),
             )
         ),
-        rx.el.dl(
-            rx.foreach(
-                ApplyState.answers,
-                lambda a: rx.el.div(
-                    rx.el.dt(S(a.label)),
-                    rx.el.dd(server_span(a.value)),
-                    rx.el.dd(
-                        button(
-                            t("修改"),
-                            "link",
-                            on_click=ApplyState.change(a.step),
-                            aria_label=S(a.change_label),
-                        )
-                    ),
-                    class_name="yw-summary-list__row",
-                    key=a.key,
-                ),
-            ),
-            class_name="yw-summary-list",
-        ),
+        summary_list(ApplyState.answers, on_change=ApplyState.change),
         rx.el.form(
             rx.el.h2(t("承诺与授权"), class_name="yw-section-title"),
             rx.el.div(
@@ -378,6 +310,7 @@ def page() -> rx.Component:
             ApplyState.stage,
             ("intro", _intro()),
             ("step", _step()),
+            ("extra", _extra()),
             ("check", _check()),
             ("done", _done()),
             ("level", _refused()),

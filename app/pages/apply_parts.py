@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.flow.rules import IDLE_WARNING, IDLE_WARNING_BEFORE, minutes
 from app.state.flow_auth import IDLE_WARNING_ID, FlowAuthState
 from components.i18n import server_text, t
 from components.question_page import button
@@ -13,7 +14,9 @@ def idle_warning() -> rx.Component:
     return rx.el.div(
         rx.el.p(
             t(
-                "您已经 13 分钟没有操作。为保护您的信息，2 分钟后将自动退出登录；已填写的内容已保存为草稿。"
+                "您已经 {idle} 分钟没有操作。为保护您的信息，{left} 分钟后将自动退出登录；已填写的内容已保存为草稿。",
+                idle=minutes(IDLE_WARNING),
+                left=minutes(IDLE_WARNING_BEFORE),
             )
         ),
         button(t("继续办理"), "primary", on_click=FlowAuthState.extend_session),
@@ -37,7 +40,24 @@ def session_ended_notice() -> rx.Component:
 
 
 def login_error() -> rx.Component:
+    """Why the login did not happen; after an outage, a 重试 button that starts it again."""
     return rx.cond(
         FlowAuthState.login_error != "",
-        rx.el.p(server_text(FlowAuthState.login_error), role="alert", class_name="yw-notice"),
+        rx.el.div(
+            rx.el.p(server_text(FlowAuthState.login_error)),
+            rx.cond(
+                FlowAuthState.login_retry != "",
+                button(t("重试"), "primary", on_click=FlowAuthState.retry_login),
+            ),
+            role="alert",
+            class_name="yw-notice",
+        ),
+    )
+
+
+def signed_out_notice() -> rx.Component:
+    """After 退出登录: whether the identity provider's session ended too."""
+    return rx.cond(
+        FlowAuthState.signed_out_notice != "",
+        rx.el.p(FlowAuthState.signed_out_notice, role="status", class_name="yw-notice"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.pages.apply_parts import idle_warning, session_ended_notice
+from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.apply_upload import ACCEPT, upload_handler
 from app.pages.layout import layout
 from app.state.flow_me import LEVEL_MESSAGES, ApplicationState
@@ -159,6 +159,7 @@ def page() -> rx.Component:
     return layout(
         idle_warning(),
         session_ended_notice(),
+        login_error(),
         rx.cond(
             ApplicationState.found,
             _found(),

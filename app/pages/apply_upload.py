@@ -11,11 +11,10 @@ from reflex_base.event import EventChain
 
 from app.flow import files
 from app.state.flow import ApplyState, FieldView
+from components.elicence_picker import elicence_picker
+from components.file_upload import ACCEPT, file_upload
 from components.i18n import server_text as S
 from components.i18n import t, t_var
-from components.question_page import button, field_wrapper
-
-ACCEPT = "image/jpeg,image/png,application/pdf,.ofd,.pdf,.jpg,.jpeg,.png"
 
 
 def upload_handler(fields: dict[str, Var]) -> Var:
@@ -63,48 +62,21 @@ def upload_handler(fields: dict[str, Var]) -> Var:
 
 
 def file_field(f: FieldView) -> rx.Component:
-    return field_wrapper(
-        rx.el.label(S(f.label), html_for=f.input_id, class_name="yw-label"),
-        rx.cond(f.hint != "", rx.el.p(S(f.hint), id=f.input_id + "-hint", class_name="yw-hint")),
-        rx.cond(
-            f.error != "",
-            rx.el.p(
-                rx.el.span(t("错误："), class_name="yw-visually-hidden"),
-                S(f.error),
-                id=f.input_id + "-error",
-                class_name="yw-error-message",
-            ),
-        ),
-        rx.cond(
+    return file_upload(
+        f.input_id,
+        S(f.label),
+        hint=S(f.hint),
+        error=S(f.error),
+        described_by=f.described_by,
+        status=rx.cond(f.value != "", t_var("已上传：{name}", name=S(f.value)), ""),
+        offer=rx.cond(
             f.licence_id != "",
-            rx.el.div(
-                rx.el.p(t_var("您有可用的电子证照：{licence}", licence=S(f.licence_text))),
-                rx.cond(
-                    f.using_licence,
-                    rx.el.p(t("已使用电子证照，无需上传。"), class_name="yw-hint"),
-                    button(
-                        t("使用电子证照，免于上传"),
-                        "secondary",
-                        on_click=ApplyState.use_licence(f.name),
-                    ),
-                ),
-                rx.el.p(t("也可以上传纸质证件的照片或扫描件："), class_name="yw-hint"),
-                class_name="yw-notice",
+            elicence_picker(
+                S(f.licence_text),
+                using=f.using_licence,
+                on_use=ApplyState.use_licence(f.name),
             ),
         ),
-        rx.el.input(
-            id=f.input_id,
-            type="file",
-            accept=ACCEPT,
-            aria_describedby=f.described_by + " " + f.input_id + "-status",
-            on_change=upload_handler({"item": ApplyState.item_code, "field": f.name}),
-            class_name="yw-input",
-        ),
-        rx.el.p(
-            rx.cond(f.value != "", t_var("已上传：{name}", name=S(f.value)), ""),
-            id=f.input_id + "-status",
-            role="status",
-            class_name="yw-hint",
-        ),
-        invalid=f.error != "",
+        accept=ACCEPT,
+        on_change=upload_handler({"item": ApplyState.item_code, "field": f.name}),
     )

@@ -22,8 +22,18 @@ from components.styles import component_folders
 MODES: tuple[Mode, ...] = ("standard", "elder")
 # Props that become element ids (or radio group names) and must differ between copies.
 ID_PROPS: dict[str, tuple[str, ...]] = {
+    "address_input": ("input_id", "name"),
     "app_header": ("id_suffix",),
     "audience_switch": ("name",),
+    "checkboxes": ("input_id", "name"),
+    "date_input": ("input_id", "name"),
+    "error_summary": ("element_id",),
+    "file_upload": ("input_id",),
+    "id_number_input": ("input_id", "name"),
+    "phone_input": ("input_id", "name"),
+    "radios": ("input_id", "name"),
+    "select_input": ("input_id", "name"),
+    "text_input": ("input_id", "name"),
     "home_hero": ("heading_id",),
     "hot_searches": ("heading_id",),
     "question_page": ("element_id", "heading_id"),
@@ -36,7 +46,11 @@ ID_PROPS: dict[str, tuple[str, ...]] = {
 
 
 def load_examples(folder: Path) -> list[dict]:
+    """The examples of a component: ``examples.yaml`` is a list of examples, or (as
+    govuk-frontend's component YAML) a mapping with ``params`` and ``examples``."""
     data = yaml.safe_load((folder / "examples.yaml").read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        data = data.get("examples")
     if not isinstance(data, list):
         raise ValueError(f"{folder / 'examples.yaml'}: expected a list of examples")
     return data
@@ -54,6 +68,8 @@ def unique_props(component: str, example: str, props: dict, mode: Mode) -> dict:
         props[key] = new
 
     def rename(value: object) -> object:
+        if isinstance(value, str) and " " in value.strip():  # a list of ids (aria-describedby)
+            return " ".join(str(rename(part)) for part in value.split(" "))
         if isinstance(value, str):
             for old, new in renames.items():
                 if value == old or value.startswith(f"{old}-"):
@@ -76,6 +92,7 @@ def _component_section(folder: Path) -> rx.Component:
             f"{folder.name} / {example['name']}",
             module.from_props(unique_props(folder.name, example["name"], example["props"], mode)),
             mode=mode,
+            example=f"{folder.name}/{example['name']}",
         )
         for example in load_examples(folder)
         for mode in MODES

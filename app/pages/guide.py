@@ -15,6 +15,7 @@ from components.badge import badge
 from components.i18n import server_span as C
 from components.i18n import server_text as S
 from components.i18n import t, t_var
+from components.question_page import focus_link
 from components.search_entry import search_entry
 from components.section_card import section_card
 from components.skeleton import skeleton
@@ -80,7 +81,12 @@ def _found() -> rx.Component:
             rx.el.a(
                 t("在线办理"), href=GuideState.apply_href, class_name="yw-button yw-button--primary"
             ),
-            rx.fragment(),
+            rx.el.div(
+                rx.el.p(S(GuideState.visit)),
+                rx.el.p(focus_link(t("查看办理地点和时间"), "halls-title")),
+                role="note",
+                class_name="yw-notice",
+            ),
         ),
         rx.cond(
             GuideState.bundles.length() > 0,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import gzip
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -98,6 +99,13 @@ def per_host_html(
         scope["headers"] = [
             (k, v) for k, v in scope.get("headers") or [] if k.lower() != b"accept-encoding"
         ] + ([(b"accept-encoding", b"gzip")] if gzip_ok else [])
+        # the server may let a file response send itself (granian: http.response.pathsend):
+        # the body must come through here to be rewritten
+        scope["extensions"] = {
+            k: v
+            for k, v in (scope.get("extensions") or {}).items()
+            if k not in ("http.response.pathsend", "http.response.zerocopysend")
+        }
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -116,6 +124,9 @@ def per_host_html(
             if start is None:
                 await send(message)
                 return
+            if message["type"] == "http.response.pathsend":  # should not come: see above
+                chunks.append(Path(message["path"]).read_bytes())
+                message = {"type": "http.response.body", "body": b""}
             chunks.append(message.get("body", b""))
             if message.get("more_body"):
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.pages.apply_parts import login_error, signed_out_notice
 from app.pages.layout import layout
 from app.pages.province import per_province
 from app.state.flow_me import FlowMeState
@@ -61,7 +62,11 @@ def _account() -> rx.Component:
                 class_name="yw-button-row",
             ),
         ),
-        rx.el.p(t("您还没有登录。开始办理事项时，我们会请您通过统一身份认证登录。")),
+        rx.el.div(
+            signed_out_notice(),
+            login_error(),
+            rx.el.p(t("您还没有登录。开始办理事项时，我们会请您通过统一身份认证登录。")),
+        ),
     )
 
 

@@ -1,9 +1,12 @@
 """State of the application wizard at ``/apply/[code]`` (question pages, one topic each).
 
-The form definition and the answers stay on the server; the page gets only what it shows:
-the current step's fields (with values, hints and errors), the error summary, and on the
-check page the answers (ID numbers and phones masked unless revealed). Answers are saved to
-the citizen's draft at every step and whenever a field loses focus.
+Only an adapter: the step machine, the eligibility gate and the checks are ``app.flow.wizard``;
+the form (hand-written or derived from the catalogue) comes from ``app.flow.forms``. This
+state keeps the tab's :class:`~app.flow.wizard.Progress`, calls the wizard with each event's
+data and turns the outcome into what the page shows: the current step's fields (with values,
+hints and errors), the error summary, and on the check page the answers (ID numbers and
+phones masked unless revealed). Answers are saved to the citizen's draft at every step and
+whenever a field loses focus.
 """
 
 from __future__ import annotations
@@ -18,35 +21,32 @@ from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
 from app.catalogue.i18n import content_for, content_text
 from app.catalogue.provinces import province as province_by_code
-from app.catalogue.queries import get_item
-from app.domain.service_item import ServiceItem
 from app.flow import backoffice, files, store
 from app.flow.areas import divisions
-from app.flow.forms import get_form
+from app.flow.lookup import form_for_code as resolve_form
 from app.flow.schema import FormDefinition, FormField
-from app.flow.validate import (
-    DETAIL,
-    check_all,
-    check_step,
-    choices,
-    cleaned,
-    display,
-    prefilled,
-    visible_fields,
-    with_locked,
+from app.flow.validate import DETAIL, choices, display, visible_fields
+from app.flow.wizard import (
+    CHECK,
+    KEY_TARGET,
+    LICENCE_PREFIX,
+    QUESTIONS,
+    STEP_KINDS,
+    Outcome,
+    Progress,
+    Wizard,
+    gate,
+    licence_for,
 )
-from app.readcache import ReadCache
 from app.settings import theme_for_host
-from app.state.flow_auth import FlowAuthState, level_name
+from app.state.flow_auth import FlowAuthState
 from app.state.offloop import in_thread, off_loop
 from components.format import local_time_limit
 from components.i18n import SOURCE_LOCALE, pick, stext
 from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
-HEADING_ID = "apply-heading"
-LICENCE_PREFIX = "elic:"
-KEY_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+HEADING_ID = KEY_TARGET
 
 
 @dataclasses.dataclass
@@ -97,15 +97,6 @@ class AnswerView:
 SUBMITTED = object()  # ApplyState._submit: the application is in
 
 
-#: the catalogue facts of the items citizens open forms of (every load of /apply/<code>)
-ITEMS: ReadCache[ServiceItem | None] = ReadCache()
-
-
-def _province(state: rx.State) -> str:
-    """The province of the request's host (one build may serve several)."""
-    return theme_for_host(state.router.headers.host).code
-
-
 def _item_name(basic_code: str) -> str:
     from sqlmodel import select
 
@@ -121,7 +112,9 @@ def _promise_text(days: int, unit: str) -> str:
 
 
 class ApplyState(FlowAuthState):
-    stage: str = "loading"  # loading missing intro level step check done
+    stage: str = "loading"  # loading missing intro level step extra check done
+    #: on an ``extra`` stage: the registered step kind of the page (payment, delivery, …)
+    page_kind: str = ""
     item_code: str = ""
     item_name: str = ""
     department: str = ""
@@ -148,6 +141,7 @@ class ApplyState(FlowAuthState):
     _form_key: str = ""
     _area: str = ""
     _values: dict[str, str] = {}
+    _page: int = 0
     _promised_days: int = 0
     _back_to_check: bool = False
     _sub: str = ""
@@ -156,28 +150,46 @@ class ApplyState(FlowAuthState):
     _licences: dict[str, dict[str, str]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _theme(self):
+        return theme_for_host(self.router.headers.host)
+
     def _content_text(self, text: str) -> str:
         """A catalogue text (item or department name) in every locale of this host's province."""
-        return content_text(text, content_for(theme_for_host(self.router.headers.host).folder))
+        return content_text(text, content_for(self._theme().folder))
+
+    def _province(self) -> str:
+        return self._theme().code
 
     def _form(self) -> FormDefinition | None:
-        return get_form(self._form_key) if self._form_key else None
+        if not self._form_key or not self.item_code:
+            return None
+        found = resolve_form(self.item_code, self._theme().folder)
+        return found[0] if found is not None and found[0].key == self._form_key else None
+
+    def _wizard(self, form: FormDefinition) -> Wizard:
+        return Wizard(form, self._province())
+
+    def _progress(self) -> Progress:
+        return Progress(dict(self._values), self._page, self._back_to_check)
+
+    def _keep(self, p: Progress) -> None:
+        self._values, self._page, self._back_to_check = dict(p.values), p.page, p.back_to_check
 
     def _resolve(self, code: str) -> FormDefinition | None:
         """Find the form and the catalogue facts for a route code (implementation code or bundle)."""
-        form = get_form(code) if code.startswith("yjs-") else None
-        if form is not None:
-            province = province_by_code(_province(self))
+        theme = self._theme()
+        found = resolve_form(code, theme.folder)
+        if found is None:
+            return None
+        form, item = found
+        if item is None:
             self.item_code, self.item_name = form.key, stext(form.title)
             self.department = self._content_text(form.department)
-            self._area = province.prefix + "0" * 10
+            self._area = province_by_code(theme.code).prefix + "0" * 10
             self._promised_days = form.promised_working_days or 0
             self.promise = _promise_text(self._promised_days, "工作日")
             self.members = [self._content_text(_item_name(k)) for k in form.members]
             return form
-        item = ITEMS.get_or_compute(code.upper(), lambda: get_item(code)) if code else None
-        if item is None or (form := get_form(item.basic_code)) is None:
-            return None
         self.item_code, self.item_name = item.implementation_code, self._content_text(item.name)
         self.department, self._area = self._content_text(item.department), item.area_code
         limit = item.promised_limit
@@ -188,30 +200,20 @@ class ApplyState(FlowAuthState):
 
     def _gate(self, form: FormDefinition, ident: Identity) -> bool:
         """May this account apply? Sets ``stage``/``refused`` and returns False if not."""
-        if ident.level < form.min_level:
-            self.stage = "level"
-            self.refused = t(
-                "办理本事项需要{level}或更高的实名等级，您的账号是{yours}。请在统一身份认证提升实名等级后再办理。",
-                level=level_name(form.min_level),
-                yours=self.level_name,
-            )
-            return False
-        if form.audience == "法人" and ident.kind != "business":
-            self.stage = "level"
-            self.refused = t("本事项由企业办理，请退出后使用法人账号登录。")
-            return False
-        if form.audience == "个人" and ident.kind == "business":
-            self.stage = "level"
-            self.refused = t("本事项由个人办理，请退出后使用个人账号登录。")
+        refusal = gate(form, ident)
+        if refusal is not None:  # refused, the draft untouched
+            self.stage, self.refused = "level", refusal
+            if lacks := ident.missing(form.audience, form.min_level):
+                self._audit("login_refused", "denied", ident.sub, detail=",".join(lacks))
             return False
         return True
 
     def _draft_saved(self, draft) -> None:
         self.draft_token = f"{draft.id}-{int(draft.created_at.timestamp())}"
 
-    def _save(self, ident: Identity, step: int, synced: bool = False) -> None:
-        """Save the draft at ``step``; file answers are taken from the stored draft first
-        unless the handler has just done that (``synced``)."""
+    def _save(self, ident: Identity, synced: bool = False) -> None:
+        """Save the draft at the current page; file answers are taken from the stored draft
+        first unless the handler has just done that (``synced``)."""
         form = self._form()
         assert form is not None
         if not synced:
@@ -222,7 +224,7 @@ class ApplyState(FlowAuthState):
             form.key,
             pick(self.item_name, SOURCE_LOCALE),
             self._values,
-            step,
+            self._page,
         )
         self._draft_saved(draft)
 
@@ -245,13 +247,13 @@ class ApplyState(FlowAuthState):
         elif fld.kind == "address":
             options = [
                 OptionView(code, name, code == value, f"{input_id}-{code}")
-                for code, name in divisions(_province(self))
+                for code, name in divisions(self._province())
             ]
         shown = value
         licence_id = licence_text = ""
         if fld.kind == "file":
             shown = self._file_names.get(value, "")
-            offer = self._licence_for(fld)
+            offer = licence_for(fld, self._licences)
             if offer is not None:
                 licence_id = offer["id"]
                 licence_text = t(
@@ -262,7 +264,7 @@ class ApplyState(FlowAuthState):
                     issued=offer["issued"],
                 )
         if fld.locked:
-            shown = display(fld, self._values, _province(self), reveal=self.revealed)
+            shown = display(fld, self._values, self._province(), reveal=self.revealed)
         return FieldView(
             name=fld.name,
             kind=fld.kind,
@@ -283,11 +285,25 @@ class ApplyState(FlowAuthState):
             using_licence=value.startswith(LICENCE_PREFIX),
         )
 
-    def _render_step(self, form: FormDefinition, errors: dict[str, str] | None = None) -> None:
+    def _render(self, form: FormDefinition, errors: dict[str, str] | None = None) -> None:
+        """Show the current page (a question page, a registered step kind, or the check)."""
         errors = errors or {}
-        step = form.steps[self.step_index]
-        self.stage = "step"
+        wizard = self._wizard(form)
+        page = wizard.page(self._page)
         self.step_count = len(form.steps)
+        if page.kind == CHECK:
+            self._render_check(form)
+            self.errors = [ErrorView(m, target) for target, m in errors.items()]
+            return
+        if page.kind != QUESTIONS:
+            self.stage, self.page_kind = "extra", page.kind
+            self.step_title, self.step_intro = stext(STEP_KINDS[page.kind].title), ""
+            self.fields = []
+            self.errors = [ErrorView(m, target) for target, m in errors.items()]
+            return
+        step = form.steps[page.step]
+        self.stage, self.page_kind = "step", ""
+        self.step_index = page.step
         self.step_title, self.step_intro = stext(step.title), stext(step.intro)
         shown = visible_fields(form, step, self._values)
         self.fields = [self._field_view(form, f, errors) for f in shown]
@@ -302,18 +318,17 @@ class ApplyState(FlowAuthState):
         return f"f-{fld.name}"
 
     def _render_check(self, form: FormDefinition) -> None:
-        self.stage = "check"
-        self.step_count = len(form.steps)
+        self.stage, self.page_kind = "check", ""
         values = self._values
         rows = []
         for index, step in enumerate(form.steps):
             for fld in visible_fields(form, step, values):
+                value = display(fld, values, self._province(), self.revealed, self._file_names)
                 rows.append(
                     AnswerView(
                         key=fld.name,
                         label=stext(fld.label),
-                        value=display(fld, values, _province(self), self.revealed, self._file_names)
-                        or t("未填写"),
+                        value=value or t("未填写"),
                         step=index,
                         change_label=t("修改{label}", label=stext(fld.label)),
                     )
@@ -321,7 +336,7 @@ class ApplyState(FlowAuthState):
         self.answers = rows
 
     def _focus(self, element_id: str, title: str):
-        app_name = theme_for_host(self.router.headers.host).settings.identity.app_name
+        app_name = self._theme().settings.identity.app_name
         script = (
             "setTimeout(() => {"
             f"document.title = (window.__ywPick || String)({json.dumps(title)}) + "
@@ -331,6 +346,14 @@ class ApplyState(FlowAuthState):
             "}, 60)"
         )
         return rx.call_script(script)
+
+    def _focus_page(self):
+        """Focus what the page now shows: the error summary if there are errors, else the
+        heading; the document title says which."""
+        title = t("提交前请核对") if self.stage == "check" else self.step_title
+        if self.errors:
+            return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=title))
+        return self._focus(HEADING_ID, title)
 
     def _signed_in_or_intro(self) -> Identity | None:
         ident = self._active()
@@ -344,7 +367,7 @@ class ApplyState(FlowAuthState):
 
     def _sync_files(self, form: FormDefinition) -> set[str]:
         """File answers are written by the upload route into the draft: take them from there;
-        return the ids that really are this citizen's files."""
+        return the ids that really are this citizen's files (or e-licences)."""
         draft = store.get_draft(self._sub, self.item_code)
         stored = draft.values if draft else {}
         file_fields = [f.name for f in form.fields() if f.kind == "file"]
@@ -355,15 +378,10 @@ class ApplyState(FlowAuthState):
         self._file_names = files.names(self._sub, ids)
         for name in file_fields:  # e-licences: only the citizen's own, of the right kind
             value = self._values.get(name, "")
-            offer = self._licence_for(form.field(name))
+            offer = licence_for(form.field(name), self._licences)
             if value.startswith(LICENCE_PREFIX) and offer and value == LICENCE_PREFIX + offer["id"]:
                 self._file_names[value] = t("电子证照：{title}", title=offer["title"])
         return set(self._file_names)
-
-    def _licence_for(self, fld: FormField) -> dict[str, str] | None:
-        if not fld.licence:
-            return None
-        return next((lic for lic in self._licences.values() if lic["kind"] == fld.licence), None)
 
     async def _fetch_licences(self, form: FormDefinition, ident: Identity) -> None:
         """The citizen's e-licences of the kinds this form accepts (none if the service is off)."""
@@ -378,6 +396,13 @@ class ApplyState(FlowAuthState):
         except ELicenceError:
             return  # the citizen can still upload; the page does not offer the licence
         self._licences = {lic.id: lic.to_dict() for lic in found if lic.kind in wanted}
+
+    def _on_page(self, form: FormDefinition) -> Identity | None:
+        """The signed-in citizen of a handler that acts on a shown page (step or extra)."""
+        ident = self._signed_in_or_intro()
+        if ident is None or self.stage not in ("step", "extra"):
+            return None
+        return ident
 
     # -- events ----------------------------------------------------------------------------------
     @rx.event
@@ -405,7 +430,7 @@ class ApplyState(FlowAuthState):
         self.errors, self.fields, self.answers = [], [], []
         self.resumed, self.saved_note, self.refused = False, "", ""
         self.application_number, self._back_to_check = "", False
-        self._values, self._form_key = {}, ""
+        self._values, self._form_key, self._page = {}, "", 0
         form = self._resolve(code[:80])
         if form is None:
             self.stage = "missing"
@@ -430,32 +455,26 @@ class ApplyState(FlowAuthState):
                 return self._open_first(form, ident)
             self.stage = "intro"
             return None
-        self._values = with_locked(form, dict(draft.values), ident)
+        self._keep(self._wizard(form).open(ident, dict(draft.values), draft.step))
         self._sync_files(form)
         self._draft_saved(draft)
         self.resumed = True
-        if draft.step >= len(form.steps):
-            self._render_check(form)
-            return None
-        self.step_index = max(0, draft.step)
-        self._render_step(form)
+        self._render(form)
         return None
 
     def _open_first(self, form: FormDefinition, ident: Identity):
         draft = store.get_draft(ident.sub, self.item_code)
-        self._values = with_locked(
-            form, {**prefilled(form, ident), **(draft.values if draft else {})}, ident
-        )
-        self.step_index = draft.step if draft and draft.step < len(form.steps) else 0
+        stored = dict(draft.values) if draft else {}
+        self._keep(self._wizard(form).open(ident, stored, draft.step if draft else 0))
         self._sync_files(form)
-        self._save(ident, self.step_index, synced=True)
-        self._render_step(form)
-        return self._focus(HEADING_ID, self.step_title)
+        self._save(ident, synced=True)
+        self._render(form)
+        return self._focus_page()
 
     @rx.event
     async def start(self):
         """开始办理: log in if needed (only now), then open the first question page."""
-        form = self._form()
+        form = await off_loop(self._form)
         if form is None:
             return None
         ident = await off_loop(self._active)
@@ -471,102 +490,70 @@ class ApplyState(FlowAuthState):
     @in_thread
     def save_field(self, name: str, value: str):
         """A field lost focus (or a choice changed): keep its value in the draft."""
-        self._save_field(name, value)
-
-    def _save_field(self, name: str, value: str) -> None:
         form = self._form()
-        ident = self._signed_in_or_intro()
-        if form is None or ident is None or self.stage != "step":
+        ident = self._on_page(form) if form is not None else None
+        if form is None or ident is None:
             return
-        base = name.removesuffix(DETAIL)
-        step_names = {f.name for f in form.steps[self.step_index].fields}
-        if base not in step_names:
-            return  # not a question on this page: ignore rather than trust it
-        fld = form.field(base)
-        if fld.locked or (name.endswith(DETAIL) and fld.kind != "address"):
-            return
-        self._values[name] = str(value)[:2000]
-        self._values = with_locked(form, self._values, ident)
-        self._save(ident, self.step_index)
+        p = self._progress()
+        if self._wizard(form).set_answer(p, str(name), str(value), ident):
+            self._saved(form, ident, p, str(name))
+
+    def _saved(self, form: FormDefinition, ident: Identity, p: Progress, name: str) -> None:
+        self._keep(p)
+        self._save(ident)
         self.saved_note = t("已自动保存")
-        if fld.kind in {"select", "radio", "address"}:
+        fld = form.field(name.removesuffix(DETAIL))
+        if fld.kind in {"select", "radio", "address", "checkbox"}:
             # answers may show or hide follow-up questions on this page
             errors = {f.name: f.error for f in self.fields if f.error}
-            self._render_step(form, errors)
+            self._render(form, errors)
 
     @rx.event
     @in_thread
     def set_choice(self, name: str, option: str, checked: bool):
         form = self._form()
-        if form is None or self.stage != "step":
+        ident = self._on_page(form) if form is not None else None
+        if form is None or ident is None:
             return
-        current = choices(self._values.get(name, ""))
-        if checked and option not in current:
-            current.append(option)
-        if not checked:
-            current = [c for c in current if c != option]
-        try:
-            fld = form.field(name)
-        except KeyError:
-            return
-        order = [o.value for o in fld.options]
-        joined = ",".join(sorted((c for c in current if c in order), key=order.index))
-        self._save_field(name, joined)
+        p = self._progress()
+        if self._wizard(form).set_choice(p, str(name), str(option), bool(checked), ident):
+            self._saved(form, ident, p, str(name))
 
     @rx.event
     @in_thread
     def continue_step(self, form_data: dict):
         form = self._form()
-        ident = self._signed_in_or_intro()
-        if form is None or ident is None or self.stage != "step":
+        ident = self._on_page(form) if form is not None else None
+        if form is None or ident is None:
             return None
-        step = form.steps[self.step_index]
-        for fld in step.fields:
-            if fld.locked or fld.kind == "file":
-                continue
-            if fld.kind == "checkbox":
-                picked = [o.value for o in fld.options if form_data.get(f"{fld.name}::{o.value}")]
-                self._values[fld.name] = ",".join(picked)
-            elif fld.name in form_data:
-                self._values[fld.name] = str(form_data[fld.name])[:2000]
-            if fld.kind == "address" and fld.name + DETAIL in form_data:
-                self._values[fld.name + DETAIL] = str(form_data[fld.name + DETAIL])[:2000]
-        self._values = with_locked(form, self._values, ident)
+        wizard, p = self._wizard(form), self._progress()
+        wizard.take_post(p, form_data if isinstance(form_data, dict) else {}, ident)
+        self._keep(p)
         owned = self._sync_files(form)
-        errors = check_step(form, step, self._values, _province(self), owned)
-        if errors:
-            self._save(ident, self.step_index, synced=True)
-            self._render_step(form, errors)
-            return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=self.step_title))
-        self.saved_note = ""
-        if self._back_to_check or self.step_index + 1 >= len(form.steps):
-            self._back_to_check = False
-            self._save(ident, len(form.steps), synced=True)
-            self._render_check(form)
-            return self._focus(HEADING_ID, t("提交前请核对"))
-        self.step_index += 1
-        self._save(ident, self.step_index, synced=True)
-        self._render_step(form)
-        return self._focus(HEADING_ID, self.step_title)
+        p.values = dict(self._values)
+        outcome = wizard.continue_(p, owned)
+        self._keep(p)
+        self.saved_note = "" if outcome.ok else self.saved_note
+        self._save(ident, synced=True)
+        self._render(form, outcome.errors)
+        return self._focus_page()
 
     @rx.event
     @in_thread
     def back(self):
         form = self._form()
         ident = self._signed_in_or_intro()
-        if form is None or ident is None:
+        if form is None or ident is None or self.stage not in ("step", "extra", "check"):
             return None
-        if self.stage == "check":
-            self.step_index = len(form.steps) - 1
-        elif self.stage == "step" and self.step_index > 0:
-            self.step_index -= 1
-        else:
+        p = self._progress()
+        outcome = self._wizard(form).back(p)
+        if outcome.action == "intro":
             self.stage = "intro"
             return self._focus(HEADING_ID, self.item_name)
-        self._back_to_check = False
-        self._save(ident, self.step_index)
-        self._render_step(form)
-        return self._focus(HEADING_ID, self.step_title)
+        self._keep(p)
+        self._save(ident)
+        self._render(form)
+        return self._focus_page()
 
     @rx.event
     @in_thread
@@ -576,40 +563,38 @@ class ApplyState(FlowAuthState):
         ident = self._signed_in_or_intro()
         if form is None or ident is None or self.stage != "check":
             return None
-        if not 0 <= int(step) < len(form.steps):
+        try:
+            step = int(step)
+        except (TypeError, ValueError):
             return None
-        self.step_index, self._back_to_check = int(step), True
-        self._render_step(form)
-        return self._focus(HEADING_ID, self.step_title)
+        p = self._progress()
+        if self._wizard(form).change(p, step).action != "page":
+            return None
+        self._keep(p)
+        self._render(form)
+        return self._focus_page()
 
     @rx.event
     @in_thread
     def use_licence(self, name: str):
         """Attach the citizen's e-licence instead of uploading (免提交)."""
         form = self._form()
-        ident = self._signed_in_or_intro()
-        if form is None or ident is None or self.stage != "step":
+        ident = self._on_page(form) if form is not None else None
+        if form is None or ident is None:
             return
-        fld = next((f for f in form.steps[self.step_index].fields if f.name == name), None)
-        offer = self._licence_for(fld) if fld is not None and fld.kind == "file" else None
-        if offer is None:
+        p = self._progress()
+        if not self._wizard(form).use_licence(p, str(name), self._licences):
             return
         # file answers live in the draft (the upload route writes there too): write it first
         draft = store.get_draft(ident.sub, self.item_code)
-        stored = {**(draft.values if draft else self._values), name: LICENCE_PREFIX + offer["id"]}
+        stored = {**(draft.values if draft else self._values), name: p.values[name]}
         store.save_draft(
-            ident.sub,
-            self.item_code,
-            form.key,
-            pick(self.item_name, SOURCE_LOCALE),
-            stored,
-            self.step_index,
+            ident.sub, self.item_code, form.key, pick(self.item_name, SOURCE_LOCALE), stored, p.page
         )
-        self._values[name] = LICENCE_PREFIX + offer["id"]
-        self._save(ident, self.step_index)
-        self._sync_files(form)
+        self._keep(p)
+        self._save(ident)
         errors = {f.name: f.error for f in self.fields if f.error and f.name != name}
-        self._render_step(form, errors)
+        self._render(form, errors)
         self.saved_note = t("已自动保存")
 
     @rx.event
@@ -620,11 +605,11 @@ class ApplyState(FlowAuthState):
         if form is None or ident is None:
             return
         self.revealed = not self.revealed
+        if self.revealed:
+            self._audit("reveal", "success", ident.sub, detail="answers")
         self._show(ident)
-        if self.stage == "check":
-            self._render_check(form)
-        elif self.stage == "step":
-            self._render_step(form)
+        if self.stage in ("check", "step"):
+            self._render(form)
 
     @rx.event
     async def submit(self, form_data: dict, key: str):
@@ -637,46 +622,31 @@ class ApplyState(FlowAuthState):
         return self._focus(HEADING_ID, t("申请已提交"))
 
     def _submit(self, form_data: dict, key: str):
-        """The checks and the database write of ``submit``: ``SUBMITTED`` once the application
-        is in, otherwise what the page does instead (nothing, or errors to show)."""
+        """The checks (the wizard's) and the database write of ``submit``: ``SUBMITTED`` once
+        the application is in, otherwise what the page does instead."""
         form = self._form()
         ident = self._signed_in_or_intro()
-        if form is None or ident is None:
-            return None
-        if self.stage == "done":
-            return None  # the first tap already went through
-        if self.stage != "check":
-            return None
-        key = str(key)
-        if not 16 <= len(key) <= 64 or set(key) - KEY_CHARS:
-            self.errors = [ErrorView(t("提交请求无效，请刷新页面后重试。"), HEADING_ID)]
-            return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=t("提交前请核对")))
-        self._values = with_locked(form, self._values, ident)
-        problems = check_all(form, self._values, _province(self), self._sync_files(form))
-        if problems:
-            index = next(iter(problems.values()))[0]
-            self.step_index, self._back_to_check = index, True
-            errors = {n: m for n, (i, m) in problems.items() if i == index}
-            self._render_step(form, errors)
-            return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=self.step_title))
-        missing = []
-        if not form_data.get("declaration"):
-            missing.append(ErrorView(t("请阅读并勾选承诺声明"), "f-declaration"))
-        if not form_data.get("consent"):
-            missing.append(ErrorView(t("请勾选同意处理敏感个人信息"), "f-consent"))
-        if missing:
-            self.errors = missing
-            return self._focus(ERROR_SUMMARY_ID, t("错误：{title}", title=t("提交前请核对")))
+        if form is None or ident is None or self.stage != "check":
+            return None  # not on the check page (or the first tap already went through)
+        p = self._progress()
+        owned = self._sync_files(form)
+        p.values = dict(self._values)
+        data = form_data if isinstance(form_data, dict) else {}
+        outcome: Outcome = self._wizard(form).submit(p, ident, data, key, owned)
+        self._keep(p)
+        if outcome.action != "submit":
+            self._render(form, outcome.errors)
+            return self._focus_page()
         try:
             application, _ = store.submit(
                 ident.sub,
-                key,
+                str(key),
                 item_code=self.item_code,
                 form_key=form.key,
                 item_name=pick(self.item_name, SOURCE_LOCALE),
                 department=self.department,
                 area_code=self._area,
-                values=cleaned(form, self._values),
+                values=outcome.values,
                 promised_days=self._promised_days,
             )
         except store.Refused:

@@ -4,37 +4,71 @@ The session lives in the database (``app.flow.store``); the browser keeps only a
 secret in the ``yw_sid`` cookie. Every handler of the flow states calls ``_active()`` first:
 it re-reads the session, enforces the idle timeout (15 min) and the absolute lifetime (12 h),
 and marks the citizen active.
+
+Claims are read through the claim mapping of the province the request's host resolves to
+(``<province folder>/identity.toml``, ``app.adapters.identity.mapping``). Logins, failed
+logins (with the reason code), logouts, idle expiry and reveals are written to the audit
+log (``app.audit``). An unreachable provider says so and offers a retry; it never leaves the
+citizen on a browser error page.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from urllib.parse import urlparse
 
 import reflex as rx
 
+from app import audit
 from app.adapters.identity import (
     AuthRequest,
     Identity,
     IdentityError,
+    IdentityUnavailable,
     mask_id_number,
     mask_phone,
     settings_from_env,
 )
+from app.adapters.identity.mapping import ClaimMapping, mapping_for
 from app.flow import store
+from app.flow.rules import ABSOLUTE_LIFETIME, IDLE_WARNING_BEFORE
+from app.flow.wizard import level_name
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
 
 CALLBACK_PATH = "/auth/callback"
+POST_LOGOUT_PATH = "/me"
 SESSION_COOKIE = "yw_sid"
 _PROVIDER = None
+log = logging.getLogger(__name__)
+#: the provider's ``error`` codes (RFC 6749 4.1.2.1, OIDC Core 3.1.2.6) kept in the audit log
+CALLBACK_ERRORS = frozenset(
+    {
+        "access_denied",
+        "invalid_request",
+        "unauthorized_client",
+        "unsupported_response_type",
+        "invalid_scope",
+        "server_error",
+        "temporarily_unavailable",
+        "login_required",
+        "consent_required",
+        "interaction_required",
+        "account_selection_required",
+    }
+)
 
 
 def provider():
     """The configured OIDC provider (one per process; discovery is cached inside)."""
     global _PROVIDER
-    settings = settings_from_env()
+    try:
+        settings = settings_from_env()
+    except ValueError as exc:
+        log.error("identity provider not configured: %s", exc)
+        return None
     if settings is None:
         return None
     if _PROVIDER is None or _PROVIDER.settings != settings:
@@ -56,14 +90,15 @@ IDLE_WARNING_ID = "idle-warning"
 #: Installed once per page load by an on_load event: every 5 s, show the warning when less
 #: than two minutes of the idle timeout are left; at the deadline, reload (the server has
 #: ended the session by then and the page says so; answers are in the draft).
-IDLE_WATCH_JS = """
+IDLE_WATCH_JS = (
+    """
 window.ywIdleCheck = () => {
   const el = document.getElementById('idle-warning');
   if (!el) return;
   const deadline = Number(el.dataset.deadline || 0);
   if (!deadline) { el.hidden = true; return; }
   const left = deadline - Date.now();
-  el.hidden = left > 120000;
+  el.hidden = left > WARN_MS;
   if (left <= 0 && el.dataset.reloaded !== String(deadline)) {
     el.dataset.reloaded = String(deadline);
     window.location.reload();
@@ -72,11 +107,7 @@ window.ywIdleCheck = () => {
 if (!window.ywIdleTimer) window.ywIdleTimer = setInterval(() => window.ywIdleCheck(), 5000);
 window.ywIdleCheck();
 """
-
-
-def level_name(level: int) -> str:
-    """The real-name level as citizens know it."""
-    return {1: t("一级实名"), 2: t("二级实名"), 3: t("三级实名（实人认证）")}[level]
+).replace("WARN_MS", str(int(IDLE_WARNING_BEFORE.total_seconds() * 1000)))
 
 
 class FlowAuthState(rx.State):
@@ -86,7 +117,7 @@ class FlowAuthState(rx.State):
         "",
         name=SESSION_COOKIE,
         path="/",
-        max_age=12 * 3600,
+        max_age=int(ABSOLUTE_LIFETIME.total_seconds()),
         same_site="lax",
         secure=os.environ.get("YIWANG_PUBLIC_URL", "").startswith("https://") or None,
     )
@@ -101,20 +132,45 @@ class FlowAuthState(rx.State):
     #: when the session ends without activity (ms since the epoch), for the warning script
     idle_deadline_ms: int = 0
     login_error: str = ""
+    #: where 重试 (retry) starts the login again after an outage ("" = no retry offered)
+    login_retry: str = ""
     session_ended: bool = False
+    #: after 退出登录: what was ended (the provider's session too, or only this site's)
+    signed_out_notice: str = ""
 
     _pending: dict[str, str] = {}
+    _signed_in_sub: str = ""
 
     # -- helpers (not events) ------------------------------------------------------------------
+    def _audit(self, event, outcome, sub: str = "", reason: str = "", detail: str = "") -> None:
+        client, request_id = audit.request_context(self.router)
+        audit.record(
+            event,
+            outcome,
+            sub=sub,
+            client=client,
+            request_id=request_id,
+            reason=reason,
+            detail=detail,
+        )
+
+    def _mapping(self) -> ClaimMapping:
+        """The claim mapping of the province this request's host resolves to."""
+        from app.settings import theme_for_host
+
+        return mapping_for(theme_for_host(self.router.headers.host).folder)
+
     def _active(self) -> Identity | None:
         active = store.touch_session(self.sid)
         if active is None:
             if self.signed_in:
                 self.session_ended = True
+                self._audit("idle_expiry", "success", self._signed_in_sub)
             self._clear()
             return None
         self.signed_in, self.session_ended = True, False
         ident = active.identity
+        self._signed_in_sub = ident.sub
         self.display_name, self.org_name = ident.name, ident.org_name
         self.is_business = ident.kind == "business"
         self.level_name = level_name(ident.level)
@@ -133,6 +189,7 @@ class FlowAuthState(rx.State):
         self.is_business = self.revealed = False
         self.idle_deadline_ms = 0
         self.sid = ""
+        self._signed_in_sub = ""
 
     def _callback_url(self) -> str:
         public = os.environ.get("YIWANG_PUBLIC_URL", "").rstrip("/")
@@ -144,17 +201,45 @@ class FlowAuthState(rx.State):
         """Send the browser to the identity provider; come back to ``return_to``."""
         return await self._login(return_to)
 
+    @rx.event
+    async def retry_login(self):
+        """重试: start the login that the outage interrupted again."""
+        return await self._login(self.login_retry or "/me")
+
+    def _unavailable(self, return_to: str) -> None:
+        self.login_error = t("统一身份认证暂时不可用，请稍后点击“重试”。已填写的内容不会丢失。")
+        self.login_retry = safe_return_path(return_to)
+
     async def _login(self, return_to: str):
         idp = provider()
+        self.signed_out_notice = ""
         if idp is None:
             self.login_error = t("统一身份认证暂未配置，请稍后再试或拨打服务热线。")
+            self.login_retry = ""
+            self._audit("login_failed", "failure", reason="not_configured")
             return None
         try:
-            request = await idp.begin(self._callback_url())
-        except IdentityError:
-            self.login_error = t("暂时无法连接统一身份认证，请稍后再试。")
+            mapping = self._mapping()
+        except ValueError as exc:  # the province's identity.toml is wrong: the operator's job
+            log.error("claim mapping: %s", exc)
+            self.login_error = t("统一身份认证暂未配置，请稍后再试或拨打服务热线。")
+            self.login_retry = ""
+            self._audit("login_failed", "failure", reason="bad_mapping")
             return None
-        self.login_error = ""
+        try:
+            request = await idp.begin(self._callback_url(), mapping.scope, mapping.acr_values)
+        except IdentityUnavailable as exc:
+            log.warning("identity provider unavailable at login start: %s", exc)
+            self._unavailable(return_to)
+            self._audit("login_failed", "failure", reason=exc.reason)
+            return None
+        except IdentityError as exc:
+            log.error("identity provider misconfigured: %s", exc)
+            self.login_error = t("统一身份认证暂未配置，请稍后再试或拨打服务热线。")
+            self.login_retry = ""
+            self._audit("login_failed", "failure", reason=exc.reason)
+            return None
+        self.login_error, self.login_retry = "", ""
         self._pending = {
             "url": request.url,
             "state": request.state,
@@ -172,8 +257,17 @@ class FlowAuthState(rx.State):
         params = self.router.url.query_parameters
         pending, self._pending = dict(self._pending), {}
         return_to = pending.get("return_to", "/me")
-        if params.get("error") or not pending or time.time() - float(pending["at"]) > 600:
-            self.login_error = t("登录没有完成。您可以重新开始办理并登录。")
+        self.login_retry = ""
+        error = str(params.get("error", ""))
+        if error or not pending or time.time() - float(pending["at"]) > 600:
+            reason = "no_pending_login" if not pending else "login_timeout"
+            if error:
+                reason = error if error in CALLBACK_ERRORS else "provider_error"
+            self._audit("login_failed", "failure", reason=reason)
+            if error == "temporarily_unavailable" or error == "server_error":
+                self._unavailable(return_to)
+            else:
+                self.login_error = t("登录没有完成。您可以重新开始办理并登录。")
             return rx.redirect(return_to)
         idp = provider()
         request = AuthRequest(
@@ -184,14 +278,29 @@ class FlowAuthState(rx.State):
             pending["redirect_uri"],
         )
         try:
+            if idp is None:
+                raise IdentityError("no identity provider configured", "not_configured")
             identity = await idp.complete(
-                request, str(params.get("code", "")), str(params.get("state", ""))
+                request,
+                str(params.get("code", "")),
+                str(params.get("state", "")),
+                self._mapping(),
             )
-        except (IdentityError, AttributeError):
+        except IdentityUnavailable as exc:
+            log.warning("identity provider unavailable at login end: %s", exc)
+            self._audit("login_failed", "failure", reason=exc.reason)
+            self._unavailable(return_to)
+            return rx.redirect(return_to)
+        except (IdentityError, ValueError) as exc:
+            log.warning("login refused: %s", exc)
+            reason = exc.reason if isinstance(exc, IdentityError) else "bad_mapping"
+            self._audit("login_failed", "failure", reason=reason)
             self.login_error = t("登录验证失败，请重新登录。")
             return rx.redirect(return_to)
         self.sid = await off_loop(store.open_session, identity)
         self.login_error = ""
+        lacks = identity.missing("个人", 1) if identity.kind == "person" else []
+        self._audit("login", "success", identity.sub, detail=",".join(lacks))
         await off_loop(self._active)
         return rx.redirect(return_to)
 
@@ -209,16 +318,44 @@ class FlowAuthState(rx.State):
         if ident is None:
             return
         self.revealed = not self.revealed
+        if self.revealed:
+            self._audit("reveal", "success", ident.sub, detail="id_number,phone")
         self._show(ident)
 
     @rx.event
-    @in_thread
-    def sign_out(self):
+    async def sign_out(self):
+        """退出登录: end this site's session, then the provider's (RP-initiated logout) when
+        it offers that; otherwise say that only this site was signed out of."""
+        ident = await off_loop(self._active)
         if self.sid:
-            store.end_session(self.sid)
+            await off_loop(store.end_session, self.sid)
         self._clear()
         self.session_ended = False
-        return rx.redirect("/me")
+        self.login_error, self.login_retry = "", ""
+        if ident is None:
+            return rx.redirect(POST_LOGOUT_PATH)
+        idp = provider()
+        url = None
+        reason = ""
+        if idp is not None:
+            try:
+                url = await idp.logout_url(ident.id_token, self._post_logout_url())
+            except IdentityError as exc:
+                log.warning("RP-initiated logout unavailable: %s", exc)
+                reason = exc.reason
+        if url:
+            self._audit("logout", "success", ident.sub, detail="provider")
+            self.signed_out_notice = t("您已退出登录，统一身份认证的登录也已结束。")
+            return rx.redirect(url)
+        self._audit("logout", "success", ident.sub, reason=reason, detail="local_only")
+        self.signed_out_notice = t(
+            "您已退出本网站。统一身份认证的登录没有结束：在公用或他人的手机上，请关闭浏览器或到统一身份认证退出，以免下一位使用者直接以您的身份登录。"
+        )
+        return rx.redirect(POST_LOGOUT_PATH)
+
+    def _post_logout_url(self) -> str:
+        public = os.environ.get("YIWANG_PUBLIC_URL", "").rstrip("/")
+        return (public or self.router.url.origin) + POST_LOGOUT_PATH
 
     @rx.event
     @in_thread

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import reflex as rx
 
 from app.catalogue.i18n import content_for, content_text
 from app.flow import backoffice, store
-from app.flow.forms import get_form
+from app.flow.lookup import form_for_code as resolve_form
+from app.flow.rules import (
+    add_working_days,
+    is_final,
+    may_evaluate,
+    needs_reason,
+    working_days_between,
+)
 from app.flow.validate import display, visible_fields
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
@@ -43,25 +50,6 @@ LEVEL_MESSAGES = {
 def level_label(level: int) -> str:
     """A 好差评 level as a local text."""
     return t(LEVEL_MESSAGES[level])
-
-
-def add_working_days(start: date, days: int) -> date:
-    """``days`` working days after ``start`` (weekends skipped; public holidays not modelled)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
-def working_days_between(start: date, end: date) -> int:
-    count, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            count += 1
-    return count
 
 
 def _when(value: datetime) -> str:
@@ -178,7 +166,9 @@ class FlowMeState(_ContentMixin):
         try:
             store.delete_draft(ident.sub, int(draft_id))
             self.notice = t("草稿已删除。")
-        except (store.NotFound, ValueError, TypeError):
+        except (store.NotFound, ValueError, TypeError) as exc:
+            if getattr(exc, "foreign", False):
+                self._audit("cross_citizen_access", "denied", ident.sub, detail="draft")
             self.notice = t("没有找到这份草稿，它可能已被删除。")
         self._fill(ident.sub)
 
@@ -205,7 +195,9 @@ class ApplicationState(_ContentMixin):
         self.loaded = True
         try:
             app = store.get_application(sub, number)
-        except store.NotFound:
+        except store.NotFound as exc:
+            if exc.foreign:
+                self._audit("cross_citizen_access", "denied", sub, detail="application")
             self.found, self.timeline, self.answers = False, [], []
             return
         assert app.id is not None
@@ -220,8 +212,10 @@ class ApplicationState(_ContentMixin):
         ]
         returned = [e for e in history if e.status == "returned"]
         self.returned_note = returned[-1].note if returned and app.status == "returned" else ""
-        form = get_form(app.form_key)
-        province = theme_for_host(self.router.headers.host).code
+        theme = theme_for_host(self.router.headers.host)
+        found = resolve_form(app.item_code, theme.folder)
+        form = found[0] if found is not None and found[0].key == app.form_key else None
+        province = theme.code
         values = {k: str(v) for k, v in app.values.items()}
         self.answers = (
             [
@@ -234,7 +228,7 @@ class ApplicationState(_ContentMixin):
             else []
         )
         submitted = store.aware(app.submitted_at).astimezone().date()
-        if app.status in ("completed", "rejected"):
+        if is_final(app.status):
             self.deadline_text = ""
         elif app.promised_days == 0:
             self.deadline_text = t("本事项承诺即办。")
@@ -248,7 +242,7 @@ class ApplicationState(_ContentMixin):
                 left=local_time_limit(left, "working_day"),
             )
         evaluation = store.get_evaluation(app.id)
-        self.can_evaluate = evaluation is None and app.status in ("completed", "rejected")
+        self.can_evaluate = may_evaluate(app.status, evaluation is not None)
         self.evaluation_text = (
             t("您的评价：{level}", level=level_label(evaluation.level)) if evaluation else ""
         )
@@ -307,7 +301,7 @@ class ApplicationState(_ContentMixin):
         reason = str(form_data.get("reason", ""))[:500]
         if level not in store.LEVELS:
             self.evaluation_error = t("请选择您的评价")
-        elif level in store.LOW_LEVELS and not reason.strip():
+        elif needs_reason(level) and not reason.strip():
             self.evaluation_error = t("请告诉我们不满意的原因，我们会在 15 个工作日内回访整改")
         else:
             try:

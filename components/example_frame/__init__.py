@@ -15,7 +15,9 @@ def mode_label(mode: Mode) -> str:
     return {"standard": t("标准模式"), "elder": t("长辈模式")}[mode]
 
 
-def example_frame(title: str, *content: rx.Component, mode: Mode = "standard") -> rx.Component:
+def example_frame(
+    title: str, *content: rx.Component, mode: Mode = "standard", example: str = ""
+) -> rx.Component:
     """``<figure>`` captioned with the example and mode; its canvas carries ``data-mode``.
 
     In elder mode the canvas has ``data-mode="elder"``, so the elder token overrides apply to
@@ -33,6 +35,8 @@ def example_frame(title: str, *content: rx.Component, mode: Mode = "standard") -
             custom_attrs={"data-mode": mode},
         ),
         class_name="yw-example",
+        # ``component/example``: an accessibility check names the example a violation is in
+        **({"custom_attrs": {"data-example": example}} if example else {}),
     )
 
 

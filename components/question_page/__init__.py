@@ -1,5 +1,6 @@
-"""Question-page parts (the GOV.UK pattern on phones): step indicator, error summary, field
-wrapper, buttons, check-answers rows and the confirmation panel.
+"""Question-page parts (the GOV.UK pattern on phones): step indicator, field wrapper, buttons
+and the confirmation panel. The fields, the error summary and the summary list are their own
+components (``components/text_input`` … ``components/error_summary``).
 
 Pure functions from text or state Vars to components; no app state, no strings of their own
 beyond what the caller passes (the caller translates). The error summary is focusable
@@ -13,8 +14,6 @@ from typing import Any, Literal
 import reflex as rx
 from reflex.vars.base import Var
 from reflex_base.event import EventChain
-
-from components.i18n import server_text
 
 ButtonKind = Literal["primary", "secondary", "link", "danger"]
 
@@ -32,22 +31,6 @@ def focus_link(text: Any, target_id: Any) -> rx.Component:
     )
     return rx.el.a(
         text, href="#" + target if isinstance(target, Var) else f"#{target_id}", on_click=handler
-    )
-
-
-def error_summary(title: str, items: Var, element_id: str = "error-summary") -> rx.Component:
-    """``items`` is a list Var of objects with ``message`` and ``target`` (a field id)."""
-    return rx.el.div(
-        rx.el.h2(title, id=f"{element_id}-title", class_name="yw-error-summary__title"),
-        rx.el.ul(
-            rx.foreach(items, lambda e: rx.el.li(focus_link(server_text(e.message), e.target))),
-            class_name="yw-error-summary__list",
-        ),
-        id=element_id,
-        tab_index=-1,
-        role="alert",
-        aria_labelledby=f"{element_id}-title",
-        class_name="yw-error-summary",
     )
 
 
@@ -82,9 +65,6 @@ def panel(title: Any, reference_label: Any, reference: Any, heading_id: str) -> 
 
 def from_props(props: dict) -> rx.Component:
     part = props.get("part", "button")
-    if part == "error_summary":
-        element_id = props.get("element_id", "error-summary")
-        return error_summary(props["title"], Var.create(props["items"]), element_id)
     if part == "panel":
         heading_id = props.get("heading_id", "done")
         return panel(props["title"], props["reference_label"], props["reference"], heading_id)
@@ -93,4 +73,4 @@ def from_props(props: dict) -> rx.Component:
     return button(props["text"], props.get("kind", "primary"))
 
 
-__all__ = ["button", "error_summary", "field_wrapper", "focus_link", "panel", "step_caption"]
+__all__ = ["button", "field_wrapper", "focus_link", "panel", "step_caption"]

@@ -115,7 +115,7 @@ def test_token_signed_by_another_key_is_refused(idp: SandboxIdP) -> None:
     with pytest.raises(IdentityError, match="ID token is not valid"):
         client.verify_id_token(forged, request.nonce)
     genuine = jwt.encode({"alg": "RS256", "kid": idp.kid}, claims, idp.key)
-    assert client.verify_id_token(genuine, request.nonce).sub == ACCOUNTS[0].sub
+    assert client.verify_id_token(genuine, request.nonce)["sub"] == ACCOUNTS[0].sub
     with pytest.raises(IdentityError, match="ID token is not valid"):
         client.verify_id_token(genuine, "another nonce")
 

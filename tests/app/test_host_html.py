@@ -54,6 +54,36 @@ async def _another_host(site: Starlette, encoding: str) -> None:
         assert 'data-province=\\"shandong\\"' in js or 'data-province="shandong"' in js
 
 
+def test_a_server_that_sends_files_itself_still_gets_the_rewritten_page(site) -> None:
+    """granian offers http.response.pathsend: a file response would bypass the rewrite."""
+    sent: list[dict] = []
+
+    async def run() -> None:
+        scope = {
+            "type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"",
+            "headers": [(b"host", b"sc.localhost")], "root_path": "", "scheme": "http",
+            "server": ("127.0.0.1", 80), "extensions": {"http.response.pathsend": {}},
+        }  # fmt: skip
+
+        requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict:
+            if requests:
+                return requests.pop()
+            await asyncio.Event().wait()  # the client never goes away
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        await site(scope, receive, send)
+
+    asyncio.run(run())
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    assert b'data-province="sichuan"' in body
+    assert not [m for m in sent if m["type"] == "http.response.pathsend"]
+
+
 def test_the_default_hosts_page_is_served_untouched(site: Starlette) -> None:
     async def fetch() -> str:
         transport = httpx.ASGITransport(app=site)

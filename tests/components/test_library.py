@@ -17,8 +17,40 @@ FOLDERS = component_folders()
 
 def examples(folder: Path) -> list[dict]:
     data = yaml.safe_load((folder / "examples.yaml").read_text(encoding="utf-8"))
+    if isinstance(data, dict):  # govuk-frontend's layout: params and examples
+        data = data.get("examples")
     assert isinstance(data, list) and data, f"{folder.name}/examples.yaml has no examples"
     return data
+
+
+FORM_COMPONENTS = (
+    "text_input", "date_input", "id_number_input", "phone_input", "select_input", "radios",
+    "checkboxes", "address_input", "file_upload", "elicence_picker", "summary_list",
+    "error_summary",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FORM_COMPONENTS)
+def test_form_components_describe_every_prop(name: str) -> None:
+    """Each form component's examples.yaml has a ``params`` entry for every parameter of its
+    function (name, type, required, description), and nothing else; examples use only those."""
+    import inspect
+
+    folder = COMPONENTS_DIR / name
+    data = yaml.safe_load((folder / "examples.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict) and "params" in data, f"{name}/examples.yaml lacks params"
+    function = getattr(importlib.import_module(f"components.{name}"), name)
+    signature = inspect.signature(function)
+    described = {p["name"]: p for p in data["params"]}
+    assert set(described) == set(signature.parameters), name
+    for param in signature.parameters.values():
+        entry = described[param.name]
+        assert entry["description"].strip() and entry["type"], f"{name}.{param.name}"
+        required = param.default is inspect.Parameter.empty
+        assert entry["required"] is required, f"{name}.{param.name}: required is {required}"
+        assert param.annotation is not inspect.Parameter.empty, f"{name}.{param.name} untyped"
+    for example in data["examples"]:
+        assert set(example["props"]) <= set(signature.parameters), f"{name}/{example['name']}"
 
 
 def test_examples_say_what_they_render() -> None:

@@ -115,7 +115,13 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(flow_db: Session) -> None:
+def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
+    flow_db: Session, tmp_path, monkeypatch
+) -> None:
+    import json
+
+    audit_log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("YIWANG_AUDIT_LOG", str(audit_log))
     store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
     alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
     answer = _upload(alice, _png())
@@ -129,6 +135,14 @@ def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(flow_db: 
     assert own.headers["x-content-type-options"] == "nosniff"
     assert bob.get(f"/flow/files/{file_id}").status_code == 404
     assert TestClient(flow_api()).get(f"/flow/files/{file_id}").status_code == 401
+    # bob's attempt is in the audit log; alice's own reads and unknown ids are not
+    assert bob.get("/flow/files/no-such-file").status_code == 404
+    (line,) = [json.loads(x) for x in audit_log.read_text().splitlines()]
+    assert (line["event"], line["outcome"], line["detail"]) == (
+        "cross_citizen_access",
+        "denied",
+        "file",
+    )
 
 
 def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
@@ -153,3 +167,33 @@ def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
         "/flow/files", data={"item": ITEM, "field": "photo"}, headers={"X-Yiwang-Upload": "1"}
     )
     assert anonymous.status_code == 401
+
+
+DERIVED = "027018000000-370211000000-000-11370211459939353K-8-00"  # 无犯罪记录证明, derived
+
+
+def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
+    flow_db: Session,
+) -> None:
+    """The upload route finds derived forms as the wizard does (by the item's record)."""
+    store.save_draft("alice", DERIVED, "027018000000", "无犯罪记录证明", {}, 2, flow_db)
+    alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
+
+    def upload(client: TestClient, field: str):
+        return client.post(
+            "/flow/files",
+            data={"item": DERIVED, "field": field},
+            files={"file": ("id.png", _png(), "image/png")},
+            headers={"X-Yiwang-Upload": "1"},
+        )
+
+    answer = upload(alice, "material_1")
+    assert answer.status_code == 200, answer.text
+    flow_db.expire_all()
+    assert store.get_draft("alice", DERIVED, flow_db).values["material_1"] == answer.json()["id"]
+    assert upload(alice, "situation_1").status_code == 404  # a question, not a material
+    assert upload(alice, "material_9").status_code == 404  # no such material
+    assert upload(bob, "material_1").status_code == 404  # bob has no draft of this item
+    # a draft whose form key does not match the item's form is not written to
+    store.save_draft("bob", DERIVED, "001018000000", "x", {}, 2, flow_db)
+    assert upload(bob, "material_1").status_code == 404

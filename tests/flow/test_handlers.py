@@ -116,27 +116,110 @@ def test_wizard_never_loads_another_users_draft(flow_db: Session, monkeypatch) -
     assert store.get_draft("bob", "yjs-birth", flow_db).values == {"baby_name": "鲍勃"}
 
 
-def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch) -> None:
-    from app.flow.tables import Application
-    from app.state import flow
+NO_RECORD = "027018000000-370211000000-000-11370211459939353K-8-00"  # 无犯罪记录证明, derived
 
-    _bobs_application(flow_db)  # used the key "b" * 32
-    state = _apply_state(ALICE, flow_db, monkeypatch)
-    monkeypatch.setattr(flow, "check_all", lambda *a, **k: {})  # answers count as complete
-    state.stage = "check"
-    asyncio.run(
-        flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "b" * 32)
-    )
-    assert state.stage == "check"
-    assert [zh(e.message) for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
-    asyncio.run(
-        flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "a" * 32)
-    )
-    assert state.stage == "done"  # the same request with her own key goes through
-    assert store.get_application("alice", state.application_number, flow_db).owner == "alice"
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _derived_at_check(identity: Identity, db: Session, monkeypatch):
+    """Alice's derived 无犯罪记录证明 driven through its handlers up to the check page, with a
+    real stored file (as the upload route stores it) for the required material."""
+    from app.flow import files
+    from app.state.flow import ApplyState
+
+    monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
+    state = _state(ApplyState, identity, db, {"code": NO_RECORD})
+    asyncio.run(ApplyState.load.fn(state))
+    assert state.stage == "intro" and zh(state.item_name) == "无犯罪记录证明"
+    asyncio.run(ApplyState.start.fn(state))
+    assert (state.stage, zh(state.step_title)) == ("step", "申请人信息")
+    asyncio.run(ApplyState.continue_step.fn(state, {"phone": identity.phone}))
+    assert zh(state.step_title) == "您的情况"
+    asyncio.run(ApplyState.continue_step.fn(state, {"situation_1": "no"}))
+    assert zh(state.step_title) == "申请材料" and [f.name for f in state.fields] == ["material_1"]
+    asyncio.run(ApplyState.continue_step.fn(state, {}))
+    assert [zh(e.message) for e in state.errors] == ["请上传申请人居民身份证"]
+    stored = files.save(identity.sub, "id.png", _png())
+    draft = store.get_draft(identity.sub, NO_RECORD)
+    store.save_draft(identity.sub, NO_RECORD, draft.form_key, draft.item_name,
+                     {**draft.values, "material_1": stored.id}, draft.step)  # fmt: skip
+    asyncio.run(ApplyState.continue_step.fn(state, {}))
+    assert state.stage == "check" and not state.errors
+    return state
+
+
+def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch) -> None:
     from sqlmodel import select
 
+    from app.flow.tables import Application
+    from app.state.flow import ApplyState
+
+    _bobs_application(flow_db)  # used the key "b" * 32
+    state = _derived_at_check(ALICE, flow_db, monkeypatch)
+    signed = {"declaration": "yes", "consent": "yes"}
+    asyncio.run(ApplyState.submit.fn(state, signed, "b" * 32))
+    assert state.stage == "check"
+    assert [zh(e.message) for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
+    asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes"}, "a" * 32))
+    assert [zh(e.message) for e in state.errors] == ["请勾选同意处理敏感个人信息"]
+    asyncio.run(ApplyState.submit.fn(state, signed, "a" * 32))
+    assert state.stage == "done"  # the same request with her own key goes through
+    app = store.get_application("alice", state.application_number, flow_db)
+    assert app.owner == "alice" and app.form_key == "027018000000"
+    assert app.values["name"] == "张三" and "material_2" not in app.values
     assert len(flow_db.exec(select(Application)).all()) == 2
+
+
+def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> None:
+    """Bob's derived draft (with his file) is never loaded, changed or submitted by Alice."""
+    from app.flow import files
+    from app.state.flow import ApplyState
+
+    bobs_file = files.save("bob", "bob.png", _png())
+    store.save_draft("bob", NO_RECORD, "027018000000", "无犯罪记录证明",
+                     {"phone": BOB.phone, "situation_1": "no", "material_1": bobs_file.id}, 3,
+                     flow_db)  # fmt: skip
+    monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
+    state = _state(ApplyState, ALICE, flow_db, {"code": NO_RECORD})
+    asyncio.run(ApplyState.load.fn(state))
+    assert state.stage == "intro" and not state.resumed  # alice has no draft of her own
+    # alice puts bob's file id into her own draft: it is not hers, so it does not count
+    asyncio.run(ApplyState.start.fn(state))
+    asyncio.run(ApplyState.continue_step.fn(state, {}))
+    asyncio.run(ApplyState.continue_step.fn(state, {"situation_1": "no"}))
+    draft = store.get_draft("alice", NO_RECORD, flow_db)
+    store.save_draft("alice", NO_RECORD, draft.form_key, draft.item_name,
+                     {**draft.values, "material_1": bobs_file.id}, draft.step, flow_db)  # fmt: skip
+    asyncio.run(ApplyState.continue_step.fn(state, {}))
+    assert state.stage == "step"
+    assert [zh(e.message) for e in state.errors] == ["申请人居民身份证的文件已失效，请重新上传"]
+    flow_db.expire_all()
+    assert store.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
+    # without a session, nothing happens at all
+    anonymous = _state(ApplyState, None, flow_db, {"code": NO_RECORD})
+    anonymous.sid = "forged"
+    asyncio.run(ApplyState.load.fn(anonymous))
+    asyncio.run(ApplyState.continue_step.fn(anonymous, {"phone": "13900000000"}))
+    asyncio.run(ApplyState.submit.fn(anonymous, {"declaration": "yes", "consent": "yes"}, "z" * 32))
+    assert anonymous.stage == "intro" and not anonymous.application_number
+
+
+def test_a_business_item_refuses_a_personal_account(flow_db: Session, monkeypatch) -> None:
+    from app.state.flow import ApplyState
+
+    invoice = "038128000000-370203000000-000-11370203799387989U-8-00"  # 发票申领, derived
+    state = _state(ApplyState, ALICE, flow_db, {"code": invoice})
+    asyncio.run(ApplyState.load.fn(state))
+    assert state.stage == "level" and "法人账号" in state.refused
+    assert store.get_draft("alice", invoice, flow_db) is None
 
 
 def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, monkeypatch) -> None:
@@ -144,32 +227,28 @@ def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, m
     page load, which must not open a new draft over the confirmation and its number."""
     from reflex.istate.data import RouterData
 
-    from app.state import flow
+    from app.state.flow import ApplyState
 
-    state = _apply_state(ALICE, flow_db, monkeypatch)
-    monkeypatch.setattr(flow, "check_all", lambda *a, **k: {})  # answers count as complete
-    state.stage = "check"
-    asyncio.run(
-        flow.ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "c" * 32)
-    )
+    state = _derived_at_check(ALICE, flow_db, monkeypatch)
+    asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "c" * 32))
     assert state.stage == "done" and state.application_number
     number = state.application_number
     state.parent_state.router = RouterData.from_router_data(
         {
-            "query": {"code": "yjs-birth", "start": "1"},
-            "pathname": "/apply/yjs-birth",
-            "asPath": "/apply/yjs-birth?start=1",
+            "query": {"code": NO_RECORD, "start": "1"},
+            "pathname": f"/apply/{NO_RECORD}",
+            "asPath": f"/apply/{NO_RECORD}?start=1",
             "headers": {},
         }
     )
     assert state.router.url.query_parameters.get("start") == "1"
-    asyncio.run(flow.ApplyState.load.fn(state))
+    asyncio.run(ApplyState.load.fn(state))
     assert (state.stage, state.application_number) == ("done", number)
-    assert store.get_draft("alice", "yjs-birth", flow_db) is None
+    assert store.get_draft("alice", NO_RECORD, flow_db) is None
     # opening the page afresh (no start=1) is a new visit: the intro again
     state.parent_state.router = RouterData.from_router_data(
-        {"query": {"code": "yjs-birth"}, "pathname": "/apply/yjs-birth",
-         "asPath": "/apply/yjs-birth", "headers": {}}
+        {"query": {"code": NO_RECORD}, "pathname": f"/apply/{NO_RECORD}",
+         "asPath": f"/apply/{NO_RECORD}", "headers": {}}
     )  # fmt: skip
-    asyncio.run(flow.ApplyState.load.fn(state))
+    asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and not state.application_number

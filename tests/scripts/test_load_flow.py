@@ -80,15 +80,22 @@ def test_updates_set_cookies_follow_redirects_and_notice_is_not_an_answer() -> N
     asyncio.run(main())
 
 
-def test_flow_codes_are_the_forms_without_uploads() -> None:
-    from app.flow.forms import get_form
+def test_flow_codes_include_a_hand_written_and_a_derived_form() -> None:
+    """A person's forms: one hand-written (no uploads), one derived from the catalogue (whose
+    materials the journey uploads); the upload is a PNG the server's checks accept."""
+    from app.catalogue.queries import get_item
+    from app.flow import files
+    from app.flow.forms import form_for_item
 
     codes = load.flow_codes()
     assert codes and all(c.startswith(load.FLOW_BASIC_CODES) for c in codes)
-    for basic in load.FLOW_BASIC_CODES:
-        form = get_form(basic)
+    origins = set()
+    for code in codes:
+        form = form_for_item(get_item(code))
         assert form is not None and form.audience == "个人"
-        assert not [f for f in form.fields() if f.kind == "file"]
+        origins.add(form.origin)
+    assert origins == {"hand-written", "derived"}
+    assert files.check("material.png", load.UPLOAD_PNG)[0] == "image/png"
 
 
 def test_an_action_cut_off_by_a_disconnect_ends_then_and_is_not_a_frozen_page() -> None:

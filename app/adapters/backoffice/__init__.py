@@ -30,20 +30,10 @@ from urllib.parse import quote, urlparse
 import httpx
 
 from app.adapters.tls import tls_context
+from app.flow.rules import MOVES, STATUSES  # noqa: F401 (one definition, re-exported)
 
 TIMEOUT_S = 5.0
 
-#: The statuses of an application and the moves the back office may make between them
-#: (``returned`` goes back to ``submitted`` only through a correction from the citizen).
-STATUSES = ("submitted", "accepted", "reviewing", "completed", "returned", "rejected")
-MOVES: dict[str, tuple[str, ...]] = {
-    "submitted": ("accepted", "returned", "rejected"),
-    "accepted": ("reviewing", "returned", "rejected"),
-    "reviewing": ("completed", "returned", "rejected"),
-    "returned": ("submitted",),
-    "completed": (),
-    "rejected": (),
-}
 OPERATOR_MOVES = ("accepted", "reviewing", "completed", "returned", "rejected")
 
 

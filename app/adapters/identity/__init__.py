@@ -11,17 +11,38 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from app.adapters.identity.mapping import ClaimMapping
 
 AccountKind = Literal["person", "business"]
 
 #: Real-name levels of the national identity platform: 1 = name and ID number checked,
-#: 2 = plus a verified phone or bank card, 3 = plus face verification (实人).
+#: 2 = plus a verified phone or bank card, 3 = plus face verification (实人). An identity whose
+#: provider sent no (or no known) assurance level has level 0 and is refused every application.
 REAL_NAME_LEVELS = (1, 2, 3)
 
 
 class IdentityError(Exception):
-    """Login failed or its answer could not be trusted; the message says why."""
+    """Login failed or its answer could not be trusted; the message says why (for the
+    operator's log, never shown to the citizen) and ``reason`` is a short code for the
+    audit log: ``state_mismatch``, ``code_rejected``, ``invalid_id_token``, ``sub_mismatch``,
+    ``invalid_claims``, ``userinfo_refused``, ``bad_discovery``, ``insecure_url``,
+    ``client_auth_unsupported``, ``provider_unavailable``."""
+
+    def __init__(self, message: str, reason: str = "rejected") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class IdentityUnavailable(IdentityError):
+    """The provider could not be reached (or answered 5xx) at discovery, authorization,
+    token or UserInfo time: the citizen is told to retry later, not that login failed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "provider_unavailable")
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,21 @@ class Identity:
     org_name: str = ""
     uscc: str = ""
     issuer: str = ""
+    #: the raw ID token, kept server-side for RP-initiated logout (``id_token_hint``); never
+    #: shown, logged or sent anywhere but to the provider's end_session_endpoint
+    id_token: str = field(default="", repr=False)
+
+    def missing(self, audience: str = "个人", min_level: int = 1) -> list[str]:
+        """What this login lacks for an application by ``audience`` (个人/法人) that needs
+        ``min_level``: ``name``, ``id_number``, ``uscc``, ``org_name``, ``level``."""
+        lacks = [] if self.name.strip() else ["name"]
+        if audience == "法人":
+            lacks += [k for k in ("uscc", "org_name") if not getattr(self, k).strip()]
+        elif not self.id_number.strip():
+            lacks.append("id_number")
+        if self.level < min_level:
+            lacks.append("level")
+        return lacks
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -58,37 +94,65 @@ class AuthRequest:
 
 
 class IdentityProvider(Protocol):
-    async def begin(self, redirect_uri: str) -> AuthRequest:
+    async def begin(self, redirect_uri: str, scope: str = "", acr_values: str = "") -> AuthRequest:
         """Prepare a login; the browser goes to ``AuthRequest.url``."""
         ...
 
-    async def complete(self, request: AuthRequest, code: str, state: str) -> Identity:
-        """Exchange the callback's code; verify the ID token; return the identity."""
+    async def complete(
+        self, request: AuthRequest, code: str, state: str, mapping: ClaimMapping
+    ) -> Identity:
+        """Exchange the callback's code; verify the ID token; merge UserInfo; map claims."""
         ...
+
+
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
 
 @dataclass(frozen=True)
 class OIDCSettings:
+    #: compared exactly with discovery's ``issuer`` and the ID token's ``iss`` (a trailing
+    #: slash is part of the identifier)
     issuer: str
     client_id: str
-    client_secret: str = ""
-    scope: str = "openid profile phone idcard"
+    client_secret: str = field(default="", repr=False)
+    #: empty: the province's claim mapping says which scopes to ask (identity.toml)
+    scope: str = ""
+    #: empty: chosen from discovery's ``token_endpoint_auth_methods_supported``
+    auth_method: str = ""
+    #: a private JWK (JSON) or PEM for ``private_key_jwt``
+    private_key: str = field(default="", repr=False)
     #: Extra issuers whose discovery the client may fetch over plain http (loopback only).
     allow_http_loopback: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
 
 def settings_from_env() -> OIDCSettings | None:
-    """``YIWANG_OIDC_ISSUER``, ``YIWANG_OIDC_CLIENT_ID``, ``YIWANG_OIDC_CLIENT_SECRET``;
-    ``None`` when no issuer is configured (login is then unavailable and says so)."""
-    issuer = os.environ.get("YIWANG_OIDC_ISSUER", "").strip().rstrip("/")
+    """``YIWANG_OIDC_ISSUER`` (exactly as the provider names itself),
+    ``YIWANG_OIDC_CLIENT_ID``, ``YIWANG_OIDC_CLIENT_SECRET``, ``YIWANG_OIDC_AUTH_METHOD``,
+    ``YIWANG_OIDC_PRIVATE_KEY_FILE``, ``YIWANG_OIDC_SCOPE`` (see docs/deploy.md); ``None``
+    when no issuer is configured (login is then unavailable and says so). A bad value
+    raises ``ValueError`` naming the setting."""
+    issuer = os.environ.get("YIWANG_OIDC_ISSUER", "").strip()
     if not issuer:
         return None
+    method = os.environ.get("YIWANG_OIDC_AUTH_METHOD", "").strip()
+    if method and method not in AUTH_METHODS:
+        raise ValueError(
+            f"YIWANG_OIDC_AUTH_METHOD={method!r}: expected one of {', '.join(AUTH_METHODS)}"
+        )
+    key = ""
+    if key_file := os.environ.get("YIWANG_OIDC_PRIVATE_KEY_FILE", "").strip():
+        try:
+            key = Path(key_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"YIWANG_OIDC_PRIVATE_KEY_FILE={key_file!r}: {exc}") from exc
     return OIDCSettings(
         issuer=issuer,
         client_id=os.environ.get("YIWANG_OIDC_CLIENT_ID", "yiwang"),
         client_secret=os.environ.get("YIWANG_OIDC_CLIENT_SECRET", ""),
-        scope=os.environ.get("YIWANG_OIDC_SCOPE", "openid profile phone idcard"),
+        scope=os.environ.get("YIWANG_OIDC_SCOPE", "").strip(),
+        auth_method=method,
+        private_key=key,
     )
 
 

@@ -2,7 +2,11 @@
 
 A small Starlette app with discovery, JWKS, an authorization endpoint that shows the test
 accounts (``accounts.py``) to pick from, a token endpoint (authorization code + PKCE S256,
-single-use codes valid 60 s) issuing RS256 ID tokens, and userinfo. It exists so that the real
+single-use codes valid 60 s; client authentication none, client_secret_basic or
+client_secret_post) issuing ID tokens (RS256 by default; PS256, ES256 or EdDSA when asked),
+userinfo, and an RP-initiated logout endpoint (``/logout``). With ``claims_in_id_token=False``
+the ID token carries only ``sub`` and the claims come from userinfo alone, as providers on
+the spec's defaults do. It exists so that the real
 OIDC client is exercised end to end in tests and in the demo; it must never face the internet:
 ``__main__`` binds to 127.0.0.1 only.
 
@@ -17,20 +21,33 @@ import html
 import secrets
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlparse
 
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, OKPKey, RSAKey
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app.adapters.identity import mask_id_number
+from app.adapters.identity.oidc import REGISTRY as JWS
 from app.adapters.sandbox_idp.accounts import ACCOUNTS, account
 
 CODE_TTL_S = 60
 TOKEN_TTL_S = 600
+
+
+def _signing_key(alg: str):
+    if alg in {"RS256", "PS256"}:
+        return RSAKey.generate_key(2048, parameters={"use": "sig"})
+    if alg == "ES256":
+        return ECKey.generate_key("P-256", parameters={"use": "sig"})
+    if alg == "EdDSA":
+        return OKPKey.generate_key("Ed25519", parameters={"use": "sig"})
+    raise ValueError(f"sandbox IdP: unsupported alg {alg!r}")
 
 
 @dataclass
@@ -49,14 +66,22 @@ class SandboxIdP:
     client_id: str = "yiwang"
     client_secret: str = ""  # empty: a public client (PKCE protects the code)
     redirect_uris: tuple[str, ...] = ()  # empty: any loopback http(s) URL ending /auth/callback
-    key: RSAKey = field(
-        default_factory=lambda: RSAKey.generate_key(2048, parameters={"use": "sig"})
-    )
+    alg: str = "RS256"
+    key: Any = None  # default: a new key for ``alg``
+    auth_methods: tuple[str, ...] = ("none", "client_secret_basic", "client_secret_post")
+    claims_in_id_token: bool = True
+    end_session: bool = True
     _codes: dict[str, _Grant] = field(default_factory=dict)
     _tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: the subjects logged out through /logout, in order (for tests)
+    logouts: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.issuer = self.issuer.rstrip("/")
+        # the issuer is used exactly as given (a trailing slash is part of it); endpoints
+        # hang below it without doubling the slash
+        self._base = self.issuer.rstrip("/")
+        if self.key is None:
+            self.key = _signing_key(self.alg)
         self.kid = self.key.thumbprint()
 
     # -- checks -------------------------------------------------------------------------------
@@ -88,20 +113,23 @@ class SandboxIdP:
 
     # -- endpoints ----------------------------------------------------------------------------
     async def discovery(self, request: Request) -> Response:
+        base = self._base
+        logout = {"end_session_endpoint": f"{base}/logout"} if self.end_session else {}
         return JSONResponse(
             {
                 "issuer": self.issuer,
-                "authorization_endpoint": f"{self.issuer}/authorize",
-                "token_endpoint": f"{self.issuer}/token",
-                "userinfo_endpoint": f"{self.issuer}/userinfo",
-                "jwks_uri": f"{self.issuer}/jwks",
+                "authorization_endpoint": f"{base}/authorize",
+                "token_endpoint": f"{base}/token",
+                "userinfo_endpoint": f"{base}/userinfo",
+                "jwks_uri": f"{base}/jwks",
+                **logout,
                 "response_types_supported": ["code"],
                 "grant_types_supported": ["authorization_code"],
                 "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
+                "id_token_signing_alg_values_supported": [self.alg],
                 "code_challenge_methods_supported": ["S256"],
                 "scopes_supported": ["openid", "profile", "phone", "idcard"],
-                "token_endpoint_auth_methods_supported": ["none", "client_secret_post"],
+                "token_endpoint_auth_methods_supported": list(self.auth_methods),
                 "claims_supported": [
                     "sub",
                     "name",
@@ -117,7 +145,7 @@ class SandboxIdP:
 
     async def jwks(self, request: Request) -> Response:
         public = self.key.as_dict(private=False)
-        return JSONResponse({"keys": [{**public, "kid": self.kid, "alg": "RS256"}]})
+        return JSONResponse({"keys": [{**public, "kid": self.kid, "alg": self.alg}]})
 
     async def authorize(self, request: Request) -> Response:
         params = dict(request.query_params if request.method == "GET" else await request.form())
@@ -147,10 +175,14 @@ class SandboxIdP:
         if form.get("grant_type") != "authorization_code":
             return _oauth_error("unsupported_grant_type", "only authorization_code")
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+        method = "client_secret_post" if secret else "none"
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("basic "):
             decoded = base64.b64decode(auth[6:]).decode()
             client_id, _, secret = decoded.partition(":")
+            method = "client_secret_basic"
+        if method not in self.auth_methods:
+            return _oauth_error("invalid_client", f"{method} is not offered", 401)
         if client_id != self.client_id or (
             self.client_secret and not secrets.compare_digest(secret, self.client_secret)
         ):
@@ -172,9 +204,11 @@ class SandboxIdP:
             "exp": now + TOKEN_TTL_S,
             "auth_time": now,
             "nonce": grant.nonce,
-            **account(grant.sub).claims(),  # type: ignore[union-attr]
+            "sub": grant.sub,
         }
-        id_token = jwt.encode({"alg": "RS256", "kid": self.kid}, claims, self.key)
+        if self.claims_in_id_token:
+            claims |= account(grant.sub).claims()  # type: ignore[union-attr]
+        id_token = jwt.encode({"alg": self.alg, "kid": self.kid}, claims, self.key, registry=JWS)
         access = secrets.token_urlsafe(32)
         self._tokens[access] = (grant.sub, time.time() + TOKEN_TTL_S)
         return JSONResponse(
@@ -195,6 +229,29 @@ class SandboxIdP:
             return _oauth_error("invalid_token", "unknown or expired access token", 401)
         return JSONResponse(account(entry[0]).claims())  # type: ignore[union-attr]
 
+    async def logout(self, request: Request) -> Response:
+        """RP-initiated logout: check the hint is one of our ID tokens, go back if allowed."""
+        params = {k: str(v) for k, v in request.query_params.items()}
+        hint, back = params.get("id_token_hint", ""), params.get("post_logout_redirect_uri", "")
+        sub = ""
+        if hint:
+            try:
+                token = jwt.decode(hint, self.key, registry=JWS)
+            except (ValueError, JoseError):
+                return HTMLResponse(_page("退出请求无效", "<p>id_token_hint is not ours</p>"), 400)
+            sub = str(token.claims.get("sub", ""))
+        if sub:
+            self.logouts.append(sub)
+        if back:
+            parsed = urlparse(back)
+            loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
+            if not loopback or parsed.scheme not in {"http", "https"} or parsed.fragment:
+                return HTMLResponse(_page("退出请求无效", "<p>unregistered redirect</p>"), 400)
+            query = {"state": params["state"]} if params.get("state") else {}
+            sep = "&" if "?" in back else "?"
+            return RedirectResponse(back + (sep + urlencode(query) if query else ""), 303)
+        return HTMLResponse(_page("您已退出统一身份认证", "<p>可以关闭此页面。</p>"))
+
     def app(self) -> Starlette:
         return Starlette(
             routes=[
@@ -203,6 +260,7 @@ class SandboxIdP:
                 Route("/authorize", self.authorize, methods=["GET", "POST"]),
                 Route("/token", self.token, methods=["POST"]),
                 Route("/userinfo", self.userinfo),
+                Route("/logout", self.logout),
                 Route("/health", lambda r: JSONResponse({"ok": True})),
             ]
         )
