@@ -10,6 +10,7 @@ Origin, the same origin as the request.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from urllib.parse import quote, urlparse
 
 from starlette.applications import Starlette
@@ -23,6 +24,7 @@ from app.flow.lookup import form_for_code
 from app.flow.payment_http import NOTIFY_PATH
 from app.flow.payment_http import notify as payment_notify
 from app.settings import theme_for_host
+from components.i18n import LOCALE_COOKIE, SOURCE_LOCALE, pick, request_locale
 from components.i18n import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"
@@ -41,8 +43,21 @@ def refusal_message(code: str) -> str:
     }.get(code, t("上传失败，请重试。"))
 
 
+#: the locale the request's browser reads (its ``yw_locale`` cookie), set per request
+_LOCALE: ContextVar[str] = ContextVar("yw_request_locale", default=SOURCE_LOCALE)
+
+
+def _use_locale(request: Request) -> None:
+    _LOCALE.set(request_locale(request.cookies.get(LOCALE_COOKIE)))
+
+
+def _said(message: str) -> str:
+    """A server message (a local text) in the request's locale."""
+    return pick(message, _LOCALE.get())
+
+
 def _error(message: str, status: int) -> Response:
-    return JSONResponse({"message": message}, status, headers={"Cache-Control": "no-store"})
+    return JSONResponse({"message": _said(message)}, status, headers={"Cache-Control": "no-store"})
 
 
 def _audit_foreign(request: Request, sub: str, what: str) -> None:
@@ -65,6 +80,7 @@ def _same_origin(request: Request) -> bool:
 
 
 async def upload(request: Request) -> Response:
+    _use_locale(request)
     if request.headers.get(UPLOAD_HEADER) != "1" or not _same_origin(request):
         return _error(t("请求来源无效。"), 403)
     active = store.touch_session(request.cookies.get(SESSION_COOKIE, ""))
@@ -105,7 +121,7 @@ async def upload(request: Request) -> Response:
     finally:
         await form.close()
     return JSONResponse(
-        {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
+        {"id": row.id, "name": row.name, "message": _said(t("已上传：{name}", name=row.name))},
         headers={"Cache-Control": "no-store"},
     )
 
@@ -132,12 +148,13 @@ async def _correction(
     except files.UploadRefused as exc:
         return _error(refusal_message(exc.code), 422)
     return JSONResponse(
-        {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
+        {"id": row.id, "name": row.name, "message": _said(t("已上传：{name}", name=row.name))},
         headers={"Cache-Control": "no-store"},
     )
 
 
 async def download(request: Request) -> Response:
+    _use_locale(request)
     active = store.touch_session(request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("请先登录。"), 401)
