@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from app.domain.service_item import ServiceItem
-from components.i18n import SHIPPED_LOCALES, SOURCE_LOCALE, localized
+from components.i18n import SHIPPED_LOCALES, SOURCE_LOCALE, is_local, localized, pick
 from themes import ThemeProblem
 
 BASE = Path(__file__).resolve().parent / "translations.toml"
@@ -121,9 +121,12 @@ def content_problems(folder: Path) -> list[ThemeProblem]:
 
 
 def content_text(text: str, content: CatalogueContent) -> str:
-    """A catalogue text as a local text: its translation per locale, or the Chinese."""
+    """A catalogue text as a local text: its translation per locale, or the Chinese. A text
+    that already is a local text is read as its Chinese (never wrapped twice)."""
     if not text:
         return text
+    if is_local(text):
+        text = pick(text, SOURCE_LOCALE)
     return localized(lambda loc: content.name(text, loc))
 
 

@@ -627,8 +627,9 @@ class ApplyState(FlowAuthState):
         return {
             "item_code": self.item_code,
             "form_key": form.key,
-            "item_name": self.item_name,
-            "department": self.department,
+            # stored as the catalogue names them (shown per locale when read back)
+            "item_name": pick(self.item_name, SOURCE_LOCALE),
+            "department": pick(self.department, SOURCE_LOCALE),
             "area_code": self._area,
             "values": cleaned(form, values),
             "promised_days": self._promised_days,
@@ -662,7 +663,7 @@ class ApplyState(FlowAuthState):
                 item_code=self.item_code,
                 form_key=form.key,
                 item_name=pick(self.item_name, SOURCE_LOCALE),
-                department=self.department,
+                department=pick(self.department, SOURCE_LOCALE),
                 area_code=self._area,
                 values=outcome.values,
                 promised_days=self._promised_days,

@@ -134,3 +134,13 @@ def test_folder_warnings_read_the_folders_catalogue(tmp_path: Path) -> None:
     # the built-in item is covered by the base table; the province's own name and summary not
     assert warnings["en"].startswith("2 catalogue text(s) without a translation (1 name")
     assert set(warnings) == set(TRANSLATED)
+
+
+def test_a_local_text_is_never_wrapped_twice() -> None:
+    from app.catalogue.i18n import content_for, content_text
+    from components.i18n import pick
+
+    content = content_for(None)
+    once = content_text("居民身份证换领", content)
+    assert content_text(once, content) == once
+    assert pick(content_text(once, content), "zh_Hans") == "居民身份证换领"

@@ -252,3 +252,20 @@ def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, m
     )  # fmt: skip
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and not state.application_number
+
+
+def test_a_submitted_application_stores_the_catalogue_names_not_local_texts(
+    flow_db: Session, monkeypatch
+) -> None:
+    """The page holds the item and department names as local texts (every locale); the
+    application keeps them as the catalogue names them, so 我的 and the progress page can
+    show them per locale again (a stored local text would be shown as its raw JSON)."""
+    from app.state.flow import ApplyState
+    from components.i18n import is_local
+
+    state = _derived_at_check(ALICE, flow_db, monkeypatch)
+    assert is_local(state.department) or is_local(state.item_name)
+    asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "d" * 32))
+    app = store.get_application("alice", state.application_number, flow_db)
+    assert not is_local(app.item_name) and not is_local(app.department)
+    assert app.department == pick(state.department, "zh_Hans")
