@@ -59,5 +59,7 @@ def signed_out_notice() -> rx.Component:
     """After 退出登录: whether the identity provider's session ended too."""
     return rx.cond(
         FlowAuthState.signed_out_notice != "",
-        rx.el.p(FlowAuthState.signed_out_notice, role="status", class_name="yw-notice"),
+        rx.el.p(
+            server_text(FlowAuthState.signed_out_notice), role="status", class_name="yw-notice"
+        ),
     )
