@@ -17,6 +17,7 @@ And the session cookie's two routes (``app.security.session_cookie``):
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from urllib.parse import quote, urlparse
 
 from starlette.applications import Starlette
@@ -34,6 +35,7 @@ from app.security import public_url
 from app.security.redirects import safe_return_path
 from app.security.session_cookie import MAX_AGE_S, SESSION_COOKIE, cookie_attributes
 from app.settings import theme_for_host
+from components.i18n import LOCALE_COOKIE, SOURCE_LOCALE, pick, request_locale
 from components.i18n import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"
@@ -58,8 +60,21 @@ def refusal_message(code: str) -> str:
     }.get(code, t("上传失败，请重试。"))
 
 
+#: the locale the request's browser reads (its ``yw_locale`` cookie), set per request
+_LOCALE: ContextVar[str] = ContextVar("yw_request_locale", default=SOURCE_LOCALE)
+
+
+def _use_locale(request: Request) -> None:
+    _LOCALE.set(request_locale(request.cookies.get(LOCALE_COOKIE)))
+
+
+def _said(message: str) -> str:
+    """A server message (a local text) in the request's locale."""
+    return pick(message, _LOCALE.get())
+
+
 def _error(message: str, status: int) -> Response:
-    return JSONResponse({"message": message}, status, headers={"Cache-Control": "no-store"})
+    return JSONResponse({"message": _said(message)}, status, headers={"Cache-Control": "no-store"})
 
 
 def _audit_foreign(request: Request, sub: str, what: str) -> None:
@@ -82,6 +97,7 @@ def _same_origin(request: Request) -> bool:
 
 
 async def upload(request: Request) -> Response:
+    _use_locale(request)
     if request.headers.get(UPLOAD_HEADER) != "1" or not _same_origin(request):
         return _error(t("请求来源无效。"), 403)
     active = await off_loop(store.touch_session, request.cookies.get(SESSION_COOKIE, ""))
@@ -134,7 +150,7 @@ async def upload(request: Request) -> Response:
     finally:
         await form.close()
     return JSONResponse(
-        {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
+        {"id": row.id, "name": row.name, "message": _said(t("已上传：{name}", name=row.name))},
         headers={"Cache-Control": "no-store"},
     )
 
@@ -174,12 +190,13 @@ async def _correction(
     except files.UploadRefused as exc:
         return _error(refusal_message(exc.code), _STATUS.get(exc.code, 422))
     return JSONResponse(
-        {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
+        {"id": row.id, "name": row.name, "message": _said(t("已上传：{name}", name=row.name))},
         headers={"Cache-Control": "no-store"},
     )
 
 
 async def download(request: Request) -> Response:
+    _use_locale(request)
     active = await off_loop(store.touch_session, request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("请先登录。"), 401)

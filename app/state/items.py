@@ -6,6 +6,7 @@ import math
 
 import reflex as rx
 
+from app.catalogue.i18n import content_for
 from app.catalogue.presenters import ItemSummary, item_summary
 from app.catalogue.queries import list_items
 from app.offloop import in_thread
@@ -48,7 +49,8 @@ class ItemsState(rx.State):
             page=self.page,
             per_page=PER_PAGE,
         )
-        self.items = [item_summary(item) for item in found]
+        content = content_for(theme_for_host(self.router.headers.host).folder)
+        self.items = [item_summary(item, content) for item in found]
         self.loaded = True
 
     @rx.var

@@ -23,6 +23,7 @@ from app.security import session_cookie
 from app.state import flow_auth
 from app.state.flow_auth import FlowAuthState
 from app.state.flow_me import ApplicationState
+from components.i18n import pick
 from tests.sandbox_server import free_port, serve
 
 PUBLIC = "http://127.0.0.1:3999"
@@ -136,7 +137,7 @@ def test_login_reveal_logout_are_audited(
 ) -> None:
     state = _state()
     assert redirect_target(sign_in(state, idp)) == "/me"
-    assert state.signed_in and state.level_name == "三级实名（实人认证）"
+    assert state.signed_in and pick(state.level_name, "zh_Hans") == "三级实名（实人认证）"
     asyncio.run(FlowAuthState.toggle_reveal.fn(state))
     assert state.shown_id_number == "37010219850312002X"
     spec = asyncio.run(FlowAuthState.sign_out.fn(state))
@@ -184,7 +185,9 @@ def test_a_forged_state_is_a_failed_login_with_its_reason(
 ) -> None:
     state = _state()
     sign_in(state, idp, forge=True)
-    assert not state.signed_in and state.login_error == "登录验证失败，请重新登录。"
+    assert (
+        not state.signed_in and pick(state.login_error, "zh_Hans") == "登录验证失败，请重新登录。"
+    )
     (line,) = lines(audit_log)
     assert (line["event"], line["outcome"], line["reason"]) == (
         "login_failed",

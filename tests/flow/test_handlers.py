@@ -10,9 +10,14 @@ from app.adapters.identity import Identity
 from app.flow import store
 from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState
+from components.i18n import pick
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
+
+
+def zh(text: str) -> str:
+    return pick(text, "zh_Hans")
 
 
 def _state(cls, identity: Identity | None, db: Session, path_params: dict | None = None):
@@ -53,7 +58,8 @@ def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
     bobs = store.save_draft("bob", "X", "001018000000", "n", {"a": "1"}, 1, flow_db)
     state = _state(FlowMeState, ALICE, flow_db)
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
-    assert state.notice == "没有找到这份草稿，它可能已被删除。"
+    assert zh(state.notice) == "没有找到这份草稿，它可能已被删除。"
+    assert pick(state.notice, "en") == "Draft not found. It may have been deleted."
     flow_db.expire_all()
     assert store.get_draft("bob", "X", flow_db) is not None
 
@@ -78,7 +84,7 @@ def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -
     assert store.get_evaluation(store.get_application("bob", number, flow_db).id, flow_db) is None
     owner = _state(ApplicationState, BOB, flow_db, {"number": number})
     asyncio.run(ApplicationState.load.fn(owner))
-    assert owner.found and owner.status == "已办结" and owner.can_evaluate
+    assert owner.found and zh(owner.status) == "已办结" and owner.can_evaluate
 
 
 def _apply_state(identity: Identity, db: Session, monkeypatch):
@@ -134,15 +140,15 @@ def _derived_at_check(identity: Identity, db: Session, monkeypatch):
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
     state = _state(ApplyState, identity, db, {"code": NO_RECORD})
     asyncio.run(ApplyState.load.fn(state))
-    assert state.stage == "intro" and state.item_name == "无犯罪记录证明"
+    assert state.stage == "intro" and zh(state.item_name) == "无犯罪记录证明"
     asyncio.run(ApplyState.start.fn(state))
-    assert (state.stage, state.step_title) == ("step", "申请人信息")
+    assert (state.stage, zh(state.step_title)) == ("step", "申请人信息")
     asyncio.run(ApplyState.continue_step.fn(state, {"phone": identity.phone}))
-    assert state.step_title == "您的情况"
+    assert zh(state.step_title) == "您的情况"
     asyncio.run(ApplyState.continue_step.fn(state, {"situation_1": "no"}))
-    assert state.step_title == "申请材料" and [f.name for f in state.fields] == ["material_1"]
+    assert zh(state.step_title) == "申请材料" and [f.name for f in state.fields] == ["material_1"]
     asyncio.run(ApplyState.continue_step.fn(state, {}))
-    assert [e.message for e in state.errors] == ["请上传申请人居民身份证"]
+    assert [zh(e.message) for e in state.errors] == ["请上传申请人居民身份证"]
     stored = files.save(identity.sub, "id.png", _png())
     draft = store.get_draft(identity.sub, NO_RECORD)
     store.save_draft(identity.sub, NO_RECORD, draft.form_key, draft.item_name,
@@ -163,9 +169,9 @@ def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch)
     signed = {"declaration": "yes", "consent": "yes"}
     asyncio.run(ApplyState.submit.fn(state, signed, "b" * 32))
     assert state.stage == "check"
-    assert [e.message for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
+    assert [zh(e.message) for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
     asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes"}, "a" * 32))
-    assert [e.message for e in state.errors] == ["请勾选同意处理敏感个人信息"]
+    assert [zh(e.message) for e in state.errors] == ["请勾选同意处理敏感个人信息"]
     asyncio.run(ApplyState.submit.fn(state, signed, "a" * 32))
     assert state.stage == "done"  # the same request with her own key goes through
     app = store.get_application("alice", state.application_number, flow_db)
@@ -196,7 +202,7 @@ def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> No
                      {**draft.values, "material_1": bobs_file.id}, draft.step, flow_db)  # fmt: skip
     asyncio.run(ApplyState.continue_step.fn(state, {}))
     assert state.stage == "step"
-    assert [e.message for e in state.errors] == ["申请人居民身份证的文件已失效，请重新上传"]
+    assert [zh(e.message) for e in state.errors] == ["申请人居民身份证的文件已失效，请重新上传"]
     flow_db.expire_all()
     assert store.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
     # without a session, nothing happens at all
@@ -248,3 +254,20 @@ def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, m
     )  # fmt: skip
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and not state.application_number
+
+
+def test_a_submitted_application_stores_the_catalogue_names_not_local_texts(
+    flow_db: Session, monkeypatch
+) -> None:
+    """The page holds the item and department names as local texts (every locale); the
+    application keeps them as the catalogue names them, so 我的 and the progress page can
+    show them per locale again (a stored local text would be shown as its raw JSON)."""
+    from app.state.flow import ApplyState
+    from components.i18n import is_local
+
+    state = _derived_at_check(ALICE, flow_db, monkeypatch)
+    assert is_local(state.department) or is_local(state.item_name)
+    asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "d" * 32))
+    app = store.get_application("alice", state.application_number, flow_db)
+    assert not is_local(app.item_name) and not is_local(app.department)
+    assert app.department == pick(state.department, "zh_Hans")
