@@ -351,9 +351,53 @@ def snt(singular: str, plural: str, n: int, /, **params: object) -> str:
     return localized(render)
 
 
+#: source-language texts that were composed from a message and catalogue content (derived
+#: form definitions store the Chinese), with their local text: see :func:`composed`
+_COMPOSED: dict[str, str] = {}
+
+
+def _has_locale(value: object, locale: str) -> bool:
+    """A parameter can be read in ``locale``: a local text with that locale, or no Chinese."""
+    if is_local(value):
+        return locale in json.loads(str(value)[1:])
+    return not (isinstance(value, str) and _HAN.search(value)) or locale in {
+        SOURCE_LOCALE,
+        "zh_Hant",
+    }
+
+
+def composed(message: str, /, limit: int | None = None, **params: object) -> str:
+    """``message`` with ``params`` (local texts of catalogue content, or plain values) as a
+    source-language string, for definitions stored in Chinese (derived forms); :func:`stext`
+    shows it in every locale. A locale in which a parameter has no translation gets the whole
+    text in Chinese (marked ``lang="zh-Hans"`` when shown), never a sentence mixing both.
+    The Chinese is cut to ``limit`` characters (the definition's field length)."""
+    local = localized(
+        lambda loc: (
+            translate(loc, message, **{k: _param(v, loc) for k, v in params.items()})
+            if all(_has_locale(v, loc) for v in params.values())
+            else None
+        )
+    )
+    return remember(local, limit)
+
+
+def remember(local: str, limit: int | None = None) -> str:
+    """A local text of catalogue content stored as its Chinese (a material's name as a
+    label): the Chinese (cut to ``limit`` characters), which :func:`stext` shows in every
+    locale."""
+    source = pick(local, SOURCE_LOCALE)[:limit]
+    if local != source:
+        _COMPOSED[source] = local
+    return source
+
+
 def stext(message: str) -> str:
-    """A text that is itself a message id (a form's label, an option) in every locale."""
-    return st(message) if message else message
+    """A text that is itself a message id (a form's label, an option), or one :func:`composed`
+    or :func:`remember` built, in every locale."""
+    if not message:
+        return message
+    return _COMPOSED.get(message) or st(message)
 
 
 def sjoin(separator_message: str, parts: Iterable[str]) -> str:

@@ -83,6 +83,7 @@ def test_a_whole_application_reads_in_the_citizens_language(
     def continue_() -> None:
         page.get_by_role("button", name=tr("继续"), exact=True).click()
 
+    content = content_for(None)
     owner = "sbx-person-0001"
     clear_drafts(app_db, owner)
     before = count_applications(app_db, owner)
@@ -99,10 +100,19 @@ def test_a_whole_application_reads_in_the_citizens_language(
     heading(tr("申请人信息"))
     expect(
         page.get_by_text(
-            tr("{item}：第 {n} 步，共 {total} 步", item=tr("居民身份证换领"), n=1, total=4)
+            tr("{item}：第 {n} 步，共 {total} 步", item=tr("居民身份证换领"), n=1, total=5)
         )
     ).to_be_visible()
     assert_translated(page, "step 1")
+    continue_()
+
+    # one question per 提交情形 of the catalogue (photo taken elsewhere: yes; by proxy: no)
+    heading(tr("您的情况"))
+    situations = page.get_by_role("main").get_by_role("group")
+    expect(situations).to_have_count(2)
+    situations.nth(0).get_by_role("radio", name=tr("是"), exact=True).check()
+    situations.nth(1).get_by_role("radio", name=tr("否"), exact=True).check()
+    assert_translated(page, "situations")
     continue_()
 
     # an invalid step: the error summary (focused) and the inline error, in the locale
@@ -134,17 +144,20 @@ def test_a_whole_application_reads_in_the_citizens_language(
     page.get_by_label(tr("现有身份证的有效期截止日期")).fill("2026-03-01")
     continue_()
 
-    heading(tr("受理和领取"))
+    heading(tr("受理派出所"))
     page.get_by_role("combobox", name=tr("所在区县")).first.select_option(index=1)
     page.get_by_role("textbox", name=tr("街道、小区和门牌号")).first.fill("Lishan Road 101")
-    page.get_by_role("radio", name=tr("到派出所窗口领取")).check()
-    assert_translated(page, "step 3")
+    assert_translated(page, "station")
     continue_()
 
-    heading(tr("证件照片"))
-    photo = page.get_by_label(tr("免冠证件照片"))
-    photo.set_input_files({"name": "me.png", "mimeType": "image/png", "buffer": png_bytes()})
-    expect(page.get_by_text(tr("已上传：{name}", name="me.png"))).to_be_visible()
+    # every material: the ID card by e-licence, the 户口簿 and the photo uploaded
+    heading(tr("申请材料"))
+    page.get_by_role("button", name=tr("使用电子证照，免于上传")).click()
+    expect(page.get_by_text(tr("已使用电子证照，无需上传。"))).to_be_visible()
+    for material, file in (("居民户口簿", "hukou.png"), ("近期免冠证件照片", "me.png")):
+        field = page.get_by_label(content.name(material, locale) or material)
+        field.set_input_files({"name": file, "mimeType": "image/png", "buffer": png_bytes()})
+        expect(page.get_by_text(tr("已上传：{name}", name=file))).to_be_visible()
     assert_translated(page, "upload")
     continue_()
 
@@ -163,6 +176,14 @@ def test_a_whole_application_reads_in_the_citizens_language(
             "我同意公安机关为办理居民身份证换领，处理本人的公民身份号码、照片和联系电话等敏感个人信息，仅用于本事项。"
         ),
     ).check()
+    page.get_by_role("button", name=tr("提交申请")).click()
+    # the item can be delivered: the checkout asks how the new card is received
+    heading(tr("选择领取方式"))
+    assert_translated(page, "checkout")
+    page.get_by_role("radio", name=tr("到窗口领取")).check()
+    continue_()
+    heading(tr("确认并提交"))
+    assert_translated(page, "checkout confirmation")
     page.get_by_role("button", name=tr("提交申请")).click()
     heading(tr("申请已提交"))
     assert_translated(page, "confirmation")

@@ -46,6 +46,8 @@ KEYWORDS = [
     "ntranslate:2,3",
     "-k",
     "sjoin:1",
+    "-k",
+    "composed:1",
 ]
 
 

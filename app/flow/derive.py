@@ -21,9 +21,12 @@ replaces the derived one.
 
 from __future__ import annotations
 
+from app.catalogue.i18n import CatalogueContent, base_content, content_text
 from app.domain.enums import Audience, Necessity, OnlineDepth, TimeUnit
-from app.domain.service_item import Material, ServiceItem
+from app.domain.service_item import Material, ServiceItem, Step
 from app.flow.schema import FormDefinition, FormField, FormStep
+from components.format import local_time_limit
+from components.i18n import composed, remember, sjoin, st
 from components.i18n import source_text as t
 
 ONLINE_DEPTHS = (OnlineDepth.APPLY, OnlineDepth.FULL)
@@ -49,6 +52,16 @@ def licence_kind(material: Material) -> str:
     if not material.e_licence:
         return ""
     return material.name.removeprefix(APPLICANT_PREFIX)
+
+
+def _content() -> CatalogueContent:
+    """The built-in catalogue translations (translations.toml) for the derived texts."""
+    return base_content()
+
+
+def _c(text: str) -> str:
+    """Catalogue content as a local text (its translations, else the Chinese)."""
+    return content_text(text, _content()) if text else text
 
 
 def conditions(item: ServiceItem) -> list[str]:
@@ -97,14 +110,16 @@ def _situation(item: ServiceItem) -> FormStep | None:
         return None
     fields = []
     for index, condition in enumerate(found, start=1):
-        needs = "、".join(m.name for m in item.materials if m.condition == condition)
+        needs = [m.name for m in item.materials if m.condition == condition]
         fields.append(
             FormField.model_validate(
                 {
                     "name": f"situation_{index}",
                     "kind": "radio",
-                    "label": t("您是否属于这种情形：{condition}", condition=condition),
-                    "hint": t("属于这种情形时需要提交：{materials}", materials=needs)[:300],
+                    "label": composed("您是否属于这种情形：{condition}", condition=_c(condition)),
+                    "hint": composed(
+                        "属于这种情形时需要提交：{materials}", limit=300, materials=_joined(needs)
+                    ),
                     "options": [
                         {"value": "yes", "label": t("是")},
                         {"value": "no", "label": t("否")},
@@ -120,14 +135,19 @@ def _situation(item: ServiceItem) -> FormStep | None:
     )
 
 
+def _joined(names: list[str]) -> str:
+    """Material names as one local text (、 in Chinese, the locale's list separator else)."""
+    return sjoin("、", [_c(n) for n in names])
+
+
 def _material_hint(m: Material) -> str:
     parts = []
     if m.necessity is Necessity.DEFERRABLE:
-        parts.append(t("容缺受理：可以先提交申请，受理后再补交"))
+        parts.append(st("容缺受理：可以先提交申请，受理后再补交"))
     if m.notes:
-        parts.append(m.notes)
-    parts.append(t("JPEG、PNG 图片或 PDF、OFD 文件"))
-    return "；".join(parts)[:300]
+        parts.append(_c(m.notes))
+    parts.append(st("JPEG、PNG 图片或 PDF、OFD 文件"))
+    return remember(sjoin("；", parts), limit=300)
 
 
 def _materials(item: ServiceItem) -> FormStep | None:
@@ -137,7 +157,7 @@ def _materials(item: ServiceItem) -> FormStep | None:
         data: dict[str, object] = {
             "name": f"material_{number}",
             "kind": "file",
-            "label": m.name,
+            "label": remember(_c(m.name)),
             "hint": _material_hint(m),
             "required": m.necessity is not Necessity.DEFERRABLE,
             "material": m.name,
@@ -157,20 +177,27 @@ def _materials(item: ServiceItem) -> FormStep | None:
 
 
 def _next_steps(item: ServiceItem) -> list[str]:
-    steps = [f"{s.name}：{s.description}"[:300] for s in item.steps[1:]] or [
-        f"{s.name}：{s.description}"[:300] for s in item.steps
-    ]
+    def step(s: Step) -> str:
+        return composed(
+            "{name}：{description}", limit=300, name=_c(s.name), description=_c(s.description)
+        )
+
+    steps = [step(s) for s in item.steps[1:]] or [step(s) for s in item.steps]
     limit = item.promised_limit
     if limit.unit is TimeUnit.IMMEDIATE:
-        promise = t("{department}将当场办结，结果会以站内消息通知您。", department=item.department)
-    else:
-        promise = t(
-            "{department}将在承诺时限 {n} 个{unit}内办结，进度会以站内消息和短信通知您。",
-            department=item.department,
-            n=limit.value,
-            unit=str(limit.unit),
+        promise = composed(
+            "{department}将当场办结，结果会以站内消息通知您。",
+            limit=300,
+            department=_c(item.department),
         )
-    return [promise[:300], *steps]
+    else:
+        promise = composed(
+            "{department}将在承诺时限{time_limit}内办结，进度会以站内消息和短信通知您。",
+            limit=300,
+            department=_c(item.department),
+            time_limit=local_time_limit(limit.value, str(limit.unit)),
+        )
+    return [promise, *steps]
 
 
 def derived_form(item: ServiceItem) -> FormDefinition:
@@ -182,10 +209,11 @@ def derived_form(item: ServiceItem) -> FormDefinition:
         if business
         else t("本人承诺所填写的信息和提交的材料真实、准确、完整，如有虚假，愿意承担相应的法律责任。")
     )  # fmt: skip
-    consent = t(
+    consent = composed(
         "我同意{department}为办理“{item}”，处理申请中的身份证件号码、联系电话和上传材料等敏感个人信息，仅用于本事项。",
-        department=item.department,
-        item=item.name,
+        limit=1000,
+        department=_c(item.department),
+        item=_c(item.name),
     )
     return FormDefinition(
         key=item.basic_code,
@@ -194,7 +222,7 @@ def derived_form(item: ServiceItem) -> FormDefinition:
         min_level=DERIVED_MIN_LEVEL,
         department=item.department,
         declaration=declaration,
-        sensitive_consent=consent[:1000],
+        sensitive_consent=consent,
         next_steps=_next_steps(item),
         steps=steps,
         origin="derived",
