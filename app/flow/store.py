@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.adapters.identity import Identity
 from app.db import session_scope
-from app.flow.rules import (  # noqa: F401 (re-exported: one definition, in app.flow.rules)
+from app.domain.rules import (  # noqa: F401 (re-exported: one definition, in app.domain.rules)
     ABSOLUTE_LIFETIME,
     DRAFT_RETENTION,
     IDLE_TIMEOUT,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
-from app.flow.rules import DRAFT_RETENTION
+from app.domain.rules import DRAFT_RETENTION
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.layout import layout
 from app.state.flow import ERROR_SUMMARY_ID, HEADING_ID, ApplyState, FieldView

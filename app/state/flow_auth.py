@@ -32,8 +32,8 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.adapters.identity.mapping import ClaimMapping, mapping_for
+from app.domain.rules import ABSOLUTE_LIFETIME, IDLE_WARNING_BEFORE
 from app.flow import SESSION_COOKIE, store
-from app.flow.rules import ABSOLUTE_LIFETIME, IDLE_WARNING_BEFORE
 from app.flow.wizard import level_name
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t

@@ -7,15 +7,15 @@ from datetime import date, datetime
 
 import reflex as rx
 
-from app.flow import backoffice, checkout, delivery, payment, store
-from app.flow.lookup import form_for_code as resolve_form
-from app.flow.rules import (
+from app.domain.rules import (
     add_working_days,
     is_final,
     may_evaluate,
     needs_reason,
     working_days_between,
 )
+from app.flow import backoffice, checkout, delivery, payment, store
+from app.flow.lookup import form_for_code as resolve_form
 from app.flow.validate import display, visible_fields
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.adapters.identity import Identity
+from app.domain import rules
 from app.domain.service_item import ServiceItem
-from app.flow import rules
 from app.flow.derive import derived_form
 from app.flow.forms import get_form
 from app.flow.schema import FormDefinition
