@@ -24,6 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from app.db import session_scope
 from app.flow import store
 from app.flow.tables import StoredFile
 
@@ -155,7 +156,7 @@ def save(owner: str, name: str, data: bytes) -> StoredFile:
         scan=verdict.verdict,
         created_at=store.now(),
     )
-    with store.session_scope() as s:
+    with session_scope() as s:
         s.add(row)
         s.commit()
         s.refresh(row)
@@ -164,7 +165,7 @@ def save(owner: str, name: str, data: bytes) -> StoredFile:
 
 def get(owner: str, file_id: str) -> StoredFile:
     """The owner's file row, or :class:`store.NotFound` (also for other people's files)."""
-    with store.session_scope() as s:
+    with session_scope() as s:
         row = s.get(StoredFile, file_id)
         if row is None or row.owner != owner:
             raise store.NotFound(f"no file {file_id} of this user", foreign=row is not None)
@@ -176,7 +177,7 @@ def names(owner: str, ids: list[str]) -> dict[str, str]:
 
     if not ids:
         return {}
-    with store.session_scope() as s:
+    with session_scope() as s:
         rows = s.exec(
             select(StoredFile).where(col(StoredFile.id).in_(ids), StoredFile.owner == owner)
         ).all()

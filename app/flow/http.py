@@ -22,6 +22,7 @@ from app.flow import SESSION_COOKIE, files, store
 from app.flow.lookup import form_for_code
 from app.flow.payment_http import NOTIFY_PATH
 from app.flow.payment_http import notify as payment_notify
+from app.flow.store import applications, drafts, sessions
 from app.settings import theme_for_host
 from components.i18n import st as t
 
@@ -67,7 +68,7 @@ def _same_origin(request: Request) -> bool:
 async def upload(request: Request) -> Response:
     if request.headers.get(UPLOAD_HEADER) != "1" or not _same_origin(request):
         return _error(t("请求来源无效。"), 403)
-    active = store.touch_session(request.cookies.get(SESSION_COOKIE, ""))
+    active = sessions.touch_session(request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("登录已过期，请重新登录后再上传。"), 401)
     limit = files.max_bytes()
@@ -80,7 +81,7 @@ async def upload(request: Request) -> Response:
         if number := str(form.get("application", "")):
             return await _correction(active.identity.sub, number[:40], upload_file, limit, request)
         item, field = str(form.get("item", "")), str(form.get("field", ""))
-        draft = store.get_draft(active.identity.sub, item[:80])
+        draft = drafts.get_draft(active.identity.sub, item[:80])
         folder = theme_for_host(request.headers.get("host", "")).folder
         found = form_for_code(draft.item_code, folder) if draft else None
         definition = found[0] if found and draft and found[0].key == draft.form_key else None
@@ -99,7 +100,7 @@ async def upload(request: Request) -> Response:
         except files.UploadRefused as exc:
             return _error(refusal_message(exc.code), 422)
         values = {**draft.values, field: row.id}
-        store.save_draft(
+        drafts.save_draft(
             draft.owner, draft.item_code, draft.form_key, draft.item_name, values, draft.step
         )
     finally:
@@ -113,9 +114,9 @@ async def upload(request: Request) -> Response:
 async def _correction(
     owner: str, number: str, upload_file, limit: int, request: Request
 ) -> Response:
-    """A corrected material for a returned application (补正); attached by ``store.correct``."""
+    """A corrected material for a returned application (补正); attached by ``applications.correct``."""
     try:
-        application = store.get_application(owner, number)
+        application = applications.get_application(owner, number)
     except store.NotFound as exc:
         if exc.foreign:
             _audit_foreign(request, owner, "application")
@@ -138,7 +139,7 @@ async def _correction(
 
 
 async def download(request: Request) -> Response:
-    active = store.touch_session(request.cookies.get(SESSION_COOKIE, ""))
+    active = sessions.touch_session(request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("请先登录。"), 401)
     try:

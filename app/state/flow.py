@@ -24,6 +24,7 @@ from app.flow import backoffice, files, store
 from app.flow.areas import divisions
 from app.flow.lookup import form_for_code as resolve_form
 from app.flow.schema import FormDefinition, FormField
+from app.flow.store import applications, drafts
 from app.flow.validate import DETAIL, choices, cleaned, display, visible_fields
 from app.flow.wizard import (
     CHECK,
@@ -216,7 +217,7 @@ class ApplyState(FlowAuthState):
         assert form is not None
         if not synced:
             self._sync_files(form)
-        draft = store.save_draft(
+        draft = drafts.save_draft(
             ident.sub, self.item_code, form.key, self.item_name, self._values, self._page
         )
         self._draft_saved(draft)
@@ -360,7 +361,7 @@ class ApplyState(FlowAuthState):
     def _sync_files(self, form: FormDefinition) -> set[str]:
         """File answers are written by the upload route into the draft: take them from there;
         return the ids that really are this citizen's files (or e-licences)."""
-        draft = store.get_draft(self._sub, self.item_code)
+        draft = drafts.get_draft(self._sub, self.item_code)
         stored = draft.values if draft else {}
         file_fields = [f.name for f in form.fields() if f.kind == "file"]
         for name in file_fields:
@@ -440,7 +441,7 @@ class ApplyState(FlowAuthState):
         return form, ident
 
     def _load_draft(self, form: FormDefinition, ident: Identity):
-        draft = store.get_draft(ident.sub, self.item_code)
+        draft = drafts.get_draft(ident.sub, self.item_code)
         if draft is None:
             if self.router.url.query_parameters.get("start") == "1":
                 return self._open_first(form, ident)
@@ -454,7 +455,7 @@ class ApplyState(FlowAuthState):
         return None
 
     def _open_first(self, form: FormDefinition, ident: Identity):
-        draft = store.get_draft(ident.sub, self.item_code)
+        draft = drafts.get_draft(ident.sub, self.item_code)
         stored = dict(draft.values) if draft else {}
         self._keep(self._wizard(form).open(ident, stored, draft.step if draft else 0))
         self._sync_files(form)
@@ -577,9 +578,9 @@ class ApplyState(FlowAuthState):
         if not self._wizard(form).use_licence(p, str(name), self._licences):
             return
         # file answers live in the draft (the upload route writes there too): write it first
-        draft = store.get_draft(ident.sub, self.item_code)
+        draft = drafts.get_draft(ident.sub, self.item_code)
         stored = {**(draft.values if draft else self._values), name: p.values[name]}
-        store.save_draft(ident.sub, self.item_code, form.key, self.item_name, stored, p.page)
+        drafts.save_draft(ident.sub, self.item_code, form.key, self.item_name, stored, p.page)
         self._keep(p)
         self._save(ident)
         errors = {f.name: f.error for f in self.fields if f.error and f.name != name}
@@ -611,7 +612,7 @@ class ApplyState(FlowAuthState):
         return self._focus(HEADING_ID, t("申请已提交"))
 
     def _checkout_snapshot(self, form: FormDefinition, values: dict[str, str]) -> dict:
-        """What ``store.submit`` would get now (issue 15: kept by the checkout until paid)."""
+        """What ``applications.submit`` would get now (issue 15: kept by the checkout until paid)."""
         return {
             "item_code": self.item_code,
             "form_key": form.key,
@@ -644,7 +645,7 @@ class ApplyState(FlowAuthState):
         ) is not None:
             return rx.redirect(held)
         try:
-            application, _ = store.submit(
+            application, _ = applications.submit(
                 ident.sub,
                 str(key),
                 item_code=self.item_code,

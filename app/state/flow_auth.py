@@ -1,6 +1,6 @@
 """Sign-in state of the flow: unified identity login, session lifetime, masked personal data.
 
-The session lives in the database (``app.flow.store``); the browser keeps only a random
+The session lives in the database (``app.flow.store.sessions``); the browser keeps only a random
 secret in the ``yw_sid`` cookie. Every handler of the flow states calls ``_active()`` first:
 it re-reads the session, enforces the idle timeout (15 min) and the absolute lifetime (12 h),
 and marks the citizen active.
@@ -33,7 +33,8 @@ from app.adapters.identity import (
 )
 from app.adapters.identity.mapping import ClaimMapping, mapping_for
 from app.domain.rules import ABSOLUTE_LIFETIME, IDLE_WARNING_BEFORE
-from app.flow import SESSION_COOKIE, store
+from app.flow import SESSION_COOKIE
+from app.flow.store import sessions
 from app.flow.wizard import level_name
 from app.state.offloop import in_thread, off_loop
 from components.i18n import st as t
@@ -160,7 +161,7 @@ class FlowAuthState(rx.State):
         return mapping_for(theme_for_host(self.router.headers.host).folder)
 
     def _active(self) -> Identity | None:
-        active = store.touch_session(self.sid)
+        active = sessions.touch_session(self.sid)
         if active is None:
             if self.signed_in:
                 self.session_ended = True
@@ -296,7 +297,7 @@ class FlowAuthState(rx.State):
             self._audit("login_failed", "failure", reason=reason)
             self.login_error = t("登录验证失败，请重新登录。")
             return rx.redirect(return_to)
-        self.sid = await off_loop(store.open_session, identity)
+        self.sid = await off_loop(sessions.open_session, identity)
         self.login_error = ""
         lacks = identity.missing("个人", 1) if identity.kind == "person" else []
         self._audit("login", "success", identity.sub, detail=",".join(lacks))
@@ -327,7 +328,7 @@ class FlowAuthState(rx.State):
         it offers that; otherwise say that only this site was signed out of."""
         ident = await off_loop(self._active)
         if self.sid:
-            await off_loop(store.end_session, self.sid)
+            await off_loop(sessions.end_session, self.sid)
         self._clear()
         self.session_ended = False
         self.login_error, self.login_retry = "", ""

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from app.adapters.identity import Identity
 from app.adapters.sandbox_idp import SandboxIdP
 from app.flow import store
+from app.flow.store import applications, sessions
 from app.flow.tables import FlowSession
 from app.state import flow_auth
 from app.state.flow_auth import FlowAuthState
@@ -195,7 +196,7 @@ def test_provider_down_says_unavailable_and_offers_a_retry(
 def test_idle_expiry_is_audited(flow_db: Session, idp: SandboxIdP, audit_log: Path) -> None:
     state = _state()
     sign_in(state, idp)
-    row = flow_db.get(FlowSession, store._hash(state.sid))
+    row = flow_db.get(FlowSession, sessions._hash(state.sid))
     row.last_seen_at = store.now() - timedelta(minutes=16)
     flow_db.add(row)
     flow_db.commit()
@@ -207,7 +208,7 @@ def test_idle_expiry_is_audited(flow_db: Session, idp: SandboxIdP, audit_log: Pa
 def test_another_citizens_application_is_an_audited_attempt(
     flow_db: Session, audit_log: Path
 ) -> None:
-    app, _ = store.submit(
+    app, _ = applications.submit(
         "bob",
         "b" * 32,
         item_code="X",
@@ -220,7 +221,9 @@ def test_another_citizens_application_is_an_audited_attempt(
         session=flow_db,
     )
     state = _state(ApplicationState)
-    state.sid = store.open_session(Identity("alice", "张三", "37010219850312002X", "1", 3), flow_db)
+    state.sid = sessions.open_session(
+        Identity("alice", "张三", "37010219850312002X", "1", 3), flow_db
+    )
     ApplicationState._fill(state, "alice", app.number)
     (line,) = lines(audit_log)
     assert (line["event"], line["outcome"], line["detail"]) == (

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from app.flow import store
+from app.flow.store import applications, drafts
 from app.flow.tables import Application, Draft
 from scripts import load
 
 
 def _rows(db: Session, owner: str) -> None:
-    store.save_draft(owner, "X", "001018000000", "n", {"a": "1"}, 1, db)
-    store.submit(owner, owner[-8:].ljust(32, "k"), item_code="Y", form_key="001018000000",
+    drafts.save_draft(owner, "X", "001018000000", "n", {"a": "1"}, 1, db)
+    applications.submit(owner, owner[-8:].ljust(32, "k"), item_code="Y", form_key="001018000000",
                  item_name="n", department="d", area_code="370000", values={"a": "1"},
                  promised_days=5, session=db)  # fmt: skip
 
