@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 
 from app.flow.store import applications, drafts
 from app.flow.tables import Application, Draft
-from scripts import load
+from scripts.loadgen.data import remove_synthetic_rows
+from scripts.loadgen.flow import SYNTHETIC_PREFIX
 
 
 def _rows(db: Session, owner: str) -> None:
@@ -24,12 +25,12 @@ def _owners(db: Session) -> set[str]:
 
 def test_only_synthetic_citizens_rows_go(flow_db: Session) -> None:
     url = str(flow_db.get_bind().url)
-    first, second = f"{load.SYNTHETIC_PREFIX}aaaa1111", f"{load.SYNTHETIC_PREFIX}bbbb2222"
+    first, second = f"{SYNTHETIC_PREFIX}aaaa1111", f"{SYNTHETIC_PREFIX}bbbb2222"
     for owner in ("alice", first, second):
         _rows(flow_db, owner)
     # named ones only (make faults); a real citizen named in the list is still left alone
-    assert load.remove_synthetic_rows(url, [first, "alice"]) >= 2
+    assert remove_synthetic_rows(url, [first, "alice"]) >= 2
     assert _owners(flow_db) == {"alice", second}
     # every synthetic one (make load)
-    assert load.remove_synthetic_rows(url) >= 2
+    assert remove_synthetic_rows(url) >= 2
     assert _owners(flow_db) == {"alice"}
