@@ -42,6 +42,7 @@ from app.settings import theme_for_host
 from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState
 from app.state.offloop import in_thread, off_loop
+from app.state.routing import APPLY, route_arg
 from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
@@ -410,7 +411,7 @@ class ApplyState(FlowAuthState):
     def _load_form(self) -> tuple[FormDefinition, Identity] | None:
         """The form of this page and the signed-in citizen allowed to fill it, or None with
         the page set to say why (database reads: called off the event loop)."""
-        code = str(self.router.page.params.get("code", "")).strip()
+        code = route_arg(self, APPLY).strip()
         if (
             self.stage == "done"
             and self.application_number
@@ -663,5 +664,5 @@ class ApplyState(FlowAuthState):
         self.application_number = application.number
         self.stage = "done"
         self.draft_token = ""
-        self._done_for = str(self.router.page.params.get("code", "")).strip()
+        self._done_for = route_arg(self, APPLY).strip()
         return SUBMITTED

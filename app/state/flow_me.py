@@ -22,6 +22,7 @@ from app.flow.validate import display, visible_fields
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
 from app.state.offloop import in_thread, off_loop
+from app.state.routing import APPLICATION, route_arg
 from components.i18n import st as t
 
 
@@ -286,7 +287,7 @@ class ApplicationState(FlowAuthState):
         )
 
     def _number(self) -> str:
-        return str(self.router.page.params.get("number", ""))[:40]
+        return route_arg(self, APPLICATION)[:40]
 
     @rx.event
     async def load(self):

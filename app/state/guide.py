@@ -14,6 +14,7 @@ from app.domain.service_item import ServiceItem
 from app.flow.forms import bundles_with, form_for_item
 from app.readcache import ReadCache
 from app.settings import theme_for_host
+from app.state.routing import ITEM, route_arg
 from components.i18n import st as t
 
 GuideStatus = Literal["loading", "found", "not_found"]
@@ -71,7 +72,7 @@ class GuideState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        code = str(self.router.page.params.get("code", "")).strip()[:MAX_CODE_LENGTH]
+        code = route_arg(self, ITEM).strip()[:MAX_CODE_LENGTH]
         self.requested = code
         # a miss is read in a worker thread: with PostgreSQL the read waits on the network
         folder = theme_for_host(self.router.headers.host).folder

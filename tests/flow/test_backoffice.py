@@ -124,7 +124,7 @@ def test_progress_page_load_syncs(
     me = _state(FlowMeState, ALICE, flow_db)
     asyncio.run(FlowMeState.load.fn(me))  # sends the queued application
     asyncio.run(BackOfficeClient(sandbox).advance(number, "returned", "照片不清晰"))
-    page = _state(ApplicationState, ALICE, flow_db, {"number": number})
+    page = _state(ApplicationState, ALICE, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(page))
     assert page.found and page.status_key == "returned"
     assert page.returned_note == "照片不清晰"

@@ -14,7 +14,7 @@ ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
 
 
-def _state(cls, identity: Identity | None, db: Session, path_params: dict | None = None):
+def _state(cls, identity: Identity | None, db: Session, path: str = "/"):
     import reflex as rx
     from reflex.istate.data import RouterData
 
@@ -22,9 +22,7 @@ def _state(cls, identity: Identity | None, db: Session, path_params: dict | None
     state = root.get_substate(cls.get_full_name().split(".")[1:])
     if identity is not None:
         state.sid = sessions.open_session(identity, db)
-    router = RouterData.from_router_data(
-        {"query": path_params or {}, "pathname": "/", "asPath": "/", "headers": {}}
-    )
+    router = RouterData.from_router_data({"pathname": path, "asPath": path, "headers": {}})
     root.router = router
     return state
 
@@ -68,7 +66,7 @@ def test_without_a_session_nothing_is_listed_or_deleted(flow_db: Session) -> Non
 
 def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -> None:
     number = _bobs_application(flow_db)
-    state = _state(ApplicationState, ALICE, flow_db, {"number": number})
+    state = _state(ApplicationState, ALICE, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(state))
     assert state.loaded and not state.found and state.timeline == []
     asyncio.run(ApplicationState.evaluate.fn(state, {"level": "5"}))
@@ -77,7 +75,7 @@ def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -
         evaluations.get_evaluation(applications.get_application("bob", number, flow_db).id, flow_db)
         is None
     )
-    owner = _state(ApplicationState, BOB, flow_db, {"number": number})
+    owner = _state(ApplicationState, BOB, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(owner))
     assert owner.found and owner.status == "已办结" and owner.can_evaluate
 
@@ -88,7 +86,7 @@ def _apply_state(identity: Identity, db: Session, monkeypatch):
 
     monkeypatch.setattr(flow, "_item_name", lambda code: code)  # no catalogue needed
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
-    state = _state(flow.ApplyState, identity, db, {"code": "yjs-birth"})
+    state = _state(flow.ApplyState, identity, db, "/apply/yjs-birth")
     asyncio.run(flow.ApplyState.load.fn(state))
     return state
 
@@ -133,7 +131,7 @@ def _derived_at_check(identity: Identity, db: Session, monkeypatch):
     from app.state.flow import ApplyState
 
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
-    state = _state(ApplyState, identity, db, {"code": NO_RECORD})
+    state = _state(ApplyState, identity, db, f"/apply/{NO_RECORD}")
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and state.item_name == "无犯罪记录证明"
     asyncio.run(ApplyState.start.fn(state))
@@ -185,7 +183,7 @@ def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> No
                      {"phone": BOB.phone, "situation_1": "no", "material_1": bobs_file.id}, 3,
                      flow_db)  # fmt: skip
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
-    state = _state(ApplyState, ALICE, flow_db, {"code": NO_RECORD})
+    state = _state(ApplyState, ALICE, flow_db, f"/apply/{NO_RECORD}")
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and not state.resumed  # alice has no draft of her own
     # alice puts bob's file id into her own draft: it is not hers, so it does not count
@@ -201,7 +199,7 @@ def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> No
     flow_db.expire_all()
     assert drafts.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
     # without a session, nothing happens at all
-    anonymous = _state(ApplyState, None, flow_db, {"code": NO_RECORD})
+    anonymous = _state(ApplyState, None, flow_db, f"/apply/{NO_RECORD}")
     anonymous.sid = "forged"
     asyncio.run(ApplyState.load.fn(anonymous))
     asyncio.run(ApplyState.continue_step.fn(anonymous, {"phone": "13900000000"}))
@@ -213,7 +211,7 @@ def test_a_business_item_refuses_a_personal_account(flow_db: Session, monkeypatc
     from app.state.flow import ApplyState
 
     invoice = "038128000000-370203000000-000-11370203799387989U-8-00"  # 发票申领, derived
-    state = _state(ApplyState, ALICE, flow_db, {"code": invoice})
+    state = _state(ApplyState, ALICE, flow_db, f"/apply/{invoice}")
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "level" and "法人账号" in state.refused
     assert drafts.get_draft("alice", invoice, flow_db) is None
