@@ -20,6 +20,7 @@ from components.date_input import date_input
 from components.error_summary import error_summary
 from components.i18n import t, t_var
 from components.id_number_input import id_number_input
+from components.js import js
 from components.phone_input import phone_input
 from components.question_page import button, panel, step_caption
 from components.radios import radios
@@ -39,11 +40,7 @@ IDEMPOTENCY_KEY_JS = (
 
 def _key_var() -> Var:
     token = ApplyState.draft_token
-    return Var(
-        _js_expr=IDEMPOTENCY_KEY_JS.replace("{token}", str(token)),
-        _var_type=str,
-        _var_data=token._get_all_var_data(),
-    )
+    return js(IDEMPOTENCY_KEY_JS.replace("{token}", str(token)), str, uses=(token,))
 
 
 def heading(text) -> rx.Component:

@@ -9,6 +9,7 @@ from app.pages.apply_upload import ACCEPT, upload_handler
 from app.pages.layout import layout
 from app.state.flow_me import ApplicationState, level_label
 from components.i18n import t
+from components.js import js
 from components.question_page import button
 
 
@@ -197,7 +198,7 @@ def page() -> rx.Component:
                                 t("登录"),
                                 "primary",
                                 on_click=ApplicationState.begin_login(
-                                    rx.Var(_js_expr="window.location.pathname", _var_type=str)
+                                    js("window.location.pathname", str)
                                 ),
                             ),
                         ),

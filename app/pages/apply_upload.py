@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import reflex as rx
-from reflex.vars.base import Var, VarData
+from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
 from app.flow import files
@@ -14,6 +14,7 @@ from app.state.flow import ApplyState, FieldView
 from components.elicence_picker import elicence_picker
 from components.file_upload import ACCEPT, file_upload
 from components.i18n import t, t_var
+from components.js import js as js_expr
 
 
 def upload_handler(fields: dict[str, Var]) -> Var:
@@ -48,15 +49,8 @@ def upload_handler(fields: dict[str, Var]) -> Var:
         " catch (err) { status.textContent = texts.failed; status.dataset.state = 'error';"
         " input.value = ''; } })"
     )
-    return Var(
-        _js_expr=js,
-        _var_type=EventChain,
-        _var_data=VarData.merge(
-            Var.create(list(fields.values()))._get_all_var_data(),
-            busy._get_all_var_data(),
-            failed._get_all_var_data(),
-            too_large._get_all_var_data(),
-        ),
+    return js_expr(
+        js, EventChain, uses=(Var.create(list(fields.values())), busy, failed, too_large)
     )
 
 
