@@ -125,7 +125,6 @@ class ApplyState(FlowAuthState):
     promise: str = ""
     audience: str = ""
     members: list[str] = []
-    min_level_text: str = ""
     step_index: int = 0
     step_count: int = 0
     step_title: str = ""

@@ -363,9 +363,3 @@ class FlowAuthState(rx.State):
         """On load of flow pages: refresh the session and start the idle-warning watcher."""
         self._active()
         return rx.call_script(IDLE_WATCH_JS)
-
-    @rx.event
-    @in_thread
-    def refresh_session(self):
-        """On load of pages that show the account: is the session still alive?"""
-        self._active()

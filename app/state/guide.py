@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import reflex as rx
 
@@ -17,7 +16,6 @@ from app.settings import theme_for_host
 from app.state.routing import ITEM, route_arg
 from components.i18n import st as t
 
-GuideStatus = Literal["loading", "found", "not_found"]
 MAX_CODE_LENGTH = 80
 
 # (guide, 在线办理 href, 一件事 bundles, how to go instead) per code, or None when there is no
@@ -37,11 +35,6 @@ def visit_text(item: ServiceItem) -> str:
             ways="、".join(ways) or t("见下方咨询方式"),
         )
     return t("本事项暂不能在线申请。请带齐申请材料，在办理时间内到下面的办理地点办理。")
-
-
-def guide_page(code: str, folder: Path | None = None) -> Page:
-    """What the guide page shows for ``code`` (cached for the read cache's TTL)."""
-    return PAGES.get_or_compute((folder, code.upper()), lambda: _guide_page_now(code, folder))
 
 
 def _guide_page_now(code: str, folder: Path | None = None) -> Page:

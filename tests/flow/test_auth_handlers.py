@@ -200,7 +200,7 @@ def test_idle_expiry_is_audited(flow_db: Session, idp: SandboxIdP, audit_log: Pa
     row.last_seen_at = store.now() - timedelta(minutes=16)
     flow_db.add(row)
     flow_db.commit()
-    asyncio.run(FlowAuthState.refresh_session.fn(state))
+    asyncio.run(FlowAuthState.watch_idle.fn(state))  # on load of a flow page
     assert not state.signed_in and state.session_ended
     assert lines(audit_log)[-1]["event"] == "idle_expiry"
 

@@ -56,7 +56,7 @@ class Table:
     intents: tuple[Intent, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: one object per file (synonyms_at)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per set of files (synonyms_from)
 class Synonyms:
     """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin,
     and the intents of all files."""
@@ -215,8 +215,3 @@ def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
     """Base synonyms merged with a province's file (``path``, else its folder's, if any).
     Cached by the files, not the province code: two folders may carry the same code."""
     return synonyms_from(files_for(province, path))
-
-
-def synonyms_at(extra: Path | None) -> Synonyms:
-    """Base synonyms merged with the file ``extra`` (cached by the file)."""
-    return synonyms_from((BASE,) if extra is None else (BASE, extra))
