@@ -61,8 +61,8 @@ eval-search: setup             ## MRR and recall@3 per query type on the labelle
 bench-search: setup            ## build the index over N synthetic items and time mixed queries (ITEMS=1000000)
 	source scripts/env.sh && python scripts/bench_search.py --items $${ITEMS:-1000000}
 
-test-postgres: setup-test      ## the search index on a throwaway PostgreSQL cluster (apt-get install postgresql)
-	source scripts/env.sh && YW_TEST_POSTGRES=1 python -m pytest tests/search/test_postgres.py
+test-postgres: setup-test      ## the search index and the encryption migration on a throwaway PostgreSQL cluster
+	source scripts/env.sh && YW_TEST_POSTGRES=1 python -m pytest tests/search/test_postgres.py tests/security/test_encryption_migration.py
 
 compliance: setup-test         ## the full a11y / elder-mode matrix -> reports/compliance/index.html
 	source scripts/env.sh && python -m e2e.compliance.run

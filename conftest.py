@@ -5,34 +5,16 @@ binary and service the tests need first (Chromium, PostgreSQL, Redis, nginx), so
 can only mean something is missing that must not be. The one kind of skip that stays a skip is
 the choice of a mode: a test written for the scaled stack while the embedded pass runs, and the
 other way round. Such skips say so with a reason that starts with :data:`MODE_SKIP` (use
-:func:`only_in`), so a new skip of any other kind fails in CI until it is dealt with.
+``e2e.skips.only_in``), so a new skip of any other kind fails in CI until it is dealt with.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-MODE_SKIP = "only in "
-
-
-def only_in(mode: str, condition: bool) -> pytest.MarkDecorator:
-    """``skipif(condition)`` for a test that belongs to another mode of the same suite, e.g.
-    ``only_in("scaled mode (make test-scaled)", e2e_mode() != "scaled")``."""
-    return pytest.mark.skipif(condition, reason=MODE_SKIP + mode)
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
-def _skip_reason(report: pytest.TestReport) -> str:
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return str(longrepr[2]).removeprefix("Skipped: ")
-    return str(longrepr)
+from e2e.skips import MODE_SKIP, in_ci, skip_reason
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -41,12 +23,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report: pytest.TestReport = outcome.get_result()
     if not (report.skipped and in_ci()) or hasattr(report, "wasxfail"):
         return
-    reason = _skip_reason(report)
+    reason = skip_reason(report)
     if reason.startswith(MODE_SKIP):
         return
     report.outcome = "failed"
     report.longrepr = (
         f"CI=true: {item.nodeid} would have been skipped ({reason}). CI installs every binary "
         "and service the tests need (scripts/test.sh), so a skip here hides a test: install "
-        "what it names, or mark a mode-only test with conftest.only_in()."
+        "what it names, or mark a mode-only test with e2e.skips.only_in()."
     )

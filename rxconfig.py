@@ -7,9 +7,18 @@ to PostgreSQL; ``REFLEX_REDIS_URL`` turns on Redis state and several workers.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import reflex as rx
+
+from app.security.public_url import PublicURLError, allowed_origins
+
+try:
+    _ORIGINS = allowed_origins()
+except PublicURLError as _exc:  # production without its public URL: refuse, name the setting
+    print(f"Yiwang cannot start: {_exc}", file=sys.stderr)
+    raise SystemExit(2) from None
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DB_URL = f"sqlite:///{ROOT / 'yiwang.db'}"
@@ -22,10 +31,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     # The sitemap needs a public deploy URL that only a real deployment knows.
     disable_plugins=[rx.plugins.SitemapPlugin],
-    # A deployment lists its own origins (comma-separated); unset keeps Reflex's default.
-    **(
-        {"cors_allowed_origins": [o.strip() for o in _origins.split(",") if o.strip()]}
-        if (_origins := os.environ.get("YIWANG_CORS_ORIGINS"))
-        else {}
-    ),
+    # Credentialed CORS and websockets only for this deployment's own public URLs (one per
+    # host) and YIWANG_CORS_ORIGINS (app/security/public_url.py); never Reflex's "*".
+    cors_allowed_origins=_ORIGINS,
 )

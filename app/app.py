@@ -16,6 +16,8 @@ from app.pages.province import head_script, is_multi, tokens_css
 from app.resilience import install as install_resilience
 from app.resilience.notice import backend_exception_handler
 from app.routes import routes
+from app.security import production
+from app.security.headers import security_headers
 from app.serving import cache_control
 from app.settings import active_theme, hosted_themes, theme_for_host
 from app.state.notice import NoticeState
@@ -30,6 +32,12 @@ CATALOG_DIR = Path(__file__).resolve().parent.parent / "assets" / "_generated" /
 
 
 def create_app() -> rx.App:
+    # production refuses to start without its public URL, data keys and scan command; no
+    # client token in a log line (app/security)
+    if problems := production.prepare():
+        for problem in problems:
+            print(f"Yiwang cannot start in production: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     try:
         theme = active_theme()
         hosted_themes()  # every province of YIWANG_HOSTS is valid, or the build stops
@@ -61,12 +69,14 @@ def create_app() -> rx.App:
             "data-mode": "standard",
         },
         reset_style=False,
-        # /flow/files: citizens' materials, private and served to their owner only; with
-        # several provinces, each host's prerendered pages rewritten to be its own; outermost,
-        # the browser cache lifetimes of deploy/nginx for everything served (app/serving.py)
+        # /flow/files: citizens' materials, private and served to their owner only;
+        # /flow/session: the HttpOnly session cookie; with several provinces, each host's
+        # prerendered pages rewritten to be its own; security headers on every response;
+        # outermost, the browser cache lifetimes of deploy/nginx (app/serving.py)
         api_transformer=[
             flow_api(extra=[favicon_route(theme_for_host)]),
             *([lambda inner: per_host_html(inner, theme, theme_for_host)] if is_multi() else []),
+            security_headers,
             cache_control,
         ],
         head_components=[
@@ -92,7 +102,38 @@ def create_app() -> rx.App:
     # Killed workers' tabs keep their state, the embedded mode keeps states across restarts,
     # the service notice clears with the next answer (app/resilience).
     install_resilience(application)
+    install_security(application)
     return application
+
+
+def install_security(application: rx.App) -> None:
+    """The session cookie never enters state, events and connections are limited and their
+    arguments checked (private hooks: app/security/session_cookie.py, limits.py); what exists
+    already from before the umask becomes owner-only."""
+    from reflex.config import get_config
+
+    from app.security import guard, limits, session_cookie
+
+    namespace = getattr(application, "_event_namespace", None)
+    if namespace is not None:
+        session_cookie.install(namespace)
+        guard.install_personal_guard(namespace)
+        limits.install(namespace)
+    root = Path(__file__).resolve().parent.parent
+    db_url = get_config().db_url or ""
+    import os
+
+    states = Path(os.environ.get("REFLEX_STATES_WORKDIR") or ".states")
+    files = Path(os.environ.get("YIWANG_FILES_DIR") or root / "private_files")
+    paths = [files, states if states.is_absolute() else root / states, root / "reports"]
+    if db_url.startswith("sqlite:///"):
+        paths.append(Path(db_url.removeprefix("sqlite:///")))
+
+    # owner-only from when the backend serves: states, database, private files, logs
+    def owner_only_from_now() -> None:
+        production.at_backend_start(*paths)
+
+    application.register_lifespan_task(owner_only_from_now)
 
 
 app = create_app()

@@ -9,11 +9,16 @@ per-locale catalog as the interface strings and falls back to the Chinese.
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
+
+from babel.messages.pofile import read_po
 
 from components.i18n import SHIPPED_LOCALES, SOURCE_LOCALE
 from themes import Theme, ThemeError, ThemeProblem
 
 FILE_NAME = "translations.toml"
+# tables of translations.toml that hold catalogue content (app/catalogue/i18n.py)
+CATALOGUE_TABLES = frozenset({"names", "summaries", "keywords"})
 
 
 def content_texts(theme: Theme) -> set[str]:
@@ -45,6 +50,8 @@ def content_translations(theme: Theme) -> dict[str, dict[str, str]]:
             problems.append(ThemeProblem(path, locale, "must be a table of text = translation"))
             continue
         for key, value in table.items():
+            if key in CATALOGUE_TABLES and isinstance(value, dict):
+                continue  # catalogue content: app/catalogue/i18n.py reads and checks these
             if key not in known:
                 problems.append(
                     ThemeProblem(path, f"{locale}.{key}", "theme.toml has no such text")
@@ -55,4 +62,25 @@ def content_translations(theme: Theme) -> dict[str, dict[str, str]]:
                 out.setdefault(locale, {})[key] = value.strip()
     if problems:
         raise ThemeError(problems)
+    for locale, table in province_catalogues(theme.folder).items():
+        for key, value in table.items():
+            out.setdefault(locale, {}).setdefault(key, value)
+    return out
+
+
+def province_catalogues(folder: Path) -> dict[str, dict[str, str]]:
+    """``{locale: {message: translation}}`` of a province folder's own gettext catalogues
+    (``<folder>/locales/<locale>.po``): the texts of its forms that the framework's
+    catalogues do not have. Empty and fuzzy entries are left out (``scripts/i18n.py check``
+    reports them)."""
+    out: dict[str, dict[str, str]] = {}
+    for locale in SHIPPED_LOCALES:
+        po = folder / "locales" / f"{locale}.po"
+        if locale == SOURCE_LOCALE or not po.is_file():
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        for message in catalog:
+            if isinstance(message.id, str) and message.id and message.string and not message.fuzzy:
+                out.setdefault(locale, {})[message.id] = str(message.string)
     return out

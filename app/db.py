@@ -7,7 +7,7 @@ a liveness ping and a closing rollback: with PostgreSQL, pool checkouts and clos
 were about a tenth of a worker's py-spy samples under flow load. :func:`one_session` makes every :func:`session_scope` inside it
 (on this thread or task: a context variable) share one session, so a handler pays that once
 per transaction (a commit gives the connection back) instead of once per store call.
-``app.state.offloop`` wraps every handler body it runs in a thread in one.
+``app.offloop`` wraps every handler body it runs in a thread in one.
 
 Inside :func:`one_session`, commits stay where the store functions make them: a draft saved
 is committed before the handler goes on, exactly as without it. Rows already loaded in the

@@ -1,8 +1,9 @@
-"""Dates, numbers, fees and time limits in the citizen's locale (Babel), for server-side text.
+"""Dates, numbers, fees and time limits in the citizen's locale (Babel): the one formatter.
 
-States format values in their event handlers with the locale of the request
-(``components.i18n.request_locale(cookie)``) and put the finished text in state; the page
-never glues numbers into sentences itself.
+``format_*(value, locale)`` give the text in one locale (HTTP responses, logs, tests);
+``local_*(value)`` give a local text in every shipped locale (``components.i18n.localized``),
+which is what states put into state: the page picks the device's locale, so the language
+selector switches formatted values instantly. The page never glues numbers into sentences.
 """
 
 from __future__ import annotations
@@ -11,22 +12,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 
-from components.i18n import SHIPPED_LOCALES, ntranslate, translate
+from components.i18n import babel_locale, localized, ntranslate, translate
 
-TimeUnit = Literal["working_day", "natural_day", "hour"]
+TimeUnit = Literal["working_day", "natural_day", "hour", "immediate"]
+# The units of the catalogue (GB/T 39554.2, app.domain.enums.TimeUnit) by their Chinese name.
+CATALOGUE_UNITS: dict[str, TimeUnit] = {
+    "工作日": "working_day",
+    "自然日": "natural_day",
+    "即办": "immediate",
+}
 DateStyle = Literal["short", "medium", "long"]
-
-
-def babel_locale(locale: str) -> Locale:
-    """The Babel locale of a shipped locale code (``zh_Hans`` -> ``zh_Hans_CN``)."""
-    if locale not in SHIPPED_LOCALES:
-        raise ValueError(f"unknown locale {locale!r}; shipped: {', '.join(SHIPPED_LOCALES)}")
-    return Locale.parse({"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK"}.get(locale, locale))
 
 
 def format_date(value: date, locale: str, style: DateStyle = "long") -> str:
@@ -51,15 +50,47 @@ def format_fee(amount: Decimal | int | None, locale: str) -> str:
     return format_currency(Decimal(amount), "CNY", locale=babel_locale(locale))
 
 
-def format_time_limit(n: int, unit: TimeUnit, locale: str) -> str:
-    """A statutory or promised time limit: ``20 个工作日`` / ``20 working days``."""
+def format_time_limit(n: int, unit: str, locale: str) -> str:
+    """A statutory or promised time limit: ``20 个工作日`` / ``20 working days`` / ``即办``.
+
+    ``unit`` is a ``TimeUnit`` or the catalogue's Chinese unit (工作日, 自然日, 即办).
+    """
     if n < 0:
         raise ValueError(f"a time limit cannot be negative: {n}")
+    kind = CATALOGUE_UNITS.get(str(unit), unit)
+    if kind == "immediate" or (n == 0 and kind in {"working_day", "natural_day"}):
+        return translate(locale, "即办（当场办结）")
     count = format_number(n, locale)
-    if unit == "working_day":
+    if kind == "working_day":
         return ntranslate(locale, "{count} 个工作日", "{count} 个工作日", n, count=count)
-    if unit == "natural_day":
+    if kind == "natural_day":
         return ntranslate(locale, "{count} 个自然日", "{count} 个自然日", n, count=count)
-    if unit == "hour":
+    if kind == "hour":
         return ntranslate(locale, "{count} 小时", "{count} 小时", n, count=count)
-    raise ValueError(f"unknown time unit {unit!r}; known: working_day, natural_day, hour")
+    raise ValueError(
+        f"unknown time unit {unit!r}; known: working_day, natural_day, hour, immediate, "
+        + ", ".join(CATALOGUE_UNITS)
+    )
+
+
+# --- the same values as local texts (every shipped locale), for state ----------------------
+
+
+def local_date(value: date, style: DateStyle = "long") -> str:
+    return localized(lambda loc: format_date(value, loc, style))
+
+
+def local_datetime(value: datetime, style: DateStyle = "medium") -> str:
+    return localized(lambda loc: format_datetime(value, loc, style))
+
+
+def local_number(value: int | float | Decimal) -> str:
+    return localized(lambda loc: format_number(value, loc))
+
+
+def local_fee(amount: Decimal | int | None) -> str:
+    return localized(lambda loc: format_fee(amount, loc))
+
+
+def local_time_limit(n: int, unit: str) -> str:
+    return localized(lambda loc: format_time_limit(n, unit, loc))

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.plurals import get_plural
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from reflex.vars.base import Var, VarData
 from reflex_base.utils.imports import ImportVar
@@ -47,6 +50,7 @@ LOCALE_COOKIE = "yw_locale"
 CATALOG_URL_BASE = "/_generated/i18n/"
 # The plural rules the client runtime implements (yw_runtime.js: ywNT).
 SUPPORTED_PLURAL_RULES = {"0", "(n != 1)"}
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _default_code: str = SOURCE_LOCALE
 # A province's own content in other locales ({locale: {chinese: text}}), see t_content.
@@ -67,6 +71,13 @@ def text_direction(locale: str) -> str:
 
 
 @functools.cache
+def babel_locale(locale: str) -> Locale:
+    """The Babel locale of a shipped locale code (``zh_Hans`` -> ``zh_Hans_CN``)."""
+    if locale not in SHIPPED_LOCALES:
+        raise ValueError(f"unknown locale {locale!r}; shipped: {', '.join(SHIPPED_LOCALES)}")
+    return Locale.parse({"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK"}.get(locale, locale))
+
+
 def translations(locale: str) -> NullTranslations:
     """The compiled catalog of ``locale`` (the source locale needs none)."""
     mo = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
@@ -94,6 +105,8 @@ def active_locale() -> str:
 def translate(locale: str, message: str, /, **params: object) -> str:
     """``message`` in ``locale`` with its named ``{placeholders}`` filled (server side)."""
     text = translations(locale).gettext(message)
+    if text == message and locale != SOURCE_LOCALE:  # a province folder's own catalogue
+        text = _content.get(locale, {}).get(message, text)
     return text.format(**params) if params else text
 
 
@@ -263,16 +276,119 @@ def N_(message: str) -> str:
 
 
 # --- server side ---------------------------------------------------------------------------
-# Text that event handlers put into state (validation messages, formatted limits) is made on
-# the server as plain strings, in the build's default language. ``st``/``snt`` are imported
-# as ``t``/``nt`` in server modules, so extraction finds them like any other message.
+# Text that event handlers put into state (validation messages, statuses, formatted limits) is
+# made on the server in *every* shipped locale at once and travels as one string: a local text
+# (``LOCAL_MARK`` + JSON ``{locale: text}``). The page shows it through ``server_text``, which
+# picks the device's locale in the browser, so the language selector switches it instantly,
+# like page text, with no round trip; Babel formats every locale's numbers and dates on the
+# server (components/format.py), so there is one formatter. A text that reads the same in every
+# locale (a name the citizen typed) stays a plain string. ``st``/``snt`` are imported as
+# ``t``/``nt`` in server modules, so extraction finds them like any other message.
+
+LOCAL_MARK = "\x1e"
+
+
+def localized(render: Callable[[str], str | None]) -> str:
+    """The text ``render(locale)`` gives for every shipped locale, as one local text.
+
+    ``render`` returns ``None`` for a locale it has no text in (content without a
+    translation): the page then shows the source text, marked ``lang="zh-Hans"``.
+    """
+    texts = {loc: text for loc in SHIPPED_LOCALES if (text := render(loc)) is not None}
+    if SOURCE_LOCALE not in texts:
+        raise ValueError("a local text needs its source-language (zh_Hans) text")
+    if len(texts) == len(SHIPPED_LOCALES) and len(set(texts.values())) == 1:
+        return texts[SOURCE_LOCALE]
+    return LOCAL_MARK + json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+
+
+def is_local(text: object) -> bool:
+    return isinstance(text, str) and text.startswith(LOCAL_MARK)
+
+
+def pick(text: str, locale: str) -> str:
+    """A local text (or plain string) as read in ``locale``, falling back to the source."""
+    if not is_local(text):
+        return text
+    texts = json.loads(text[1:])
+    return texts.get(locale) or texts[SOURCE_LOCALE]
+
+
+def picks_source(text: str, locale: str) -> bool:
+    """Does ``text`` read in ``locale`` fall back to the source language (no translation)?"""
+    if not is_local(text):
+        return bool(_HAN.search(text)) and locale not in {SOURCE_LOCALE, "zh_Hant"}
+    return locale not in json.loads(text[1:])
+
+
+def _param(value: object, locale: str) -> object:
+    if isinstance(value, str):
+        return pick(value, locale)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_decimal(value, locale=babel_locale(locale))
+    return value
 
 
 def st(message: str, /, **params: object) -> str:
-    """``message`` as a plain string in the build's default language (server side)."""
-    return translate(_default_code, message, **params)
+    """``message`` in every shipped locale (a local text); params may be local texts."""
+    return localized(
+        lambda loc: translate(loc, message, **{k: _param(v, loc) for k, v in params.items()})
+    )
 
 
 def snt(singular: str, plural: str, n: int, /, **params: object) -> str:
-    """The counted form of a message as a plain string in the default language."""
-    return ntranslate(_default_code, singular, plural, n, **params)
+    """The counted form of a message for ``n``, in every shipped locale (``{n}`` formatted)."""
+
+    def render(loc: str) -> str:
+        text = translations(loc).ngettext(singular, plural, n)
+        return text.format(n=_param(n, loc), **{k: _param(v, loc) for k, v in params.items()})
+
+    return localized(render)
+
+
+def stext(message: str) -> str:
+    """A text that is itself a message id (a form's label, an option) in every locale."""
+    return st(message) if message else message
+
+
+def sjoin(separator_message: str, parts: Iterable[str]) -> str:
+    """Local texts joined with a separator that is itself translated (``、`` -> ``, ``)."""
+    items = list(parts)
+    return localized(
+        lambda loc: translate(loc, separator_message).join(pick(p, loc) for p in items)
+    )
+
+
+def server_text(text: Var | str) -> Var | str:
+    """A local text from state, in the device's language (picked in the browser)."""
+    if not isinstance(text, Var):
+        return pick(text, _default_code)
+    data = runtime_var("ywS", "useYwLocale", hooks=(LOCALE_HOOK,))
+    return js(f"ywS(ywLoc, {text}, {json.dumps(_default_code)})", str, uses=(text,), data=data)
+
+
+def server_lang(text: Var) -> Var:
+    """The ``lang`` of ``server_text(text)``: the device's, or ``zh-Hans`` where the text
+    had no translation and falls back to the source (screen readers switch voice)."""
+    data = runtime_var("ywSL", "useYwLocale", hooks=(LOCALE_HOOK,))
+    return js(f"ywSL(ywLoc, {text}, {json.dumps(_default_code)})", str, uses=(text,), data=data)
+
+
+def server_span(text: Var, **props: object):
+    """``server_text(text)`` in a span carrying its ``lang`` (``zh-Hans`` where it fell back
+    to the source), for catalogue content and text the citizen typed."""
+    import reflex as rx
+
+    return rx.el.span(server_text(text), lang=server_lang(text), **props)
+
+
+def source_lang(text: str) -> str | None:
+    """``"zh-Hans"`` for a fixed text in Chinese (a brand name, a registration number) that
+    stays Chinese in every locale, so screen readers pronounce it as Chinese; else None."""
+    return "zh-Hans" if isinstance(text, str) and _HAN.search(text) else None
+
+
+def source_text(message: str, /, **params: object) -> str:
+    """``message`` in the source language (zh_Hans) as a plain string: for texts that are
+    stored as message ids (derived form definitions), translated when shown (``stext``)."""
+    return translate(SOURCE_LOCALE, message, **params)

@@ -88,3 +88,45 @@ if (typeof window !== "undefined" && window.__yw) {
   keep("yw_mode", document.documentElement.dataset.mode || "standard");
   if (window.__yw.want) ywSetLocale(window.__yw.want);
 }
+
+// Server text (components/i18n.py ``localized``): "\x1e" + JSON {locale: text} holds a text
+// in every locale the server has it in; a plain string reads the same in every locale.
+const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+const parsed = new Map();
+function local(s) {
+  if (typeof s !== "string" || s.charCodeAt(0) !== 0x1e) return null;
+  let o = parsed.get(s);
+  if (!o) {
+    try {
+      o = JSON.parse(s.slice(1));
+    } catch (e) {
+      o = { zh_Hans: s.slice(1) };
+    }
+    if (parsed.size > 2000) parsed.clear();
+    parsed.set(s, o);
+  }
+  return o;
+}
+// The locale shown: the picked one, or null for the build's default (d).
+const shown = (L, d) => L || d;
+
+// server_text(): the text in the device's locale, else the source (zh_Hans) text.
+export function ywS(L, s, d) {
+  const o = local(s);
+  if (!o) return s == null ? "" : String(s);
+  const code = shown(L, d);
+  return o[code] ?? o.zh_Hans ?? "";
+}
+
+// server_lang(): the BCP 47 tag of what ywS shows (zh-Hans where it fell back).
+export function ywSL(L, s, d) {
+  const code = shown(L, d);
+  const o = local(s);
+  if (!o) return HAN.test(String(s ?? "")) && !code.startsWith("zh") ? "zh-Hans" : code.replace("_", "-");
+  return code in o ? code.replace("_", "-") : "zh-Hans";
+}
+
+if (typeof window !== "undefined") {
+  // for scripts the server sends (document titles after a step): pick like ywS
+  window.__ywPick = (s) => ywS(loc, s, (cfg() && cfg().default) || "zh_Hans");
+}

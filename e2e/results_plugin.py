@@ -1,7 +1,8 @@
 """Record every e2e test's outcome in reports/e2e/results.json (read by app.conformance).
 
 Per mode (``YIWANG_E2E_MODE``: embedded or scaled) and per test id: the outcome of its last run
-(``passed``, ``failed``, ``error`` or ``skipped``) and when that run finished. A run of some
+(``passed``, ``failed``, ``error`` or ``skipped``) and when that run finished; a test that
+belongs to the other mode (``conftest.only_in``) is not recorded for this one. A run of some
 files updates their tests and keeps the rest, each with its own time, so the report says how
 recent each piece of evidence is. Written atomically at the end of the session.
 """
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e.skips import is_mode_skip
+
 RESULTS = Path(__file__).resolve().parent.parent / "reports" / "e2e" / "results.json"
 _outcomes: dict[str, str] = {}
 
@@ -24,6 +27,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.failed:
         outcome = "failed" if report.when == "call" else "error"
     elif report.skipped:
+        if is_mode_skip(report):
+            return  # written for the other mode (conftest.only_in): no evidence either way
         outcome = "skipped"
     elif report.when == "call":
         outcome = "passed"

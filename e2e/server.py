@@ -67,8 +67,9 @@ def production_app(
     port = port or free_port()
     log = log or ROOT / "reports" / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    run_env = {**os.environ, **(env or {}), "PORT": str(port)}
     base = f"http://127.0.0.1:{port}"
+    # the login callback and allowed origins come from the public URL only
+    run_env = {"YIWANG_PUBLIC_URL": base, **os.environ, **(env or {}), "PORT": str(port)}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             ["bash", str(ROOT / "scripts" / "run.sh")],

@@ -7,7 +7,13 @@ from playwright.sync_api import Browser, Playwright
 
 from e2e.compliance.checks import RULES, Combination, run_combination
 from e2e.compliance.run import representative_slice
+from e2e.server import e2e_mode
+from e2e.skips import only_in
 from themes import load_theme
+
+# the slice of the matrix checks what the browser renders, the same on either backend
+# (make test-scaled runs the journeys: flow, checkout, identity, security, search …)
+pytestmark = only_in("embedded mode", e2e_mode() == "scaled")
 
 PROVINCE = "shandong"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from conftest import only_in
 from e2e.axe import assert_no_violations
 from e2e.conftest import open_page
 from e2e.server import ROOT, e2e_mode, free_port, production_app
+from e2e.skips import only_in
 
 
 def test_server_restart_is_announced_and_recovered(pixel: Page, tmp_path: Path) -> None:

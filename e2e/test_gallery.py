@@ -8,7 +8,13 @@ from playwright.sync_api import Page, expect
 from e2e.axe import assert_no_violations
 from e2e.conftest import PROVINCE_HOSTS, open_page, province_url
 from e2e.server import ROOT as ROOT_DIR
+from e2e.server import e2e_mode
+from e2e.skips import only_in
 from themes import THEMES_DIR, load_theme
+
+# the component gallery renders the same on either backend
+# (make test-scaled runs the journeys: flow, checkout, identity, security, search …)
+pytestmark = only_in("embedded mode", e2e_mode() == "scaled")
 
 SCREENSHOTS = ROOT_DIR / "reports" / "screenshots"
 

@@ -68,7 +68,8 @@ def interop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InteropApp]:
         "client_id": "yiwang",
         "client_secret": SECRET,
         "redirect_uris": [f"{o}/auth/callback" for o in origins],
-        "post_logout_redirect_uris": [f"{o}/me" for o in origins],
+        # back through the route that clears the HttpOnly session cookie, then /me
+        "post_logout_redirect_uris": [f"{o}/flow/signed-out?next=%2Fme" for o in origins],
         "grant_types": ["authorization_code"],
         "response_types": ["code"],
     }

@@ -11,6 +11,12 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from e2e.browser import device_context_args
 from e2e.compliance.checks import measure, storage_script
 from e2e.conftest import open_page
+from e2e.server import e2e_mode
+from e2e.skips import only_in
+
+# language, direction and elder mode are rendered in the browser, the same on either backend
+# (make test-scaled runs the journeys: flow, checkout, identity, security, search …)
+pytestmark = only_in("embedded mode", e2e_mode() == "scaled")
 
 SHOTS = Path(__file__).resolve().parent.parent / "reports" / "screenshots"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from conftest import only_in
 from e2e.server import e2e_mode
+from e2e.skips import only_in
 
 pytestmark = only_in("scaled mode (make test-scaled)", e2e_mode() != "scaled")
 

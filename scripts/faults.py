@@ -673,7 +673,10 @@ def embedded(port: int) -> Iterator[str]:
     log = ROOT / "reports" / f"faults-embedded-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PORT": str(port), "REFLEX_WEB_WORKDIR": ".web-faults",
-           "REFLEX_STATES_WORKDIR": ".states-faults"}  # fmt: skip
+           "REFLEX_STATES_WORKDIR": ".states-faults",
+           # one machine plays every citizen from one address (app/security/limits.py)
+           "YIWANG_PUBLIC_URL": f"http://127.0.0.1:{port}", "YIWANG_SOCKETS_PER_MINUTE": "0",
+           "YIWANG_TOKENS_PER_MINUTE": "0"}  # fmt: skip
     env.pop("REFLEX_REDIS_URL", None)
     env.pop("REFLEX_DB_URL", None)
     with log.open("ab") as out:
@@ -764,7 +767,12 @@ def main(argv: list[str] | None = None) -> int:
             global CASHIER
             CASHIER = CashierProcess()  # the cashier fault stops and starts this one
             CASHIER.start()
-            env = {"REFLEX_WEB_WORKDIR": ".web-faults", **CASHIER.env()}
+            env = {
+                "REFLEX_WEB_WORKDIR": ".web-faults",
+                "YIWANG_SOCKETS_PER_MINUTE": "0",
+                "YIWANG_TOKENS_PER_MINUTE": "0",
+                **CASHIER.env(),
+            }
             try:
                 with stack.scaled_app(env, workers=3) as app:
                     for name in scaled:

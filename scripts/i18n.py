@@ -3,9 +3,13 @@
     python scripts/i18n.py extract   # write locales/messages.pot from the code
     python scripts/i18n.py update    # merge the .pot into every shipped locale
     python scripts/i18n.py compile   # .po -> .mo (make run does this)
-    python scripts/i18n.py check     # fail on a stale .pot, empty/fuzzy/missing entries, or
+    python scripts/i18n.py check     # fail on a stale .pot, empty/fuzzy/missing entries,
                                      # user-visible text outside gettext in components/ and
-                                     # app/pages/
+                                     # app/pages/, or an untranslated form text of a province
+                                     # folder outside themes/ (its own locales/<locale>.po)
+
+Form files (app/flow/forms/*.yaml, themes/<p>/forms/*.yaml) are extracted by babel.cfg's
+``form`` method (app/flow/forms/messages.py): labels, hints, options, step titles, ...
 
 The source language is zh_Hans: its catalogue maps every message to itself.
 """
@@ -22,6 +26,8 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # babel.cfg's form extractor lives in the app
+    sys.path.insert(0, str(ROOT))
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
 SOURCE_LOCALE = "zh_Hans"
@@ -38,6 +44,8 @@ KEYWORDS = [
     "translate:2",
     "-k",
     "ntranslate:2,3",
+    "-k",
+    "sjoin:1",
 ]
 
 
@@ -156,8 +164,48 @@ def check_sources() -> list[str]:
     return problems
 
 
+def province_folders() -> list[Path]:
+    """Province folders outside ``themes/`` this instance serves (their forms are not in the
+    framework's catalogues): ``YIWANG_PROVINCE_DIR`` and the folders of ``YIWANG_HOSTS``."""
+    import os
+
+    folders = []
+    if spec := os.environ.get("YIWANG_PROVINCE_DIR", "").strip():
+        folders.append(Path(spec))
+    for entry in os.environ.get("YIWANG_HOSTS", "").split(","):
+        if "=" in entry and (folder := entry.split("=", 1)[1].strip()):
+            folders.append(Path(folder))
+    themes = (ROOT / "themes").resolve()
+    return [f for f in dict.fromkeys(f.resolve() for f in folders) if themes not in f.parents]
+
+
+def check_province(folder: Path) -> list[str]:
+    """Every text of the folder's forms must be translated in every shipped locale, by the
+    framework's catalogue or by the folder's own ``locales/<locale>.po``."""
+    from app.flow.forms.messages import texts_of
+
+    problems = []
+    texts = {t: path for path in sorted((folder / "forms").glob("*.yaml")) for t in texts_of(path)}
+    for locale in shipped_locales():
+        if locale == SOURCE_LOCALE:
+            continue
+        with (LOCALES / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            known = {m.id for m in read_po(fh, locale=locale) if m.id and m.string}
+        own: dict[str, str] = {}
+        po = folder / "locales" / f"{locale}.po"
+        if po.is_file():
+            with po.open("rb") as fh:
+                own = {m.id: m.string for m in read_po(fh, locale=locale) if m.id and not m.fuzzy}
+        for text, path in texts.items():
+            if text not in known and not own.get(text):
+                problems.append(f"{path}: no {locale} translation of {text!r} (add it to {po})")
+    return problems
+
+
 def check() -> int:
     problems: list[str] = check_sources()
+    for folder in province_folders():
+        problems += check_province(folder)
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "messages.pot"
         extract(fresh)

@@ -146,7 +146,10 @@ def embedded_app() -> Iterator[tuple[str, subprocess.Popen]]:
     log = ROOT / "reports" / f"load-embedded-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PORT": str(port), "REFLEX_WEB_WORKDIR": ".web-load",
-           "REFLEX_STATES_WORKDIR": ".states-load"}  # fmt: skip
+           "REFLEX_STATES_WORKDIR": ".states-load",
+           # one machine plays thousands of citizens from one address (app/security/limits.py)
+           "YIWANG_PUBLIC_URL": f"http://127.0.0.1:{port}", "YIWANG_SOCKETS_PER_MINUTE": "0",
+           "YIWANG_TOKENS_PER_MINUTE": "0", "YIWANG_UPLOADS_PER_MINUTE": "1000"}  # fmt: skip
     env.pop("REFLEX_REDIS_URL", None)
     env.pop("REFLEX_DB_URL", None)
     with log.open("ab") as out:
@@ -277,7 +280,12 @@ def main() -> int:
         print(f"removed {remove_synthetic_rows(sqlite)} rows of synthetic citizens", flush=True)
     if "scaled" in modes or "scaled-busy" in modes:
         with scaled_app(
-            {"REFLEX_WEB_WORKDIR": ".web-load"}, workers=int(os.environ.get("LOAD_WORKERS", "3"))
+            {
+                "REFLEX_WEB_WORKDIR": ".web-load",
+                "YIWANG_SOCKETS_PER_MINUTE": "0",
+                "YIWANG_TOKENS_PER_MINUTE": "0",
+            },
+            workers=int(os.environ.get("LOAD_WORKERS", "3")),
         ) as app:
             codes = catalogue_codes(pg_url())  # the services are up (and seeded) now
 

@@ -12,8 +12,13 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"
 PORT="${PORT:-3000}"
+# Owner-only files (states, database, private files, logs); the login callback and allowed
+# origins come from the public URL only (app/security/public_url.py): set it to the address
+# citizens use; the default suits a browser on this machine.
+umask 077
+export YIWANG_PUBLIC_URL="${YIWANG_PUBLIC_URL:-http://localhost:$PORT}"
 
-echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on http://localhost:$PORT"
+echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on $YIWANG_PUBLIC_URL"
 # The catalogues of the provinces this instance serves, from their folders: all or nothing,
 # skipped when the files are unchanged since the last load (app/ingest.py).
 python -m app.catalogue migrate >/dev/null

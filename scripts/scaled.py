@@ -347,6 +347,8 @@ def province_folder(env: dict[str, str]) -> Path:
 
 def nginx_config(run_dir: Path, port: int, backend_port: int, sites: list[Site]) -> Path:
     """Render deploy/nginx/yiwang.conf (+ one province server block per site) for this run."""
+    from app.security.headers import csp_for_build
+
     servers = [
         render(
             DEPLOY / "province.conf",
@@ -354,6 +356,8 @@ def nginx_config(run_dir: Path, port: int, backend_port: int, sites: list[Site])
                 "LISTEN": f"127.0.0.1:{port}" + (" default_server" if site.default else ""),
                 "SERVER_NAMES": " ".join(site.server_names),
                 "STATIC_ROOT": str(site.root),
+                # the build's inline scripts by hash (app/security/headers.py)
+                "CSP": csp_for_build(site.root, site.env),
                 "HTML_REWRITES": sub_filters(site.rewrites),
             },
         )
@@ -550,6 +554,8 @@ def scaled_app(
         f"http://{pair.split('=')[0].strip()}:{port}" for pair in hosts.split(",") if "=" in pair
     )
     env.setdefault("YIWANG_CORS_ORIGINS", ",".join(sorted(origins)))
+    # login callbacks are built from the public URL only (app/security/public_url.py)
+    env.setdefault("YIWANG_PUBLIC_URL", f"http://127.0.0.1:{port}")
     if build:
         for site in (s for s in sites if s.build):
             say(f"building the static frontend for {' '.join(site.server_names)} -> {site.root}")

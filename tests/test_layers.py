@@ -35,7 +35,14 @@ RANK = {
     "themes": 6,
     "app.domain": 7,
     "app.db": 7,
+    "app.offloop": 7,  # blocking work off the event loop, in one database session
     "app.audit": 7,  # structured security events, written from routes and states
+    # security rules (public URLs, cookies, encryption, headers) sit below everything that
+    # uses them; its two Reflex seams (event limits, the personal-data guard) sit with
+    # app.resilience, above the states they reach
+    "app.security": 7,
+    "app.security.limits": 3,
+    "app.security.guard": 3,
     "components": 7,
 }
 
@@ -61,7 +68,10 @@ def modules() -> dict[str, Path]:
 
 
 def group(module: str) -> str:
+    """The module's layer entry: a module listed by itself in RANK, else its package."""
     parts = module.split(".")
+    if len(parts) > 2 and ".".join(parts[:3]) in RANK:
+        return ".".join(parts[:3])
     return ".".join(parts[:2]) if parts[0] == "app" and len(parts) > 1 else parts[0]
 
 

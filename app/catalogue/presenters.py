@@ -9,15 +9,31 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from babel.numbers import format_currency
-
-from app.domain.enums import ChannelKind, Necessity, TimeUnit
+from app.catalogue.i18n import CatalogueContent, base_content, content_text, summary_text
+from app.domain.enums import ChannelKind, Necessity
 from app.domain.service_item import Channel, Material, ServiceItem, TimeLimit
-from components.i18n import active_locale
+from components.format import local_fee, local_time_limit
+from components.i18n import N_, sjoin
 from components.i18n import snt as nt
 from components.i18n import st as t
 
-BABEL_LOCALES = {"zh_Hans": "zh_Hans_CN"}
+#: the values of the catalogue's code lists (app/domain/enums.py) a guide shows, as message
+#: ids (tests/catalogue/test_presenters.py checks every enum value is here)
+ENUM_MESSAGES = (
+    N_("行政许可"), N_("行政给付"), N_("行政确认"), N_("行政检查"), N_("行政奖励"),
+    N_("行政裁决"), N_("其他行政权力"), N_("公共服务"),
+    N_("个人"), N_("法人"),
+    N_("国家级"), N_("省级"), N_("市级"), N_("县级"), N_("乡级"),
+    N_("一级"), N_("二级"), N_("三级"), N_("四级"),
+    N_("原件"), N_("复印件"), N_("电子件"),
+    N_("申请人自备"), N_("政府部门核发"), N_("政务共享"), N_("中介机构"),
+    N_("电话"), N_("网站"), N_("窗口"), N_("移动端"), N_("信函"), N_("电子邮件"),
+)  # fmt: skip
+
+
+def enum_text(value: object) -> str:
+    """A code-list value (行政许可, 原件 …) as a local text."""
+    return t(str(value))
 
 
 @dataclasses.dataclass
@@ -64,6 +80,7 @@ class ChannelView:
 class GuideView:
     code: str = ""
     name: str = ""
+    summary: str = ""
     department: str = ""
     item_type: str = ""
     level: str = ""
@@ -98,15 +115,11 @@ class ItemSummary:
 def format_limit(limit: TimeLimit | None) -> str:
     if limit is None:
         return ""
-    if limit.unit is TimeUnit.IMMEDIATE:
-        return t("即办（当场办结）")
-    if limit.unit is TimeUnit.WORKING_DAYS:
-        return nt("{n} 个工作日", "{n} 个工作日", limit.value)
-    return nt("{n} 个自然日", "{n} 个自然日", limit.value)
+    return local_time_limit(limit.value, str(limit.unit))
 
 
 def format_money(amount: Decimal) -> str:
-    return format_currency(amount, "CNY", locale=BABEL_LOCALES.get(active_locale(), "zh_Hans_CN"))
+    return local_fee(amount)
 
 
 def visits_summary(visits: int) -> str:
@@ -120,32 +133,35 @@ def _channel(channel: Channel) -> ChannelView:
     digits = "".join(ch for ch in channel.value if ch.isdigit() or ch == "-")
     if channel.kind is ChannelKind.PHONE and len(digits.replace("-", "")) >= 5:
         href = f"tel:{digits.replace('-', '')[:12]}"
-    return ChannelView(kind=str(channel.kind), value=channel.value, href=href)
+    return ChannelView(kind=enum_text(channel.kind), value=channel.value, href=href)
 
 
-def _material(material: Material) -> MaterialView:
-    forms = "、".join(str(f) for f in material.form)
+def _material(material: Material, content: CatalogueContent) -> MaterialView:
+    forms = sjoin("、", [enum_text(f) for f in material.form])
     detail = t("{forms} {copies} 份 · {source}", forms=forms, copies=material.copies,
-               source=str(material.source))  # fmt: skip
+               source=enum_text(material.source))  # fmt: skip
     labels = {
         Necessity.REQUIRED: t("必要"),
         Necessity.CONDITIONAL: t("视情况提交"),
         Necessity.DEFERRABLE: t("可容缺后补"),
     }
     return MaterialView(
-        name=material.name,
+        name=content_text(material.name, content),
         necessity=labels[material.necessity],
-        condition=material.condition or "",
+        condition=content_text(material.condition or "", content),
         detail=detail,
-        notes=material.notes or "",
+        notes=content_text(material.notes or "", content),
         e_licence=material.e_licence,
         blank_form_url=material.blank_form_url or "",
         sample_url=material.sample_url or "",
     )
 
 
-def guide_view(item: ServiceItem) -> GuideView:
-    """The guide of one item, every element formatted for reading."""
+def guide_view(item: ServiceItem, content: CatalogueContent | None = None) -> GuideView:
+    """The guide of one item, every element formatted for reading, in every shipped locale
+    (catalogue texts from ``content``, the province's translations; Chinese where none)."""
+    content = content or base_content()
+    c = lambda text: content_text(text, content)  # noqa: E731
     services = [
         label
         for flag, label in (
@@ -164,14 +180,15 @@ def guide_view(item: ServiceItem) -> GuideView:
         fee_summary = t("不收费")
     return GuideView(
         code=item.implementation_code,
-        name=item.name,
-        department=item.department,
-        item_type=str(item.item_type),
-        level=str(item.level),
-        audience=str(item.audience),
+        name=c(item.name),
+        summary=summary_text(item.name, content),
+        department=c(item.department),
+        item_type=enum_text(item.item_type),
+        level=enum_text(item.level),
+        audience=enum_text(item.audience),
         online=item.online,
         online_summary=(
-            t("可在网上申请（{depth}网办深度）", depth=str(item.online_depth))
+            t("可在网上申请（{depth}网办深度）", depth=enum_text(item.online_depth))
             if item.online
             else t("暂不支持网上申请，请到办事大厅办理")
         ),
@@ -179,24 +196,25 @@ def guide_view(item: ServiceItem) -> GuideView:
         promised_limit=format_limit(item.promised_limit),
         statutory_limit=format_limit(item.statutory_limit),
         fee_summary=fee_summary,
-        fees=[FeeView(f.name, format_money(f.amount), f.basis) for f in item.fees],
-        materials=[_material(m) for m in item.materials],
-        steps=[StepView(s.name, s.description) for s in item.steps],
-        halls=[HallView(h.name, h.address, h.hours, h.phone or "") for h in item.halls],
+        fees=[FeeView(c(f.name), format_money(f.amount), c(f.basis)) for f in item.fees],
+        materials=[_material(m, content) for m in item.materials],
+        steps=[StepView(c(s.name), c(s.description)) for s in item.steps],
+        halls=[HallView(c(h.name), c(h.address), c(h.hours), h.phone or "") for h in item.halls],
         consultation=[_channel(c) for c in item.consultation],
         complaint=[_channel(c) for c in item.complaint],
         services=services,
-        acceptance_conditions=item.acceptance_conditions,
-        legal_basis=list(item.legal_basis),
+        acceptance_conditions=c(item.acceptance_conditions),
+        legal_basis=[c(b) for b in item.legal_basis],
     )
 
 
-def item_summary(item: ServiceItem) -> ItemSummary:
+def item_summary(item: ServiceItem, content: CatalogueContent | None = None) -> ItemSummary:
+    content = content or base_content()
     return ItemSummary(
         code=item.implementation_code,
-        name=item.name,
-        department=item.department,
-        level=str(item.level),
+        name=content_text(item.name, content),
+        department=content_text(item.department, content),
+        level=enum_text(item.level),
         online=item.online,
         visits_summary=visits_summary(item.visits),
     )

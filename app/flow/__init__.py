@@ -1,5 +1,3 @@
-"""The one-network application flow (一网通办): form schemas, drafts, submission, tracking."""
+"""The one-network application flow (一网通办): form schemas, drafts, submission, tracking.
 
-# The cookie that carries the flow session's secret (app/state/flow_auth.py sets it, the
-# routes of app/flow/http.py read it).
-SESSION_COOKIE = "yw_sid"
+The session cookie's name and attributes are defined once, in ``app/security/session_cookie.py``."""

@@ -12,9 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from app.security.crypto import EncryptedJSON
 
-def _json() -> Any:
-    return Field(sa_column=sa.Column(sa.JSON, nullable=False))
+
+def _encrypted() -> Any:
+    """Personal data (answers, address, phone): JSON stored encrypted (``app.security.crypto``)."""
+    return Field(sa_column=sa.Column(EncryptedJSON, nullable=False))
 
 
 class Checkout(SQLModel, table=True):
@@ -29,9 +32,9 @@ class Checkout(SQLModel, table=True):
     item_code: str = Field(max_length=80, index=True)
     #: the idempotency key the application is submitted under (the check page's)
     idempotency_key: str = Field(unique=True, max_length=64)
-    snapshot: dict[str, Any] = _json()
+    snapshot: dict[str, Any] = _encrypted()
     #: the delivery choice ({} until made): method collect|express, hall or address
-    delivery: dict[str, Any] = _json()
+    delivery: dict[str, Any] = _encrypted()
     needs_payment: bool = False
     needs_delivery: bool = False
     #: set once the application is in (then this checkout is finished)
@@ -85,7 +88,7 @@ class Delivery(SQLModel, table=True):
     application_number: str = Field(unique=True, max_length=40)
     owner: str = Field(index=True, max_length=200)
     method: str = Field(max_length=20)  # collect | express
-    details: dict[str, Any] = _json()
+    details: dict[str, Any] = _encrypted()
     #: "dispatch" once the back office completed an express application and the courier has
     #: not booked it yet; "" otherwise
     outbox: str = Field(default="", max_length=20, index=True)

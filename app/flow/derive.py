@@ -24,7 +24,7 @@ from __future__ import annotations
 from app.domain.enums import Audience, Necessity, OnlineDepth, TimeUnit
 from app.domain.service_item import Material, ServiceItem
 from app.flow.schema import FormDefinition, FormField, FormStep
-from components.i18n import st as t
+from components.i18n import source_text as t
 
 ONLINE_DEPTHS = (OnlineDepth.APPLY, OnlineDepth.FULL)
 #: the real-name level a derived form asks for (二级: verified against the population register)

@@ -3,27 +3,40 @@
 * ``POST /flow/files``: upload one material for a file field of the caller's draft;
 * ``GET /flow/files/{id}``: the file, to its owner only (404 for anyone else).
 
-Both need a live session (the ``yw_sid`` cookie, SameSite=Lax). Uploads also need the
-``X-Yiwang-Upload`` header (a cross-site form cannot send it) and, when the browser sends an
-Origin, the same origin as the request.
+Both need a live session (the ``yw_sid`` cookie, HttpOnly, SameSite=Lax). Uploads also need
+the ``X-Yiwang-Upload`` header (a cross-site form cannot send it) and, when the browser sends
+an Origin, the same origin as the request. Uploads are checked in the bounded pool of
+``app.flow.files.process`` and counted against the citizen's limits.
+
+And the session cookie's two routes (``app.security.session_cookie``):
+
+* ``GET /flow/session?ticket=…&next=/path``: exchange the single-use login ticket for the
+  session secret, set it as the HttpOnly cookie, go on to ``next`` (same-origin paths only);
+* ``GET /flow/signed-out?next=/path``: clear the cookie (the handler ended the session).
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from urllib.parse import quote, urlparse
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app import audit
-from app.flow import SESSION_COOKIE, files, store
+from app.flow import files, store
 from app.flow.lookup import form_for_code
 from app.flow.payment_http import NOTIFY_PATH
 from app.flow.payment_http import notify as payment_notify
 from app.flow.store import applications, drafts, sessions
+from app.offloop import off_loop
+from app.security import public_url
+from app.security.redirects import safe_return_path
+from app.security.session_cookie import MAX_AGE_S, SESSION_COOKIE, cookie_attributes
 from app.settings import theme_for_host
+from components.i18n import LOCALE_COOKIE, SOURCE_LOCALE, pick, request_locale
 from components.i18n import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"
@@ -39,11 +52,30 @@ def refusal_message(code: str) -> str:
         "broken": t("图片已损坏，无法读取，请重新拍摄或选择。"),
         "infected": t("文件未通过安全检查，不能上传。"),
         "scan_failed": t("暂时无法检查文件，请稍后再试。"),
+        "pixels": t("图片的像素太多，请缩小图片或拍摄清晰度低一些的照片后再上传。"),
+        "active": t("文件含有脚本、附件或不属于该格式的内容，不能上传。请上传普通的文件。"),
+        "busy": t("上传的人较多，请稍等片刻再试。"),
+        "per_minute": t("上传过于频繁，请一分钟后再试。"),
+        "per_draft": t("这份申请已上传的文件太多，请删除不需要的材料后再上传。"),
+        "per_day": t("今天上传的文件已达上限，请明天再试。"),
     }.get(code, t("上传失败，请重试。"))
 
 
+#: the locale the request's browser reads (its ``yw_locale`` cookie), set per request
+_LOCALE: ContextVar[str] = ContextVar("yw_request_locale", default=SOURCE_LOCALE)
+
+
+def _use_locale(request: Request) -> None:
+    _LOCALE.set(request_locale(request.cookies.get(LOCALE_COOKIE)))
+
+
+def _said(message: str) -> str:
+    """A server message (a local text) in the request's locale."""
+    return pick(message, _LOCALE.get())
+
+
 def _error(message: str, status: int) -> Response:
-    return JSONResponse({"message": message}, status, headers={"Cache-Control": "no-store"})
+    return JSONResponse({"message": _said(message)}, status, headers={"Cache-Control": "no-store"})
 
 
 def _audit_foreign(request: Request, sub: str, what: str) -> None:
@@ -66,9 +98,10 @@ def _same_origin(request: Request) -> bool:
 
 
 async def upload(request: Request) -> Response:
+    _use_locale(request)
     if request.headers.get(UPLOAD_HEADER) != "1" or not _same_origin(request):
         return _error(t("请求来源无效。"), 403)
-    active = sessions.touch_session(request.cookies.get(SESSION_COOKIE, ""))
+    active = await off_loop(sessions.touch_session, request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("登录已过期，请重新登录后再上传。"), 401)
     limit = files.max_bytes()
@@ -95,20 +128,45 @@ async def upload(request: Request) -> Response:
         data = await upload_file.read(limit + 1)
         if len(data) > limit:
             return _error(refusal_message("too_large"), 413)
+        owner = active.identity.sub
         try:
-            row = files.save(active.identity.sub, upload_file.filename or "file", data)
+            row = await _store(owner, upload_file.filename or "file", data, draft.item_code)
         except files.UploadRefused as exc:
-            return _error(refusal_message(exc.code), 422)
+            return _error(refusal_message(exc.code), _STATUS.get(exc.code, 422))
+        # the draft as it is now (another upload may have landed meanwhile)
+        draft = await off_loop(drafts.get_draft, owner, draft.item_code) or draft
+        replaced = draft.values.get(field)
         values = {**draft.values, field: row.id}
-        drafts.save_draft(
-            draft.owner, draft.item_code, draft.form_key, draft.item_name, values, draft.step
+        await off_loop(
+            drafts.save_draft,
+            draft.owner,
+            draft.item_code,
+            draft.form_key,
+            draft.item_name,
+            values,
+            draft.step,
         )
+        if isinstance(replaced, str) and replaced != row.id:
+            await off_loop(files.delete_unreferenced, owner, [replaced])
     finally:
         await form.close()
     return JSONResponse(
-        {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
+        {"id": row.id, "name": row.name, "message": _said(t("已上传：{name}", name=row.name))},
         headers={"Cache-Control": "no-store"},
     )
+
+
+_STATUS = {"busy": 503, "per_minute": 429, "per_draft": 429, "per_day": 429, "too_large": 413}
+
+
+async def _store(owner: str, name: str, data: bytes, item_code: str | None):
+    """Limits, then check/clean/hash/scan in the bounded pool, then write (off the loop)."""
+    if not files.note_attempt(owner):
+        raise files.UploadRefused("per_minute")
+    if problem := await off_loop(files.limit_problem, owner, item_code, len(data)):
+        raise files.UploadRefused(problem)
+    done = await files.process(name, data)
+    return await off_loop(files.store_file, owner, name, done, item_code)
 
 
 async def _correction(
@@ -129,17 +187,18 @@ async def _correction(
     if len(data) > limit:
         return _error(refusal_message("too_large"), 413)
     try:
-        row = files.save(owner, upload_file.filename or "file", data)
+        row = await _store(owner, upload_file.filename or "file", data, None)
     except files.UploadRefused as exc:
-        return _error(refusal_message(exc.code), 422)
+        return _error(refusal_message(exc.code), _STATUS.get(exc.code, 422))
     return JSONResponse(
-        {"id": row.id, "name": row.name, "message": t("已上传：{name}", name=row.name)},
+        {"id": row.id, "name": row.name, "message": _said(t("已上传：{name}", name=row.name))},
         headers={"Cache-Control": "no-store"},
     )
 
 
 async def download(request: Request) -> Response:
-    active = sessions.touch_session(request.cookies.get(SESSION_COOKIE, ""))
+    _use_locale(request)
+    active = await off_loop(sessions.touch_session, request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("请先登录。"), 401)
     try:
@@ -160,14 +219,39 @@ async def download(request: Request) -> Response:
     )
 
 
+_NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+async def begin_session(request: Request) -> Response:
+    """The browser exchanges its login ticket for the HttpOnly session cookie."""
+    target = safe_return_path(request.query_params.get("next", "/me"))
+    secret = await off_loop(sessions.redeem_handoff, request.query_params.get("ticket", ""))
+    response = RedirectResponse(target, 303, headers=_NO_STORE)
+    if secret is not None:
+        response.set_cookie(
+            value=secret, max_age=MAX_AGE_S, **cookie_attributes(public_url.is_https())
+        )
+    return response
+
+
+async def signed_out(request: Request) -> Response:
+    """After 退出登录 (the handler ended the session): the cookie is cleared."""
+    target = safe_return_path(request.query_params.get("next", "/me"))
+    response = RedirectResponse(target, 303, headers=_NO_STORE)
+    response.delete_cookie(**cookie_attributes(public_url.is_https()))
+    return response
+
+
 def flow_api(extra: list[Route] | None = None) -> Starlette:
     """The flow's routes (and ``extra`` ones of the app), mounted before Reflex's own."""
     return Starlette(
         routes=[
             Route("/flow/files", upload, methods=["POST"]),
             Route("/flow/files/{file_id:str}", download, methods=["GET"]),
-            # issue 15: the cashier's signed payment notification (server to server)
+            # the cashier's signed payment notification (server to server)
             Route(NOTIFY_PATH, payment_notify, methods=["POST"]),
+            Route("/flow/session", begin_session, methods=["GET"]),
+            Route("/flow/signed-out", signed_out, methods=["GET"]),
             *(extra or []),
         ]
     )

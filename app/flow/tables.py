@@ -12,9 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from app.security.crypto import EncryptedJSON
 
-def _json() -> Any:
-    return Field(sa_column=sa.Column(sa.JSON, nullable=False))
+
+def _encrypted() -> Any:
+    """Personal data: a JSON value stored encrypted (``app.security.crypto``)."""
+    return Field(sa_column=sa.Column(EncryptedJSON, nullable=False))
 
 
 class FlowSession(SQLModel, table=True):
@@ -24,10 +27,12 @@ class FlowSession(SQLModel, table=True):
 
     id_hash: str = Field(primary_key=True, max_length=64)
     sub: str = Field(index=True, max_length=200)
-    identity: dict[str, Any] = _json()
+    identity: dict[str, Any] = _encrypted()
     created_at: datetime
     last_seen_at: datetime
     ended_at: datetime | None = None
+    #: the key is still the hash of the single-use login ticket (``store.open_handoff``)
+    handoff: bool = False
 
 
 class Draft(SQLModel, table=True):
@@ -41,7 +46,7 @@ class Draft(SQLModel, table=True):
     item_code: str = Field(max_length=80)
     form_key: str = Field(max_length=40)
     item_name: str = Field(max_length=200)
-    values: dict[str, Any] = _json()
+    values: dict[str, Any] = _encrypted()
     step: int = 0
     created_at: datetime
     updated_at: datetime = Field(index=True)
@@ -60,7 +65,7 @@ class Application(SQLModel, table=True):
     form_key: str = Field(max_length=40)
     item_name: str = Field(max_length=200)
     department: str = Field(max_length=200)
-    values: dict[str, Any] = _json()
+    values: dict[str, Any] = _encrypted()
     status: str = Field(max_length=20)
     promised_days: int = 0
     submitted_at: datetime
@@ -109,7 +114,9 @@ class StoredFile(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64)
     scan: str = Field(default="clean", max_length=20)
-    created_at: datetime
+    created_at: datetime = Field(index=True)
+    #: the draft (item code) it was uploaded for; ``None`` for a correction (补正)
+    item_code: str | None = Field(default=None, index=True, max_length=80)
 
 
 # payment and delivery (issue 15): their tables live in their own module

@@ -14,6 +14,7 @@ from app.adapters.identity import Identity, mask_id_number, mask_phone
 from app.domain.codes import validate_id_number
 from app.flow.areas import division_name
 from app.flow.schema import FormDefinition, FormField, FormStep
+from components.i18n import sjoin, stext
 from components.i18n import st as t
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -46,54 +47,54 @@ def check_field(
     if fld.kind == "address":
         detail = values.get(fld.name + DETAIL, "").strip()
         if not value:
-            return t("请选择{label}所在的区县", label=fld.label) if fld.required else None
+            return t("请选择{label}所在的区县", label=stext(fld.label)) if fld.required else None
         if division_name(province, value) is None:
-            return t("请从列表中选择{label}所在的区县", label=fld.label)
+            return t("请从列表中选择{label}所在的区县", label=stext(fld.label))
         if not detail:
-            return t("请填写{label}的街道和门牌号", label=fld.label)
+            return t("请填写{label}的街道和门牌号", label=stext(fld.label))
         if len(detail) > 100:
-            return t("{label}的详细地址不能超过 {n} 个字", label=fld.label, n=100)
+            return t("{label}的详细地址不能超过 {n} 个字", label=stext(fld.label), n=100)
         return None
     if not value:
         if not fld.required:
             return None
         if fld.kind in {"select", "radio"}:
-            return t("请选择{label}", label=fld.label)
+            return t("请选择{label}", label=stext(fld.label))
         if fld.kind == "checkbox":
-            return t("请至少选择一项{label}", label=fld.label)
+            return t("请至少选择一项{label}", label=stext(fld.label))
         if fld.kind == "file":
-            return t("请上传{label}", label=fld.label)
-        return t("请填写{label}", label=fld.label)
+            return t("请上传{label}", label=stext(fld.label))
+        return t("请填写{label}", label=stext(fld.label))
     if fld.kind == "text":
         if len(value) > fld.max_length:
-            return t("{label}不能超过 {n} 个字", label=fld.label, n=fld.max_length)
+            return t("{label}不能超过 {n} 个字", label=stext(fld.label), n=fld.max_length)
     elif fld.kind == "id_number":
         try:
             validate_id_number(value)
         except ValueError:
             if len(value) != 18:
-                return t("{label}应为 18 位，您填写了 {n} 位", label=fld.label, n=len(value))
-            return t("{label}不正确，请核对后重新填写（最后一位是校验码）", label=fld.label)
+                return t("{label}应为 18 位，您填写了 {n} 位", label=stext(fld.label), n=len(value))
+            return t("{label}不正确，请核对后重新填写（最后一位是校验码）", label=stext(fld.label))
     elif fld.kind == "phone":
         if not PHONE_RE.match(value.replace(" ", "")):
-            return t("{label}应为 11 位手机号码，以 1 开头", label=fld.label)
+            return t("{label}应为 11 位手机号码，以 1 开头", label=stext(fld.label))
     elif fld.kind == "date":
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            return t("{label}必须是真实的日期，例如 2024-03-01", label=fld.label)
+            return t("{label}必须是真实的日期，例如 2024-03-01", label=stext(fld.label))
         if fld.date_range == "past" and day > date.today():
-            return t("{label}不能晚于今天", label=fld.label)
+            return t("{label}不能晚于今天", label=stext(fld.label))
         if fld.date_range == "future" and day < date.today():
-            return t("{label}不能早于今天", label=fld.label)
+            return t("{label}不能早于今天", label=stext(fld.label))
     elif fld.kind in {"select", "radio"}:
         if value not in {o.value for o in fld.options}:
-            return t("请从列出的选项中选择{label}", label=fld.label)
+            return t("请从列出的选项中选择{label}", label=stext(fld.label))
     elif fld.kind == "checkbox":
         if set(choices(value)) - {o.value for o in fld.options}:
-            return t("请从列出的选项中选择{label}", label=fld.label)
+            return t("请从列出的选项中选择{label}", label=stext(fld.label))
     elif fld.kind == "file" and file_ok is not None and value not in file_ok:
-        return t("{label}的文件已失效，请重新上传", label=fld.label)
+        return t("{label}的文件已失效，请重新上传", label=stext(fld.label))
     return None
 
 
@@ -165,8 +166,8 @@ def display(
         area = division_name(province, value) or ""
         return f"{area} {values.get(fld.name + DETAIL, '')}".strip()
     if fld.kind in {"select", "radio", "checkbox"}:
-        labels = {o.value: o.label for o in fld.options}
-        return "、".join(labels.get(v, v) for v in choices(value))
+        labels = {o.value: stext(o.label) for o in fld.options}
+        return sjoin("、", [labels.get(v, v) for v in choices(value)])
     if fld.kind == "id_number" and not reveal:
         return mask_id_number(value) if value else ""
     if fld.kind == "phone" and not reveal:

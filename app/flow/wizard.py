@@ -32,6 +32,7 @@ from app.flow.validate import (
     visible_fields,
     with_locked,
 )
+from components.i18n import sjoin
 from components.i18n import st as t
 
 LICENCE_PREFIX = "elic:"
@@ -96,7 +97,7 @@ def missing_claims_message(lacks: list[str], min_level: int, level: int) -> str:
     if items:
         return t(
             "统一身份认证没有提供办理本事项所需的信息：{items}。请到统一身份认证补全实名信息后重新登录；已填写的内容保存在草稿中，不会丢失。",
-            items=t("、").join(items),
+            items=sjoin("、", items),
         )
     if level == 0:
         return t(

@@ -18,7 +18,8 @@ from components.address_input import address_input
 from components.checkboxes import checkboxes
 from components.date_input import date_input
 from components.error_summary import error_summary
-from components.i18n import t, t_var
+from components.i18n import server_span, t, t_var
+from components.i18n import server_text as S
 from components.id_number_input import id_number_input
 from components.js import js
 from components.phone_input import phone_input
@@ -50,7 +51,7 @@ def heading(text) -> rx.Component:
 # -- fields: the library's form components, fed from the FieldView of each question -------------
 def _text(f: FieldView) -> rx.Component:
     return text_input(
-        f.input_id, f.name, f.label, value=f.value, hint=f.hint, error=f.error,
+        f.input_id, f.name, S(f.label), value=f.value, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by, max_length=f.max_length,
         autocomplete=rx.cond(f.autocomplete != "", f.autocomplete, "on"),
         on_blur=lambda value: ApplyState.save_field(f.name, value),
@@ -60,8 +61,8 @@ def _text(f: FieldView) -> rx.Component:
 def _common(f: FieldView) -> dict:
     return {
         "value": f.value,
-        "hint": f.hint,
-        "error": f.error,
+        "hint": S(f.hint),
+        "error": S(f.error),
         "described_by": f.described_by,
         "on_blur": lambda value: ApplyState.save_field(f.name, value),
     }
@@ -69,21 +70,21 @@ def _common(f: FieldView) -> dict:
 
 def _select(f: FieldView) -> rx.Component:
     return select_input(
-        f.input_id, f.name, f.label, f.options, value=f.value, hint=f.hint, error=f.error,
+        f.input_id, f.name, S(f.label), f.options, value=f.value, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by, on_change=lambda value: ApplyState.save_field(f.name, value),
     )  # fmt: skip
 
 
 def _radios(f: FieldView) -> rx.Component:
     return radios(
-        f.input_id, f.name, f.label, f.options, hint=f.hint, error=f.error,
+        f.input_id, f.name, S(f.label), f.options, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by, on_change=lambda value: ApplyState.save_field(f.name, value),
     )  # fmt: skip
 
 
 def _checkboxes(f: FieldView) -> rx.Component:
     return checkboxes(
-        f.input_id, f.name, f.label, f.options, hint=f.hint, error=f.error,
+        f.input_id, f.name, S(f.label), f.options, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by,
         on_toggle=lambda o: lambda checked: ApplyState.set_choice(f.name, o.value, checked),
     )  # fmt: skip
@@ -91,15 +92,15 @@ def _checkboxes(f: FieldView) -> rx.Component:
 
 def _address(f: FieldView) -> rx.Component:
     return address_input(
-        f.input_id, f.name, f.label, f.options, value=f.value, detail=f.detail, hint=f.hint,
-        error=f.error, described_by=f.described_by,
+        f.input_id, f.name, S(f.label), f.options, value=f.value, detail=f.detail, hint=S(f.hint),
+        error=S(f.error), described_by=f.described_by,
         on_change=lambda value: ApplyState.save_field(f.name, value),
         on_detail_blur=lambda value: ApplyState.save_field(f.name + ".detail", value),
     )  # fmt: skip
 
 
 def _locked(f: FieldView) -> rx.Component:
-    return rx.el.dl(rx.el.dt(f.label), rx.el.dd(f.value), class_name="yw-locked")
+    return rx.el.dl(rx.el.dt(S(f.label)), rx.el.dd(server_span(f.value)), class_name="yw-locked")
 
 
 def _file(f: FieldView) -> rx.Component:
@@ -116,9 +117,9 @@ def field(f: FieldView) -> rx.Component:
         ("checkbox", _checkboxes(f)),
         ("address", _address(f)),
         ("file", _file(f)),
-        ("phone", phone_input(f.input_id, f.name, f.label, **_common(f))),
-        ("date", date_input(f.input_id, f.name, f.label, **_common(f))),
-        ("id_number", id_number_input(f.input_id, f.name, f.label, **_common(f))),
+        ("phone", phone_input(f.input_id, f.name, S(f.label), **_common(f))),
+        ("date", date_input(f.input_id, f.name, S(f.label), **_common(f))),
+        ("id_number", id_number_input(f.input_id, f.name, S(f.label), **_common(f))),
         _text(f),
     )
     return rx.el.div(rx.cond(f.locked, _locked(f), control), key=f.name)
@@ -138,19 +139,19 @@ def _back() -> rx.Component:
 
 def _intro() -> rx.Component:
     return rx.el.div(
-        heading(ApplyState.item_name),
+        heading(server_span(ApplyState.item_name)),
         session_ended_notice(),
         login_error(),
         rx.el.dl(
-            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(ApplyState.department)),
-            rx.el.div(rx.el.dt(t("承诺时限")), rx.el.dd(ApplyState.promise)),
+            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(server_span(ApplyState.department))),
+            rx.el.div(rx.el.dt(t("承诺时限")), rx.el.dd(S(ApplyState.promise))),
             class_name="yw-summary-list",
         ),
         rx.cond(
             ApplyState.members.length() > 0,
             rx.el.section(
                 rx.el.h2(t("一次办理以下事项"), class_name="yw-section-title"),
-                rx.el.ul(rx.foreach(ApplyState.members, lambda m: rx.el.li(m))),
+                rx.el.ul(rx.foreach(ApplyState.members, lambda m: rx.el.li(server_span(m)))),
             ),
         ),
         rx.el.p(
@@ -164,8 +165,8 @@ def _intro() -> rx.Component:
             rx.el.p(
                 t_var(
                     "您已登录：{name}（{level}）",
-                    name=ApplyState.display_name,
-                    level=ApplyState.level_name,
+                    name=S(ApplyState.display_name),
+                    level=S(ApplyState.level_name),
                 ),
                 class_name="yw-muted",
             ),
@@ -187,18 +188,18 @@ def _step() -> rx.Component:
         step_caption(
             t_var(
                 "{item}：第 {n} 步，共 {total} 步",
-                item=ApplyState.item_name,
+                item=S(ApplyState.item_name),
                 n=ApplyState.step_index + 1,
                 total=ApplyState.step_count,
             )
         ),
-        heading(ApplyState.step_title),
-        rx.cond(ApplyState.step_intro != "", rx.el.p(ApplyState.step_intro)),
+        heading(S(ApplyState.step_title)),
+        rx.cond(ApplyState.step_intro != "", rx.el.p(S(ApplyState.step_intro))),
         rx.el.form(
             rx.foreach(ApplyState.fields, field),
             rx.el.div(
                 button(t("继续"), "primary", "submit"),
-                rx.el.span(ApplyState.saved_note, role="status", class_name="yw-muted"),
+                rx.el.span(S(ApplyState.saved_note), role="status", class_name="yw-muted"),
                 class_name="yw-button-row",
             ),
             on_submit=ApplyState.continue_step,
@@ -216,7 +217,7 @@ def _extra() -> rx.Component:
     return rx.el.div(
         _back(),
         _errors(),
-        heading(ApplyState.step_title),
+        heading(S(ApplyState.step_title)),
         rx.el.form(
             button(t("继续"), "primary", "submit"),
             on_submit=ApplyState.continue_step,
@@ -247,12 +248,12 @@ def _check() -> rx.Component:
             rx.el.h2(t("承诺与授权"), class_name="yw-section-title"),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-declaration", name="declaration", value="yes"),
-                rx.el.label(ApplyState.declaration, html_for="f-declaration"),
+                rx.el.label(S(ApplyState.declaration), html_for="f-declaration"),
                 class_name="yw-choice",
             ),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-consent", name="consent", value="yes"),
-                rx.el.label(ApplyState.consent_text, html_for="f-consent"),
+                rx.el.label(S(ApplyState.consent_text), html_for="f-consent"),
                 class_name="yw-choice",
             ),
             button(t("提交申请"), "primary", "submit"),
@@ -267,9 +268,9 @@ def _check() -> rx.Component:
 def _done() -> rx.Component:
     return rx.el.div(
         panel(t("申请已提交"), t("办件编号"), ApplyState.application_number, HEADING_ID),
-        rx.el.p(t_var("承诺时限：{promise}。", promise=ApplyState.promise)),
+        rx.el.p(t_var("承诺时限：{promise}。", promise=S(ApplyState.promise))),
         rx.el.h2(t("接下来会发生什么"), class_name="yw-section-title"),
-        rx.el.ul(rx.foreach(ApplyState.next_steps, lambda s: rx.el.li(s))),
+        rx.el.ul(rx.foreach(ApplyState.next_steps, lambda s: rx.el.li(S(s)))),
         rx.el.p(t("请记下办件编号。您可以随时在“我的 > 我的办件”查看办理进度。")),
         rx.el.p(
             rx.el.a(
@@ -284,7 +285,7 @@ def _done() -> rx.Component:
 def _refused() -> rx.Component:
     return rx.el.div(
         heading(t("暂时不能在线办理")),
-        rx.el.p(ApplyState.refused),
+        rx.el.p(S(ApplyState.refused)),
         button(t("退出登录"), "secondary", on_click=FlowAuthState.sign_out),
         class_name="yw-stack",
     )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.domain.rules import IDLE_WARNING, IDLE_WARNING_BEFORE, minutes
 from app.state.flow_auth import IDLE_WARNING_ID, FlowAuthState
-from components.i18n import t
+from components.i18n import server_text, t
 from components.question_page import button
 
 
@@ -44,7 +44,7 @@ def login_error() -> rx.Component:
     return rx.cond(
         FlowAuthState.login_error != "",
         rx.el.div(
-            rx.el.p(FlowAuthState.login_error),
+            rx.el.p(server_text(FlowAuthState.login_error)),
             rx.cond(
                 FlowAuthState.login_retry != "",
                 button(t("重试"), "primary", on_click=FlowAuthState.retry_login),
@@ -59,5 +59,7 @@ def signed_out_notice() -> rx.Component:
     """After 退出登录: whether the identity provider's session ended too."""
     return rx.cond(
         FlowAuthState.signed_out_notice != "",
-        rx.el.p(FlowAuthState.signed_out_notice, role="status", class_name="yw-notice"),
+        rx.el.p(
+            server_text(FlowAuthState.signed_out_notice), role="status", class_name="yw-notice"
+        ),
     )

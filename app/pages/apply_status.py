@@ -7,8 +7,9 @@ import reflex as rx
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.apply_upload import ACCEPT, upload_handler
 from app.pages.layout import layout
-from app.state.flow_me import ApplicationState, level_label
-from components.i18n import t
+from app.state.flow_me import LEVEL_MESSAGES, ApplicationState
+from components.i18n import server_span, t
+from components.i18n import server_text as S
 from components.js import js
 from components.question_page import button
 
@@ -20,7 +21,7 @@ def _evaluation() -> rx.Component:
             rx.cond(
                 ApplicationState.evaluation_error != "",
                 rx.el.p(
-                    ApplicationState.evaluation_error,
+                    S(ApplicationState.evaluation_error),
                     id="evaluation-error",
                     tab_index=-1,
                     role="alert",
@@ -34,7 +35,7 @@ def _evaluation() -> rx.Component:
                         rx.el.input(
                             type="radio", id=f"level-{value}", name="level", value=str(value)
                         ),
-                        rx.el.label(level_label(value), html_for=f"level-{value}"),
+                        rx.el.label(t(LEVEL_MESSAGES[value]), html_for=f"level-{value}"),
                         class_name="yw-choice",
                     )
                     for value in (5, 4, 3, 2, 1)
@@ -61,12 +62,12 @@ def _correction() -> rx.Component:
     return rx.el.section(
         rx.el.h2(t("补正材料"), id="correction-title", class_name="yw-section-title"),
         rx.el.p(t("办理部门退回了您的申请，请按要求补充或更正材料后重新提交：")),
-        rx.el.p(rx.el.strong(ApplicationState.returned_note)),
+        rx.el.p(rx.el.strong(server_span(ApplicationState.returned_note))),
         rx.el.form(
             rx.cond(
                 ApplicationState.correction_error != "",
                 rx.el.p(
-                    ApplicationState.correction_error,
+                    S(ApplicationState.correction_error),
                     id="correction-error",
                     tab_index=-1,
                     role="alert",
@@ -102,15 +103,15 @@ def _correction() -> rx.Component:
 
 def _found() -> rx.Component:
     return rx.el.div(
-        rx.el.h1(ApplicationState.item_name, class_name="yw-page-title"),
+        rx.el.h1(server_span(ApplicationState.item_name), class_name="yw-page-title"),
         rx.el.dl(
             rx.el.div(rx.el.dt(t("办件编号")), rx.el.dd(ApplicationState.number)),
-            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(ApplicationState.department)),
-            rx.el.div(rx.el.dt(t("当前状态")), rx.el.dd(ApplicationState.status)),
+            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(server_span(ApplicationState.department))),
+            rx.el.div(rx.el.dt(t("当前状态")), rx.el.dd(S(ApplicationState.status))),
             # issue 15: payment and delivery
             rx.cond(
                 ApplicationState.paid_text != "",
-                rx.el.div(rx.el.dt(t("缴费情况")), rx.el.dd(ApplicationState.paid_text)),
+                rx.el.div(rx.el.dt(t("缴费情况")), rx.el.dd(S(ApplicationState.paid_text))),
             ),
             rx.cond(
                 ApplicationState.receipt_no != "",
@@ -118,28 +119,30 @@ def _found() -> rx.Component:
             ),
             rx.cond(
                 ApplicationState.delivery_text != "",
-                rx.el.div(rx.el.dt(t("领取方式")), rx.el.dd(ApplicationState.delivery_text)),
+                rx.el.div(
+                    rx.el.dt(t("领取方式")), rx.el.dd(server_span(ApplicationState.delivery_text))
+                ),
             ),
             rx.cond(
                 ApplicationState.tracking_text != "",
-                rx.el.div(rx.el.dt(t("物流")), rx.el.dd(ApplicationState.tracking_text)),
+                rx.el.div(rx.el.dt(t("物流")), rx.el.dd(S(ApplicationState.tracking_text))),
             ),
             class_name="yw-summary-list",
         ),
         rx.cond(
             ApplicationState.refund_text != "",
-            rx.el.p(ApplicationState.refund_text, role="status", class_name="yw-notice"),
+            rx.el.p(S(ApplicationState.refund_text), role="status", class_name="yw-notice"),
         ),
-        rx.cond(ApplicationState.deadline_text != "", rx.el.p(ApplicationState.deadline_text)),
+        rx.cond(ApplicationState.deadline_text != "", rx.el.p(S(ApplicationState.deadline_text))),
         rx.el.section(
             rx.el.h2(t("办理进度"), id="timeline-title", class_name="yw-section-title"),
             rx.el.ol(
                 rx.foreach(
                     ApplicationState.timeline,
                     lambda e: rx.el.li(
-                        rx.el.strong(e.status),
-                        rx.el.span(" " + e.at, class_name="yw-muted"),
-                        rx.cond(e.note != "", rx.el.p(e.note)),
+                        rx.el.strong(S(e.status)),
+                        rx.el.span(" ", S(e.at), class_name="yw-muted"),
+                        rx.cond(e.note != "", rx.el.p(server_span(e.note))),
                     ),
                 ),
                 class_name="yw-timeline",
@@ -157,7 +160,7 @@ def _found() -> rx.Component:
         rx.cond(ApplicationState.can_evaluate, _evaluation()),
         rx.cond(
             ApplicationState.evaluation_text != "",
-            rx.el.p(ApplicationState.evaluation_text, role="status", class_name="yw-notice"),
+            rx.el.p(S(ApplicationState.evaluation_text), role="status", class_name="yw-notice"),
         ),
         rx.el.section(
             rx.el.h2(t("申请内容"), id="answers-title", class_name="yw-section-title"),
@@ -165,7 +168,9 @@ def _found() -> rx.Component:
                 rx.foreach(
                     ApplicationState.answers,
                     lambda a: rx.el.div(
-                        rx.el.dt(a.label), rx.el.dd(a.value), class_name="yw-summary-list__row"
+                        rx.el.dt(S(a.label)),
+                        rx.el.dd(server_span(a.value)),
+                        class_name="yw-summary-list__row",
                     ),
                 ),
                 class_name="yw-summary-list",

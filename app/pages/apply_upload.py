@@ -13,6 +13,7 @@ from app.flow import files
 from app.state.flow import ApplyState, FieldView
 from components.elicence_picker import elicence_picker
 from components.file_upload import ACCEPT, file_upload
+from components.i18n import server_text as S
 from components.i18n import t, t_var
 from components.js import js as js_expr
 
@@ -57,15 +58,15 @@ def upload_handler(fields: dict[str, Var]) -> Var:
 def file_field(f: FieldView) -> rx.Component:
     return file_upload(
         f.input_id,
-        f.label,
-        hint=f.hint,
-        error=f.error,
+        S(f.label),
+        hint=S(f.hint),
+        error=S(f.error),
         described_by=f.described_by,
-        status=rx.cond(f.value != "", t_var("已上传：{name}", name=f.value), ""),
+        status=rx.cond(f.value != "", t_var("已上传：{name}", name=S(f.value)), ""),
         offer=rx.cond(
             f.licence_id != "",
             elicence_picker(
-                f.licence_text,
+                S(f.licence_text),
                 using=f.using_licence,
                 on_use=ApplyState.use_licence(f.name),
             ),

@@ -10,7 +10,7 @@ from app.pages.apply_parts import idle_warning
 from app.pages.layout import layout
 from app.state.checkout import ERROR_SUMMARY_ID, HEADING_ID, CheckoutState
 from components.error_summary import error_summary
-from components.i18n import t, t_var
+from components.i18n import server_lang, server_span, server_text, t, t_var
 from components.question_page import button, field_wrapper, panel
 
 S = CheckoutState
@@ -31,7 +31,7 @@ def _error(name: str) -> rx.Component:
         S.field_errors.contains(name),
         rx.el.p(
             rx.el.span(t("错误："), class_name="yw-visually-hidden"),
-            S.field_errors[name],
+            server_text(S.field_errors[name].to(str)),
             id=f"d-{name}-error",
             class_name="yw-error-message",
         ),
@@ -58,12 +58,14 @@ def _fees() -> rx.Component:
                 rx.foreach(
                     S.fees,
                     lambda f: rx.el.div(
-                        rx.el.dt(f.name), rx.el.dd(f.amount), class_name="yw-summary-list__row"
+                        rx.el.dt(server_span(f.name)),
+                        rx.el.dd(server_text(f.amount)),
+                        class_name="yw-summary-list__row",
                     ),
                 ),
                 rx.el.div(
                     rx.el.dt(t("合计")),
-                    rx.el.dd(rx.el.strong(S.total_text)),
+                    rx.el.dd(rx.el.strong(server_text(S.total_text))),
                     class_name="yw-summary-list__row",
                 ),
                 class_name="yw-summary-list",
@@ -75,13 +77,19 @@ def _fees() -> rx.Component:
 def _hall() -> rx.Component:
     return rx.el.div(
         rx.el.dl(
-            rx.el.div(rx.el.dt(t("领取地点")), rx.el.dd(S.hall_name, rx.el.br(), S.hall_address)),
-            rx.el.div(rx.el.dt(t("办公时间")), rx.el.dd(S.hall_hours)),
-            rx.cond(S.hall_phone != "", rx.el.div(rx.el.dt(t("咨询电话")), rx.el.dd(S.hall_phone))),
+            rx.el.div(
+                rx.el.dt(t("领取地点")),
+                rx.el.dd(server_span(S.hall_name), rx.el.br(), server_span(S.hall_address)),
+            ),
+            rx.el.div(rx.el.dt(t("办公时间")), rx.el.dd(server_span(S.hall_hours))),
+            rx.cond(
+                S.hall_phone != "",
+                rx.el.div(rx.el.dt(t("咨询电话")), rx.el.dd(server_span(S.hall_phone))),
+            ),
             class_name="yw-summary-list",
         ),
         rx.el.p(t("领取时请带上：")),
-        rx.el.ul(rx.foreach(S.bring, lambda b: rx.el.li(b))),
+        rx.el.ul(rx.foreach(S.bring, lambda b: rx.el.li(server_span(b)))),
     )
 
 
@@ -152,7 +160,10 @@ def _address() -> rx.Component:
                 rx.el.option(t("请选择"), value=""),
                 rx.foreach(
                     S.divisions,
-                    lambda o: rx.el.option(o.label, value=o.value, selected=o.selected),
+                    # a place name: Chinese in every locale
+                    lambda o: rx.el.option(
+                        o.label, value=o.value, selected=o.selected, lang=server_lang(o.label)
+                    ),
                 ),
                 id="d-division",
                 name="division",
@@ -178,7 +189,12 @@ def _delivery() -> rx.Component:
         _back_to_form(),
         _errors(),
         heading(t("选择领取方式")),
-        rx.el.p(t_var("{item}办结后，结果可以到窗口领取，也可以快递送达。", item=S.item_name)),
+        rx.el.p(
+            t_var(
+                "{item}办结后，结果可以到窗口领取，也可以快递送达。",
+                item=server_text(S.item_name),
+            )
+        ),
         rx.el.form(
             field_wrapper(
                 rx.el.fieldset(
@@ -208,7 +224,7 @@ def _delivery_summary() -> rx.Component:
         S.delivery_text != "",
         rx.el.section(
             rx.el.h2(t("领取方式"), class_name="yw-section-title"),
-            rx.el.p(S.delivery_text),
+            rx.el.p(server_span(S.delivery_text)),
             rx.cond(
                 S.method == "collect",
                 _hall(),
@@ -232,7 +248,9 @@ def _confirm() -> rx.Component:
 
 
 def _notice() -> rx.Component:
-    return rx.cond(S.notice != "", rx.el.p(S.notice, role="status", class_name="yw-notice"))
+    return rx.cond(
+        S.notice != "", rx.el.p(server_text(S.notice), role="status", class_name="yw-notice")
+    )
 
 
 def _pay() -> rx.Component:
@@ -256,8 +274,8 @@ def _pay() -> rx.Component:
         button(
             rx.cond(
                 S.stage == "pay",
-                t_var("去支付 {amount}", amount=S.total_text),
-                t_var("重新支付 {amount}", amount=S.total_text),
+                t_var("去支付 {amount}", amount=server_text(S.total_text)),
+                t_var("重新支付 {amount}", amount=server_text(S.total_text)),
             ),
             "primary",
             on_click=S.pay,
@@ -287,7 +305,7 @@ def _done() -> rx.Component:
         rx.cond(
             S.receipt_no != "",
             rx.el.dl(
-                rx.el.div(rx.el.dt(t("缴费情况")), rx.el.dd(S.paid_text)),
+                rx.el.div(rx.el.dt(t("缴费情况")), rx.el.dd(server_text(S.paid_text))),
                 rx.el.div(rx.el.dt(t("电子票据号")), rx.el.dd(S.receipt_no)),
                 class_name="yw-summary-list",
             ),

@@ -23,6 +23,7 @@ MODES: tuple[Mode, ...] = ("standard", "elder")
 # Props that become element ids (or radio group names) and must differ between copies.
 ID_PROPS: dict[str, tuple[str, ...]] = {
     "address_input": ("input_id", "name"),
+    "app_header": ("id_suffix",),
     "audience_switch": ("name",),
     "checkboxes": ("input_id", "name"),
     "date_input": ("input_id", "name"),

@@ -12,6 +12,8 @@ import reflex as rx
 from app.pages.layout import layout
 from app.state.guide import GuideState
 from components.badge import badge
+from components.i18n import server_span as C
+from components.i18n import server_text as S
 from components.i18n import t, t_var
 from components.question_page import focus_link
 from components.search_entry import search_entry
@@ -28,18 +30,18 @@ def _fact(term: str, value: rx.Var) -> rx.Component:
 def _material(m: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.el.div(
-            rx.el.span(m.name, class_name="yw-guide__material-name"),
-            badge(m.necessity, "neutral"),
+            C(m.name, class_name="yw-guide__material-name"),
+            badge(S(m.necessity), "neutral"),
             rx.cond(m.e_licence, badge(t("可用电子证照免提交"), "success"), rx.fragment()),
             class_name="yw-guide__material-head",
         ),
         rx.cond(
             m.condition != "",
-            rx.el.p(t_var("提交情形：{condition}", condition=m.condition)),
+            rx.el.p(t("提交情形："), C(m.condition)),
             rx.fragment(),
         ),
-        rx.el.p(m.detail, class_name="yw-muted"),
-        rx.cond(m.notes != "", rx.el.p(m.notes, class_name="yw-muted"), rx.fragment()),
+        rx.el.p(S(m.detail), class_name="yw-muted"),
+        rx.cond(m.notes != "", rx.el.p(C(m.notes), class_name="yw-muted"), rx.fragment()),
         rx.cond(
             (m.blank_form_url != "") | (m.sample_url != ""),
             rx.el.p(t("窗口可领取空白表格和填写样表"), class_name="yw-muted"),
@@ -51,30 +53,27 @@ def _material(m: rx.Var) -> rx.Component:
 
 def _channel(c: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.el.span(c.kind, class_name="yw-guide__channel-kind"),
+        rx.el.span(S(c.kind), class_name="yw-guide__channel-kind"),
         rx.cond(
             c.href != "",
-            rx.el.a(c.value, href=c.href, class_name="yw-guide__channel-link"),
-            rx.el.span(c.value),
+            rx.el.a(C(c.value), href=c.href, class_name="yw-guide__channel-link"),
+            C(c.value),
         ),
     )
 
 
 def _found() -> rx.Component:
     return rx.el.div(
-        rx.el.h1(G.name, class_name="yw-page-title"),
+        rx.el.h1(C(G.name), class_name="yw-page-title"),
+        rx.cond(G.summary != "", rx.el.p(C(G.summary), class_name="yw-guide__summary")),
         rx.el.p(
-            t_var(
-                "{department} · {level} · {item_type}",
-                department=G.department,
-                level=G.level,
-                item_type=G.item_type,
-            ),
+            C(G.department),
+            t_var(" · {level} · {item_type}", level=S(G.level), item_type=S(G.item_type)),
             class_name="yw-muted",
         ),
         rx.el.p(
             rx.cond(G.online, badge(t("可网上办理"), "info"), badge(t("需到现场办理"))),
-            badge(G.visits_summary, "success"),
+            badge(S(G.visits_summary), "success"),
             class_name="yw-guide__badges",
         ),
         rx.cond(
@@ -83,7 +82,7 @@ def _found() -> rx.Component:
                 t("在线办理"), href=GuideState.apply_href, class_name="yw-button yw-button--primary"
             ),
             rx.el.div(
-                rx.el.p(GuideState.visit),
+                rx.el.p(S(GuideState.visit)),
                 rx.el.p(focus_link(t("查看办理地点和时间"), "halls-title")),
                 role="note",
                 class_name="yw-notice",
@@ -96,7 +95,7 @@ def _found() -> rx.Component:
                     GuideState.bundles,
                     lambda b: rx.el.li(
                         rx.el.a(
-                            t_var("一件事一次办：{title}", title=b["title"]),
+                            t_var("一件事一次办：{title}", title=S(b["title"])),
                             href=b["href"],
                             class_name="yw-guide__channel-link",
                         )
@@ -110,14 +109,14 @@ def _found() -> rx.Component:
             t("办理方式"),
             "how-title",
             rx.el.dl(
-                _fact(t("网上办理"), G.online_summary),
-                _fact(t("到现场次数"), G.visits_summary),
+                _fact(t("网上办理"), S(G.online_summary)),
+                _fact(t("到现场次数"), S(G.visits_summary)),
                 class_name="yw-facts",
             ),
             rx.cond(
                 G.services.length() > 0,
                 rx.el.p(
-                    rx.foreach(G.services, lambda s: badge(s, "info")),
+                    rx.foreach(G.services, lambda s: badge(S(s), "info")),
                     class_name="yw-guide__badges",
                 ),
                 rx.fragment(),
@@ -136,9 +135,11 @@ def _found() -> rx.Component:
             t("办理时限"),
             "limits-title",
             rx.el.dl(
-                _fact(t("承诺时限"), G.promised_limit),
+                _fact(t("承诺时限"), S(G.promised_limit)),
                 rx.cond(
-                    G.statutory_limit != "", _fact(t("法定时限"), G.statutory_limit), rx.fragment()
+                    G.statutory_limit != "",
+                    _fact(t("法定时限"), S(G.statutory_limit)),
+                    rx.fragment(),
                 ),
                 class_name="yw-facts",
             ),
@@ -146,13 +147,13 @@ def _found() -> rx.Component:
         section_card(
             t("收费标准"),
             "fees-title",
-            rx.el.p(G.fee_summary),
+            rx.el.p(S(G.fee_summary)),
             rx.el.ul(
                 rx.foreach(
                     G.fees,
                     lambda f: rx.el.li(
-                        rx.el.p(t_var("{name}：{amount}", name=f.name, amount=f.amount)),
-                        rx.el.p(t_var("收费依据：{basis}", basis=f.basis), class_name="yw-muted"),
+                        rx.el.p(C(f.name), t_var("：{amount}", amount=S(f.amount))),
+                        rx.el.p(t("收费依据："), C(f.basis), class_name="yw-muted"),
                     ),
                 ),
                 class_name="yw-list",
@@ -165,8 +166,8 @@ def _found() -> rx.Component:
                 rx.foreach(
                     G.steps,
                     lambda s: rx.el.li(
-                        rx.el.p(s.name, class_name="yw-guide__step-name"),
-                        rx.el.p(s.description),
+                        rx.el.p(C(s.name), class_name="yw-guide__step-name"),
+                        rx.el.p(C(s.description)),
                     ),
                 ),
                 class_name="yw-guide__steps",
@@ -179,9 +180,9 @@ def _found() -> rx.Component:
                 rx.foreach(
                     G.halls,
                     lambda h: rx.el.li(
-                        rx.el.p(h.name, class_name="yw-guide__step-name"),
-                        rx.el.p(t_var("地址：{address}", address=h.address)),
-                        rx.el.p(t_var("时间：{hours}", hours=h.hours)),
+                        rx.el.p(C(h.name), class_name="yw-guide__step-name"),
+                        rx.el.p(t("地址："), C(h.address)),
+                        rx.el.p(t("时间："), C(h.hours)),
                     ),
                 ),
                 class_name="yw-list",
@@ -200,12 +201,12 @@ def _found() -> rx.Component:
             "legal-title",
             rx.el.details(
                 rx.el.summary(t("受理条件")),
-                rx.el.p(G.acceptance_conditions),
+                rx.el.p(C(G.acceptance_conditions)),
                 class_name="yw-details",
             ),
             rx.el.details(
                 rx.el.summary(t("设定依据")),
-                rx.el.ul(rx.foreach(G.legal_basis, lambda b: rx.el.li(b))),
+                rx.el.ul(rx.foreach(G.legal_basis, lambda b: rx.el.li(C(b)))),
                 class_name="yw-details",
             ),
         ),

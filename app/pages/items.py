@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.pages.layout import layout
 from app.state.items import ItemsState
-from components.i18n import t, t_var
+from components.i18n import server_span, server_text, t, t_var
 from components.link_row import link_list, link_row
 from components.pagination import pagination
 from components.skeleton import skeleton
@@ -37,7 +37,10 @@ def page() -> rx.Component:
                             rx.foreach(
                                 ItemsState.items,
                                 lambda i: link_row(
-                                    i.name, "/item/" + i.code, i.department, i.visits_summary
+                                    server_span(i.name),
+                                    "/item/" + i.code,
+                                    server_span(i.department),
+                                    server_text(i.visits_summary),
                                 ),
                             )
                         ),

@@ -41,13 +41,14 @@ def layout(*content: rx.Component, current: TabKey | None, stateful: bool = True
     return root
 
 
-def _header(theme: Theme, _suffix: str) -> rx.Component:
+def _header(theme: Theme, suffix: str) -> rx.Component:
     ident = theme.settings.identity
     return app_header(
         ident.app_name,
         theme.mark_data_uri,
         t_content(ident.tagline),
         actions=language_select(variant="compact"),
+        id_suffix=suffix,
     )
 
 

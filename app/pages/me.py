@@ -9,7 +9,8 @@ from app.pages.layout import layout
 from app.pages.province import per_province
 from app.state.flow_me import FlowMeState
 from components.elder_switch import elder_switch
-from components.i18n import t, t_var
+from components.i18n import server_span, t, t_var
+from components.i18n import server_text as S
 from components.icon import icon
 from components.language_select import language_select
 from components.question_page import button
@@ -36,12 +37,12 @@ def _account() -> rx.Component:
         FlowMeState.signed_in,
         rx.el.div(
             rx.el.dl(
-                rx.el.div(rx.el.dt(t("姓名")), rx.el.dd(FlowMeState.display_name)),
+                rx.el.div(rx.el.dt(t("姓名")), rx.el.dd(server_span(FlowMeState.display_name))),
                 rx.cond(
                     FlowMeState.is_business,
-                    rx.el.div(rx.el.dt(t("企业")), rx.el.dd(FlowMeState.org_name)),
+                    rx.el.div(rx.el.dt(t("企业")), rx.el.dd(server_span(FlowMeState.org_name))),
                 ),
-                rx.el.div(rx.el.dt(t("实名等级")), rx.el.dd(FlowMeState.level_name)),
+                rx.el.div(rx.el.dt(t("实名等级")), rx.el.dd(S(FlowMeState.level_name))),
                 rx.el.div(rx.el.dt(t("证件号码")), rx.el.dd(FlowMeState.shown_id_number)),
                 rx.el.div(rx.el.dt(t("手机号码")), rx.el.dd(FlowMeState.shown_phone)),
                 class_name="yw-summary-list",
@@ -76,9 +77,9 @@ def _applications() -> rx.Component:
             rx.foreach(
                 FlowMeState.applications,
                 lambda a: rx.el.li(
-                    rx.el.a(a.name, href=a.href),
+                    rx.el.a(server_span(a.name), href=a.href),
                     rx.el.p(
-                        t_var("{status} · 办件编号 {number}", status=a.status, number=a.number),
+                        t_var("{status} · 办件编号 {number}", status=S(a.status), number=a.number),
                         class_name="yw-muted",
                     ),
                     rx.cond(  # issue 15: the 电子票据 of a paid application
@@ -102,8 +103,8 @@ def _messages() -> rx.Component:
             rx.foreach(
                 FlowMeState.messages,
                 lambda m: rx.el.li(
-                    rx.el.a(m.text, href=m.href),
-                    rx.el.p(m.at, class_name="yw-muted"),
+                    rx.el.a(server_span(m.text), href=m.href),
+                    rx.el.p(S(m.at), class_name="yw-muted"),
                 ),
             ),
             class_name="yw-list",
@@ -116,7 +117,7 @@ def _drafts() -> rx.Component:
     return rx.el.div(
         rx.cond(
             FlowMeState.notice != "",
-            rx.el.p(FlowMeState.notice, role="status", class_name="yw-notice"),
+            rx.el.p(S(FlowMeState.notice), role="status", class_name="yw-notice"),
         ),
         rx.cond(
             FlowMeState.drafts.length() > 0,
@@ -124,13 +125,13 @@ def _drafts() -> rx.Component:
                 rx.foreach(
                     FlowMeState.drafts,
                     lambda d: rx.el.li(
-                        rx.el.a(d.name, href=d.href),
-                        rx.el.p(d.saved, class_name="yw-muted"),
+                        rx.el.a(server_span(d.name), href=d.href),
+                        rx.el.p(S(d.saved), class_name="yw-muted"),
                         button(
                             t("删除"),
                             "danger",
                             on_click=FlowMeState.delete_draft(d.id),
-                            aria_label=d.delete_label,
+                            aria_label=S(d.delete_label),
                         ),
                     ),
                 ),

@@ -8,7 +8,7 @@ from app.pages.layout import layout
 from app.pages.province import per_province
 from app.state.search import SearchState
 from components.elder_switch import elder_switch
-from components.i18n import t, t_var
+from components.i18n import server_lang, source_lang, t, t_var
 from components.icon import icon
 from components.search_box import search_box
 from components.search_result import search_result
@@ -39,9 +39,13 @@ def _filters() -> rx.Component:
 
 
 def _query_link(text: rx.Var | str) -> rx.Component:
-    # /search/ itself: the route's own path, so no redirect comes between
+    # /search/ itself: the route's own path, so no redirect comes between;
+    # a query as typed (Chinese in every locale, or what the citizen typed): its own lang
+    lang = server_lang(text) if isinstance(text, rx.Var) else source_lang(text)
     return rx.el.li(
-        rx.el.a(text, href="/search/?q=" + rx.Var.create(text).to(str), class_name="yw-chip")
+        rx.el.a(
+            text, href="/search/?q=" + rx.Var.create(text).to(str), lang=lang, class_name="yw-chip"
+        )
     )
 
 
@@ -83,7 +87,9 @@ def _recent() -> rx.Component:
 
 
 def _spelled(entry: rx.Var) -> rx.Component:
-    return rx.el.li(rx.el.a(entry["suggest"], href=entry["href"], class_name="yw-chip"))
+    # a word of the index: Chinese in every locale, marked so
+    word = entry["suggest"].to(str)
+    return rx.el.li(rx.el.a(word, href=entry["href"], lang=server_lang(word), class_name="yw-chip"))
 
 
 def _zero() -> rx.Component:

@@ -7,7 +7,7 @@ import reflex as rx
 from app.pages.layout import layout
 from app.state.services import ServicesState
 from components.audience_switch import audience_scope, audience_switch
-from components.i18n import t
+from components.i18n import server_span, server_text, t
 from components.link_row import link_list, link_row
 from components.search_entry import search_entry
 from components.section_card import section_card
@@ -18,7 +18,12 @@ def _rows(entries: rx.Var) -> rx.Component:
     return link_list(
         rx.foreach(
             entries,
-            lambda e: link_row(e["name"], e["href"], meta=e["count"], audience_key=e["audience"]),
+            lambda e: link_row(
+                server_span(e["name"].to(str)),
+                e["href"],
+                meta=server_text(e["count"].to(str)),
+                audience_key=e["audience"],
+            ),
         )
     )
 

@@ -17,9 +17,11 @@ from app.search.documents import (  # noqa: F401  (re-exported: the item side mo
     dept_token,
     scope_tokens,
 )
+from app.search.foreign import words as foreign_words
 from app.search.lexicon import Lexicon
 from app.search.synonyms import Synonyms
 from app.search.text import (
+    compact,
     cut,
     fuzzy_typed_pinyin,
     has_cjk,
@@ -37,7 +39,7 @@ class Query:
     raw: str
     text: str  # normalised, spaces kept
     compact: str  # normalised, no spaces
-    kind: str  # empty | chinese | pinyin | initials | mixed
+    kind: str  # empty | chinese | pinyin | initials | mixed | foreign
     phrases: list[tuple[str, float]] = field(default_factory=list)  # CJK phrases with weights
     words: list[str] = field(default_factory=list)  # segmented words of all phrases
     latin: str = ""  # fuzzy pinyin (kind pinyin) or letters (kind initials)
@@ -54,6 +56,9 @@ def analyze_query(raw: str, synonyms: Synonyms, lexicon: Lexicon | None = None) 
     and fillers, expand with synonyms and intents, and segment a query."""
     text = normalize(raw)
     flat = text.replace(" ", "")
+    foreign = [] if has_cjk(flat) else synonyms.foreign.match(raw)
+    if foreign and (not flat or foreign[0][1] >= 0.9 or pinyin_coverage(flat) < 0.99):
+        return _foreign_query(raw, text, flat, foreign)
     if not flat:
         return Query(raw, text, flat, "empty")
     rewrite = lexicon.rewrite(flat) if lexicon is not None else None
@@ -94,6 +99,22 @@ def analyze_query(raw: str, synonyms: Synonyms, lexicon: Lexicon | None = None) 
     for phrase, _ in q.phrases:
         for word in segment(phrase):
             seen.setdefault(word, None)
+    q.words = list(seen)
+    return q
+
+
+def _foreign_query(raw: str, text: str, flat: str, found: list[tuple[str, float]]) -> Query:
+    """An English or Uyghur query: the Chinese names of the items it names, as phrases
+    weighted by how well it matched (the best first, so it ranks as the official name), and
+    its own words as terms of the indexed foreign names (``analyze_item``)."""
+    q = Query(raw, text, flat, "foreign")
+    q.phrases = [(compact(name), 0.6 + 0.4 * score) for name, score in found]
+    seen: dict[str, None] = {}
+    for phrase, _ in q.phrases:
+        for word in segment(phrase):
+            seen.setdefault(word, None)
+    for word in foreign_words(raw):
+        seen.setdefault(word, None)
     q.words = list(seen)
     return q
 

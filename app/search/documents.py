@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.search.foreign import index_terms
 from app.search.text import compact, has_cjk, initials, ngrams, normalize, pinyin, segment
 
 BATCH = 1000
@@ -103,9 +104,11 @@ def analyze_item(row: dict[str, Any]) -> Document:
     data = row["data"]
     name = _phrase(compact(row["name"]))
     kw_terms, kw_py, kw_ini = _keywords(tuple(data.get("keywords", ())))
+    # the item's names and keywords in the other locales (app/search/foreign.py)
+    foreign = index_terms(row["province"], row["name"])
     return Document(
         name=_unique(list(name[0])),
-        keywords=kw_terms,
+        keywords=_unique([*kw_terms.split(), *foreign]) if foreign else kw_terms,
         body=_body_of(data),
         pinyin=_join_unique(name[1], kw_py),
         initials=_join_unique(name[2], kw_ini),

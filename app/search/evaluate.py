@@ -33,6 +33,8 @@ TYPES = (
     "misspelt",
     "business",
     "nonsense",
+    "english",
+    "uyghur",
 )
 # A query of this type passes when it returns no hits at all (reciprocal rank 1, else 0).
 NEGATIVE = "nonsense"

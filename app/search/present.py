@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.catalogue.i18n import CatalogueContent, content_text
 from app.search.analyze import Query
 from app.search.highlight import highlight
 from app.search.lexicon import Lexicon
@@ -62,8 +63,17 @@ def badges(facts: dict[str, Any]) -> list[str]:
     return out
 
 
-def entries(conn: sa.Connection, hits: Sequence[Hit], q: Query) -> list[dict[str, Any]]:
-    """The page's entries for ``hits``: one per service, its other areas inside."""
+def entries(
+    conn: sa.Connection, hits: Sequence[Hit], q: Query, content: CatalogueContent | None = None
+) -> list[dict[str, Any]]:
+    """The page's entries for ``hits``: one per service, its other areas inside. With the
+    province's catalogue ``content`` (app/catalogue/i18n.py) the name (``local``) and the
+    department are local texts in every locale it translates; ``parts`` mark the matches in
+    the Chinese name."""
+
+    def local(text: str) -> str:
+        return content_text(text, content) if content is not None else text
+
     codes = [h.code for h in hits] + [o.code for h in hits for o in h.others]
     facts = _facts(conn, codes)
     out = []
@@ -73,9 +83,10 @@ def entries(conn: sa.Connection, hits: Sequence[Hit], q: Query) -> list[dict[str
             {
                 "code": h.code,
                 "name": h.name,
+                "local": local(h.name),
                 "href": f"/item/{h.code}",
                 "parts": highlight(h.name, q),
-                "department": h.department,
+                "department": local(h.department),
                 "area": area_name(h.area_code),
                 "badges": badges(f),
                 "others": [

@@ -12,17 +12,18 @@ from typing import Any
 import reflex as rx
 
 from app.adapters.cashier import CashierError
+from app.catalogue.i18n import content_for, content_text
 from app.catalogue.queries import get_item
 from app.domain.service_item import ServiceItem
 from app.flow import backoffice, checkout, delivery, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
 from app.flow.payment_http import NOTIFY_PATH
+from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
-from app.state.offloop import in_thread, off_loop
 from app.state.routing import CHECKOUT, route_arg
-from components.format import format_fee
-from components.i18n import active_locale
+from components.format import local_fee
+from components.i18n import is_local, source_text
 from components.i18n import st as t
 
 HEADING_ID = "checkout-heading"
@@ -48,7 +49,8 @@ def hold_checkout(owner: str, key: str, snapshot: dict[str, Any]) -> str | None:
 
 
 def money(fen: int) -> str:
-    return format_fee(Decimal(fen) / 100, active_locale())
+    """An amount in fen as a local text (every shipped locale, Babel: the one formatter)."""
+    return local_fee(Decimal(fen) / 100)
 
 
 @dataclasses.dataclass
@@ -111,19 +113,24 @@ class CheckoutState(FlowAuthState):
         code = self._code()
         return get_item(code) if code else None
 
+    def _content(self, text: str) -> str:
+        """A catalogue text in every locale of this host's province (app/catalogue/i18n.py)."""
+        return content_text(text, content_for(theme_for_host(self.router.headers.host).folder))
+
     def _open(self, owner: str) -> Checkout | None:
         return checkout.latest(owner, self.item_code)
 
     def _fill_item(self, item: ServiceItem) -> None:
-        self.item_code, self.item_name = item.implementation_code, item.name
+        self.item_code, self.item_name = item.implementation_code, self._content(item.name)
         lines = payment.fees_of(item)
-        self.fees = [FeeRow(line.name, money(line.amount)) for line in lines]
+        self.fees = [FeeRow(self._content(line.name), money(line.amount)) for line in lines]
         self.total_text = money(payment.total(lines))
         hall = delivery.hall_of(item)
         if hall is not None:
             self.hall_name, self.hall_address = hall.name, hall.address
             self.hall_hours, self.hall_phone = hall.hours, hall.phone
-            self.bring = list(hall.bring)
+            # the identity card line is already a local text; the materials are catalogue text
+            self.bring = [b if is_local(b) else self._content(b) for b in hall.bring]
 
     def _fill_delivery(self, owner: str, row: Checkout) -> None:
         choice = row.delivery or {}
@@ -218,7 +225,7 @@ class CheckoutState(FlowAuthState):
     def _fill_if_item(self) -> None:
         item = self._item()
         if item is not None:
-            self.item_code, self.item_name = item.implementation_code, item.name
+            self.item_code, self.item_name = item.implementation_code, self._content(item.name)
 
     def _focus(self, element_id: str = HEADING_ID):
         return rx.call_script(
@@ -380,7 +387,9 @@ class CheckoutState(FlowAuthState):
             return None
         # the amounts come from the catalogue's fee items, never from the page
         order, _new = payment.open_order(ident.sub, row, payment.fees_of(item))
-        return order, t("{item}：{fees}", item=item.name, fees="、".join(f.name for f in self.fees))
+        # the order's subject goes to the cashier: Chinese, as the catalogue names the fees
+        names = "、".join(line.name for line in payment.fees_of(item))
+        return order, source_text("{item}：{fees}", item=item.name, fees=names)
 
     @rx.event
     async def check_result(self):

@@ -19,6 +19,7 @@ import reflex as rx
 from app.adapters.elicence import ELicenceError
 from app.adapters.elicence import client_from_env as elicence_client
 from app.adapters.identity import Identity
+from app.catalogue.i18n import content_for, content_text
 from app.catalogue.provinces import province as province_by_code
 from app.flow import backoffice, files, store
 from app.flow.areas import divisions
@@ -38,11 +39,13 @@ from app.flow.wizard import (
     gate,
     licence_for,
 )
+from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState
-from app.state.offloop import in_thread, off_loop
 from app.state.routing import APPLY, route_arg
+from components.format import local_time_limit
+from components.i18n import SOURCE_LOCALE, pick, stext
 from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
@@ -108,11 +111,7 @@ def _item_name(basic_code: str) -> str:
 
 
 def _promise_text(days: int, unit: str) -> str:
-    if days == 0:
-        return t("即办（当场办结）")
-    if unit == "工作日":
-        return t("{n} 个工作日", n=days)
-    return t("{n} 个自然日", n=days)
+    return local_time_limit(days, unit)  # the one formatter (components/format.py)
 
 
 class ApplyState(FlowAuthState):
@@ -156,6 +155,10 @@ class ApplyState(FlowAuthState):
     def _theme(self):
         return theme_for_host(self.router.headers.host)
 
+    def _content_text(self, text: str) -> str:
+        """A catalogue text (item or department name) in every locale of this host's province."""
+        return content_text(text, content_for(self._theme().folder))
+
     def _province(self) -> str:
         return self._theme().code
 
@@ -182,15 +185,15 @@ class ApplyState(FlowAuthState):
             return None
         form, item = found
         if item is None:
-            self.item_code, self.item_name = form.key, form.title
-            self.department = form.department
+            self.item_code, self.item_name = form.key, stext(form.title)
+            self.department = self._content_text(form.department)
             self._area = province_by_code(theme.code).prefix + "0" * 10
             self._promised_days = form.promised_working_days or 0
             self.promise = _promise_text(self._promised_days, "工作日")
-            self.members = [_item_name(k) for k in form.members]
+            self.members = [self._content_text(_item_name(k)) for k in form.members]
             return form
-        self.item_code, self.item_name = item.implementation_code, item.name
-        self.department, self._area = item.department, item.area_code
+        self.item_code, self.item_name = item.implementation_code, self._content_text(item.name)
+        self.department, self._area = self._content_text(item.department), item.area_code
         limit = item.promised_limit
         self._promised_days = limit.value
         self.promise = _promise_text(limit.value, str(limit.unit))
@@ -218,7 +221,12 @@ class ApplyState(FlowAuthState):
         if not synced:
             self._sync_files(form)
         draft = drafts.save_draft(
-            ident.sub, self.item_code, form.key, self.item_name, self._values, self._page
+            ident.sub,
+            self.item_code,
+            form.key,
+            pick(self.item_name, SOURCE_LOCALE),
+            self._values,
+            self._page,
         )
         self._draft_saved(draft)
 
@@ -235,7 +243,7 @@ class ApplyState(FlowAuthState):
         if fld.kind in {"select", "radio", "checkbox"}:
             chosen = set(choices(value))
             options = [
-                OptionView(o.value, o.label, o.value in chosen, f"{input_id}-{o.value}")
+                OptionView(o.value, stext(o.label), o.value in chosen, f"{input_id}-{o.value}")
                 for o in fld.options
             ]
         elif fld.kind == "address":
@@ -262,8 +270,8 @@ class ApplyState(FlowAuthState):
         return FieldView(
             name=fld.name,
             kind=fld.kind,
-            label=fld.label,
-            hint=fld.hint,
+            label=stext(fld.label),
+            hint=stext(fld.hint),
             value=shown,
             detail=self._values.get(fld.name + DETAIL, ""),
             error=errors.get(fld.name, ""),
@@ -291,14 +299,14 @@ class ApplyState(FlowAuthState):
             return
         if page.kind != QUESTIONS:
             self.stage, self.page_kind = "extra", page.kind
-            self.step_title, self.step_intro = STEP_KINDS[page.kind].title, ""
+            self.step_title, self.step_intro = stext(STEP_KINDS[page.kind].title), ""
             self.fields = []
             self.errors = [ErrorView(m, target) for target, m in errors.items()]
             return
         step = form.steps[page.step]
         self.stage, self.page_kind = "step", ""
         self.step_index = page.step
-        self.step_title, self.step_intro = step.title, step.intro
+        self.step_title, self.step_intro = stext(step.title), stext(step.intro)
         shown = visible_fields(form, step, self._values)
         self.fields = [self._field_view(form, f, errors) for f in shown]
         self.errors = [
@@ -321,10 +329,10 @@ class ApplyState(FlowAuthState):
                 rows.append(
                     AnswerView(
                         key=fld.name,
-                        label=fld.label,
+                        label=stext(fld.label),
                         value=value or t("未填写"),
                         step=index,
-                        change_label=t("修改{label}", label=fld.label),
+                        change_label=t("修改{label}", label=stext(fld.label)),
                     )
                 )
         self.answers = rows
@@ -333,7 +341,8 @@ class ApplyState(FlowAuthState):
         app_name = self._theme().settings.identity.app_name
         script = (
             "setTimeout(() => {"
-            f"document.title = {json.dumps(f'{title} - {app_name}')};"
+            f"document.title = (window.__ywPick || String)({json.dumps(title)}) + "
+            f"{json.dumps(' - ' + app_name)};"
             "window.scrollTo(0, 0);"
             f"document.getElementById({json.dumps(element_id)})?.focus();"
             "}, 60)"
@@ -429,8 +438,9 @@ class ApplyState(FlowAuthState):
             self.stage = "missing"
             return None
         self._form_key = form.key
-        self.declaration, self.consent_text = form.declaration, form.sensitive_consent
-        self.next_steps = list(form.next_steps)
+        self.declaration = stext(form.declaration)
+        self.consent_text = stext(form.sensitive_consent)
+        self.next_steps = [stext(x) for x in form.next_steps]
         self.audience = form.audience
         self.step_count = len(form.steps)
         ident = self._signed_in_or_intro()
@@ -580,7 +590,9 @@ class ApplyState(FlowAuthState):
         # file answers live in the draft (the upload route writes there too): write it first
         draft = drafts.get_draft(ident.sub, self.item_code)
         stored = {**(draft.values if draft else self._values), name: p.values[name]}
-        drafts.save_draft(ident.sub, self.item_code, form.key, self.item_name, stored, p.page)
+        drafts.save_draft(
+            ident.sub, self.item_code, form.key, pick(self.item_name, SOURCE_LOCALE), stored, p.page
+        )
         self._keep(p)
         self._save(ident)
         errors = {f.name: f.error for f in self.fields if f.error and f.name != name}
@@ -616,8 +628,9 @@ class ApplyState(FlowAuthState):
         return {
             "item_code": self.item_code,
             "form_key": form.key,
-            "item_name": self.item_name,
-            "department": self.department,
+            # stored as the catalogue names them (shown per locale when read back)
+            "item_name": pick(self.item_name, SOURCE_LOCALE),
+            "department": pick(self.department, SOURCE_LOCALE),
             "area_code": self._area,
             "values": cleaned(form, values),
             "promised_days": self._promised_days,
@@ -650,8 +663,8 @@ class ApplyState(FlowAuthState):
                 str(key),
                 item_code=self.item_code,
                 form_key=form.key,
-                item_name=self.item_name,
-                department=self.department,
+                item_name=pick(self.item_name, SOURCE_LOCALE),
+                department=pick(self.department, SOURCE_LOCALE),
                 area_code=self._area,
                 values=outcome.values,
                 promised_days=self._promised_days,

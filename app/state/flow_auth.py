@@ -1,7 +1,10 @@
 """Sign-in state of the flow: unified identity login, session lifetime, masked personal data.
 
 The session lives in the database (``app.flow.store.sessions``); the browser keeps only a random
-secret in the ``yw_sid`` cookie. Every handler of the flow states calls ``_active()`` first:
+secret in the ``yw_sid`` cookie, HttpOnly and set by an HTTP route (``/flow/session``), never
+in this state: handlers find it through their socket (``app.security.session_cookie``).
+The login callback is built from the configured public URL of the request's host
+(``app.security.public_url``), never from the request's origin. Every handler of the flow states calls ``_active()`` first:
 it re-reads the session, enforces the idle timeout (15 min) and the absolute lifetime (12 h),
 and marks the citizen active.
 
@@ -14,10 +17,11 @@ citizen on a browser error page.
 
 from __future__ import annotations
 
+import json
 import logging
-import os
 import time
-from urllib.parse import urlparse
+from typing import ClassVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -32,15 +36,17 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.adapters.identity.mapping import ClaimMapping, mapping_for
-from app.domain.rules import ABSOLUTE_LIFETIME, IDLE_WARNING_BEFORE
-from app.flow import SESSION_COOKIE
+from app.domain.rules import IDLE_WARNING_BEFORE
 from app.flow.store import sessions
 from app.flow.wizard import level_name
-from app.state.offloop import in_thread, off_loop
+from app.offloop import in_thread, off_loop
+from app.security import public_url, sealed, session_cookie
+from app.security.redirects import safe_return_path
 from components.i18n import st as t
 
-CALLBACK_PATH = "/auth/callback"
+CALLBACK_PATH = public_url.CALLBACK_PATH
 POST_LOGOUT_PATH = "/me"
+SESSION_COOKIE = session_cookie.SESSION_COOKIE
 _PROVIDER = None
 log = logging.getLogger(__name__)
 #: the provider's ``error`` codes (RFC 6749 4.1.2.1, OIDC Core 3.1.2.6) kept in the audit log
@@ -78,12 +84,12 @@ def provider():
     return _PROVIDER
 
 
-def safe_return_path(path: str) -> str:
-    """Only paths of this app (never another origin) may be returned to after login."""
-    parsed = urlparse(path)
-    if parsed.scheme or parsed.netloc or not path.startswith("/") or path.startswith("//"):
-        return "/me"
-    return path
+__all__ = ["FlowAuthState", "level_name", "provider", "safe_return_path"]
+
+
+def _go(url: str) -> rx.event.EventSpec:
+    """A full page load (an HTTP route of the backend, not a client-side route)."""
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
 
 
 IDLE_WARNING_ID = "idle-warning"
@@ -111,16 +117,6 @@ window.ywIdleCheck();
 
 
 class FlowAuthState(rx.State):
-    # Secure when the public URL is https. Reflex sets cookies from the browser, so this one
-    # cannot be HttpOnly: it holds only a random secret, checked and expired on the server.
-    sid: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        path="/",
-        max_age=int(ABSOLUTE_LIFETIME.total_seconds()),
-        same_site="lax",
-        secure=os.environ.get("YIWANG_PUBLIC_URL", "").startswith("https://") or None,
-    )
     signed_in: bool = False
     display_name: str = ""
     org_name: str = ""
@@ -140,6 +136,18 @@ class FlowAuthState(rx.State):
 
     _pending: dict[str, str] = {}
     _signed_in_sub: str = ""
+    #: which session the personal data above belongs to (a one-way key of its secret, never
+    #: the secret): a tab reconnecting without that cookie gets it cleared before it hydrates
+    _session_key: str = ""
+    #: what the reset of a signed-out tab keeps: the page says what was signed out of
+    _keep_on_reset: ClassVar[tuple[str, ...]] = ("signed_out_notice",)
+
+    # -- at rest: this state and the flow states below it are sealed in the state manager ----
+    def __getstate__(self):
+        return sealed.seal(type(self), super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(sealed.unseal(state))
 
     # -- helpers (not events) ------------------------------------------------------------------
     def _audit(self, event, outcome, sub: str = "", reason: str = "", detail: str = "") -> None:
@@ -160,15 +168,22 @@ class FlowAuthState(rx.State):
 
         return mapping_for(theme_for_host(self.router.headers.host).folder)
 
+    def _secret(self) -> str:
+        """The session secret of this tab's browser (its HttpOnly cookie), never in state."""
+        return session_cookie.secret_for(self.router.session.session_id)
+
     def _active(self) -> Identity | None:
-        active = sessions.touch_session(self.sid)
+        active = sessions.touch_session(self._secret())
         if active is None:
             if self.signed_in:
                 self.session_ended = True
                 self._audit("idle_expiry", "success", self._signed_in_sub)
+            if self._session_key:  # the next connection resets every flow state of this tab
+                self._session_key = "ended"
             self._clear()
             return None
         self.signed_in, self.session_ended = True, False
+        self._session_key = session_cookie.state_key(self._secret())
         ident = active.identity
         self._signed_in_sub = ident.sub
         self.display_name, self.org_name = ident.name, ident.org_name
@@ -188,12 +203,11 @@ class FlowAuthState(rx.State):
         self.shown_id_number = self.shown_phone = ""
         self.is_business = self.revealed = False
         self.idle_deadline_ms = 0
-        self.sid = ""
         self._signed_in_sub = ""
 
     def _callback_url(self) -> str:
-        public = os.environ.get("YIWANG_PUBLIC_URL", "").rstrip("/")
-        return (public or self.router.url.origin) + CALLBACK_PATH
+        # configured per host; the Host header only picks one of them (never the Origin)
+        return public_url.callback_url_for_host(self.router.headers.host)
 
     # -- events --------------------------------------------------------------------------------
     @rx.event
@@ -297,12 +311,12 @@ class FlowAuthState(rx.State):
             self._audit("login_failed", "failure", reason=reason)
             self.login_error = t("登录验证失败，请重新登录。")
             return rx.redirect(return_to)
-        self.sid = await off_loop(sessions.open_session, identity)
+        ticket = await off_loop(sessions.open_handoff, identity)
         self.login_error = ""
         lacks = identity.missing("个人", 1) if identity.kind == "person" else []
         self._audit("login", "success", identity.sub, detail=",".join(lacks))
-        await off_loop(self._active)
-        return rx.redirect(return_to)
+        # the HTTP route sets the HttpOnly cookie and goes on to return_to
+        return _go("/flow/session?" + urlencode({"ticket": ticket, "next": return_to}))
 
     @rx.event
     @in_thread
@@ -327,13 +341,18 @@ class FlowAuthState(rx.State):
         """退出登录: end this site's session, then the provider's (RP-initiated logout) when
         it offers that; otherwise say that only this site was signed out of."""
         ident = await off_loop(self._active)
-        if self.sid:
-            await off_loop(sessions.end_session, self.sid)
+        if secret := self._secret():
+            await off_loop(sessions.end_session, secret)
+        session_cookie.forget(self.router.session.session_id)
         self._clear()
+        # the page loads /flow/signed-out next (directly, or back from the provider): that
+        # connection, without the cookie, resets every flow state of this tab before it hydrates
+        self._session_key = "signed-out" if self._session_key else ""
         self.session_ended = False
         self.login_error, self.login_retry = "", ""
+        signed_out = "/flow/signed-out?" + urlencode({"next": POST_LOGOUT_PATH})
         if ident is None:
-            return rx.redirect(POST_LOGOUT_PATH)
+            return _go(signed_out)
         idp = provider()
         url = None
         reason = ""
@@ -351,11 +370,12 @@ class FlowAuthState(rx.State):
         self.signed_out_notice = t(
             "您已退出本网站。统一身份认证的登录没有结束：在公用或他人的手机上，请关闭浏览器或到统一身份认证退出，以免下一位使用者直接以您的身份登录。"
         )
-        return rx.redirect(POST_LOGOUT_PATH)
+        return _go(signed_out)
 
     def _post_logout_url(self) -> str:
-        public = os.environ.get("YIWANG_PUBLIC_URL", "").rstrip("/")
-        return (public or self.router.url.origin) + POST_LOGOUT_PATH
+        # configured per host (never the Origin); the route clears the cookie, then /me
+        base = public_url.public_url_for_host(self.router.headers.host)
+        return base + "/flow/signed-out?" + urlencode({"next": POST_LOGOUT_PATH})
 
     @rx.event
     @in_thread

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import reflex as rx
 
+from app.catalogue.i18n import content_for, content_text
 from app.domain.rules import (
     LEVELS,
     add_working_days,
@@ -19,10 +20,12 @@ from app.flow import backoffice, checkout, delivery, payment, store
 from app.flow.lookup import form_for_code as resolve_form
 from app.flow.store import applications, drafts, evaluations
 from app.flow.validate import display, visible_fields
+from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
-from app.state.offloop import in_thread, off_loop
 from app.state.routing import APPLICATION, route_arg
+from components.format import local_date, local_datetime, local_time_limit
+from components.i18n import N_, stext
 from components.i18n import st as t
 
 
@@ -41,19 +44,23 @@ def status_label(status: str) -> str:
     )
 
 
+#: 好差评 levels, 5 (best) to 1: message ids (the page shows them with ``t``)
+LEVEL_MESSAGES = {
+    5: N_("非常满意"),
+    4: N_("满意"),
+    3: N_("基本满意"),
+    2: N_("不满意"),
+    1: N_("非常不满意"),
+}
+
+
 def level_label(level: int) -> str:
-    """好差评 levels, 5 (best) to 1."""
-    return {
-        5: t("非常满意"),
-        4: t("满意"),
-        3: t("基本满意"),
-        2: t("不满意"),
-        1: t("非常不满意"),
-    }[level]
+    """A 好差评 level as a local text."""
+    return t(LEVEL_MESSAGES[level])
 
 
 def _when(value: datetime) -> str:
-    return store.aware(value).astimezone().strftime("%Y-%m-%d %H:%M")
+    return local_datetime(store.aware(value).astimezone(), "short")
 
 
 @dataclasses.dataclass
@@ -108,7 +115,14 @@ def payment_money(fen: int) -> str:
     return money(fen)
 
 
-class FlowMeState(FlowAuthState):
+class _ContentMixin(FlowAuthState):
+    def _content(self, text: str) -> str:
+        """A catalogue text in every locale of this host's province (app/catalogue/i18n.py)."""
+        folder = theme_for_host(self.router.headers.host).folder
+        return content_text(text, content_for(folder))
+
+
+class FlowMeState(_ContentMixin):
     drafts: list[DraftView] = []
     applications: list[ApplicationView] = []
     messages: list[MessageView] = []
@@ -118,10 +132,10 @@ class FlowMeState(FlowAuthState):
         self.drafts = [
             DraftView(
                 id=d.id or 0,
-                name=d.item_name,
+                name=self._content(d.item_name),
                 saved=t("保存于 {when}", when=_when(d.updated_at)),
                 href=f"/apply/{d.item_code}",
-                delete_label=t("删除草稿：{name}", name=d.item_name),
+                delete_label=t("删除草稿：{name}", name=self._content(d.item_name)),
             )
             for d in drafts.list_drafts(sub)
         ]
@@ -129,7 +143,7 @@ class FlowMeState(FlowAuthState):
         self.applications = [
             ApplicationView(
                 number=a.number,
-                name=a.item_name,
+                name=self._content(a.item_name),
                 status=status_label(a.status),
                 submitted=_when(a.submitted_at),
                 href=f"/me/applications/{a.number}",
@@ -141,7 +155,7 @@ class FlowMeState(FlowAuthState):
             MessageView(
                 text=t(
                     "您申请的“{name}”（办件编号 {number}）：{status}",
-                    name=a.item_name,
+                    name=self._content(a.item_name),
                     number=a.number,
                     status=status_label(e.status),
                 ),
@@ -179,7 +193,7 @@ class FlowMeState(FlowAuthState):
         self._fill(ident.sub)
 
 
-class ApplicationState(FlowAuthState):
+class ApplicationState(_ContentMixin):
     found: bool = False
     loaded: bool = False
     number: str = ""
@@ -243,7 +257,9 @@ class ApplicationState(FlowAuthState):
         assert app.id is not None
         self.found = True
         self._fill_checkout(sub, app.number)
-        self.number, self.item_name, self.department = app.number, app.item_name, app.department
+        self.number = app.number
+        self.item_name = self._content(app.item_name)
+        self.department = self._content(app.department)
         self.status_key, self.status = app.status, status_label(app.status)
         history = applications.events(app.id)
         self.timeline = [
@@ -258,7 +274,7 @@ class ApplicationState(FlowAuthState):
         values = {k: str(v) for k, v in app.values.items()}
         self.answers = (
             [
-                AnswerRow(f.label, display(f, values, province, reveal=self.revealed))
+                AnswerRow(stext(f.label), display(f, values, province, reveal=self.revealed))
                 for step in form.steps
                 for f in visible_fields(form, step, values)
                 if f.kind != "file"
@@ -275,10 +291,10 @@ class ApplicationState(FlowAuthState):
             due = add_working_days(submitted, app.promised_days)
             left = working_days_between(date.today(), due)
             self.deadline_text = t(
-                "承诺 {days} 个工作日内办结，预计 {due} 前完成，还剩 {left} 个工作日。",
-                days=app.promised_days,
-                due=due.isoformat(),
-                left=left,
+                "承诺{days}内办结，预计 {due} 前完成，还剩{left}。",
+                days=local_time_limit(app.promised_days, "working_day"),
+                due=local_date(due),
+                left=local_time_limit(left, "working_day"),
             )
         evaluation = evaluations.get_evaluation(app.id)
         self.can_evaluate = may_evaluate(app.status, evaluation is not None)

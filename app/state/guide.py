@@ -6,6 +6,7 @@ from pathlib import Path
 
 import reflex as rx
 
+from app.catalogue.i18n import content_for
 from app.catalogue.presenters import GuideView, guide_view
 from app.catalogue.queries import get_item
 from app.domain.enums import ChannelKind
@@ -15,6 +16,7 @@ from app.readcache import ReadCache
 from app.settings import theme_for_host
 from app.state.routing import ITEM, route_arg
 from components.i18n import st as t
+from components.i18n import stext
 
 MAX_CODE_LENGTH = 80
 
@@ -47,10 +49,15 @@ def _guide_page_now(code: str, folder: Path | None = None) -> Page:
         f"/apply/{item.implementation_code}" if form_for_item(item, folder) is not None else ""
     )
     bundles = [
-        {"title": bundle.title, "href": f"/apply/{bundle.key}"}
+        {"title": stext(bundle.title), "href": f"/apply/{bundle.key}"}
         for bundle in bundles_with(item.basic_code, folder)
     ]
-    return guide_view(item), apply_href, bundles, "" if apply_href else visit_text(item)
+    return (
+        guide_view(item, content_for(folder)),
+        apply_href,
+        bundles,
+        "" if apply_href else visit_text(item),
+    )
 
 
 class GuideState(rx.State):

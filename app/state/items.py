@@ -6,10 +6,11 @@ import math
 
 import reflex as rx
 
+from app.catalogue.i18n import content_for
 from app.catalogue.presenters import ItemSummary, item_summary
 from app.catalogue.queries import list_items
+from app.offloop import in_thread
 from app.settings import theme_for_host
-from app.state.offloop import in_thread
 
 PER_PAGE = 10
 AUDIENCES = ("个人", "法人")
@@ -32,7 +33,7 @@ class ItemsState(rx.State):
     loaded: bool = False
 
     @rx.event
-    @in_thread  # catalogue reads: off the event loop (app/state/offloop.py)
+    @in_thread  # catalogue reads: off the event loop (app/offloop.py)
     def load(self) -> None:
         params = self.router.url.query_parameters
         audience = str(params.get("audience", ""))
@@ -48,7 +49,8 @@ class ItemsState(rx.State):
             page=self.page,
             per_page=PER_PAGE,
         )
-        self.items = [item_summary(item) for item in found]
+        content = content_for(theme_for_host(self.router.headers.host).folder)
+        self.items = [item_summary(item, content) for item in found]
         self.loaded = True
 
     @rx.var

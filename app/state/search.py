@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from app.catalogue.i18n import content_for
 from app.readcache import ReadCache
 
 AUDIENCE_FILTERS = ("个人", "法人")
@@ -54,11 +55,18 @@ def _search_now(
     filters = Filters(audience=audience or None, online=True if online else None)
     with get_engine().connect() as conn:
         result = search(conn, query, province=province, limit=limit, filters=filters)
-        found = entries(conn, result.hits, result.query)
+        found = entries(conn, result.hits, result.query, content_for(_folder(province)))
         if not found and limit > 6:  # the results page, not the suggestions as one types
             words = suggestions(lexicon_for(conn, province), result.query)
             return [{"suggest": w, "href": "/search/?" + urlencode({"q": w})} for w in words]
     return found
+
+
+def _folder(province: str | None):
+    """The folder of a province (its catalogue translations), or None."""
+    from app.search.foreign import province_folder
+
+    return province_folder(province)
 
 
 # What citizens type when they look for elder mode (长辈版); the page answers with its switch.
@@ -129,7 +137,8 @@ class SearchState(rx.State):
             else []
         )
         self.suggestions = [
-            {"id": f"yw-search-box-opt-{i}", "label": h["name"], "href": h["href"]}
+            # the name in every locale the catalogue translates (the box shows it per locale)
+            {"id": f"yw-search-box-opt-{i}", "label": h["local"], "href": h["href"]}
             for i, h in enumerate(hits)
         ]
         self.active = -1

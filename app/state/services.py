@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from app.catalogue.queries import departments, life_event_themes
+from app.offloop import in_thread
 from app.settings import theme_for_host
-from app.state.offloop import in_thread
 from components.audience_switch import AUDIENCE_KEYS
 from components.i18n import snt as nt
 
@@ -31,7 +31,7 @@ class ServicesState(rx.State):
     loaded: bool = False
 
     @rx.event
-    @in_thread  # catalogue reads: off the event loop (app/state/offloop.py)
+    @in_thread  # catalogue reads: off the event loop (app/offloop.py)
     def load(self) -> None:
         province = theme_for_host(self.router.headers.host).code
         self.themes = [

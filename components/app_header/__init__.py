@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from components.i18n import t
+from components.i18n import source_lang, t
 
 
 def app_header(
@@ -14,8 +14,13 @@ def app_header(
     tagline: str | rx.Var = "",
     home_href: str = "/",
     actions: rx.Component | None = None,
+    id_suffix: str = "",
 ) -> rx.Component:
     """``<header>`` with the brand; the mark is decorative, the name is the link's text.
+
+    The link is named "<app name> 首页" from two parts, so the app name (a Chinese proper name
+    in every locale) carries ``lang="zh-Hans"`` and "首页" the device's language.
+    ``id_suffix`` keeps their ids unique where a page holds one banner per province.
 
     ``actions`` (e.g. the compact language selector) sit at the end of the banner.
     """
@@ -29,15 +34,21 @@ def app_header(
                 class_name="yw-header__mark",
             ),
             rx.el.span(
-                rx.el.span(app_name, class_name="yw-header__name"),
+                rx.el.span(
+                    app_name,
+                    id=f"yw-brand{id_suffix}",
+                    lang=source_lang(app_name),
+                    class_name="yw-header__name",
+                ),
                 rx.el.span(tagline, class_name="yw-header__tagline")
                 if isinstance(tagline, rx.Var) or tagline
                 else rx.fragment(),
                 class_name="yw-header__text",
             ),
+            rx.el.span(t("首页"), id=f"yw-brand-home{id_suffix}", class_name="yw-visually-hidden"),
             href=home_href,
             class_name="yw-header__brand",
-            aria_label=t("{app_name} 首页", app_name=app_name),
+            aria_labelledby=f"yw-brand{id_suffix} yw-brand-home{id_suffix}",
         ),
         actions if actions is not None else rx.fragment(),
         class_name="yw-header",

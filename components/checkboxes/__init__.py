@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 
 from components.field_parts import Text, as_var, fieldset
+from components.i18n import server_text
 
 
 def checkboxes(
@@ -38,7 +39,7 @@ def checkboxes(
                 default_checked=o.checked.bool(),
                 **extra,
             ),
-            rx.el.label(o.label.to(str), html_for=o.input_id.to(str)),
+            rx.el.label(server_text(o.label.to(str)), html_for=o.input_id.to(str)),
             class_name="yw-choice",
         )
 

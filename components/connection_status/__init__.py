@@ -9,7 +9,9 @@ costs the home page bundle). One message at a time, ``role="alert"`` at the top 
 - ``service_notice`` (a string Var the app passes in) ``"slow"``: the server has the citizen's
   action but has not processed it after a few seconds;
 - ``service_notice`` ``"failed"``: the server could not process the last action (for example
-  while its database or Redis restarts); hidden with the next answer that arrives.
+  while its database or Redis restarts); hidden with the next answer that arrives;
+- ``service_notice`` ``"limited"``: the page sent more actions than the server accepts per
+  second (``app.security.limits``); hidden with the next answer that arrives.
 
 What the citizen typed stays in the page meanwhile.
 """
@@ -24,7 +26,7 @@ from reflex_components_core.core.banner import has_too_many_connection_errors
 
 from components.i18n import t
 
-Kind = Literal["connection", "slow", "failed"]
+Kind = Literal["connection", "slow", "failed", "limited"]
 
 
 def _banner(title: str, body: str) -> rx.Component:
@@ -55,6 +57,13 @@ def failed_message() -> rx.Component:
     )
 
 
+def limited_message() -> rx.Component:
+    """The page sent too many actions at once; the extra ones were not processed."""
+    return _banner(
+        t("操作过于频繁，部分操作没有完成。"), t("请稍等几秒后再试，已填写的内容不会丢失。")
+    )
+
+
 def connection_status(service_notice: Var[str] | None = None) -> rx.Component:
     """The banner, rendered only while the connection is lost or a service notice is set."""
     lost = rx.cond(has_too_many_connection_errors, connection_message(), rx.fragment())
@@ -67,6 +76,7 @@ def connection_status(service_notice: Var[str] | None = None) -> rx.Component:
             service_notice,
             ("failed", failed_message()),
             ("slow", slow_message()),
+            ("limited", limited_message()),
             rx.fragment(),
         ),
     )
@@ -74,7 +84,12 @@ def connection_status(service_notice: Var[str] | None = None) -> rx.Component:
 
 def from_props(props: dict) -> rx.Component:
     kind = props.get("kind", "connection")
-    messages = {"connection": connection_message, "slow": slow_message, "failed": failed_message}
+    messages = {
+        "connection": connection_message,
+        "slow": slow_message,
+        "failed": failed_message,
+        "limited": limited_message,
+    }
     if kind not in messages:
         raise ValueError(f"connection_status: kind {kind!r} is not one of {', '.join(messages)}")
     return messages[kind]()

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from components.i18n import t
+from components.i18n import source_lang, t
 
 
 def hot_searches(
@@ -23,6 +23,8 @@ def hot_searches(
                     ReactRouterLink.create(
                         phrase,
                         href=f"{action}?{urlencode({'q': phrase})}",
+                        # a query as citizens type it: Chinese in every locale
+                        lang=source_lang(phrase),
                         class_name="yw-hot__link",
                     )
                 )

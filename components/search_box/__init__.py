@@ -13,15 +13,17 @@ from typing import Any
 
 import reflex as rx
 
-from components.i18n import t
+from components.i18n import server_lang, server_text, t
 from components.icon import icon
 from components.native_form import native_form
 
 
 def _option(item: rx.Var, active: rx.Var) -> rx.Component:
+    label = item["label"].to(str)
     return rx.el.li(
-        item["label"],
+        server_text(label),  # a local text (a service's name in every locale) or plain text
         id=item["id"],
+        lang=server_lang(label),
         on_click=rx.redirect(item["href"]),
         role="option",
         aria_selected=(item["id"] == active).to_string(),

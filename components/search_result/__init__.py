@@ -10,7 +10,7 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from components.badge import badge
-from components.i18n import t_var
+from components.i18n import locale_var, server_span, server_text, t_var
 
 
 def _part(part: rx.Var) -> rx.Component:
@@ -24,32 +24,43 @@ def _part(part: rx.Var) -> rx.Component:
 def _other(other: rx.Var) -> rx.Component:
     return rx.el.li(
         ReactRouterLink.create(
-            other["label"].to(str), href=other["href"].to(str), class_name="yw-result__other"
+            server_span(other["label"].to(str)),
+            href=other["href"].to(str),
+            class_name="yw-result__other",
         )
     )
 
 
 def search_result(entry: dict[str, Any] | rx.Var) -> rx.Component:
-    """``entry``: ``{href, parts: [{text, hit}], department, area, badges: [str],
-    others: [{href, label}]}`` (``app.search.present.entries``)."""
+    """``entry``: ``{href, parts: [{text, hit}], local, department, area, badges: [str],
+    others: [{href, label}]}`` (``app.search.present.entries``). ``local``, ``department``
+    and the badges may be local texts (components/i18n.py): shown in the device's locale;
+    in Chinese the name shows the query's matches (``parts``), elsewhere its translation
+    (``local``, marked ``lang="zh-Hans"`` where it has none)."""
     e: Any = entry if isinstance(entry, rx.Var) else rx.Var.create(entry)
     others = e["others"].to(list[dict[str, str]])
+
     return rx.el.li(
         rx.el.h3(
             ReactRouterLink.create(
-                rx.foreach(e["parts"].to(list[dict[str, str]]), _part),
+                rx.cond(
+                    locale_var().to(str).contains("zh"),
+                    rx.el.span(rx.foreach(e["parts"].to(list[dict[str, str]]), _part)),
+                    server_span(e["local"].to(str)),
+                ),
                 href=e["href"].to(str),
                 class_name="yw-result__name",
             ),
             class_name="yw-result__title",
         ),
         rx.el.p(
-            rx.el.span(e["department"].to(str), class_name="yw-result__department"),
-            rx.el.span(e["area"].to(str), class_name="yw-result__area"),
+            server_span(e["department"].to(str), class_name="yw-result__department"),
+            # a place name: Chinese in every locale (marked so outside Chinese)
+            server_span(e["area"].to(str), class_name="yw-result__area"),
             class_name="yw-result__meta",
         ),
         rx.el.ul(
-            rx.foreach(e["badges"].to(list[str]), lambda b: rx.el.li(badge(b))),
+            rx.foreach(e["badges"].to(list[str]), lambda b: rx.el.li(badge(server_text(b)))),
             class_name="yw-result__badges",
         ),
         rx.cond(

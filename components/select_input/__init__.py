@@ -16,7 +16,7 @@ from components.field_parts import (
     label,
     wrapper,
 )
-from components.i18n import t
+from components.i18n import server_lang, server_text, t
 
 
 def select_control(
@@ -33,7 +33,14 @@ def select_control(
     items: Any = as_var(options)
     return rx.el.select(
         rx.el.option(t("请选择"), value=""),
-        rx.foreach(items, lambda o: rx.el.option(o.label.to(str), value=o.value.to(str))),
+        rx.foreach(
+            items,
+            lambda o: rx.el.option(
+                server_text(o.label.to(str)),
+                value=o.value.to(str),
+                lang=server_lang(o.label.to(str)),
+            ),
+        ),
         id=input_id,
         name=name,
         default_value=value,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.i18n import t
+from components.i18n import source_lang, t
 from components.icon import icon
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
@@ -35,7 +35,13 @@ def site_footer(
         lines.append(rx.el.p(t("承办单位：{unit}", unit=operator_unit)))
     lines += [
         rx.el.p(
-            rx.el.a(icp, href=ICP_LOOKUP_URL, rel="noopener", class_name="yw-footer__link"),
+            rx.el.a(
+                icp,
+                href=ICP_LOOKUP_URL,
+                rel="noopener",
+                lang=source_lang(icp),
+                class_name="yw-footer__link",
+            ),
             rx.el.span(t("网站标识码：{code}", code=site_code), class_name="yw-footer__code"),
         ),
     ]
@@ -45,6 +51,7 @@ def site_footer(
                 rx.el.a(
                     police_record,
                     href=POLICE_LOOKUP_URL,
+                    lang=source_lang(police_record),
                     rel="noopener",
                     class_name="yw-footer__link",
                 )

@@ -12,7 +12,7 @@ from typing import Any
 import reflex as rx
 
 from components.field_parts import as_var
-from components.i18n import t
+from components.i18n import server_span, server_text, t
 from components.question_page import button
 
 
@@ -28,14 +28,19 @@ def summary_list(
         change = (
             [
                 rx.el.dd(
-                    button(t("修改"), "link", on_click=on_change(a.step), aria_label=a.change_label)
+                    button(
+                        t("修改"),
+                        "link",
+                        on_click=on_change(a.step),
+                        aria_label=server_text(a.change_label),
+                    )
                 )
             ]
             if on_change is not None
             else []
         )
         return rx.el.div(
-            rx.el.dt(a.label), rx.el.dd(a.value), *change,
+            rx.el.dt(server_text(a.label)), rx.el.dd(server_span(a.value)), *change,
             class_name="yw-summary-list__row", key=a.key,
         )  # fmt: skip
 

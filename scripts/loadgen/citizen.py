@@ -27,9 +27,11 @@ from scripts.loadgen.wire import (
     NOTICE_STATE,
     NOTICE_VAR,
     ON_LOAD,
+    PAGE_LOAD,
     ROOT_STATE,
     SEARCH_STATE,
     SEARCH_TYPE,
+    SESSION_COOKIE,
     SLOW,
     Delta,
     Predicate,
@@ -86,6 +88,8 @@ class Citizen:
         self.http = session
         self.storage: dict[str, Any] = {}  # cookies, as the browser keeps them
         self.redirects: list[str] = []  # _redirect events the server sent (newest last)
+        self.page_loads: list[str] = []  # full page loads it asked for (newest last)
+        self.cookie = ""  # the HttpOnly session cookie's value
         self.flow: FlowRecord | None = None
         self.page = "home"  # the kind of page the tab shows (its think time when paced)
         self._stop: asyncio.Event | None = None
@@ -149,6 +153,10 @@ class Citizen:
             name = str(event.get("name", ""))
             if name == "_redirect":
                 self.redirects.append(str((event.get("payload") or {}).get("path", "")))
+            elif name == "_call_script":
+                code = str((event.get("payload") or {}).get("javascript_code", ""))
+                if found := PAGE_LOAD.search(code):
+                    self.page_loads.append(found.group(1))
             elif not name.startswith("_"):
                 event.setdefault("router_data", route(self.path))
                 await self.sio.emit("event", event, namespace=NAMESPACE)
@@ -201,7 +209,10 @@ class Citizen:
                 socketio_path=NAMESPACE,
                 namespaces=[NAMESPACE],
                 transports=["websocket"],
-                headers={"Origin": self.target.url},
+                headers={
+                    "Origin": self.target.url,
+                    **({"Cookie": f"{SESSION_COOKIE}={self.cookie}"} if self.cookie else {}),
+                },
                 auth=self._boot,
                 wait_timeout=self.target.timeout_s,
             )

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from scripts.loadgen.wire import (
     APPLY_STATE,
     CHECKOUT_STATE,
-    COOKIES,
     FLOW_AUTH_STATE,
+    SESSION_COOKIE,
     Delta,
     delta_key,
     ensure_loopback,
@@ -135,15 +135,32 @@ async def flow_sign_in(citizen: Citizen, flow: FlowRecord, idp_url: str) -> bool
         return False
     citizen.stats.add("flow_login_idp", (time.monotonic() - started) * 1000)
     citizen.redirects.clear()
+    citizen.page_loads.clear()
     if not await citizen.reload("flow_login_callback", f"{parts.path}?{parts.query}"):
         return False
-    signed_in = citizen.state.get(FLOW_AUTH_STATE, {}).get(delta_key("signed_in"))
-    if not signed_in or not citizen.redirects:
-        citizen.stats.error("flow_login: the callback did not sign the citizen in")
+    handoff = next((u for u in reversed(citizen.page_loads) if u.startswith("/flow/session")), "")
+    if not handoff:
+        citizen.stats.error("flow_login: the callback did not hand over a session")
+        return False
+    # the browser loads /flow/session: the HttpOnly cookie, then where the login began
+    try:
+        async with citizen.http.get(citizen.target.url + handoff, allow_redirects=False) as answer:
+            morsel = answer.cookies.get(SESSION_COOKIE)
+            back = answer.headers.get("Location", "/me")
+    except Exception as exc:  # aiohttp errors: the app is not reachable
+        citizen.stats.error(f"flow_login: /flow/session unreachable ({type(exc).__name__})")
+        return False
+    if morsel is None or not morsel.value:
+        citizen.stats.error("flow_login: /flow/session set no session cookie")
+        return False
+    citizen.cookie = morsel.value
+    if not await citizen.reload("flow_open", back):
+        return False
+    if not citizen.state.get(FLOW_AUTH_STATE, {}).get(delta_key("signed_in")):
+        citizen.stats.error("flow_login: the session cookie did not sign the citizen in")
         return False
     flow.signed_in = True
-    # finish_login sends the tab back where the login began (client-side navigation)
-    return await citizen.navigate("flow_open", citizen.redirects[-1])
+    return True
 
 
 async def flow_open(citizen: Citizen, flow: FlowRecord) -> bool:
@@ -193,7 +210,6 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
     stored id, or ``None`` with the error counted (round trip ``upload``)."""
     import aiohttp
 
-    sid = citizen.storage.get(COOKIES[0], "")
     body = aiohttp.FormData()
     body.add_delta_key("item", flow.item_code)
     body.add_delta_key("field", name)
@@ -203,7 +219,7 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
         async with citizen.http.post(
             f"{citizen.target.url}/flow/files",
             data=body,
-            headers={"X-Yiwang-Upload": "1", "Cookie": f"yw_sid={sid}"},
+            headers={"X-Yiwang-Upload": "1", "Cookie": f"{SESSION_COOKIE}={citizen.cookie}"},
         ) as answer:
             data = await answer.json(content_type=None)
             ok = answer.status == 200 and bool(data.get("id"))

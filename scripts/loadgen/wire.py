@@ -5,6 +5,7 @@ them here too), the router data of a page, and what marks an answer."""
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import sys
 import urllib.parse
@@ -27,6 +28,7 @@ def _wire_names() -> dict[str, str]:
         sys.path.insert(0, str(ROOT))
     from reflex.state import OnLoadInternalState, State
 
+    from app.security.session_cookie import SESSION_COOKIE
     from app.state.checkout import CheckoutState
     from app.state.flow import ApplyState
     from app.state.flow_auth import FlowAuthState
@@ -46,7 +48,7 @@ def _wire_names() -> dict[str, str]:
         # a var's key in a delta: its name and Reflex's field suffix (``is_hydrated_rx_state_``)
         "is_hydrated": key(State.is_hydrated),
         "notice_var": key(NoticeState.service_notice),
-        "sid": f"{FlowAuthState.get_full_name()}.{key(FlowAuthState.sid)}",
+        "session_cookie": SESSION_COOKIE,
         # the flow's states (module app.state.flow*) share this prefix in their names
         "flow_mark": ApplyState.get_name().split("____")[0],
     }
@@ -77,8 +79,13 @@ NOTICE_VAR = _NAMES["notice_var"]
 NOTICE = "answered with the service notice (banner shown)"
 SLOW = "socket open, the page showed the 'still working' notice"
 CUT = "cut off by a disconnect (connection banner shown)"
-# Browser storage the app keeps (the session cookie): state.js sends it with every hydrate.
-COOKIES = (_NAMES["sid"],)
+# Browser storage kept in state vars (state.js sends it with every hydrate): none any more.
+# The session cookie is HttpOnly, set by GET /flow/session (app/security/session_cookie.py);
+# the citizen sends it in the Cookie header of its socket, as a browser does.
+COOKIES: tuple[str, ...] = ()
+SESSION_COOKIE = _NAMES["session_cookie"]
+#: a full page load the server asks for (rx.call_script, app/state/flow_auth.py ``_go``)
+PAGE_LOAD = re.compile(r'window\.location\.replace\("([^"]+)"\)')
 
 
 Delta = dict[str, dict[str, Any]]

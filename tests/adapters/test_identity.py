@@ -31,7 +31,7 @@ def run(coro):
 
 @pytest.fixture
 def idp() -> SandboxIdP:
-    return SandboxIdP(issuer=ISSUER)
+    return SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,))
 
 
 def provider(idp: SandboxIdP, **settings: str) -> OIDCProvider:
@@ -107,7 +107,9 @@ def test_token_signed_by_another_key_is_refused(idp: SandboxIdP) -> None:
 
     client = provider(idp)
     request = run(client.begin(CALLBACK))  # caches the real provider's JWKS
-    impostor = SandboxIdP(issuer=ISSUER)  # same issuer name, different signing key
+    impostor = SandboxIdP(
+        issuer=ISSUER, redirect_uris=(CALLBACK,)
+    )  # same issuer name, different signing key
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": "yiwang", "iat": now, "exp": now + 60}
     claims |= {"nonce": request.nonce, **ACCOUNTS[0].claims()}

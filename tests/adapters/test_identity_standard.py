@@ -81,7 +81,7 @@ def full_login(client: OIDCProvider, idp: SandboxIdP, account: str = ZHANG):
 
 # -- claims from UserInfo ----------------------------------------------------------------------
 def test_claims_come_from_userinfo_when_the_id_token_has_only_sub() -> None:
-    idp = SandboxIdP(issuer=ISSUER, claims_in_id_token=False)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,), claims_in_id_token=False)
     client, wire = client_for(idp)
     identity = full_login(client, idp)
     assert "/userinfo" in wire.paths()
@@ -99,7 +99,7 @@ class OtherSubjectUserInfo(SandboxIdP):
 
 
 def test_userinfo_about_another_subject_is_refused() -> None:
-    idp = OtherSubjectUserInfo(issuer=ISSUER, claims_in_id_token=False)
+    idp = OtherSubjectUserInfo(issuer=ISSUER, redirect_uris=(CALLBACK,), claims_in_id_token=False)
     client, _ = client_for(idp)
     with pytest.raises(IdentityError, match="sub mismatch") as caught:
         full_login(client, idp)
@@ -123,7 +123,9 @@ def test_userinfo_cannot_replace_the_id_tokens_own_claims() -> None:
     ],
 )
 def test_client_authentication_follows_discovery(offered, expected) -> None:
-    idp = SandboxIdP(issuer=ISSUER, client_secret="s3cret", auth_methods=offered)
+    idp = SandboxIdP(
+        issuer=ISSUER, redirect_uris=(CALLBACK,), client_secret="s3cret", auth_methods=offered
+    )
     client, wire = client_for(idp, client_secret="s3cret")
     assert full_login(client, idp).sub == ZHANG
     token_request = next(r for r in wire.seen if r.url.path == "/token")
@@ -137,7 +139,7 @@ def test_client_authentication_follows_discovery(offered, expected) -> None:
 
 
 def test_a_wrong_secret_is_a_refused_login_not_an_outage() -> None:
-    idp = SandboxIdP(issuer=ISSUER, client_secret="s3cret")
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,), client_secret="s3cret")
     client, _ = client_for(idp, client_secret="typo")
     with pytest.raises(IdentityError, match="invalid_client") as caught:
         full_login(client, idp)
@@ -146,12 +148,14 @@ def test_a_wrong_secret_is_a_refused_login_not_an_outage() -> None:
 
 
 def test_a_method_the_provider_does_not_offer_is_refused_before_login() -> None:
-    idp = SandboxIdP(issuer=ISSUER, auth_methods=("private_key_jwt",))
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,), auth_methods=("private_key_jwt",))
     client, _ = client_for(idp, client_secret="s3cret")
     with pytest.raises(IdentityError, match="no usable client authentication") as caught:
         run(client.begin(CALLBACK))
     assert caught.value.reason == "client_auth_unsupported"
-    forced, _ = client_for(SandboxIdP(issuer=ISSUER), auth_method="private_key_jwt")
+    forced, _ = client_for(
+        SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,)), auth_method="private_key_jwt"
+    )
     with pytest.raises(IdentityError, match="YIWANG_OIDC_AUTH_METHOD=private_key_jwt"):
         run(forced.begin(CALLBACK))
 
@@ -159,7 +163,7 @@ def test_a_method_the_provider_does_not_offer_is_refused_before_login() -> None:
 # -- signatures, azp, iat -----------------------------------------------------------------------
 @pytest.mark.parametrize("alg", ["RS256", "PS256", "ES256", "EdDSA"])
 def test_every_standard_signature_algorithm_is_accepted(alg: str) -> None:
-    idp = SandboxIdP(issuer=ISSUER, alg=alg)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,), alg=alg)
     client, _ = client_for(idp)
     assert full_login(client, idp).sub == ZHANG
 
@@ -185,7 +189,7 @@ def _token(idp: SandboxIdP, nonce: str, **claims) -> str:
     ],
 )
 def test_id_token_checks(claims: dict, accepted: bool) -> None:
-    idp = SandboxIdP(issuer=ISSUER)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,))
     client, _ = client_for(idp)
     request = run(client.begin(CALLBACK))
     raw = _token(idp, request.nonce, **claims)
@@ -199,7 +203,7 @@ def test_id_token_checks(claims: dict, accepted: bool) -> None:
 def test_unsigned_and_hmac_tokens_are_refused() -> None:
     from joserfc.jwk import OctKey
 
-    idp = SandboxIdP(issuer=ISSUER)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,))
     client, _ = client_for(idp)
     request = run(client.begin(CALLBACK))
     now = int(time.time())
@@ -213,7 +217,7 @@ def test_unsigned_and_hmac_tokens_are_refused() -> None:
 
 # -- the issuer, exactly -------------------------------------------------------------------------
 def test_an_issuer_with_a_trailing_slash_logs_in() -> None:
-    idp = SandboxIdP(issuer=ISSUER + "/")
+    idp = SandboxIdP(issuer=ISSUER + "/", redirect_uris=(CALLBACK,))
     client, wire = client_for(idp, issuer=ISSUER + "/")
     identity = full_login(client, idp)
     assert identity.issuer == ISSUER + "/"
@@ -221,7 +225,9 @@ def test_an_issuer_with_a_trailing_slash_logs_in() -> None:
 
 
 def test_an_issuer_that_differs_by_a_slash_is_refused() -> None:
-    client, _ = client_for(SandboxIdP(issuer=ISSUER + "/"), issuer=ISSUER)
+    client, _ = client_for(
+        SandboxIdP(issuer=ISSUER + "/", redirect_uris=(CALLBACK,)), issuer=ISSUER
+    )
     with pytest.raises(IdentityError, match="expected exactly") as caught:
         run(client.begin(CALLBACK))
     assert caught.value.reason == "bad_discovery"
@@ -229,7 +235,7 @@ def test_an_issuer_that_differs_by_a_slash_is_refused() -> None:
 
 # -- RP-initiated logout -------------------------------------------------------------------------
 def test_logout_goes_through_the_end_session_endpoint() -> None:
-    idp = SandboxIdP(issuer=ISSUER)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,))
     client, _ = client_for(idp)
     identity = full_login(client, idp)
     assert identity.id_token and identity.id_token not in repr(identity)
@@ -250,7 +256,7 @@ def test_logout_goes_through_the_end_session_endpoint() -> None:
 
 
 def test_without_end_session_endpoint_logout_is_local_only() -> None:
-    idp = SandboxIdP(issuer=ISSUER, end_session=False)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,), end_session=False)
     client, _ = client_for(idp)
     identity = full_login(client, idp)
     assert run(client.logout_url(identity.id_token, "http://127.0.0.1:3000/me")) is None
@@ -258,7 +264,7 @@ def test_without_end_session_endpoint_logout_is_local_only() -> None:
 
 # -- outages -------------------------------------------------------------------------------------
 def test_provider_down_at_discovery_is_unavailable() -> None:
-    client, wire = client_for(SandboxIdP(issuer=ISSUER))
+    client, wire = client_for(SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,)))
     wire.down.add("/openid-configuration")
     with pytest.raises(IdentityUnavailable):
         run(client.begin(CALLBACK))
@@ -267,7 +273,7 @@ def test_provider_down_at_discovery_is_unavailable() -> None:
 def test_provider_down_at_login_start_with_a_cached_discovery() -> None:
     """The cached discovery is refreshed once; then the citizen hears "unavailable" instead
     of being sent to an authorization endpoint that does not answer."""
-    idp = SandboxIdP(issuer=ISSUER)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,))
     client, wire = client_for(idp)
     run(client.begin(CALLBACK))
     wire.down.add("/authorize")
@@ -302,7 +308,7 @@ class MovedIdP(SandboxIdP):
 
 
 def test_a_stale_discovery_is_refreshed_once_at_token_time() -> None:
-    idp = MovedIdP(issuer=ISSUER)
+    idp = MovedIdP(issuer=ISSUER, redirect_uris=(CALLBACK,))
     client, wire = client_for(idp)
     request = run(client.begin(CALLBACK))
     code, state = sign_in(idp, request)
@@ -323,7 +329,7 @@ def test_a_stale_discovery_is_refreshed_once_at_token_time() -> None:
 @pytest.mark.parametrize("where", ["/token", "/userinfo"])
 @pytest.mark.parametrize("how", ["down", "failing"])
 def test_provider_down_at_token_or_userinfo_time_is_unavailable(where: str, how: str) -> None:
-    idp = SandboxIdP(issuer=ISSUER)
+    idp = SandboxIdP(issuer=ISSUER, redirect_uris=(CALLBACK,))
     client, wire = client_for(idp)
     request = run(client.begin(CALLBACK))
     code, state = sign_in(idp, request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import reflex as rx
@@ -87,3 +88,49 @@ def test_uyghur_is_right_to_left_and_named_in_itself() -> None:
     assert i18n.request_locale("ug") == "ug"
     assert i18n.request_locale("xx") == "zh_Hans"
     assert i18n.request_locale(None) == "zh_Hans"
+
+
+# --- local texts: server text in every locale, picked in the browser -----------------------
+
+
+def test_server_messages_carry_every_shipped_locale() -> None:
+    from components.i18n import SHIPPED_LOCALES, is_local, pick, st
+
+    text = st("请填写{label}", label=st("申报人姓名"))
+    assert is_local(text)
+    assert pick(text, "zh_Hans") == "请填写申报人姓名"
+    assert pick(text, "en") == "Enter Declarant's name"  # the label translated inside, too
+    for locale in SHIPPED_LOCALES:
+        assert pick(text, locale)  # never empty
+    assert not re.search(r"[\u4e00-\u9fff]", pick(text, "ug"))
+
+
+def test_counted_server_messages_use_the_plural_and_locale_digits() -> None:
+    from components.i18n import pick, snt
+
+    assert pick(snt("最多跑 {n} 次", "最多跑 {n} 次", 1), "en") == "At most 1 in-person visit"
+    assert pick(snt("最多跑 {n} 次", "最多跑 {n} 次", 2), "en") == "At most 2 in-person visits"
+    assert pick(snt("{n} 项", "{n} 项", 1234), "en").startswith("1,234")
+
+
+def test_a_text_the_same_everywhere_stays_plain_and_content_falls_back() -> None:
+    from components.i18n import localized, pick, picks_source
+
+    assert localized(lambda loc: "13800135678") == "13800135678"
+    content = localized(lambda loc: {"zh_Hans": "历下区政务服务中心"}.get(loc))
+    assert pick(content, "en") == "历下区政务服务中心"
+    assert picks_source(content, "en") and not picks_source(content, "zh_Hans")
+    assert picks_source("张三", "en") and not picks_source("Zhang San", "en")
+    with pytest.raises(ValueError, match="source-language"):
+        localized(lambda loc: None)
+
+
+def test_server_text_picks_in_the_browser() -> None:
+    import reflex as rx
+
+    from components.i18n import server_lang, server_text
+
+    var = rx.Var(_js_expr="state.msg", _var_type=str)
+    assert str(server_text(var)).startswith("ywS(ywLoc, state.msg")
+    assert str(server_lang(var)).startswith("ywSL(ywLoc, state.msg")
+    assert server_text("plain") == "plain"

@@ -31,6 +31,10 @@ def test_setup_error(broken):
 def test_skipped():
     pass
 
+@pytest.mark.skipif(True, reason="only in scaled mode")
+def test_other_mode():
+    pass
+
 @pytest.mark.parametrize("n", [1, 2])
 def test_param(n):
     assert n == 1
@@ -67,7 +71,7 @@ def test_outcomes_per_mode_and_partial_runs(tmp_path: Path) -> None:
         "test_x.py::test_skipped": "skipped",
         "test_x.py::test_param[1]": "passed",
         "test_x.py::test_param[2]": "failed",
-    }
+    }  # test_other_mode belongs to the other mode: no evidence either way, not recorded
     first = data["modes"]["embedded"]["test_x.py::test_fails"]["finished"]
 
     (tmp_path / "test_x.py").write_text(TESTS.replace("assert False", "pass"), encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -19,12 +20,15 @@ from app.adapters.sandbox_idp import SandboxIdP
 from app.flow import store
 from app.flow.store import applications, sessions
 from app.flow.tables import FlowSession
+from app.security import session_cookie
 from app.state import flow_auth
 from app.state.flow_auth import FlowAuthState
 from app.state.flow_me import ApplicationState
+from components.i18n import pick
 from tests.sandbox_server import free_port, serve
 
 PUBLIC = "http://127.0.0.1:3999"
+CALLBACKS = (f"{PUBLIC}/auth/callback",)  # registered exactly, as at a real provider
 
 
 @pytest.fixture
@@ -43,7 +47,7 @@ def lines(path: Path) -> list[dict]:
 @pytest.fixture
 def idp(monkeypatch: pytest.MonkeyPatch):
     port = free_port()
-    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}")
+    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS)
     with serve(sandbox.app(), port) as url:
         monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
         monkeypatch.setenv("YIWANG_OIDC_CLIENT_ID", "yiwang")
@@ -79,7 +83,29 @@ def set_router(state, query: str = "", host: str = "127.0.0.1:3999", params: dic
 
 
 def redirect_target(spec) -> str:
-    return spec.args[0][1]._var_value
+    """Where the browser goes: a redirect's path, or a full page load's (``_go``); through the
+    session routes, where they send the browser on to (``next``)."""
+    value = spec.args[0][1]._var_value
+    found = re.search(r'window\.location\.replace\("([^"]+)"\)', str(value))
+    if not found:
+        return value
+    url = found.group(1)
+    if url.startswith(("/flow/session?", "/flow/signed-out?")):
+        return parse_qs(urlparse(url).query)["next"][0]
+    return url
+
+
+def load_session_route(state, spec) -> None:
+    """The browser loads /flow/session: the ticket becomes its HttpOnly cookie, and the page
+    it goes on to connects with it (app.security.session_cookie)."""
+    found = re.search(r'window\.location\.replace\("([^"]+)"\)', str(spec.args[0][1]._var_value))
+    if not found or not found.group(1).startswith("/flow/session?"):
+        return
+    ticket = parse_qs(urlparse(found.group(1)).query)["ticket"][0]
+    secret = sessions.redeem_handoff(ticket)
+    assert secret is not None
+    session_cookie.remember(state.router.session.session_id, secret)
+    asyncio.run(FlowAuthState.watch_idle.fn(state))  # the next handler reads the session
 
 
 def pick_account(sandbox: SandboxIdP, url: str, account: str) -> str:
@@ -102,7 +128,9 @@ def sign_in(
     if forge:
         query = query.replace("state=", "state=forged")
     set_router(state, query, host)
-    return asyncio.run(FlowAuthState.finish_login.fn(state))
+    spec = asyncio.run(FlowAuthState.finish_login.fn(state))
+    load_session_route(state, spec)
+    return spec
 
 
 def test_login_reveal_logout_are_audited(
@@ -110,14 +138,15 @@ def test_login_reveal_logout_are_audited(
 ) -> None:
     state = _state()
     assert redirect_target(sign_in(state, idp)) == "/me"
-    assert state.signed_in and state.level_name == "三级实名（实人认证）"
+    assert state.signed_in and pick(state.level_name, "zh_Hans") == "三级实名（实人认证）"
     asyncio.run(FlowAuthState.toggle_reveal.fn(state))
     assert state.shown_id_number == "37010219850312002X"
     spec = asyncio.run(FlowAuthState.sign_out.fn(state))
     target = redirect_target(spec)
     assert target.startswith(f"{idp.issuer}/logout?")
     query = parse_qs(urlparse(target).query)
-    assert query["post_logout_redirect_uri"] == [f"{PUBLIC}/me"]
+    # back from the provider through the route that clears the HttpOnly cookie, then /me
+    assert query["post_logout_redirect_uri"] == [f"{PUBLIC}/flow/signed-out?next=%2Fme"]
     assert not state.signed_in and "也已结束" in state.signed_out_notice
     events = lines(audit_log)
     assert [e["event"] for e in events] == ["login", "reveal", "logout"]
@@ -138,7 +167,9 @@ def test_a_provider_without_end_session_gets_a_local_only_notice(
     flow_db: Session, monkeypatch: pytest.MonkeyPatch, audit_log: Path
 ) -> None:
     port = free_port()
-    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", end_session=False)
+    sandbox = SandboxIdP(
+        issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS, end_session=False
+    )
     with serve(sandbox.app(), port) as url:
         monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
         monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
@@ -155,7 +186,9 @@ def test_a_forged_state_is_a_failed_login_with_its_reason(
 ) -> None:
     state = _state()
     sign_in(state, idp, forge=True)
-    assert not state.signed_in and state.login_error == "登录验证失败，请重新登录。"
+    assert (
+        not state.signed_in and pick(state.login_error, "zh_Hans") == "登录验证失败，请重新登录。"
+    )
     (line,) = lines(audit_log)
     assert (line["event"], line["outcome"], line["reason"]) == (
         "login_failed",
@@ -186,7 +219,7 @@ def test_provider_down_says_unavailable_and_offers_a_retry(
     assert lines(audit_log)[-1]["reason"] == "provider_unavailable"
     # the provider is back: 重试 sends the browser to it, back to the same page afterwards
     port = int(urlparse(flow_auth.provider().settings.issuer).port or 0)
-    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}")
+    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS)
     with serve(sandbox.app(), port):
         spec = asyncio.run(FlowAuthState.retry_login.fn(state))
         assert redirect_target(spec).startswith(f"http://127.0.0.1:{port}/authorize?")
@@ -196,7 +229,9 @@ def test_provider_down_says_unavailable_and_offers_a_retry(
 def test_idle_expiry_is_audited(flow_db: Session, idp: SandboxIdP, audit_log: Path) -> None:
     state = _state()
     sign_in(state, idp)
-    row = flow_db.get(FlowSession, sessions._hash(state.sid))
+    row = flow_db.get(
+        FlowSession, sessions._hash(session_cookie.secret_for(state.router.session.session_id))
+    )
     row.last_seen_at = store.now() - timedelta(minutes=16)
     flow_db.add(row)
     flow_db.commit()
@@ -221,8 +256,9 @@ def test_another_citizens_application_is_an_audited_attempt(
         session=flow_db,
     )
     state = _state(ApplicationState)
-    state.sid = sessions.open_session(
-        Identity("alice", "张三", "37010219850312002X", "1", 3), flow_db
+    session_cookie.remember(
+        state.router.session.session_id,
+        sessions.open_session(Identity("alice", "张三", "37010219850312002X", "1", 3), flow_db),
     )
     ApplicationState._fill(state, "alice", app.number)
     (line,) = lines(audit_log)
@@ -261,8 +297,8 @@ def test_the_mapping_of_the_requests_province_chooses_scopes_and_claims(
     assert scope == ["openid profile phone idcard extra"]
     query = pick_account(idp, state._pending["url"], "sbx-person-0001")
     set_router(state, query, "zj.example.cn")
-    asyncio.run(FlowAuthState.finish_login.fn(state))
-    assert asked == ["zj.example.cn", "zj.example.cn"]
+    load_session_route(state, asyncio.run(FlowAuthState.finish_login.fn(state)))
+    assert asked[:2] == ["zj.example.cn", "zj.example.cn"]
     # the sandbox has no "nickname" claim: the name is missing, not invented
     assert state.signed_in and state.display_name == ""
 
@@ -271,7 +307,7 @@ def test_provider_down_at_token_time_is_unavailable_not_failed(
     flow_db: Session, monkeypatch: pytest.MonkeyPatch, audit_log: Path
 ) -> None:
     port = free_port()
-    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}")
+    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS)
     monkeypatch.setenv("YIWANG_OIDC_ISSUER", sandbox.issuer)
     monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
     monkeypatch.setattr(flow_auth, "_PROVIDER", None)

@@ -206,3 +206,26 @@ def test_the_sandbox_moves_on_by_itself() -> None:
         ]
     with serve(make_app("tok")) as url:
         assert httpx.get(f"{url}/shipments/x").status_code == 401
+
+
+def test_checkout_texts_read_in_every_locale() -> None:
+    """Amounts and the choice's errors are local texts (the page picks the device's locale):
+    one formatter for fees, a translated error per field, the address itself left as typed."""
+    from decimal import Decimal
+
+    from app.state.checkout import money
+    from components.format import format_fee
+    from components.i18n import SHIPPED_LOCALES, is_local, pick, translate
+
+    amount = money(1250)
+    assert is_local(amount)
+    for locale in SHIPPED_LOCALES:
+        assert pick(amount, locale) == format_fee(Decimal("12.5"), locale)
+    assert pick(money(0), "en") == translate("en", "不收费")
+    _choice, errors = delivery.check_choice("shandong", {"method": "express"})
+    assert (
+        pick(errors["recipient"], "en") == translate("en", "请填写收件人姓名") != "请填写收件人姓名"
+    )
+    assert pick(errors["recipient"], "ug") == translate("ug", "请填写收件人姓名")
+    text = delivery.address_text(_express())
+    assert "经十路 100 号 3 单元" in pick(text, "en")

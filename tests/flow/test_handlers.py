@@ -8,10 +8,16 @@ from sqlmodel import Session
 
 from app.adapters.identity import Identity
 from app.flow.store import applications, drafts, evaluations, sessions
+from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState
+from components.i18n import pick
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
+
+
+def zh(text: str) -> str:
+    return pick(text, "zh_Hans")
 
 
 def _state(cls, identity: Identity | None, db: Session, path: str = "/"):
@@ -20,8 +26,9 @@ def _state(cls, identity: Identity | None, db: Session, path: str = "/"):
 
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split(".")[1:])
-    if identity is not None:
-        state.sid = sessions.open_session(identity, db)
+    # the connection's cookie (app.security.session_cookie): this citizen's session, or none
+    secret = sessions.open_session(identity, db) if identity is not None else ""
+    session_cookie.remember(state.router.session.session_id, secret)
     router = RouterData.from_router_data({"pathname": path, "asPath": path, "headers": {}})
     root.router = router
     return state
@@ -49,7 +56,8 @@ def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
     bobs = drafts.save_draft("bob", "X", "001018000000", "n", {"a": "1"}, 1, flow_db)
     state = _state(FlowMeState, ALICE, flow_db)
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
-    assert state.notice == "没有找到这份草稿，它可能已被删除。"
+    assert zh(state.notice) == "没有找到这份草稿，它可能已被删除。"
+    assert pick(state.notice, "en") == "Draft not found. It may have been deleted."
     flow_db.expire_all()
     assert drafts.get_draft("bob", "X", flow_db) is not None
 
@@ -57,7 +65,7 @@ def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
 def test_without_a_session_nothing_is_listed_or_deleted(flow_db: Session) -> None:
     bobs = drafts.save_draft("bob", "X", "001018000000", "n", {}, 1, flow_db)
     state = _state(FlowMeState, None, flow_db)
-    state.sid = "forged"
+    session_cookie.remember(state.router.session.session_id, "forged")
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
     assert state.drafts == [] and not state.signed_in
     flow_db.expire_all()
@@ -77,7 +85,7 @@ def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -
     )
     owner = _state(ApplicationState, BOB, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(owner))
-    assert owner.found and owner.status == "已办结" and owner.can_evaluate
+    assert owner.found and zh(owner.status) == "已办结" and owner.can_evaluate
 
 
 def _apply_state(identity: Identity, db: Session, monkeypatch):
@@ -133,15 +141,15 @@ def _derived_at_check(identity: Identity, db: Session, monkeypatch):
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
     state = _state(ApplyState, identity, db, f"/apply/{NO_RECORD}")
     asyncio.run(ApplyState.load.fn(state))
-    assert state.stage == "intro" and state.item_name == "无犯罪记录证明"
+    assert state.stage == "intro" and zh(state.item_name) == "无犯罪记录证明"
     asyncio.run(ApplyState.start.fn(state))
-    assert (state.stage, state.step_title) == ("step", "申请人信息")
+    assert (state.stage, zh(state.step_title)) == ("step", "申请人信息")
     asyncio.run(ApplyState.continue_step.fn(state, {"phone": identity.phone}))
-    assert state.step_title == "您的情况"
+    assert zh(state.step_title) == "您的情况"
     asyncio.run(ApplyState.continue_step.fn(state, {"situation_1": "no"}))
-    assert state.step_title == "申请材料" and [f.name for f in state.fields] == ["material_1"]
+    assert zh(state.step_title) == "申请材料" and [f.name for f in state.fields] == ["material_1"]
     asyncio.run(ApplyState.continue_step.fn(state, {}))
-    assert [e.message for e in state.errors] == ["请上传申请人居民身份证"]
+    assert [zh(e.message) for e in state.errors] == ["请上传申请人居民身份证"]
     stored = files.save(identity.sub, "id.png", _png())
     draft = drafts.get_draft(identity.sub, NO_RECORD)
     drafts.save_draft(identity.sub, NO_RECORD, draft.form_key, draft.item_name,
@@ -162,9 +170,9 @@ def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch)
     signed = {"declaration": "yes", "consent": "yes"}
     asyncio.run(ApplyState.submit.fn(state, signed, "b" * 32))
     assert state.stage == "check"
-    assert [e.message for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
+    assert [zh(e.message) for e in state.errors] == ["提交请求无效，请刷新页面后重试。"]
     asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes"}, "a" * 32))
-    assert [e.message for e in state.errors] == ["请勾选同意处理敏感个人信息"]
+    assert [zh(e.message) for e in state.errors] == ["请勾选同意处理敏感个人信息"]
     asyncio.run(ApplyState.submit.fn(state, signed, "a" * 32))
     assert state.stage == "done"  # the same request with her own key goes through
     app = applications.get_application("alice", state.application_number, flow_db)
@@ -195,12 +203,12 @@ def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> No
                      {**draft.values, "material_1": bobs_file.id}, draft.step, flow_db)  # fmt: skip
     asyncio.run(ApplyState.continue_step.fn(state, {}))
     assert state.stage == "step"
-    assert [e.message for e in state.errors] == ["申请人居民身份证的文件已失效，请重新上传"]
+    assert [zh(e.message) for e in state.errors] == ["申请人居民身份证的文件已失效，请重新上传"]
     flow_db.expire_all()
     assert drafts.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
     # without a session, nothing happens at all
     anonymous = _state(ApplyState, None, flow_db, f"/apply/{NO_RECORD}")
-    anonymous.sid = "forged"
+    session_cookie.remember(anonymous.router.session.session_id, "forged")
     asyncio.run(ApplyState.load.fn(anonymous))
     asyncio.run(ApplyState.continue_step.fn(anonymous, {"phone": "13900000000"}))
     asyncio.run(ApplyState.submit.fn(anonymous, {"declaration": "yes", "consent": "yes"}, "z" * 32))
@@ -247,3 +255,20 @@ def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, m
     )  # fmt: skip
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and not state.application_number
+
+
+def test_a_submitted_application_stores_the_catalogue_names_not_local_texts(
+    flow_db: Session, monkeypatch
+) -> None:
+    """The page holds the item and department names as local texts (every locale); the
+    application keeps them as the catalogue names them, so 我的 and the progress page can
+    show them per locale again (a stored local text would be shown as its raw JSON)."""
+    from app.state.flow import ApplyState
+    from components.i18n import is_local
+
+    state = _derived_at_check(ALICE, flow_db, monkeypatch)
+    assert is_local(state.department) or is_local(state.item_name)
+    asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "d" * 32))
+    app = applications.get_application("alice", state.application_number, flow_db)
+    assert not is_local(app.item_name) and not is_local(app.department)
+    assert app.department == pick(state.department, "zh_Hans")

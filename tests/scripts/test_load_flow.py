@@ -38,7 +38,8 @@ def test_state_names_match_the_app() -> None:
     assert FlowAuthState.get_full_name() == FLOW_AUTH_STATE
     assert NoticeState.get_full_name() == NOTICE_STATE
     assert NOTICE_VAR.removesuffix("_rx_state_") in NoticeState.__fields__
-    assert (f"{FLOW_AUTH_STATE}.sid_rx_state_",) == COOKIES
+    assert "sid" not in FlowAuthState.__fields__  # the session cookie is HttpOnly, not state
+    assert COOKIES == ()
     # a var's key in a delta is read off the state class's var too
     assert delta_key("stage") == key(ApplyState.stage) == "stage_rx_state_"
 
@@ -75,19 +76,23 @@ def test_answers_fill_what_the_page_shows_and_keep_what_is_there() -> None:
     validate_id_number(VALID_ID_NUMBER)
 
 
-def test_updates_set_cookies_follow_redirects_and_notice_is_not_an_answer() -> None:
+def test_updates_follow_redirects_and_page_loads_and_notice_is_not_an_answer() -> None:
     async def main() -> None:
         citizen = Citizen(Target("http://127.0.0.1:1", [], []), Stats(), None)
-        sid = COOKIES[0].rpartition(".")
+        go = 'window.location.replace("/flow/session?ticket=t&next=%2Fme")'
         await citizen._on_update(
             {
-                "delta": {sid[0]: {sid[2]: "secret"}},
-                "events": [{"name": "_redirect", "payload": {"path": "http://127.0.0.1:2/a"}}],
+                "delta": {},
+                "events": [
+                    {"name": "_redirect", "payload": {"path": "http://127.0.0.1:2/a"}},
+                    {"name": "_call_script", "payload": {"javascript_code": go}},
+                ],
             }
         )
-        assert citizen.storage == {COOKIES[0]: "secret"}
+        assert citizen.storage == {}
         assert citizen.redirects == ["http://127.0.0.1:2/a"]
-        assert citizen._boot()["event"]["payload"] == {"vars": {COOKIES[0]: "secret"}}
+        assert citizen.page_loads == ["/flow/session?ticket=t&next=%2Fme"]
+        assert citizen._boot()["event"]["payload"] == {}
 
         future = asyncio.get_running_loop().create_future()
         citizen._waiter = (hydrated, future)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import only_in
+from e2e.skips import only_in
 
 pytestmark = only_in(
     "make test-postgres and make test (YW_TEST_POSTGRES=1)",

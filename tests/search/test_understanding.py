@@ -10,12 +10,14 @@ import pytest
 
 from app.catalogue.cli import seed_path
 from app.catalogue.db import get_engine, upgrade
+from app.catalogue.i18n import content_for
 from app.ingest import load_files
 from app.search.analyze import analyze_query, content_words
 from app.search.lexicon import build_lexicon, edit1, syllable_distance
 from app.search.present import entries, suggestions
 from app.search.service import lexicon_for, search
 from app.search.synonyms import SynonymError, load_table, synonyms_for, synonyms_from
+from components.i18n import pick, translate
 
 LEX = build_lexicon(
     [("居民身份证换领", 1), ("户口迁移", 1), ("社会保障卡申领", 1), ("社保卡", 1), ("结婚登记", 1),
@@ -117,11 +119,17 @@ def test_nonsense_finds_nothing_and_sense_finds_its_service(db: str) -> None:
 def test_entries_carry_what_a_citizen_reads(db: str) -> None:
     with get_engine(db).connect() as conn:
         result = search(conn, "身份证换领", province="shandong")
-        top = entries(conn, result.hits, result.query)[0]
+        top = entries(conn, result.hits, result.query, content_for(None))[0]
     assert top["name"] == "居民身份证换领" and top["href"].startswith("/item/")
     assert top["area"].endswith(("区", "县", "市")) and top["department"]
-    assert any("跑" in b or "网办" in b for b in top["badges"])
-    assert any(b in ("收费", "不收费") for b in top["badges"])
+    # badges, the name and the department are local texts: read per locale
+    badges = [pick(b, "zh_Hans") for b in top["badges"]]
+    assert any("跑" in b or "网办" in b for b in badges)
+    assert any(b in ("收费", "不收费") for b in badges)
+    fee_en = (translate("en", "收费"), translate("en", "不收费"))
+    assert any(pick(b, "en") in fee_en for b in top["badges"])
+    assert pick(top["local"], "en") == content_for(None).names["en"]["居民身份证换领"]
+    assert pick(top["local"], "zh_Hans") == "居民身份证换领"
     assert top["others"] and all(o["label"] and o["href"] for o in top["others"])
     assert any(p["hit"] for p in top["parts"])
 

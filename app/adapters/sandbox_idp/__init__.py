@@ -65,7 +65,8 @@ class SandboxIdP:
     issuer: str
     client_id: str = "yiwang"
     client_secret: str = ""  # empty: a public client (PKCE protects the code)
-    redirect_uris: tuple[str, ...] = ()  # empty: any loopback http(s) URL ending /auth/callback
+    #: the registered redirect URIs, matched exactly (as real providers must: RFC 9700 §4.1.3)
+    redirect_uris: tuple[str, ...] = ()
     alg: str = "RS256"
     key: Any = None  # default: a new key for ``alg``
     auth_methods: tuple[str, ...] = ("none", "client_secret_basic", "client_secret_post")
@@ -86,19 +87,8 @@ class SandboxIdP:
 
     # -- checks -------------------------------------------------------------------------------
     def redirect_allowed(self, uri: str) -> bool:
-        if self.redirect_uris:
-            return uri in self.redirect_uris
-        parsed = urlparse(uri)
-        return (
-            parsed.scheme in {"http", "https"}
-            # *.localhost is loopback too (RFC 6761): the hosts of a multi-province build
-            and (
-                parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-                or (parsed.hostname or "").endswith(".localhost")
-            )
-            and parsed.path == "/auth/callback"
-            and not parsed.fragment
-        )
+        """Only a registered URI, character for character (none registered: none allowed)."""
+        return isinstance(uri, str) and uri in self.redirect_uris
 
     def _authorize_problem(self, params: dict[str, str]) -> str | None:
         if params.get("client_id") != self.client_id:

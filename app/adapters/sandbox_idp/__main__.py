@@ -11,7 +11,18 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("SANDBOX_IDP_PORT", 8765)))
     parser.add_argument("--client-id", default=os.environ.get("YIWANG_OIDC_CLIENT_ID", "yiwang"))
     parser.add_argument("--client-secret", default=os.environ.get("YIWANG_OIDC_CLIENT_SECRET", ""))
+    parser.add_argument(
+        "--redirect-uri",
+        action="append",
+        default=None,
+        help="a registered redirect URI, matched exactly (repeat for several); default: the "
+        "callbacks of the app's configured public URLs (app/security/public_url.py)",
+    )
     args = parser.parse_args()
+    if args.redirect_uri is None:
+        from app.security.public_url import callback_urls
+
+        args.redirect_uri = callback_urls()
 
     import uvicorn
 
@@ -21,6 +32,7 @@ def main() -> None:
         issuer=f"http://127.0.0.1:{args.port}",
         client_id=args.client_id,
         client_secret=args.client_secret,
+        redirect_uris=tuple(args.redirect_uri),
     )
     uvicorn.run(idp.app(), host="127.0.0.1", port=args.port, log_level="warning")
 

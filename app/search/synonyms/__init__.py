@@ -15,10 +15,11 @@ the file, the entry and what is wrong; ``synonyms_from(paths)`` merges a list of
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from app.search.foreign import ForeignLexicon, lexicon_at, province_folder
 from app.search.text import compact, initials, pinyin
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +66,8 @@ class Synonyms:
     by_pinyin: dict[str, list[str]]
     by_initials: dict[str, list[str]]
     intents: tuple[Intent, ...] = ()
+    #: English and Uyghur names and keywords of the province's items (app/search/foreign.py)
+    foreign: ForeignLexicon = field(default_factory=ForeignLexicon)
 
     def meant(self, text: str) -> list[tuple[int, str]]:
         """(letters of the query the intent's words cover, term) for every intent of a
@@ -212,6 +215,14 @@ def province_file(province: str) -> Path | None:
 
 
 def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
-    """Base synonyms merged with a province's file (``path``, else its folder's, if any).
-    Cached by the files, not the province code: two folders may carry the same code."""
-    return synonyms_from(files_for(province, path))
+    """Base synonyms merged with a province's file (``path``, else its folder's, if any),
+    with the English and Uyghur lexicon of the province folder. Cached by the files and the
+    folder, not the province code: two folders may carry the same code."""
+    return _with_foreign(synonyms_from(files_for(province, path)), province_folder(province))
+
+
+@lru_cache(maxsize=32)
+def _with_foreign(synonyms: Synonyms, folder: Path | None) -> Synonyms:
+    """``synonyms`` with the English and Uyghur lexicon of a province folder (one object per
+    pair, so the caches keyed by it keep working)."""
+    return replace(synonyms, foreign=lexicon_at(folder))
