@@ -21,6 +21,7 @@ from app.pages import (
     services,
 )
 from app.pages.tabs import TabKey, tabs
+from app.state import routing
 from app.state.checkout import CheckoutState
 from app.state.flow import ApplyState
 from app.state.flow_auth import FlowAuthState
@@ -47,27 +48,27 @@ def routes() -> list[Route]:
         Route("/", N_("首页"), home.page),
         Route("/services", N_("办事"), services.page, ServicesState.load),
         Route("/items", N_("事项列表"), items.page, ItemsState.load),
-        Route("/item/[code]", N_("办事指南"), guide.page, GuideState.load),
+        Route(routing.ITEM, N_("办事指南"), guide.page, GuideState.load),
         Route("/me", N_("我的"), me.page, FlowMeState.load),
         Route("/search", N_("搜索"), search.page, SearchState.load),
         # for reviewers, not in the tab bar
         Route("/gallery", N_("组件示例"), gallery.page),
         Route(
-            "/apply/[code]",
+            routing.APPLY,
             N_("在线办理"),
             apply.page,
             [ApplyState.load, FlowAuthState.watch_idle],
         ),
         # issue 15: delivery choice and payment between the check page and the submission
         Route(
-            "/checkout/[code]",
+            routing.CHECKOUT,
             N_("缴费和领取"),
             checkout.page,
             [CheckoutState.load, FlowAuthState.watch_idle],
         ),
         Route("/auth/callback", N_("正在登录"), apply_auth.page, FlowAuthState.finish_login),
         Route(
-            "/me/applications/[number]",
+            routing.APPLICATION,
             N_("办件详情"),
             apply_status.page,
             [ApplicationState.load, FlowAuthState.watch_idle],

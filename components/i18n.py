@@ -30,6 +30,8 @@ from babel.support import NullTranslations, Translations
 from reflex.vars.base import Var, VarData
 from reflex_base.utils.imports import ImportVar
 
+from components.js import js
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SOURCE_LOCALE = "zh_Hans"
 DOMAIN = "messages"
@@ -144,61 +146,58 @@ MODE_HOOK = "const ywMode = useYwMode();"
 def locale_var() -> Var:
     """The device's locale code in the browser (the default during prerender)."""
     data = runtime_var("useYwLocale", hooks=(LOCALE_HOOK,))
-    return Var(_js_expr=f"(ywLoc ?? {json.dumps(_default_code)})", _var_type=str, _var_data=data)
+    return js(f"(ywLoc ?? {json.dumps(_default_code)})", str, data=data)
 
 
 def mode_var() -> Var:
     """``"elder"`` or ``"standard"``: the display mode of this device."""
     data = runtime_var("useYwMode", hooks=(MODE_HOOK,))
-    return Var(_js_expr="ywMode", _var_type=str, _var_data=data)
+    return js("ywMode", str, data=data)
 
 
-def _params_js(message: str, params: dict[str, object]) -> tuple[str, list[VarData | None]]:
-    parts, var_data = [], []
+def _params_js(message: str, params: dict[str, object]) -> tuple[str, list[Var]]:
+    parts: list[str] = []
+    used: list[Var] = []
     for name, value in params.items():
         if f"{{{name}}}" not in message:
             raise ValueError(f"message {message!r} has no placeholder {{{name}}}")
         if isinstance(value, Var):
             parts.append(f"{json.dumps(name)}: String({value})")
-            var_data.append(value._get_all_var_data())
+            used.append(value)
         else:
             parts.append(f"{json.dumps(name)}: {json.dumps(str(value), ensure_ascii=False)}")
-    return ("{" + ", ".join(parts) + "}" if parts else ""), var_data
+    return ("{" + ", ".join(parts) + "}" if parts else ""), used
 
 
-def _runtime_call(fn: str, args: str, message: str, var_data: list[VarData | None]) -> Var:
+def _runtime_call(fn: str, args: str, used: list[Var]) -> Var:
     data = runtime_var(fn, "useYwLocale", hooks=(LOCALE_HOOK,))
-    return Var(
-        _js_expr=f"{fn}(ywLoc, {args})",
-        _var_type=str,
-        _var_data=VarData.merge(data, *var_data),
-    )
+    return js(f"{fn}(ywLoc, {args})", str, uses=used, data=data)
 
 
 def t(message: str, /, **params: object) -> Var:
     """``message`` in the device's language, ``{placeholders}`` filled from ``params``
     (plain values, or state vars filled in the browser)."""
-    args, var_data = _params_js(message, params)
-    js = json.dumps(message, ensure_ascii=False) + (", " + args if args else "")
+    args, used = _params_js(message, params)
+    call = json.dumps(message, ensure_ascii=False) + (", " + args if args else "")
     if _default_code != SOURCE_LOCALE:  # the default's text travels with the page
-        js += (", " if args else ", undefined, ") + json.dumps(
+        call += (", " if args else ", undefined, ") + json.dumps(
             translations(_default_code).gettext(message), ensure_ascii=False
         )
-    return _runtime_call("ywT", js, message, var_data)
+    return _runtime_call("ywT", call, used)
 
 
 def nt(singular: str, plural: str, n: int | Var, /, **params: object) -> Var:
     """A message whose form depends on the count ``n`` (available as ``{n}``)."""
-    args, var_data = _params_js(singular + plural + "{n}", params)
+    args, used = _params_js(singular + plural + "{n}", params)
     count = f"Number({n})" if isinstance(n, Var) else str(int(n))
     if isinstance(n, Var):
-        var_data.append(n._get_all_var_data())
-    js = ", ".join(json.dumps(s, ensure_ascii=False) for s in (singular, plural))
-    js += f", {count}, {args or 'undefined'}"
+        used.append(n)
+    call = ", ".join(json.dumps(s, ensure_ascii=False) for s in (singular, plural))
+    call += f", {count}, {args or 'undefined'}"
     if _default_code != SOURCE_LOCALE:
         forms = catalog_json(_default_code)["p"].get(singular, [singular, plural])
-        js += ", " + json.dumps(forms, ensure_ascii=False)
-    return _runtime_call("ywNT", js, singular, var_data)
+        call += ", " + json.dumps(forms, ensure_ascii=False)
+    return _runtime_call("ywNT", call, used)
 
 
 def register_content(translations: dict[str, dict[str, str]]) -> None:
@@ -213,11 +212,11 @@ def t_content(text: str) -> Var | str:
     their folder (``translations.toml``), not in ``locales/``."""
     if not text:
         return text
-    js = json.dumps(text, ensure_ascii=False)
+    call = json.dumps(text, ensure_ascii=False)
     if _default_code != SOURCE_LOCALE:
         default = _content.get(_default_code, {}).get(text, text)
-        js += ", undefined, " + json.dumps(default, ensure_ascii=False)
-    return _runtime_call("ywT", js, text, [])
+        call += ", undefined, " + json.dumps(default, ensure_ascii=False)
+    return _runtime_call("ywT", call, [])
 
 
 def t_var(message: str, /, **params: Var) -> Var:
@@ -234,11 +233,7 @@ def t_var(message: str, /, **params: Var) -> Var:
 def title_var(message: str, suffix: str) -> Var:
     """A page title: the translated ``message`` followed by ``suffix`` (e.g. " - 爱山东")."""
     title = t(message)
-    return Var(
-        _js_expr=f"({title} + {json.dumps(suffix, ensure_ascii=False)})",
-        _var_type=str,
-        _var_data=title._get_all_var_data(),
-    )
+    return js(f"({title} + {json.dumps(suffix, ensure_ascii=False)})", str, uses=(title,))
 
 
 def catalog_json(locale: str) -> dict:
@@ -413,22 +408,14 @@ def server_text(text: Var | str) -> Var | str:
     if not isinstance(text, Var):
         return pick(text, _default_code)
     data = runtime_var("ywS", "useYwLocale", hooks=(LOCALE_HOOK,))
-    return Var(
-        _js_expr=f"ywS(ywLoc, {text}, {json.dumps(_default_code)})",
-        _var_type=str,
-        _var_data=VarData.merge(data, text._get_all_var_data()),
-    )
+    return js(f"ywS(ywLoc, {text}, {json.dumps(_default_code)})", str, uses=(text,), data=data)
 
 
 def server_lang(text: Var) -> Var:
     """The ``lang`` of ``server_text(text)``: the device's, or ``zh-Hans`` where the text
     had no translation and falls back to the source (screen readers switch voice)."""
     data = runtime_var("ywSL", "useYwLocale", hooks=(LOCALE_HOOK,))
-    return Var(
-        _js_expr=f"ywSL(ywLoc, {text}, {json.dumps(_default_code)})",
-        _var_type=str,
-        _var_data=VarData.merge(data, text._get_all_var_data()),
-    )
+    return js(f"ywSL(ywLoc, {text}, {json.dumps(_default_code)})", str, uses=(text,), data=data)
 
 
 def server_span(text: Var, **props: object):

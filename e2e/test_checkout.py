@@ -16,8 +16,8 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.flow import store
 from app.flow.checkout_tables import Checkout, Delivery, PaymentOrder
+from app.flow.store import drafts
 from app.flow.tables import Draft
 from e2e.axe import assert_no_violations
 from e2e.browser import device_context_args
@@ -80,7 +80,7 @@ def orders(db: Engine, owner: str) -> list[PaymentOrder]:
 
 def has_draft(db: Engine, owner: str, item: str) -> bool:
     with Session(db) as s:
-        return store.get_draft(owner, item, session=s) is not None
+        return drafts.get_draft(owner, item, session=s) is not None
 
 
 def fill_form(page: Page) -> None:

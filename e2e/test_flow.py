@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from app.flow import store
+from app.flow.store import applications
 from app.flow.tables import Application, Draft, StoredFile
 from e2e.axe import assert_no_violations
 from e2e.conftest import back_office_moves, open_page
@@ -39,7 +39,7 @@ def png_bytes() -> bytes:
 # SQLite embedded, PostgreSQL scaled) with the app's own tables and queries.
 def count_applications(db: Engine, owner: str) -> int:
     with Session(db) as s:
-        return len(store.list_applications(owner, session=s))
+        return len(applications.list_applications(owner, session=s))
 
 
 def clear_drafts(db: Engine, owner: str) -> None:
@@ -388,7 +388,7 @@ def stored_file_of(db: Engine, owner: str) -> StoredFile:
 def application_of(db: Engine, owner: str) -> Application:
     """A submitted application of ``owner``, made with the app's own store."""
     with Session(db, expire_on_commit=False) as s:
-        application, _ = store.submit(
+        application, _ = applications.submit(
             owner,
             f"e2e-{secrets.token_hex(12)}",
             item_code=RESIDENCE,

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from app.flow import store
+from app.flow.store import applications, drafts
 from e2e.axe import assert_no_violations
 from e2e.browser import device_context_args
 from e2e.conftest import open_page
@@ -161,7 +161,7 @@ def test_a_level_3_citizen_logs_in_applies_and_logs_out_at_the_provider(
     page.get_by_role("button", name="提交申请").click()
     through_checkout(page)
     with Session(interop.db) as s:
-        assert store.list_applications("op-0001", session=s)
+        assert applications.list_applications("op-0001", session=s)
 
     open_page(page, interop.url, "/me")
     account = page.get_by_role("region", name="账号")
@@ -193,7 +193,7 @@ def test_a_login_without_an_id_number_is_refused_and_the_draft_kept(
     interop: InteropApp, page: Page
 ) -> None:
     with Session(interop.db) as s:
-        store.save_draft("op-0003", ID_CARD, "001018000000", "居民身份证换领", {"x": "1"}, 1, s)
+        drafts.save_draft("op-0003", ID_CARD, "001018000000", "居民身份证换领", {"x": "1"}, 1, s)
     open_page(page, interop.url, f"/apply/{ID_CARD}")
     page.get_by_role("button", name="开始办理").click()
     op_sign_in(page, "黄志强")
@@ -202,7 +202,7 @@ def test_a_login_without_an_id_number_is_refused_and_the_draft_kept(
     expect(page.get_by_text(re.compile("已填写的内容保存在草稿中"))).to_be_visible()
     assert_no_violations(page)
     with Session(interop.db) as s:
-        draft = store.get_draft("op-0003", ID_CARD, s)
+        draft = drafts.get_draft("op-0003", ID_CARD, s)
         assert draft is not None and draft.values == {"x": "1"} and draft.step == 1
     refused = [e for e in audit_lines(interop.audit) if e["event"] == "login_refused"]
     assert refused and refused[-1]["detail"] == "id_number" and refused[-1]["outcome"] == "denied"

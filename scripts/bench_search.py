@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace, engine: Any, data: Path, postgres: bool) -> i
     import sqlalchemy as sa
 
     from app.catalogue.db import upgrade
-    from app.catalogue.loader import load_files
+    from app.ingest import load_files
     from app.search.evaluate import DEFAULT_SET, load_cases
     from app.search.service import search
 

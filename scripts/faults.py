@@ -20,7 +20,7 @@ shows a banner), never left without an answer on an open socket (a frozen page).
 
 Flow witnesses sign in (sandbox identity provider), save a draft at step 2 or submit an
 application before the fault; background citizens start, save and submit applications
-throughout it (``scripts/load.py`` ``flow_journey``). Afterwards :func:`check_flow` checks the
+throughout it (``scripts/loadgen/flow.py`` ``flow_journey``). Afterwards :func:`check_flow` checks the
 database: every acknowledged submission exists exactly once with the answers sent, a submit
 that got no answer exists at most once (and its draft is still there if it does not), every
 acknowledged draft is there with its answers; the draft witnesses reload their tab, resume
@@ -57,8 +57,31 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts import load  # noqa: E402
 from scripts import scaled as stack  # noqa: E402
+from scripts.loadgen.citizen import Citizen, Target  # noqa: E402
+from scripts.loadgen.crowd import Crowd, run_loop  # noqa: E402
+from scripts.loadgen.data import catalogue_codes, flow_codes, remove_synthetic_rows, search_queries  # noqa: E402
+from scripts.loadgen.flow import (  # noqa: E402
+    FLOW_BASIC_CODES,
+    SYNTHETIC_PREFIX,
+    FlowRecord,
+    checkout_view,
+    flow_journey,
+    pay_checkout,
+)
+from scripts.loadgen.report import Stats, percentile  # noqa: E402
+from scripts.loadgen.wire import (  # noqa: E402
+    APPLY_STATE,
+    FROZEN,
+    NOTICE,
+    NOTICE_STATE,
+    NOTICE_VAR,
+    SEARCH_STATE,
+    SEARCH_TYPE,
+    SLOW,
+    delta_key,
+    has,
+)
 
 WITNESSES = int(os.environ.get("FAULT_WITNESSES", "60"))
 BACKGROUND = int(os.environ.get("FAULT_BACKGROUND", "200"))
@@ -89,32 +112,32 @@ async def wait_for(predicate: Callable[[], bool], timeout: float) -> float | Non
     return None
 
 
-async def witnesses_type(crowd: load.Crowd) -> dict[str, str]:
+async def witnesses_type(crowd: Crowd) -> dict[str, str]:
     """Every witness types its own query; returns token -> acknowledged text."""
     typed: dict[str, str] = {}
     for i, citizen in enumerate(crowd.citizens):
         text = f"社保卡补办 见证{i:04d}"
         ok = await citizen.event(
-            "witness_type", load.SEARCH_TYPE, {"value": text},
-            load.has(load.SEARCH_STATE, "suggestions_rx_state_"),
+            "witness_type", SEARCH_TYPE, {"value": text},
+            has(SEARCH_STATE, delta_key("suggestions")),
         )  # fmt: skip
         if ok:
             typed[citizen.token] = text
     return typed
 
 
-RELOAD_STATS = load.Stats()
+RELOAD_STATS = Stats()
 
 
-async def reload_and_read(target: load.Target, token: str, session: object) -> str | None:
+async def reload_and_read(target: Target, token: str, session: object) -> str | None:
     """A reload of the witness's tab: a new socket with the same token; what it typed."""
-    tab = load.Citizen(target, RELOAD_STATS, session)
+    tab = Citizen(target, RELOAD_STATS, session)
     tab.token = token
     tab.path = "/"  # home has no on_load: /search's would reset typed from its URL
     try:
         for _ in range(3):  # a tab keeps retrying; so does this reload
             if await tab.connect():
-                return tab.state.get(load.SEARCH_STATE, {}).get("typed_rx_state_")
+                return tab.state.get(SEARCH_STATE, {}).get(delta_key("typed"))
             await tab.close()
             await asyncio.sleep(1)
         return None
@@ -122,13 +145,13 @@ async def reload_and_read(target: load.Target, token: str, session: object) -> s
         await tab.close()
 
 
-async def flow_witnesses_act(crowd: load.Crowd) -> tuple[list[load.Citizen], list[load.Citizen]]:
+async def flow_witnesses_act(crowd: Crowd) -> tuple[list[Citizen], list[Citizen]]:
     """Half the flow witnesses save a draft (two question pages), half submit; returns the
     (drafting, submitting) witnesses whose last step the page acknowledged."""
     drafting, submitting = [], []
     for i, citizen in enumerate(crowd.citizens):
         submit = i % 2 == 1
-        await load.flow_journey(citizen, submit=submit, max_steps=99 if submit else 2)
+        await flow_journey(citizen, submit=submit, max_steps=99 if submit else 2)
         flow = citizen.flow
         if flow is not None and submit and flow.submitted:
             submitting.append(citizen)
@@ -137,7 +160,7 @@ async def flow_witnesses_act(crowd: load.Crowd) -> tuple[list[load.Citizen], lis
     return drafting, submitting
 
 
-async def resume_drafts(checks: Checks, drafting: list[load.Citizen]) -> None:
+async def resume_drafts(checks: Checks, drafting: list[Citizen]) -> None:
     """Each draft witness reloads its tab on the form: the draft resumes where it was saved;
     then it finishes and submits it (the flow works again after the fault)."""
     resumed, submitted = 0, 0
@@ -146,14 +169,14 @@ async def resume_drafts(checks: Checks, drafting: list[load.Citizen]) -> None:
         assert flow is not None
         path = f"/apply/{flow.item_code}"
         if await citizen.reload("flow_resume", path):
-            view = citizen.state.get(load.APPLY_STATE, {})
-            stage = view.get("stage_rx_state_")
-            at_step = stage == "step" and view.get("step_index_rx_state_") == flow.draft_step
+            view = citizen.state.get(APPLY_STATE, {})
+            stage = view.get(delta_key("stage"))
+            at_step = stage == "step" and view.get(delta_key("step_index")) == flow.draft_step
             # a two-page form saved at step 2 resumes on its check page
-            at_check = stage == "check" and flow.draft_step >= view.get("step_count_rx_state_", 99)
-            if view.get("resumed_rx_state_") is True and (at_step or at_check):
+            at_check = stage == "check" and flow.draft_step >= view.get(delta_key("step_count"), 99)
+            if view.get(delta_key("resumed")) is True and (at_step or at_check):
                 resumed += 1
-        await load.flow_journey(citizen, submit=True)
+        await flow_journey(citizen, submit=True)
         submitted += bool(flow.submitted and flow.draft is None)
     checks.check(
         resumed == len(drafting),
@@ -207,7 +230,7 @@ def _differs(values: dict[str, Any], sent: dict[str, str]) -> str:
     )
 
 
-def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> None:
+def check_flow(checks: Checks, db_url: str, citizens: list[Citizen]) -> None:
     """In the database: every acknowledged submission exactly once with the answers sent; a
     submit that got no answer at most once (its draft still there if not made); every
     acknowledged draft there with its answers; nothing the journeys saw vanish."""
@@ -278,7 +301,7 @@ def check_flow(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> Non
         f"no submitted application lost or duplicated and every saved draft in the database "
         f"({len(problems)} problems)",
     )
-    removed = load.remove_synthetic_rows(db_url, [f.sub for f in flows])
+    removed = remove_synthetic_rows(db_url, [f.sub for f in flows])
     print(f"  removed the run's {removed} test rows (synthetic sbx-load-* owners)", flush=True)
 
 
@@ -291,12 +314,12 @@ async def under_load(
     db_url: str,
     pay_witnesses: int = 0,
 ) -> None:
-    target = load.Target(url, codes, load.search_queries(), think=(1.0, 3.0), timeout_s=10,
-                         flow_codes=load.flow_codes(db_url))  # fmt: skip
-    witnesses = load.Crowd(target)
-    flow_witnesses = load.Crowd(target)
-    background = load.Crowd(target)
-    payers = load.Crowd(target)
+    target = Target(url, codes, search_queries(), think=(1.0, 3.0), timeout_s=10,
+                         flow_codes=flow_codes(db_url))  # fmt: skip
+    witnesses = Crowd(target)
+    flow_witnesses = Crowd(target)
+    background = Crowd(target)
+    payers = Crowd(target)
     try:
         await witnesses.grow(WITNESSES, rate=50, live=False)
         checks.check(witnesses.connected == WITNESSES, f"{WITNESSES} witnesses connected")
@@ -369,9 +392,9 @@ async def under_load(
         kinds = sorted(background.stats.errors.items(), key=lambda kv: -kv[1])[:8]
         print(f"  background actions without their answer, by kind: {dict(kinds)}", flush=True)
         checks.check(bool(after), "the background crowd is being answered again")
-        frozen = sum(n for k, n in background.stats.errors.items() if load.FROZEN in k)
-        noticed = sum(n for k, n in background.stats.errors.items() if load.NOTICE in k)
-        slow = sum(n for k, n in background.stats.errors.items() if load.SLOW in k)
+        frozen = sum(n for k, n in background.stats.errors.items() if FROZEN in k)
+        noticed = sum(n for k, n in background.stats.errors.items() if NOTICE in k)
+        slow = sum(n for k, n in background.stats.errors.items() if SLOW in k)
         checks.check(
             frozen == 0,
             f"no action hung without a word on an open socket ({frozen} did: those pages "
@@ -382,12 +405,12 @@ async def under_load(
         # the crowd stops acting: what it acknowledged is final for the checks below
         background.stop.set()
         await asyncio.gather(*background.tasks, return_exceptions=True)
-        showing = [c for c in background.citizens if c.state.get(load.NOTICE_STATE, {}).get(
-            load.NOTICE_VAR)]  # fmt: skip
+        showing = [c for c in background.citizens if c.state.get(NOTICE_STATE, {}).get(
+            NOTICE_VAR)]  # fmt: skip
         cleared = 0
         for citizen in showing:
             await citizen.search()
-            cleared += not citizen.state.get(load.NOTICE_STATE, {}).get(load.NOTICE_VAR)
+            cleared += not citizen.state.get(NOTICE_STATE, {}).get(NOTICE_VAR)
         checks.check(
             cleared == len(showing),
             f"the service notice went away with the next answer ({cleared}/{len(showing)} "
@@ -425,7 +448,7 @@ async def under_load(
             f"state survived: {survived}/{len(typed)} reloaded tabs hydrate what they typed"
             + (f" (others: {answers})" if answers else ""),
         )
-        probe = load.Crowd(target)
+        probe = Crowd(target)
         await probe.grow(10, rate=20, live=False)
         answered = 0
         for citizen in probe.citizens:
@@ -447,7 +470,7 @@ async def under_load(
             payments = background.stats.journeys.get("payment", [])
             print(
                 f"  payments made: {paid}; payment round trip p95 "
-                f"{load.percentile([ms for _t, ms in payments], 95):.0f} ms over {len(payments)}",
+                f"{percentile([ms for _t, ms in payments], 95):.0f} ms over {len(payments)}",
                 flush=True,
             )
         check_payments(checks, db_url, everyone)  # before check_flow removes the test rows
@@ -502,33 +525,31 @@ class CashierProcess:
 CASHIER: CashierProcess | None = None
 
 
-async def payers_ready(crowd: load.Crowd, db_url: str) -> int:
+async def payers_ready(crowd: Crowd, db_url: str) -> int:
     """Each pay witness fills 机动车驾驶证期满换证, submits it and stops on its pay page."""
-    paid_codes = [c for c in load.flow_codes(db_url) if c.startswith(load.FLOW_BASIC_CODES[1])]
+    paid_codes = [c for c in flow_codes(db_url) if c.startswith(FLOW_BASIC_CODES[1])]
     ready = 0
     for citizen in crowd.citizens:
-        citizen.flow = load.FlowRecord(
-            f"{load.SYNTHETIC_PREFIX}{secrets.token_hex(8)}", paid_codes[0], hold_payment=True
+        citizen.flow = FlowRecord(
+            f"{SYNTHETIC_PREFIX}{secrets.token_hex(8)}", paid_codes[0], hold_payment=True
         )
-        await load.flow_journey(citizen, submit=True)
-        ready += bool(citizen.flow.checkout) and load.checkout_view(citizen, "stage") == "pay"
+        await flow_journey(citizen, submit=True)
+        ready += bool(citizen.flow.checkout) and checkout_view(citizen, "stage") == "pay"
     return ready
 
 
-async def payers_tap_pay(crowd: load.Crowd) -> int:
+async def payers_tap_pay(crowd: Crowd) -> int:
     """The pay witnesses tap 去支付 while the cashier is away; how many were told so."""
     told = 0
     for citizen in crowd.citizens:
         assert citizen.flow is not None
         citizen.flow.hold_payment = False
-        await load.pay_checkout(citizen, citizen.flow)
-        told += load.checkout_view(citizen, "stage") == "unreachable" and bool(
-            citizen.flow.checkout
-        )
+        await pay_checkout(citizen, citizen.flow)
+        told += checkout_view(citizen, "stage") == "unreachable" and bool(citizen.flow.checkout)
     return told
 
 
-async def settle_payments(checks: Checks, citizens: list[load.Citizen]) -> None:
+async def settle_payments(checks: Checks, citizens: list[Citizen]) -> None:
     """Citizens whose payment did not go through (the cashier was away, the tab was cut
     off) tap 重新支付 now: every one of them must pay."""
     waiting = [c for c in citizens if c.flow is not None and c.flow.checkout]
@@ -536,7 +557,7 @@ async def settle_payments(checks: Checks, citizens: list[load.Citizen]) -> None:
     for citizen in waiting:
         assert citizen.flow is not None
         for _ in range(3):
-            if await load.pay_checkout(citizen, citizen.flow):
+            if await pay_checkout(citizen, citizen.flow):
                 paid += 1
                 break
             await asyncio.sleep(1)
@@ -546,7 +567,7 @@ async def settle_payments(checks: Checks, citizens: list[load.Citizen]) -> None:
     )
 
 
-def check_payments(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> None:
+def check_payments(checks: Checks, db_url: str, citizens: list[Citizen]) -> None:
     """The cashier's orders against the app's: none lost, none doubled."""
     import sqlalchemy as sa
 
@@ -611,7 +632,7 @@ def check_payments(checks: Checks, db_url: str, citizens: list[load.Citizen]) ->
 
 def cashier_outage(checks: Checks, app: stack.Running) -> None:
     assert CASHIER is not None
-    codes = load.catalogue_codes(stack.pg_url())
+    codes = catalogue_codes(stack.pg_url())
     cashier = CASHIER
 
     def fault() -> None:
@@ -619,7 +640,7 @@ def cashier_outage(checks: Checks, app: stack.Running) -> None:
         checks.check(not stack.port_open(cashier.port), f"the cashier is down ({cashier.url})")
 
     fault.__doc__ = f"stop the cashier for {OUTAGE_S:g} s, then start it again"
-    load.run_loop(
+    run_loop(
         under_load(
             checks, app.base_url, codes, fault, cashier.start, stack.pg_url(),
             pay_witnesses=PAY_WITNESSES,
@@ -629,7 +650,7 @@ def cashier_outage(checks: Checks, app: stack.Running) -> None:
 
 
 def kill_worker(checks: Checks, app: stack.Running) -> None:
-    codes = load.catalogue_codes(stack.pg_url())
+    codes = catalogue_codes(stack.pg_url())
     workers = app.worker_pids()
     checks.check(len(workers) == 3, f"3 granian workers running ({workers})")
     victim: list[int] = []
@@ -639,7 +660,7 @@ def kill_worker(checks: Checks, app: stack.Running) -> None:
         victim.append(app.worker_pids()[0])
         os.kill(victim[0], signal.SIGKILL)
 
-    load.run_loop(under_load(checks, app.base_url, codes, fault, lambda: None, stack.pg_url()))
+    run_loop(under_load(checks, app.base_url, codes, fault, lambda: None, stack.pg_url()))
     now = app.worker_pids()
     checks.check(
         len(now) == 3 and victim[0] not in now,
@@ -670,7 +691,7 @@ def embedded(port: int) -> Iterator[str]:
 
 def restart_app(checks: Checks) -> None:
     db_url = f"sqlite:///{ROOT / 'yiwang.db'}"
-    codes = load.catalogue_codes(db_url)
+    codes = catalogue_codes(db_url)
     port = stack.free_port()
     holder: dict[str, contextlib.ExitStack] = {"app": contextlib.ExitStack()}
     url = holder["app"].enter_context(embedded(port))
@@ -686,13 +707,13 @@ def restart_app(checks: Checks) -> None:
     global RECOVER_S
     RECOVER_S = max(RECOVER_S, 600)  # run.sh rebuilds the frontend before it serves again
     try:
-        load.run_loop(under_load(checks, url, codes, fault, recover, db_url))
+        run_loop(under_load(checks, url, codes, fault, recover, db_url))
     finally:
         holder["app"].close()
 
 
 def outage(checks: Checks, app: stack.Running, which: str) -> None:
-    codes = load.catalogue_codes(stack.pg_url())
+    codes = catalogue_codes(stack.pg_url())
     stop, start = {
         "redis": (stack.stop_redis, stack.start_redis),
         "postgres": (stack.stop_postgres, stack.start_postgres),
@@ -705,7 +726,7 @@ def outage(checks: Checks, app: stack.Running, which: str) -> None:
         checks.check(not stack.port_open(port), f"{which} is down (port {port} closed)")
 
     fault.__doc__ = f"stop {which} for {OUTAGE_S:g} s, then start it again"
-    load.run_loop(under_load(checks, app.base_url, codes, fault, start, stack.pg_url()))
+    run_loop(under_load(checks, app.base_url, codes, fault, start, stack.pg_url()))
     checks.check(app.backend.poll() is None, "the app itself kept running")
 
 

@@ -46,6 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts import load  # noqa: E402
+from scripts.loadgen.citizen import PACED, Target  # noqa: E402
+from scripts.loadgen.crowd import MAX_CLIENTS, Crowd, run_loop  # noqa: E402
+from scripts.loadgen.data import catalogue_codes, flow_codes, remove_synthetic_rows, search_queries  # noqa: E402
+from scripts.loadgen.report import percentile, print_table, summarize  # noqa: E402
 from scripts.scaled import (  # noqa: E402
     descendants,
     free_port,
@@ -62,7 +66,7 @@ class SettingError(ValueError):
 
 
 def steps(name: str, default: str) -> list[int]:
-    """Client counts from ``name`` (comma-separated, increasing, 1 to load.MAX_CLIENTS)."""
+    """Client counts from ``name`` (comma-separated, increasing, 1 to MAX_CLIENTS)."""
     raw = os.environ.get(name, default)
     try:
         counts = [int(x) for x in raw.split(",") if x.strip()]
@@ -71,10 +75,10 @@ def steps(name: str, default: str) -> list[int]:
     if (
         not counts
         or counts != sorted(set(counts))
-        or not 1 <= counts[0] <= counts[-1] <= load.MAX_CLIENTS
+        or not 1 <= counts[0] <= counts[-1] <= MAX_CLIENTS
     ):
         raise SettingError(
-            f"{name}={raw!r}: expected increasing client counts from 1 to {load.MAX_CLIENTS:,}"
+            f"{name}={raw!r}: expected increasing client counts from 1 to {MAX_CLIENTS:,}"
         )
     return counts
 
@@ -168,10 +172,10 @@ async def ramp(
     mode: str, url: str, codes: list[str], server_pids: Any, flows: list[str], busy: bool = False
 ) -> dict[str, Any]:
     """Warm up, then step the crowd up until the p95 budget or errors are exceeded."""
-    target = load.Target(url, codes, load.search_queries(), think=BUSY_THINK, timeout_s=10,
-                         flow_codes=flows, pace=None if busy else load.PACED)  # fmt: skip
+    target = Target(url, codes, search_queries(), think=BUSY_THINK, timeout_s=10,
+                         flow_codes=flows, pace=None if busy else PACED)  # fmt: skip
     # warm-up: every worker loads the tokenizer and the catalogue before anything is measured
-    warm = load.Crowd(target)
+    warm = Crowd(target)
     await warm.grow(12, rate=20, live=False)
     for citizen in warm.citizens:
         await citizen.search()
@@ -179,7 +183,7 @@ async def ramp(
     await warm.close()
     await asyncio.sleep(2)
     rss_before = rss_mb(server_pids())
-    crowd = load.Crowd(target)
+    crowd = Crowd(target)
     rows: list[dict[str, Any]] = []
     best: dict[str, Any] | None = None
     try:
@@ -198,7 +202,7 @@ async def ramp(
             until = time.monotonic()
             server_cpu = cpu_s(server_pids()) - server_cpu0
             cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-            summary = load.summarize(crowd.stats, since, until)
+            summary = summarize(crowd.stats, since, until)
             errors = sum(crowd.stats.errors.values()) - errors0
             search = [ms for k in ("search_type", "search_page")
                       for ms in crowd.stats.window(since, until).get(k, [])]  # fmt: skip
@@ -211,9 +215,9 @@ async def ramp(
                 "events_per_s": summary["events_per_s"],
                 "p50_ms": summary["p50_ms"],
                 "p95_ms": summary["p95_ms"],
-                "search_p95_ms": round(load.percentile(search, 95), 1),
+                "search_p95_ms": round(percentile(search, 95), 1),
                 "flow_n": len(flow),
-                "flow_p95_ms": round(load.percentile(flow, 95), 1),
+                "flow_p95_ms": round(percentile(flow, 95), 1),
                 # tap 去支付 .. receipt shown: cashier page, its notification, the return page
                 "payment_n": summary["journeys"].get("payment", {}).get("n", 0),
                 "payment_p95_ms": summary["journeys"].get("payment", {}).get("p95_ms"),
@@ -268,14 +272,12 @@ def main() -> int:
     results: dict[str, dict[str, Any]] = {}
     if "embedded" in modes:
         sqlite = f"sqlite:///{ROOT / 'yiwang.db'}"
-        codes, flows = load.catalogue_codes(sqlite), load.flow_codes(sqlite)
+        codes, flows = catalogue_codes(sqlite), flow_codes(sqlite)
         with embedded_app() as (url, proc):
-            results["embedded"] = load.run_loop(
+            results["embedded"] = run_loop(
                 ramp("embedded", url, codes, lambda: [proc.pid, *descendants(proc.pid)], flows)
             )
-        print(
-            f"removed {load.remove_synthetic_rows(sqlite)} rows of synthetic citizens", flush=True
-        )
+        print(f"removed {remove_synthetic_rows(sqlite)} rows of synthetic citizens", flush=True)
     if "scaled" in modes or "scaled-busy" in modes:
         with scaled_app(
             {
@@ -285,7 +287,7 @@ def main() -> int:
             },
             workers=int(os.environ.get("LOAD_WORKERS", "3")),
         ) as app:
-            codes = load.catalogue_codes(pg_url())  # the services are up (and seeded) now
+            codes = catalogue_codes(pg_url())  # the services are up (and seeded) now
 
             def pids() -> list[int]:
                 return [
@@ -295,22 +297,22 @@ def main() -> int:
                     *redis_pids(),
                 ]
 
-            flows = load.flow_codes(pg_url())
+            flows = flow_codes(pg_url())
             for mode in ("scaled", "scaled-busy"):
                 if mode in modes:
-                    results[mode] = load.run_loop(ramp(mode, app.base_url, codes, pids, flows,
+                    results[mode] = run_loop(ramp(mode, app.base_url, codes, pids, flows,
                                                      busy=mode == "scaled-busy"))  # fmt: skip
-                    removed = load.remove_synthetic_rows(pg_url())
+                    removed = remove_synthetic_rows(pg_url())
                     print(f"removed {removed} rows of synthetic citizens", flush=True)
                     time.sleep(5)  # the closed sockets' states expire; the next ramp starts calm
     rows = [row for r in results.values() for row in r["rows"]]
     print()
-    paced = ", ".join(f"{k} {lo:g}-{hi:g} s" for k, (lo, hi) in load.PACED.items())
+    paced = ", ".join(f"{k} {lo:g}-{hi:g} s" for k, (lo, hi) in PACED.items())
     print(f"think time: embedded and scaled paced by page ({paced}); scaled-busy "
           f"{BUSY_THINK[0]:g}-{BUSY_THINK[1]:g} s between any two actions; window {WINDOW_S:g} s "
           f"per step; budget p95 <= {BUDGET_MS:g} ms; load average before "
           f"{' '.join(uptime_before)}")  # fmt: skip
-    load.print_table(rows, [("mode", "mode"), ("clients", "clients"), ("connected", "connected"),
+    print_table(rows, [("mode", "mode"), ("clients", "clients"), ("connected", "connected"),
                             ("events_per_s", "events/s"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
                             ("search_p95_ms", "search p95"), ("flow_n", "drafts+submits"),
                             ("flow_p95_ms", "their p95"), ("payment_n", "payments"),
@@ -341,7 +343,7 @@ def main() -> int:
             "embedded": "paced",
             "scaled": "paced",
             "scaled-busy": list(BUSY_THINK),
-            "paced_s": {k: list(v) for k, v in load.PACED.items()},
+            "paced_s": {k: list(v) for k, v in PACED.items()},
         },
         "loadavg_before": uptime_before,
         "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],

@@ -20,7 +20,7 @@ export YIWANG_PUBLIC_URL="${YIWANG_PUBLIC_URL:-http://localhost:$PORT}"
 
 echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on $YIWANG_PUBLIC_URL"
 # The catalogues of the provinces this instance serves, from their folders: all or nothing,
-# skipped when the files are unchanged since the last load (app/catalogue/sync.py).
+# skipped when the files are unchanged since the last load (app/ingest.py).
 python -m app.catalogue migrate >/dev/null
 python -m app.catalogue sync
 # scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts

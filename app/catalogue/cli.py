@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(paths: list[Path], db_url: str | None, progress: bool | None) -> int:
     from app.catalogue.db import get_engine, upgrade
-    from app.catalogue.loader import load_files
+    from app.ingest import load_files
 
     engine = get_engine(db_url)
     upgrade(engine)
@@ -68,7 +68,7 @@ def _load(paths: list[Path], db_url: str | None, progress: bool | None) -> int:
 def _sync(args: argparse.Namespace) -> int:
     from app.catalogue.db import get_engine, upgrade
     from app.catalogue.provinces import configured, province, registry
-    from app.catalogue.sync import sync
+    from app.ingest import sync
     from themes import ThemeError
 
     try:

@@ -4,6 +4,9 @@ written, and the report lists every problem found.
 
 One streaming pass keeps only the implementation codes seen (to find duplicates), so memory
 stays flat for millions of records; valid rows are written in batches as they come.
+
+What follows the catalogue in the same transaction (the search index) is passed in as a
+:class:`Follower`: this package knows nothing of it (``app.ingest`` joins the two).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -27,20 +30,32 @@ from app.domain.service_item import ServiceItem
 from themes.divisions import area_problem
 from themes.loader import unknown_key_message
 
-if TYPE_CHECKING:
-    from app.search.index import Pending
-
 BATCH = 1000
 ITEMS = CatalogueItem.__table__  # type: ignore[attr-defined]
 THEMES = CatalogueItemTheme.__table__  # type: ignore[attr-defined]
 SOURCES = CatalogueSource.__table__  # type: ignore[attr-defined]
 
 
+class Follower(Protocol):
+    """What keeps itself in step with the catalogue inside a load's transaction: told of the
+    rows each batch wrote, of the items removed (before their rows go), and of the end."""
+
+    def written(self, conn: sa.Connection, rows: list[dict[str, Any]], replaced: list[str]) -> None:
+        """``rows`` were inserted or updated; ``replaced``: the codes among them that existed."""
+        ...
+
+    def removed(self, conn: sa.Connection, codes: list[str]) -> None: ...
+
+    def finished(self, conn: sa.Connection) -> None:
+        """Every source is written (still inside the transaction)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Source:
     """Catalogue files to load. With a province (its folder's files), every record must be an
     area of that province, and ``replace`` drops the province's items the files no longer hold;
-    ``digest`` is then recorded as what was loaded (see ``app.catalogue.sync``)."""
+    ``digest`` is then recorded as what was loaded (see ``app.ingest.sync``)."""
 
     paths: tuple[Path, ...]
     province: Province | None = None
@@ -196,7 +211,7 @@ def _insert_items(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def _write_batch(
-    conn: sa.Connection, rows: list[dict[str, Any]], report: LoadReport, index: Pending
+    conn: sa.Connection, rows: list[dict[str, Any]], report: LoadReport, follower: Follower | None
 ) -> None:
     codes = [r["implementation_code"] for r in rows]
     col = ITEMS.c.implementation_code
@@ -229,31 +244,27 @@ def _write_batch(
     ]
     if themes:
         conn.execute(sa.insert(THEMES), themes)
-    if new or changed:
-        # the search index follows the catalogue in the same transaction (items now, the
-        # terms of their services once after the last batch: see load_files)
-        from app.search.service import sync_items
-
-        # new items had no row, so no document (search_doc references catalogue_item)
-        sync_items(conn, new + changed, index, replace=[r["implementation_code"] for r in changed])
+    if (new or changed) and follower is not None:
+        # the follower (the search index) keeps in step in the same transaction
+        follower.written(conn, new + changed, [r["implementation_code"] for r in changed])
 
 
 class _Rollback(Exception):
     """Raised inside the transaction to undo it when any record had a problem."""
 
 
-def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False) -> LoadReport:
-    """Validate and upsert all files in one transaction; roll back if any record fails."""
-    return load_sources([Source(tuple(paths))], engine, progress)
-
-
 def load_sources(
-    sources: Sequence[Source], engine: sa.Engine, progress: bool = False
+    sources: Sequence[Source],
+    engine: sa.Engine,
+    progress: bool = False,
+    *,
+    follower: Follower | None,
 ) -> LoadReport:
     """Validate and upsert every source in one transaction; roll back if any record fails.
 
     Nothing is written unless every record of every source is valid: the report then lists
-    every problem found.
+    every problem found. ``follower`` (no default: say ``None`` for the catalogue alone) is
+    kept in step in the same transaction; ``app.ingest`` passes the search index.
     """
     started = time.perf_counter()
     paths = [p for source in sources for p in source.paths]
@@ -263,11 +274,7 @@ def load_sources(
     checker = _Checker()
     report = LoadReport()
     try:
-        from app.search.index import Pending
-        from app.search.service import refresh, sync_missing
-
         with engine.begin() as conn:
-            index = Pending()
             for source in sources:
                 code = source.province.code if source.province else None
                 first = len(checker.seen)
@@ -279,21 +286,21 @@ def load_sources(
                         continue  # after the first problem only validation goes on
                     batch.append(row_of(item, code))
                     if len(batch) >= BATCH:
-                        _write_batch(conn, batch, report, index)
+                        _write_batch(conn, batch, report, follower)
                         batch = []
                 if checker.problems:
                     continue
                 if batch:
-                    _write_batch(conn, batch, report, index)
+                    _write_batch(conn, batch, report, follower)
                 if source.province is not None and source.replace:
                     kept = set(list(checker.seen)[first:])
-                    report.removed += _remove_others(conn, source.province.code, kept, index)
+                    report.removed += _remove_others(conn, source.province.code, kept, follower)
                 if source.province is not None and source.digest:
                     _record_source(conn, source, len(checker.seen) - first)
             if checker.problems:
                 raise _Rollback
-            refresh(conn, index)
-            sync_missing(conn)  # items loaded before the index existed
+            if follower is not None:
+                follower.finished(conn)
     except _Rollback:
         report = LoadReport(problems=checker.problems)
     bar.close()
@@ -302,15 +309,16 @@ def load_sources(
     return report
 
 
-def _remove_others(conn: sa.Connection, province: str, kept: set[str], index: Pending) -> int:
-    """Delete the province's items that its files no longer hold (and their index entries)."""
-    from app.search.service import remove_items
-
+def _remove_others(
+    conn: sa.Connection, province: str, kept: set[str], follower: Follower | None
+) -> int:
+    """Delete the province's items that its files no longer hold (the follower first)."""
     col = ITEMS.c.implementation_code
     stored = conn.execute(sa.select(col).where(ITEMS.c.province == province)).scalars()
     gone = [code for code in stored if code not in kept]
     if gone:
-        remove_items(conn, gone, index)
+        if follower is not None:
+            follower.removed(conn, gone)
         for start in range(0, len(gone), BATCH):
             chunk = gone[start : start + BATCH]
             conn.execute(sa.delete(THEMES).where(THEMES.c.implementation_code.in_(chunk)))

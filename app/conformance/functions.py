@@ -22,6 +22,7 @@ from app.conformance.inputs import ROOT, TestResult
 
 TABLE = Path(__file__).with_name("functions.toml")
 ROUTES_FILE = ROOT / "app" / "routes.py"
+ROUTING_FILE = ROOT / "app" / "state" / "routing.py"
 
 PRESENT, DISABLED, MISSING, NOT_BUILT = "present", "disabled", "missing", "not built"
 
@@ -90,18 +91,35 @@ def load_table(path: Path = TABLE, features: set[str] | None = None) -> list[Fun
     return functions
 
 
-def route_paths(path: Path = ROUTES_FILE) -> list[str]:
-    """The paths of the route table: the first argument of every ``Route(...)`` in routes.py."""
+def _dynamic_routes(path: Path = ROUTING_FILE) -> dict[str, str]:
+    """The dynamic routes' patterns named in app/state/routing.py (``ITEM = "/item/[code]"``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "id", None) == "Route"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ]
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def route_paths(path: Path = ROUTES_FILE) -> list[str]:
+    """The paths of the route table: the first argument of every ``Route(...)`` in routes.py
+    (a string, or a pattern of app/state/routing.py such as ``routing.ITEM``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    named = _dynamic_routes()
+    paths = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Route"):
+            continue
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            paths.append(first.value)
+        elif isinstance(first, ast.Attribute) and getattr(first.value, "id", None) == "routing":
+            paths.append(named[first.attr])
+    return paths
 
 
 def _pattern(route: str) -> str:

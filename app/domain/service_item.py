@@ -224,8 +224,3 @@ class ServiceItem(_Model):
         if info.data.get("online") and v in (OnlineDepth.INFO, OnlineDepth.DOWNLOAD):
             raise ValueError(f"{v} is below 三级 but online is true")
         return v
-
-    @property
-    def province_prefix(self) -> str:
-        """The two-digit province part of the area code."""
-        return self.area_code[:2]

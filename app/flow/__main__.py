@@ -21,6 +21,7 @@ import sys
 from app.adapters.backoffice import BackOfficeError
 from app.adapters.backoffice import client_from_env as backoffice_client
 from app.flow import backoffice, checkout, store
+from app.flow.store import applications, drafts
 
 
 async def _advance_remote(number: str, status: str, note: str) -> None:
@@ -36,17 +37,12 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     if argv[0] == "purge-drafts":
-        print(f"{store.purge_drafts()} draft(s) removed")
+        print(f"{drafts.purge_drafts()} draft(s) removed")
         return 0
     if argv[0] == "list":
-        from sqlmodel import col, select
-
-        from app.flow.tables import Application
-
-        with store.session_scope() as s:
-            for app in s.exec(select(Application).order_by(col(Application.id))).all():
-                unsent = "  (not yet sent to the back office)" if app.outbox else ""
-                print(f"{app.number}  {app.status:<10} {app.item_name}  ({app.owner}){unsent}")
+        for app in applications.everyones():
+            unsent = "  (not yet sent to the back office)" if app.outbox else ""
+            print(f"{app.number}  {app.status:<10} {app.item_name}  ({app.owner}){unsent}")
         return 0
     if argv[0] == "sync":
         client = backoffice_client()

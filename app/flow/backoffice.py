@@ -3,7 +3,7 @@
 
 Nothing here loses an application: a submission or correction that cannot be sent stays in the
 application's ``outbox`` and is sent again on the next :func:`sync` (every load of 我的 and of
-a progress page). Changes are recorded through :func:`app.flow.store.advance`, the same code
+a progress page). Changes are recorded through :func:`app.flow.store.applications.advance`, the same code
 path as the local operator tool, so messages, the timeline and correction rounds come out the
 same; each change is applied once (by its ``seq``).
 
@@ -20,6 +20,7 @@ import logging
 from app.adapters.backoffice import BackOfficeClient, BackOfficeError
 from app.adapters.backoffice import client_from_env as backoffice_client
 from app.flow import checkout, store
+from app.flow.store import applications, outbox
 from app.flow.tables import Application
 
 log = logging.getLogger(__name__)
@@ -41,18 +42,18 @@ async def send(client: BackOfficeClient, app: Application) -> None:
     elif app.outbox == "correction":
         assert app.id is not None
         files = [str(f) for f in app.values.get("corrections", [])]
-        round_ = await asyncio.to_thread(store.correction_round, app.id)
+        round_ = await asyncio.to_thread(applications.correction_round, app.id)
         await client.send_correction(app.number, round_, files)
     else:
         return
-    await asyncio.to_thread(store.mark_sent, app.number, app.outbox)
+    await asyncio.to_thread(outbox.mark_sent, app.number, app.outbox)
 
 
 async def push(client: BackOfficeClient, owner: str | None = None) -> int:
     """Send every pending outbox (of ``owner``, or everyone's); return how many were sent.
     Stops at the first failure (the back office is down or refuses) and raises it."""
     sent = 0
-    for app in await asyncio.to_thread(store.pending, owner):
+    for app in await asyncio.to_thread(outbox.pending, owner):
         await send(client, app)
         sent += 1
     return sent
@@ -65,7 +66,7 @@ async def pull(client: BackOfficeClient) -> int:
     instance does not know (another deployment's) is fetched again next time, never applied.
     """
     applied = 0
-    since = await asyncio.to_thread(store.backoffice_cursor)
+    since = await asyncio.to_thread(outbox.backoffice_cursor)
     while True:
         changes = await client.changes(since, PAGE)
         applied += await asyncio.to_thread(_apply, changes)

@@ -4,11 +4,11 @@ An item that supports express delivery or charges fees payable online is not sub
 straight from its check page. The page's handler, once every answer, the declaration and the
 consent are checked, calls :func:`hold` with what it would have submitted (a snapshot taken on
 the server) and sends the citizen to ``/checkout/<code>``. There the citizen chooses how to
-receive the result and pays; the application is submitted (``store.submit``, idempotent by the
+receive the result and pays; the application is submitted (``applications.submit``, idempotent by the
 check page's key) only when the choice is made and, for a paid item, the cashier's signed
 notification says paid. Until then the draft stays as it was.
 
-:func:`after_move` is called by ``store.advance`` for every back-office move: a rejection after
+:func:`after_move` is called by ``applications.advance`` for every back-office move: a rejection after
 payment queues a refund, a completion of an express application queues the dispatch.
 :func:`sync` sends what is queued and pulls tracking (beside ``backoffice.sync``).
 """
@@ -24,6 +24,7 @@ from app.db import session_scope
 from app.domain.service_item import ServiceItem
 from app.flow import delivery, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
+from app.flow.store import applications
 from components.i18n import st as t
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ def choose_delivery(
 def submit(row: Checkout, s: Session) -> str:
     """Submit the checkout's application (once: by its key) and record its delivery."""
     snap = row.snapshot
-    app, _ = store.submit(
+    app, _ = applications.submit(
         row.owner,
         row.idempotency_key,
         item_code=str(snap["item_code"]),
@@ -181,9 +182,9 @@ payment.on_paid(submit_paid)
 def advance(
     number: str, status: str, note: str = "", session: Session | None = None, seq: int = 0
 ) -> bool:
-    """``store.advance`` and what follows a move (refund, dispatch): every back-office move
+    """``applications.advance`` and what follows a move (refund, dispatch): every back-office move
     of an application goes through here (the back-office sync, the operator tool)."""
-    moved = store.advance(number, status, note, session=session, seq=seq)
+    moved = applications.advance(number, status, note, session=session, seq=seq)
     if moved:
         after_move(number, status, session)
     return moved

@@ -22,7 +22,7 @@ def _encrypted() -> Any:
 
 class Checkout(SQLModel, table=True):
     """An application that has passed its check page and waits for delivery choice and/or
-    payment before it is submitted. ``snapshot`` is everything ``store.submit`` needs, taken
+    payment before it is submitted. ``snapshot`` is everything ``store.applications.submit`` needs, taken
     on the server when the citizen tapped 提交申请; the draft stays until the submission."""
 
     __tablename__ = "flow_checkout"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)

@@ -47,6 +47,7 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
+from app.db import session_scope
 from app.flow import store
 from app.flow.tables import StoredFile
 
@@ -369,7 +370,7 @@ def limit_problem(owner: str, item_code: str | None, size: int) -> str | None:
     per_draft = int(_number("YIWANG_UPLOAD_FILES_PER_DRAFT", 30))
     per_day = int(_number("YIWANG_UPLOAD_MB_PER_DAY", 200) * 1024 * 1024)
     since = store.now() - timedelta(days=1)
-    with store.session_scope() as s:
+    with session_scope() as s:
         if item_code is not None:
             count = s.exec(
                 select(func.count())
@@ -415,7 +416,7 @@ def store_file(owner: str, name: str, done: Processed, item_code: str | None = N
         created_at=store.now(),
         item_code=item_code,
     )
-    with store.session_scope() as s:
+    with session_scope() as s:
         s.add(row)
         s.commit()
         s.refresh(row)
@@ -424,7 +425,7 @@ def store_file(owner: str, name: str, done: Processed, item_code: str | None = N
 
 def get(owner: str, file_id: str) -> StoredFile:
     """The owner's file row, or :class:`store.NotFound` (also for other people's files)."""
-    with store.session_scope() as s:
+    with session_scope() as s:
         row = s.get(StoredFile, file_id)
         if row is None or row.owner != owner:
             raise store.NotFound(f"no file {file_id} of this user", foreign=row is not None)
@@ -436,7 +437,7 @@ def names(owner: str, ids: list[str]) -> dict[str, str]:
 
     if not ids:
         return {}
-    with store.session_scope() as s:
+    with session_scope() as s:
         rows = s.exec(
             select(StoredFile).where(col(StoredFile.id).in_(ids), StoredFile.owner == owner)
         ).all()
@@ -497,7 +498,7 @@ def delete_unreferenced(owner: str, ids: list[str]) -> int:
     ids = [i for i in ids if isinstance(i, str) and _FILE_ID.match(i)]
     if not ids:
         return 0
-    with store.session_scope() as s:
+    with session_scope() as s:
         used = _in_use(s, owner)
         rows = s.exec(
             select(StoredFile).where(col(StoredFile.id).in_(ids), StoredFile.owner == owner)
@@ -510,7 +511,7 @@ def purge_orphans(older_than: timedelta = timedelta(days=1)) -> int:
     whose draft expired or was never saved), and files on disk without a row."""
     from sqlmodel import col, select
 
-    with store.session_scope() as s:
+    with session_scope() as s:
         used = _in_use(s, None)
         cutoff = store.now() - older_than
         rows = s.exec(select(StoredFile).where(col(StoredFile.created_at) < cutoff)).all()

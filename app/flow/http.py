@@ -30,6 +30,7 @@ from app.flow import files, store
 from app.flow.lookup import form_for_code
 from app.flow.payment_http import NOTIFY_PATH
 from app.flow.payment_http import notify as payment_notify
+from app.flow.store import applications, drafts, sessions
 from app.offloop import off_loop
 from app.security import public_url
 from app.security.redirects import safe_return_path
@@ -100,7 +101,7 @@ async def upload(request: Request) -> Response:
     _use_locale(request)
     if request.headers.get(UPLOAD_HEADER) != "1" or not _same_origin(request):
         return _error(t("请求来源无效。"), 403)
-    active = await off_loop(store.touch_session, request.cookies.get(SESSION_COOKIE, ""))
+    active = await off_loop(sessions.touch_session, request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("登录已过期，请重新登录后再上传。"), 401)
     limit = files.max_bytes()
@@ -113,7 +114,7 @@ async def upload(request: Request) -> Response:
         if number := str(form.get("application", "")):
             return await _correction(active.identity.sub, number[:40], upload_file, limit, request)
         item, field = str(form.get("item", "")), str(form.get("field", ""))
-        draft = store.get_draft(active.identity.sub, item[:80])
+        draft = drafts.get_draft(active.identity.sub, item[:80])
         folder = theme_for_host(request.headers.get("host", "")).folder
         found = form_for_code(draft.item_code, folder) if draft else None
         definition = found[0] if found and draft and found[0].key == draft.form_key else None
@@ -133,11 +134,11 @@ async def upload(request: Request) -> Response:
         except files.UploadRefused as exc:
             return _error(refusal_message(exc.code), _STATUS.get(exc.code, 422))
         # the draft as it is now (another upload may have landed meanwhile)
-        draft = await off_loop(store.get_draft, owner, draft.item_code) or draft
+        draft = await off_loop(drafts.get_draft, owner, draft.item_code) or draft
         replaced = draft.values.get(field)
         values = {**draft.values, field: row.id}
         await off_loop(
-            store.save_draft,
+            drafts.save_draft,
             draft.owner,
             draft.item_code,
             draft.form_key,
@@ -171,9 +172,9 @@ async def _store(owner: str, name: str, data: bytes, item_code: str | None):
 async def _correction(
     owner: str, number: str, upload_file, limit: int, request: Request
 ) -> Response:
-    """A corrected material for a returned application (补正); attached by ``store.correct``."""
+    """A corrected material for a returned application (补正); attached by ``applications.correct``."""
     try:
-        application = store.get_application(owner, number)
+        application = applications.get_application(owner, number)
     except store.NotFound as exc:
         if exc.foreign:
             _audit_foreign(request, owner, "application")
@@ -197,7 +198,7 @@ async def _correction(
 
 async def download(request: Request) -> Response:
     _use_locale(request)
-    active = await off_loop(store.touch_session, request.cookies.get(SESSION_COOKIE, ""))
+    active = await off_loop(sessions.touch_session, request.cookies.get(SESSION_COOKIE, ""))
     if active is None:
         return _error(t("请先登录。"), 401)
     try:
@@ -224,7 +225,7 @@ _NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 async def begin_session(request: Request) -> Response:
     """The browser exchanges its login ticket for the HttpOnly session cookie."""
     target = safe_return_path(request.query_params.get("next", "/me"))
-    secret = await off_loop(store.redeem_handoff, request.query_params.get("ticket", ""))
+    secret = await off_loop(sessions.redeem_handoff, request.query_params.get("ticket", ""))
     response = RedirectResponse(target, 303, headers=_NO_STORE)
     if secret is not None:
         response.set_cookie(

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Literal, Protocol
 
 from app.adapters.identity import Identity
-from app.flow.rules import valid_idempotency_key
+from app.domain.rules import valid_idempotency_key
 from app.flow.schema import FormDefinition, FormField
 from app.flow.validate import (
     DETAIL,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
-from app.flow.rules import DRAFT_RETENTION
+from app.domain.rules import DRAFT_RETENTION
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.layout import layout
 from app.state.flow import ERROR_SUMMARY_ID, HEADING_ID, ApplyState, FieldView
@@ -21,6 +21,7 @@ from components.error_summary import error_summary
 from components.i18n import server_span, t, t_var
 from components.i18n import server_text as S
 from components.id_number_input import id_number_input
+from components.js import js
 from components.phone_input import phone_input
 from components.question_page import button, panel, step_caption
 from components.radios import radios
@@ -40,11 +41,7 @@ IDEMPOTENCY_KEY_JS = (
 
 def _key_var() -> Var:
     token = ApplyState.draft_token
-    return Var(
-        _js_expr=IDEMPOTENCY_KEY_JS.replace("{token}", str(token)),
-        _var_type=str,
-        _var_data=token._get_all_var_data(),
-    )
+    return js(IDEMPOTENCY_KEY_JS.replace("{token}", str(token)), str, uses=(token,))
 
 
 def heading(text) -> rx.Component:

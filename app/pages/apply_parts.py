@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.flow.rules import IDLE_WARNING, IDLE_WARNING_BEFORE, minutes
+from app.domain.rules import IDLE_WARNING, IDLE_WARNING_BEFORE, minutes
 from app.state.flow_auth import IDLE_WARNING_ID, FlowAuthState
 from components.i18n import server_text, t
 from components.question_page import button

@@ -10,6 +10,7 @@ from app.pages.layout import layout
 from app.state.flow_me import LEVEL_MESSAGES, ApplicationState
 from components.i18n import server_span, t
 from components.i18n import server_text as S
+from components.js import js
 from components.question_page import button
 
 
@@ -202,7 +203,7 @@ def page() -> rx.Component:
                                 t("登录"),
                                 "primary",
                                 on_click=ApplicationState.begin_login(
-                                    rx.Var(_js_expr="window.location.pathname", _var_type=str)
+                                    js("window.location.pathname", str)
                                 ),
                             ),
                         ),

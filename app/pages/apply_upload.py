@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import reflex as rx
-from reflex.vars.base import Var, VarData
+from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
 from app.flow import files
@@ -15,6 +15,7 @@ from components.elicence_picker import elicence_picker
 from components.file_upload import ACCEPT, file_upload
 from components.i18n import server_text as S
 from components.i18n import t, t_var
+from components.js import js as js_expr
 
 
 def upload_handler(fields: dict[str, Var]) -> Var:
@@ -49,15 +50,8 @@ def upload_handler(fields: dict[str, Var]) -> Var:
         " catch (err) { status.textContent = texts.failed; status.dataset.state = 'error';"
         " input.value = ''; } })"
     )
-    return Var(
-        _js_expr=js,
-        _var_type=EventChain,
-        _var_data=VarData.merge(
-            Var.create(list(fields.values()))._get_all_var_data(),
-            busy._get_all_var_data(),
-            failed._get_all_var_data(),
-            too_large._get_all_var_data(),
-        ),
+    return js_expr(
+        js, EventChain, uses=(Var.create(list(fields.values())), busy, failed, too_large)
     )
 
 

@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         if args.province:  # the province's folder, loaded (or refreshed) when it changed
-            from app.catalogue.sync import ensure_loaded
+            from app.ingest import ensure_loaded
 
             try:
                 loaded = ensure_loaded(engine, [args.province])

@@ -55,13 +55,6 @@ def scope_tokens(
     ]
 
 
-def _terms(text: str, grams: bool) -> list[str]:
-    words = list(segment(text))
-    if grams:
-        words += ngrams(text, 2) + ngrams(text, 1)
-    return words
-
-
 def _unique(words: list[str]) -> str:
     return " ".join(dict.fromkeys(w for w in words if w))
 

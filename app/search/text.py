@@ -17,7 +17,6 @@ from types import ModuleType
 MAX_QUERY_CHARS = 64
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+")
-_ASCII_WORD = re.compile(r"^[a-z]+$")
 # Characters that mean nothing to search: everything but letters, digits and CJK.
 _JUNK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+")
 
@@ -67,11 +66,6 @@ def normalize(text: str, limit: int = MAX_QUERY_CHARS) -> str:
 def compact(text: str) -> str:
     """``normalize`` without spaces: the form phrase matching works on."""
     return normalize(text, limit=10_000).replace(" ", "")
-
-
-def is_ascii_query(text: str) -> bool:
-    """A query of Latin letters only (after normalisation): pinyin or initials."""
-    return bool(_ASCII_WORD.match(text.replace(" ", ""))) if text else False
 
 
 @lru_cache(maxsize=1)

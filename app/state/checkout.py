@@ -21,6 +21,7 @@ from app.flow.payment_http import NOTIFY_PATH
 from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
+from app.state.routing import CHECKOUT, route_arg
 from components.format import local_fee
 from components.i18n import is_local, source_text
 from components.i18n import st as t
@@ -103,7 +104,7 @@ class CheckoutState(FlowAuthState):
 
     # -- helpers ---------------------------------------------------------------------------
     def _code(self) -> str:
-        return str(self.router.page.params.get("code", "")).strip()[:80]
+        return route_arg(self, CHECKOUT).strip()[:80]
 
     def _province(self) -> str:
         return theme_for_host(self.router.headers.host).code

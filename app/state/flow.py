@@ -25,6 +25,7 @@ from app.flow import backoffice, files, store
 from app.flow.areas import divisions
 from app.flow.lookup import form_for_code as resolve_form
 from app.flow.schema import FormDefinition, FormField
+from app.flow.store import applications, drafts
 from app.flow.validate import DETAIL, choices, cleaned, display, visible_fields
 from app.flow.wizard import (
     CHECK,
@@ -42,6 +43,7 @@ from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState
+from app.state.routing import APPLY, route_arg
 from components.format import local_time_limit
 from components.i18n import SOURCE_LOCALE, pick, stext
 from components.i18n import st as t
@@ -122,7 +124,6 @@ class ApplyState(FlowAuthState):
     promise: str = ""
     audience: str = ""
     members: list[str] = []
-    min_level_text: str = ""
     step_index: int = 0
     step_count: int = 0
     step_title: str = ""
@@ -219,7 +220,7 @@ class ApplyState(FlowAuthState):
         assert form is not None
         if not synced:
             self._sync_files(form)
-        draft = store.save_draft(
+        draft = drafts.save_draft(
             ident.sub,
             self.item_code,
             form.key,
@@ -369,7 +370,7 @@ class ApplyState(FlowAuthState):
     def _sync_files(self, form: FormDefinition) -> set[str]:
         """File answers are written by the upload route into the draft: take them from there;
         return the ids that really are this citizen's files (or e-licences)."""
-        draft = store.get_draft(self._sub, self.item_code)
+        draft = drafts.get_draft(self._sub, self.item_code)
         stored = draft.values if draft else {}
         file_fields = [f.name for f in form.fields() if f.kind == "file"]
         for name in file_fields:
@@ -418,7 +419,7 @@ class ApplyState(FlowAuthState):
     def _load_form(self) -> tuple[FormDefinition, Identity] | None:
         """The form of this page and the signed-in citizen allowed to fill it, or None with
         the page set to say why (database reads: called off the event loop)."""
-        code = str(self.router.page.params.get("code", "")).strip()
+        code = route_arg(self, APPLY).strip()
         if (
             self.stage == "done"
             and self.application_number
@@ -450,7 +451,7 @@ class ApplyState(FlowAuthState):
         return form, ident
 
     def _load_draft(self, form: FormDefinition, ident: Identity):
-        draft = store.get_draft(ident.sub, self.item_code)
+        draft = drafts.get_draft(ident.sub, self.item_code)
         if draft is None:
             if self.router.url.query_parameters.get("start") == "1":
                 return self._open_first(form, ident)
@@ -464,7 +465,7 @@ class ApplyState(FlowAuthState):
         return None
 
     def _open_first(self, form: FormDefinition, ident: Identity):
-        draft = store.get_draft(ident.sub, self.item_code)
+        draft = drafts.get_draft(ident.sub, self.item_code)
         stored = dict(draft.values) if draft else {}
         self._keep(self._wizard(form).open(ident, stored, draft.step if draft else 0))
         self._sync_files(form)
@@ -587,9 +588,9 @@ class ApplyState(FlowAuthState):
         if not self._wizard(form).use_licence(p, str(name), self._licences):
             return
         # file answers live in the draft (the upload route writes there too): write it first
-        draft = store.get_draft(ident.sub, self.item_code)
+        draft = drafts.get_draft(ident.sub, self.item_code)
         stored = {**(draft.values if draft else self._values), name: p.values[name]}
-        store.save_draft(
+        drafts.save_draft(
             ident.sub, self.item_code, form.key, pick(self.item_name, SOURCE_LOCALE), stored, p.page
         )
         self._keep(p)
@@ -623,7 +624,7 @@ class ApplyState(FlowAuthState):
         return self._focus(HEADING_ID, t("申请已提交"))
 
     def _checkout_snapshot(self, form: FormDefinition, values: dict[str, str]) -> dict:
-        """What ``store.submit`` would get now (issue 15: kept by the checkout until paid)."""
+        """What ``applications.submit`` would get now (issue 15: kept by the checkout until paid)."""
         return {
             "item_code": self.item_code,
             "form_key": form.key,
@@ -657,7 +658,7 @@ class ApplyState(FlowAuthState):
         ) is not None:
             return rx.redirect(held)
         try:
-            application, _ = store.submit(
+            application, _ = applications.submit(
                 ident.sub,
                 str(key),
                 item_code=self.item_code,
@@ -675,5 +676,5 @@ class ApplyState(FlowAuthState):
         self.application_number = application.number
         self.stage = "done"
         self.draft_token = ""
-        self._done_for = str(self.router.page.params.get("code", "")).strip()
+        self._done_for = route_arg(self, APPLY).strip()
         return SUBMITTED

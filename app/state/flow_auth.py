@@ -1,6 +1,6 @@
 """Sign-in state of the flow: unified identity login, session lifetime, masked personal data.
 
-The session lives in the database (``app.flow.store``); the browser keeps only a random
+The session lives in the database (``app.flow.store.sessions``); the browser keeps only a random
 secret in the ``yw_sid`` cookie, HttpOnly and set by an HTTP route (``/flow/session``), never
 in this state: handlers find it through their socket (``app.security.session_cookie``).
 The login callback is built from the configured public URL of the request's host
@@ -36,8 +36,8 @@ from app.adapters.identity import (
     settings_from_env,
 )
 from app.adapters.identity.mapping import ClaimMapping, mapping_for
-from app.flow import store
-from app.flow.rules import IDLE_WARNING_BEFORE
+from app.domain.rules import IDLE_WARNING_BEFORE
+from app.flow.store import sessions
 from app.flow.wizard import level_name
 from app.offloop import in_thread, off_loop
 from app.security import public_url, sealed, session_cookie
@@ -173,7 +173,7 @@ class FlowAuthState(rx.State):
         return session_cookie.secret_for(self.router.session.session_id)
 
     def _active(self) -> Identity | None:
-        active = store.touch_session(self._secret())
+        active = sessions.touch_session(self._secret())
         if active is None:
             if self.signed_in:
                 self.session_ended = True
@@ -311,7 +311,7 @@ class FlowAuthState(rx.State):
             self._audit("login_failed", "failure", reason=reason)
             self.login_error = t("登录验证失败，请重新登录。")
             return rx.redirect(return_to)
-        ticket = await off_loop(store.open_handoff, identity)
+        ticket = await off_loop(sessions.open_handoff, identity)
         self.login_error = ""
         lacks = identity.missing("个人", 1) if identity.kind == "person" else []
         self._audit("login", "success", identity.sub, detail=",".join(lacks))
@@ -342,7 +342,7 @@ class FlowAuthState(rx.State):
         it offers that; otherwise say that only this site was signed out of."""
         ident = await off_loop(self._active)
         if secret := self._secret():
-            await off_loop(store.end_session, secret)
+            await off_loop(sessions.end_session, secret)
         session_cookie.forget(self.router.session.session_id)
         self._clear()
         # the page loads /flow/signed-out next (directly, or back from the provider): that
@@ -383,9 +383,3 @@ class FlowAuthState(rx.State):
         """On load of flow pages: refresh the session and start the idle-warning watcher."""
         self._active()
         return rx.call_script(IDLE_WATCH_JS)
-
-    @rx.event
-    @in_thread
-    def refresh_session(self):
-        """On load of pages that show the account: is the session still alive?"""
-        self._active()

@@ -8,19 +8,22 @@ from datetime import date, datetime
 import reflex as rx
 
 from app.catalogue.i18n import content_for, content_text
-from app.flow import backoffice, checkout, delivery, payment, store
-from app.flow.lookup import form_for_code as resolve_form
-from app.flow.rules import (
+from app.domain.rules import (
+    LEVELS,
     add_working_days,
     is_final,
     may_evaluate,
     needs_reason,
     working_days_between,
 )
+from app.flow import backoffice, checkout, delivery, payment, store
+from app.flow.lookup import form_for_code as resolve_form
+from app.flow.store import applications, drafts, evaluations
 from app.flow.validate import display, visible_fields
 from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
+from app.state.routing import APPLICATION, route_arg
 from components.format import local_date, local_datetime, local_time_limit
 from components.i18n import N_, stext
 from components.i18n import st as t
@@ -134,7 +137,7 @@ class FlowMeState(_ContentMixin):
                 href=f"/apply/{d.item_code}",
                 delete_label=t("删除草稿：{name}", name=self._content(d.item_name)),
             )
-            for d in store.list_drafts(sub)
+            for d in drafts.list_drafts(sub)
         ]
         paid = payment.receipts(sub)
         self.applications = [
@@ -146,7 +149,7 @@ class FlowMeState(_ContentMixin):
                 href=f"/me/applications/{a.number}",
                 receipt=paid[a.number].receipt_no if a.number in paid else "",
             )
-            for a in store.list_applications(sub)
+            for a in applications.list_applications(sub)
         ]
         self.messages = [
             MessageView(
@@ -159,7 +162,7 @@ class FlowMeState(_ContentMixin):
                 at=_when(e.at),
                 href=f"/me/applications/{a.number}",
             )
-            for a, e in store.recent_events(sub)
+            for a, e in applications.recent_events(sub)
         ]
 
     @rx.event
@@ -181,7 +184,7 @@ class FlowMeState(_ContentMixin):
             self.drafts, self.applications = [], []
             return
         try:
-            store.delete_draft(ident.sub, int(draft_id))
+            drafts.delete_draft(ident.sub, int(draft_id))
             self.notice = t("草稿已删除。")
         except (store.NotFound, ValueError, TypeError) as exc:
             if getattr(exc, "foreign", False):
@@ -245,7 +248,7 @@ class ApplicationState(_ContentMixin):
     def _fill(self, sub: str, number: str) -> None:
         self.loaded = True
         try:
-            app = store.get_application(sub, number)
+            app = applications.get_application(sub, number)
         except store.NotFound as exc:
             if exc.foreign:
                 self._audit("cross_citizen_access", "denied", sub, detail="application")
@@ -258,7 +261,7 @@ class ApplicationState(_ContentMixin):
         self.item_name = self._content(app.item_name)
         self.department = self._content(app.department)
         self.status_key, self.status = app.status, status_label(app.status)
-        history = store.events(app.id)
+        history = applications.events(app.id)
         self.timeline = [
             EventView(status_label(e.status), _when(e.at), event_note(e.note)) for e in history
         ]
@@ -293,14 +296,14 @@ class ApplicationState(_ContentMixin):
                 due=local_date(due),
                 left=local_time_limit(left, "working_day"),
             )
-        evaluation = store.get_evaluation(app.id)
+        evaluation = evaluations.get_evaluation(app.id)
         self.can_evaluate = may_evaluate(app.status, evaluation is not None)
         self.evaluation_text = (
             t("您的评价：{level}", level=level_label(evaluation.level)) if evaluation else ""
         )
 
     def _number(self) -> str:
-        return str(self.router.page.params.get("number", ""))[:40]
+        return route_arg(self, APPLICATION)[:40]
 
     @rx.event
     async def load(self):
@@ -324,7 +327,7 @@ class ApplicationState(_ContentMixin):
             return None
         file_id = str(form_data.get("correction_file", ""))[:32]
         try:
-            await off_loop(store.correct, ident.sub, self._number(), [file_id])
+            await off_loop(applications.correct, ident.sub, self._number(), [file_id])
             self.correction_error, self.correction_done = "", True
             await backoffice.sync(ident.sub)  # unsent corrections stay queued for the next
         except store.NotFound:
@@ -352,13 +355,13 @@ class ApplicationState(_ContentMixin):
         except (TypeError, ValueError):
             level = 0
         reason = str(form_data.get("reason", ""))[:500]
-        if level not in store.LEVELS:
+        if level not in LEVELS:
             self.evaluation_error = t("请选择您的评价")
         elif needs_reason(level) and not reason.strip():
             self.evaluation_error = t("请告诉我们不满意的原因，我们会在 15 个工作日内回访整改")
         else:
             try:
-                store.evaluate(ident.sub, self._number(), level, reason)
+                evaluations.evaluate(ident.sub, self._number(), level, reason)
                 self.evaluation_error = ""
             except store.NotFound:
                 self.found = False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import reflex as rx
 
@@ -15,10 +14,10 @@ from app.domain.service_item import ServiceItem
 from app.flow.forms import bundles_with, form_for_item
 from app.readcache import ReadCache
 from app.settings import theme_for_host
+from app.state.routing import ITEM, route_arg
 from components.i18n import st as t
 from components.i18n import stext
 
-GuideStatus = Literal["loading", "found", "not_found"]
 MAX_CODE_LENGTH = 80
 
 # (guide, 在线办理 href, 一件事 bundles, how to go instead) per code, or None when there is no
@@ -38,11 +37,6 @@ def visit_text(item: ServiceItem) -> str:
             ways="、".join(ways) or t("见下方咨询方式"),
         )
     return t("本事项暂不能在线申请。请带齐申请材料，在办理时间内到下面的办理地点办理。")
-
-
-def guide_page(code: str, folder: Path | None = None) -> Page:
-    """What the guide page shows for ``code`` (cached for the read cache's TTL)."""
-    return PAGES.get_or_compute((folder, code.upper()), lambda: _guide_page_now(code, folder))
 
 
 def _guide_page_now(code: str, folder: Path | None = None) -> Page:
@@ -78,7 +72,7 @@ class GuideState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        code = str(self.router.page.params.get("code", "")).strip()[:MAX_CODE_LENGTH]
+        code = route_arg(self, ITEM).strip()[:MAX_CODE_LENGTH]
         self.requested = code
         # a miss is read in a worker thread: with PostgreSQL the read waits on the network
         folder = theme_for_host(self.router.headers.host).folder

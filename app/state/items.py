@@ -35,7 +35,7 @@ class ItemsState(rx.State):
     @rx.event
     @in_thread  # catalogue reads: off the event loop (app/offloop.py)
     def load(self) -> None:
-        params = self.router.page.params
+        params = self.router.url.query_parameters
         audience = str(params.get("audience", ""))
         self.audience = audience if audience in AUDIENCES else ""
         self.theme = str(params.get("theme", "")).strip()[:20]

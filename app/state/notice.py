@@ -9,11 +9,7 @@ by the full state a reconnect hydrates. Never set by a handler: the stored value
 
 from __future__ import annotations
 
-from typing import Literal
-
 import reflex as rx
-
-NoticeKind = Literal["", "slow", "failed"]
 
 
 class NoticeState(rx.State):

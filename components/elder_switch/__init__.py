@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.vars.base import Var, VarData
+from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
 from components.i18n import mode_var, runtime_var, t
 from components.icon import icon
+from components.js import js
 
 
 def _toggle() -> Var:
     mode = mode_var()
-    return Var(
-        _js_expr=f"(() => ywSetMode({mode} === 'elder' ? 'standard' : 'elder'))",
-        _var_type=EventChain,
-        _var_data=VarData.merge(runtime_var("ywSetMode"), mode._get_all_var_data()),
+    return js(
+        f"(() => ywSetMode({mode} === 'elder' ? 'standard' : 'elder'))",
+        EventChain,
+        uses=(mode,),
+        data=runtime_var("ywSetMode"),
     )
 
 
@@ -26,7 +28,7 @@ def elder_switch() -> rx.Component:
     sighted users and is hidden from assistive technology so the name stays stable.
     """
     mode = mode_var()
-    on = Var(_js_expr=f"({mode} === 'elder')", _var_type=bool, _var_data=mode._get_all_var_data())
+    on = js(f"({mode} === 'elder')", bool, uses=(mode,))
     return rx.el.button(
         rx.el.span(icon("text-size"), class_name="yw-elder__icon"),
         rx.el.span(

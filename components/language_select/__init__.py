@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import reflex as rx
-from reflex.vars.base import Var, VarData
+from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
 from components.i18n import (
@@ -17,16 +17,13 @@ from components.i18n import (
     t,
 )
 from components.icon import icon
+from components.js import js
 
 SelectVariant = Literal["compact", "full"]
 
 
 def _on_change() -> Var:
-    return Var(
-        _js_expr="((e) => ywSetLocale(e.target.value))",
-        _var_type=EventChain,
-        _var_data=VarData.merge(runtime_var("ywSetLocale")),
-    )
+    return js("((e) => ywSetLocale(e.target.value))", EventChain, data=runtime_var("ywSetLocale"))
 
 
 def language_select(variant: SelectVariant = "full") -> rx.Component:

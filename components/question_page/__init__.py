@@ -15,19 +15,19 @@ import reflex as rx
 from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
+from components.js import js
+
 ButtonKind = Literal["primary", "secondary", "link", "danger"]
 
 
 def focus_link(text: Any, target_id: Any) -> rx.Component:
     """A link to ``#target`` that, once hydrated, focuses the target (the router would not)."""
     target = target_id if isinstance(target_id, Var) else Var.create(target_id)
-    handler = Var(
-        _js_expr=(
-            f"((e) => {{ e.preventDefault(); const el = document.getElementById({target!s});"
-            " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); } })"
-        ),
-        _var_type=EventChain,
-        _var_data=target._get_all_var_data(),
+    handler = js(
+        f"((e) => {{ e.preventDefault(); const el = document.getElementById({target!s});"
+        " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); } })",
+        EventChain,
+        uses=(target,),
     )
     return rx.el.a(
         text, href="#" + target if isinstance(target, Var) else f"#{target_id}", on_click=handler

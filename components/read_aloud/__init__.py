@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import reflex as rx
-from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
 from components.i18n import t
 from components.icon import icon
+from components.js import js
 
 # Speaks the target's text in the page's language; a second press stops. Browsers without
 # speech synthesis keep the button hidden (it is revealed only where the API exists).
@@ -34,11 +34,8 @@ def read_aloud(target_id: str) -> rx.Component:
     """
     if not target_id:
         raise ValueError("read_aloud needs the id of the element to read")
-    speak = Var(_js_expr=_SPEAK.format(target=json.dumps(target_id)), _var_type=EventChain)
-    reveal = Var(
-        _js_expr="((el) => { if (el && window.speechSynthesis) el.hidden = false; })",
-        _var_type=str,
-    )
+    speak = js(_SPEAK.format(target=json.dumps(target_id)), EventChain)
+    reveal = js("((el) => { if (el && window.speechSynthesis) el.hidden = false; })", str)
     return rx.el.button(
         icon("speaker"),
         rx.el.span(t("朗读")),

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from app.catalogue.build.services import SERVICES
 from app.catalogue.cli import main, seed_path
 from app.catalogue.generator import synthetic_items
-from app.catalogue.loader import load_files
 from app.domain.service_item import ServiceItem
+from app.ingest import load_files
 from tests.factories import item_with_code
 
 ROOT = Path(__file__).resolve().parents[2]

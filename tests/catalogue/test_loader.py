@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from app.catalogue.loader import load_files
 from app.catalogue.readers import Problem
+from app.ingest import load_files
 from tests.catalogue.conftest import snapshot
 from tests.factories import AREA, BASIC, BODY_USCC, item, item_with_code
 

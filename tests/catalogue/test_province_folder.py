@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.catalogue import provinces
-from app.catalogue.loader import load_sources
-from app.catalogue.sync import sync
+from app.ingest import load_sources, sync
 from app.province_check import check_folder
 from themes import THEMES_DIR
 

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from app.catalogue import queries
 from app.catalogue.cli import seed_path
-from app.catalogue.loader import load_files
 from app.catalogue.provinces import province, province_of_area
+from app.ingest import load_files
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from app.catalogue import provinces
 from app.catalogue.db import upgrade
-from app.catalogue.sync import sync
+from app.ingest import sync
 from app.province_check import check_folder
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "add-your-province.md"

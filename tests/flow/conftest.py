@@ -22,11 +22,9 @@ def db(tmp_path: Path) -> Iterator[Session]:
 
 @pytest.fixture
 def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Session:
-    """Route the flow's own sessions (``store.session_scope()``) to the test database, and
+    """Route the flow's own sessions (each module's ``session_scope()``) to the test database, and
     its private files to a temporary folder."""
     from contextlib import contextmanager
-
-    from app.flow import store
 
     engine = db.get_bind()
 
@@ -38,11 +36,12 @@ def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ses
         with Session(engine) as own:
             yield own
 
-    from app.flow import checkout, delivery, payment
+    from app.flow import checkout, delivery, files, payment
+    from app.flow.store import applications, drafts, evaluations, outbox, sessions
 
     # every flow module with its own ``session_scope`` (from app.db) uses the test database
-    for module in (store, checkout, delivery, payment):
-        if hasattr(module, "session_scope"):
-            monkeypatch.setattr(module, "session_scope", scope)
+    modules = (applications, drafts, evaluations, outbox, sessions, files)
+    for module in (*modules, checkout, delivery, payment):
+        monkeypatch.setattr(module, "session_scope", scope)
     monkeypatch.setenv("YIWANG_FILES_DIR", str(tmp_path / "files"))
     return db

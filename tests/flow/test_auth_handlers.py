@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.adapters.identity import Identity
 from app.adapters.sandbox_idp import SandboxIdP
 from app.flow import store
+from app.flow.store import applications, sessions
 from app.flow.tables import FlowSession
 from app.security import session_cookie
 from app.state import flow_auth
@@ -101,10 +102,10 @@ def load_session_route(state, spec) -> None:
     if not found or not found.group(1).startswith("/flow/session?"):
         return
     ticket = parse_qs(urlparse(found.group(1)).query)["ticket"][0]
-    secret = store.redeem_handoff(ticket)
+    secret = sessions.redeem_handoff(ticket)
     assert secret is not None
     session_cookie.remember(state.router.session.session_id, secret)
-    asyncio.run(FlowAuthState.refresh_session.fn(state))
+    asyncio.run(FlowAuthState.watch_idle.fn(state))  # the next handler reads the session
 
 
 def pick_account(sandbox: SandboxIdP, url: str, account: str) -> str:
@@ -229,12 +230,12 @@ def test_idle_expiry_is_audited(flow_db: Session, idp: SandboxIdP, audit_log: Pa
     state = _state()
     sign_in(state, idp)
     row = flow_db.get(
-        FlowSession, store._hash(session_cookie.secret_for(state.router.session.session_id))
+        FlowSession, sessions._hash(session_cookie.secret_for(state.router.session.session_id))
     )
     row.last_seen_at = store.now() - timedelta(minutes=16)
     flow_db.add(row)
     flow_db.commit()
-    asyncio.run(FlowAuthState.refresh_session.fn(state))
+    asyncio.run(FlowAuthState.watch_idle.fn(state))  # on load of a flow page
     assert not state.signed_in and state.session_ended
     assert lines(audit_log)[-1]["event"] == "idle_expiry"
 
@@ -242,7 +243,7 @@ def test_idle_expiry_is_audited(flow_db: Session, idp: SandboxIdP, audit_log: Pa
 def test_another_citizens_application_is_an_audited_attempt(
     flow_db: Session, audit_log: Path
 ) -> None:
-    app, _ = store.submit(
+    app, _ = applications.submit(
         "bob",
         "b" * 32,
         item_code="X",
@@ -257,7 +258,7 @@ def test_another_citizens_application_is_an_audited_attempt(
     state = _state(ApplicationState)
     session_cookie.remember(
         state.router.session.session_id,
-        store.open_session(Identity("alice", "张三", "37010219850312002X", "1", 3), flow_db),
+        sessions.open_session(Identity("alice", "张三", "37010219850312002X", "1", 3), flow_db),
     )
     ApplicationState._fill(state, "alice", app.number)
     (line,) = lines(audit_log)

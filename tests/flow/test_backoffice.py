@@ -13,6 +13,7 @@ from app.adapters.backoffice import BackOfficeClient
 from app.adapters.identity import Identity
 from app.adapters.sandbox_backoffice import make_app
 from app.flow import backoffice, store
+from app.flow.store import applications, outbox
 from app.flow.tables import StoredFile
 from tests.sandbox_server import free_port, serve
 
@@ -26,7 +27,7 @@ def sandbox() -> Iterator[str]:
 
 
 def _submit(db: Session, key: str = "k" * 32) -> str:
-    app, _ = store.submit(
+    app, _ = applications.submit(
         "alice",
         key,
         item_code="X",
@@ -43,7 +44,7 @@ def _submit(db: Session, key: str = "k" * 32) -> str:
 
 def _status(db: Session, number: str) -> tuple[str, str]:
     db.expire_all()
-    app = store.get_application("alice", number, db)
+    app = applications.get_application("alice", number, db)
     return app.status, app.outbox
 
 
@@ -57,7 +58,7 @@ def test_down_back_office_keeps_the_application_queued(flow_db: Session, sandbox
     assert _status(flow_db, number) == ("submitted", "")
     assert asyncio.run(client.status(number)).status == "submitted"
     assert asyncio.run(backoffice.sync("alice", client)) is True  # nothing resent twice
-    assert store.pending(session=flow_db) == []
+    assert outbox.pending(session=flow_db) == []
 
 
 def test_changes_are_recorded_once_with_timeline_and_messages(
@@ -71,12 +72,12 @@ def test_changes_are_recorded_once_with_timeline_and_messages(
     asyncio.run(backoffice.sync("alice", client))
     asyncio.run(backoffice.sync("alice", client))  # a second load applies nothing again
     assert _status(flow_db, number)[0] == "completed"
-    app = store.get_application("alice", number, flow_db)
+    app = applications.get_application("alice", number, flow_db)
     assert app.id is not None
-    timeline = store.events(app.id, flow_db)
+    timeline = applications.events(app.id, flow_db)
     assert [e.status for e in timeline] == ["submitted", "accepted", "reviewing", "completed"]
     assert timeline[1].note == "沙箱后台办理"
-    messages = store.recent_events("alice", session=flow_db)
+    messages = applications.recent_events("alice", session=flow_db)
     assert [e.status for _, e in messages][:3] == ["completed", "reviewing", "accepted"]
 
 
@@ -99,7 +100,7 @@ def test_correction_round_goes_back_to_the_back_office(flow_db: Session, sandbox
         )
     )
     flow_db.commit()
-    store.correct("alice", number, ["f" * 32], flow_db)
+    applications.correct("alice", number, ["f" * 32], flow_db)
     assert _status(flow_db, number) == ("submitted", "correction")
     down = BackOfficeClient(f"http://127.0.0.1:{free_port()}")
     assert asyncio.run(backoffice.sync("alice", down)) is False
@@ -123,7 +124,7 @@ def test_progress_page_load_syncs(
     me = _state(FlowMeState, ALICE, flow_db)
     asyncio.run(FlowMeState.load.fn(me))  # sends the queued application
     asyncio.run(BackOfficeClient(sandbox).advance(number, "returned", "照片不清晰"))
-    page = _state(ApplicationState, ALICE, flow_db, {"number": number})
+    page = _state(ApplicationState, ALICE, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(page))
     assert page.found and page.status_key == "returned"
     assert page.returned_note == "照片不清晰"
@@ -160,4 +161,4 @@ def test_changes_are_fetched_page_by_page(
         asyncio.run(client.advance(number, "reviewing"))
     assert asyncio.run(backoffice.pull(client)) == 6
     assert {_status(flow_db, n)[0] for n in numbers} == {"reviewing"}
-    assert store.backoffice_cursor(flow_db) == 6
+    assert outbox.backoffice_cursor(flow_db) == 6

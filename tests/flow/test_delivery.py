@@ -14,8 +14,9 @@ from sqlmodel import Session
 from app.adapters.logistics import LogisticsClient
 from app.adapters.sandbox_logistics import make_app
 from app.domain.service_item import ServiceItem
-from app.flow import checkout, delivery, payment, store
+from app.flow import checkout, delivery, store
 from app.flow.areas import divisions
+from app.flow.store import applications
 from tests.factories import item
 from tests.sandbox_server import free_port, serve
 
@@ -32,9 +33,7 @@ SNAPSHOT = {
 
 @pytest.fixture
 def pay_db(flow_db: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
-    for module in (payment, delivery, checkout):
-        monkeypatch.setattr(module, "session_scope", store.session_scope)
-    return flow_db
+    return flow_db  # flow_db reaches every flow module, these included
 
 
 @pytest.fixture
@@ -139,8 +138,8 @@ def test_completion_dispatches_once_and_tracking_lands_on_the_timeline(
         asyncio.run(delivery.pull("alice"))
         asyncio.run(delivery.pull("alice"))  # pulled twice: recorded once
     assert httpx.post(f"{courier}/operator/shipments/{row.tracking_no}/advance").status_code == 409
-    app = store.get_application("alice", number, pay_db)
-    statuses = [e.status for e in store.events(app.id or 0, pay_db)]
+    app = applications.get_application("alice", number, pay_db)
+    statuses = [e.status for e in applications.events(app.id or 0, pay_db)]
     assert statuses[-6:] == [
         "completed",
         "shipped",

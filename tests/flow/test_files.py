@@ -11,8 +11,9 @@ from PIL import Image
 from sqlmodel import Session
 
 from app.adapters.identity import Identity
-from app.flow import files, store
+from app.flow import files
 from app.flow.http import flow_api
+from app.flow.store import drafts, sessions
 from tests.asgi import ASGIClient
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
@@ -98,7 +99,7 @@ def test_scan_hook(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _client(identity: Identity, db: Session) -> ASGIClient:
     client = ASGIClient(flow_api(), base_url="http://testserver")
-    client.cookies.set("yw_sid", store.open_session(identity, db))
+    client.cookies.set("yw_sid", sessions.open_session(identity, db))
     return client
 
 
@@ -124,13 +125,13 @@ def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
 
     audit_log = tmp_path / "audit.jsonl"
     monkeypatch.setenv("YIWANG_AUDIT_LOG", str(audit_log))
-    store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
+    drafts.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
     alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
     answer = _upload(alice, _png())
     assert answer.status_code == 200, answer.text
     file_id = answer.json()["id"]
     flow_db.expire_all()
-    assert store.get_draft("alice", ITEM, flow_db).values[PHOTO] == file_id
+    assert drafts.get_draft("alice", ITEM, flow_db).values[PHOTO] == file_id
     own = alice.get(f"/flow/files/{file_id}")
     assert own.status_code == 200
     assert own.headers["content-type"] == "image/png"
@@ -150,7 +151,7 @@ def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
 def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
     flow_db: Session,
 ) -> None:
-    store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
+    drafts.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
     alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
     no_header = alice.post("/flow/files", data={"item": ITEM, "field": PHOTO})
     assert no_header.status_code == 403
@@ -178,7 +179,7 @@ def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
     flow_db: Session,
 ) -> None:
     """The upload route finds derived forms as the wizard does (by the item's record)."""
-    store.save_draft("alice", DERIVED, "027018000000", "无犯罪记录证明", {}, 2, flow_db)
+    drafts.save_draft("alice", DERIVED, "027018000000", "无犯罪记录证明", {}, 2, flow_db)
     alice, bob = _client(ALICE, flow_db), _client(BOB, flow_db)
 
     def upload(client: ASGIClient, field: str):
@@ -192,10 +193,10 @@ def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
     answer = upload(alice, "material_1")
     assert answer.status_code == 200, answer.text
     flow_db.expire_all()
-    assert store.get_draft("alice", DERIVED, flow_db).values["material_1"] == answer.json()["id"]
+    assert drafts.get_draft("alice", DERIVED, flow_db).values["material_1"] == answer.json()["id"]
     assert upload(alice, "situation_1").status_code == 404  # a question, not a material
     assert upload(alice, "material_9").status_code == 404  # no such material
     assert upload(bob, "material_1").status_code == 404  # bob has no draft of this item
     # a draft whose form key does not match the item's form is not written to
-    store.save_draft("bob", DERIVED, "001018000000", "x", {}, 2, flow_db)
+    drafts.save_draft("bob", DERIVED, "001018000000", "x", {}, 2, flow_db)
     assert upload(bob, "material_1").status_code == 404

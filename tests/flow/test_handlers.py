@@ -7,7 +7,7 @@ import asyncio
 from sqlmodel import Session
 
 from app.adapters.identity import Identity
-from app.flow import store
+from app.flow.store import applications, drafts, evaluations, sessions
 from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState
 from components.i18n import pick
@@ -20,24 +20,22 @@ def zh(text: str) -> str:
     return pick(text, "zh_Hans")
 
 
-def _state(cls, identity: Identity | None, db: Session, path_params: dict | None = None):
+def _state(cls, identity: Identity | None, db: Session, path: str = "/"):
     import reflex as rx
     from reflex.istate.data import RouterData
 
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split(".")[1:])
     # the connection's cookie (app.security.session_cookie): this citizen's session, or none
-    secret = store.open_session(identity, db) if identity is not None else ""
+    secret = sessions.open_session(identity, db) if identity is not None else ""
     session_cookie.remember(state.router.session.session_id, secret)
-    router = RouterData.from_router_data(
-        {"query": path_params or {}, "pathname": "/", "asPath": "/", "headers": {}}
-    )
+    router = RouterData.from_router_data({"pathname": path, "asPath": path, "headers": {}})
     root.router = router
     return state
 
 
 def _bobs_application(db: Session) -> str:
-    app, _ = store.submit(
+    app, _ = applications.submit(
         "bob",
         "b" * 32,
         item_code="X",
@@ -50,39 +48,42 @@ def _bobs_application(db: Session) -> str:
         session=db,
     )
     for status in ("accepted", "reviewing", "completed"):
-        store.advance(app.number, status, session=db)
+        applications.advance(app.number, status, session=db)
     return app.number
 
 
 def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
-    bobs = store.save_draft("bob", "X", "001018000000", "n", {"a": "1"}, 1, flow_db)
+    bobs = drafts.save_draft("bob", "X", "001018000000", "n", {"a": "1"}, 1, flow_db)
     state = _state(FlowMeState, ALICE, flow_db)
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
     assert zh(state.notice) == "没有找到这份草稿，它可能已被删除。"
     assert pick(state.notice, "en") == "Draft not found. It may have been deleted."
     flow_db.expire_all()
-    assert store.get_draft("bob", "X", flow_db) is not None
+    assert drafts.get_draft("bob", "X", flow_db) is not None
 
 
 def test_without_a_session_nothing_is_listed_or_deleted(flow_db: Session) -> None:
-    bobs = store.save_draft("bob", "X", "001018000000", "n", {}, 1, flow_db)
+    bobs = drafts.save_draft("bob", "X", "001018000000", "n", {}, 1, flow_db)
     state = _state(FlowMeState, None, flow_db)
     session_cookie.remember(state.router.session.session_id, "forged")
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
     assert state.drafts == [] and not state.signed_in
     flow_db.expire_all()
-    assert store.get_draft("bob", "X", flow_db) is not None
+    assert drafts.get_draft("bob", "X", flow_db) is not None
 
 
 def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -> None:
     number = _bobs_application(flow_db)
-    state = _state(ApplicationState, ALICE, flow_db, {"number": number})
+    state = _state(ApplicationState, ALICE, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(state))
     assert state.loaded and not state.found and state.timeline == []
     asyncio.run(ApplicationState.evaluate.fn(state, {"level": "5"}))
     assert not state.found
-    assert store.get_evaluation(store.get_application("bob", number, flow_db).id, flow_db) is None
-    owner = _state(ApplicationState, BOB, flow_db, {"number": number})
+    assert (
+        evaluations.get_evaluation(applications.get_application("bob", number, flow_db).id, flow_db)
+        is None
+    )
+    owner = _state(ApplicationState, BOB, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(owner))
     assert owner.found and zh(owner.status) == "已办结" and owner.can_evaluate
 
@@ -93,13 +94,13 @@ def _apply_state(identity: Identity, db: Session, monkeypatch):
 
     monkeypatch.setattr(flow, "_item_name", lambda code: code)  # no catalogue needed
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
-    state = _state(flow.ApplyState, identity, db, {"code": "yjs-birth"})
+    state = _state(flow.ApplyState, identity, db, "/apply/yjs-birth")
     asyncio.run(flow.ApplyState.load.fn(state))
     return state
 
 
 def test_wizard_never_loads_another_users_draft(flow_db: Session, monkeypatch) -> None:
-    store.save_draft(
+    drafts.save_draft(
         "bob", "yjs-birth", "yjs-birth", "出生一件事", {"baby_name": "鲍勃"}, 1, flow_db
     )
     state = _apply_state(ALICE, flow_db, monkeypatch)
@@ -114,8 +115,8 @@ def test_wizard_never_loads_another_users_draft(flow_db: Session, monkeypatch) -
     assert "baby_name" not in state._values
     asyncio.run(ApplyState.save_field.fn(state, "name", "冒名"))  # locked to the identity
     flow_db.expire_all()
-    assert store.get_draft("alice", "yjs-birth", flow_db) is None
-    assert store.get_draft("bob", "yjs-birth", flow_db).values == {"baby_name": "鲍勃"}
+    assert drafts.get_draft("alice", "yjs-birth", flow_db) is None
+    assert drafts.get_draft("bob", "yjs-birth", flow_db).values == {"baby_name": "鲍勃"}
 
 
 NO_RECORD = "027018000000-370211000000-000-11370211459939353K-8-00"  # 无犯罪记录证明, derived
@@ -138,7 +139,7 @@ def _derived_at_check(identity: Identity, db: Session, monkeypatch):
     from app.state.flow import ApplyState
 
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
-    state = _state(ApplyState, identity, db, {"code": NO_RECORD})
+    state = _state(ApplyState, identity, db, f"/apply/{NO_RECORD}")
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and zh(state.item_name) == "无犯罪记录证明"
     asyncio.run(ApplyState.start.fn(state))
@@ -150,8 +151,8 @@ def _derived_at_check(identity: Identity, db: Session, monkeypatch):
     asyncio.run(ApplyState.continue_step.fn(state, {}))
     assert [zh(e.message) for e in state.errors] == ["请上传申请人居民身份证"]
     stored = files.save(identity.sub, "id.png", _png())
-    draft = store.get_draft(identity.sub, NO_RECORD)
-    store.save_draft(identity.sub, NO_RECORD, draft.form_key, draft.item_name,
+    draft = drafts.get_draft(identity.sub, NO_RECORD)
+    drafts.save_draft(identity.sub, NO_RECORD, draft.form_key, draft.item_name,
                      {**draft.values, "material_1": stored.id}, draft.step)  # fmt: skip
     asyncio.run(ApplyState.continue_step.fn(state, {}))
     assert state.stage == "check" and not state.errors
@@ -174,7 +175,7 @@ def test_submit_with_another_users_key_is_refused(flow_db: Session, monkeypatch)
     assert [zh(e.message) for e in state.errors] == ["请勾选同意处理敏感个人信息"]
     asyncio.run(ApplyState.submit.fn(state, signed, "a" * 32))
     assert state.stage == "done"  # the same request with her own key goes through
-    app = store.get_application("alice", state.application_number, flow_db)
+    app = applications.get_application("alice", state.application_number, flow_db)
     assert app.owner == "alice" and app.form_key == "027018000000"
     assert app.values["name"] == "张三" and "material_2" not in app.values
     assert len(flow_db.exec(select(Application)).all()) == 2
@@ -186,27 +187,27 @@ def test_a_derived_draft_is_the_owners_only(flow_db: Session, monkeypatch) -> No
     from app.state.flow import ApplyState
 
     bobs_file = files.save("bob", "bob.png", _png())
-    store.save_draft("bob", NO_RECORD, "027018000000", "无犯罪记录证明",
+    drafts.save_draft("bob", NO_RECORD, "027018000000", "无犯罪记录证明",
                      {"phone": BOB.phone, "situation_1": "no", "material_1": bobs_file.id}, 3,
                      flow_db)  # fmt: skip
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
-    state = _state(ApplyState, ALICE, flow_db, {"code": NO_RECORD})
+    state = _state(ApplyState, ALICE, flow_db, f"/apply/{NO_RECORD}")
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "intro" and not state.resumed  # alice has no draft of her own
     # alice puts bob's file id into her own draft: it is not hers, so it does not count
     asyncio.run(ApplyState.start.fn(state))
     asyncio.run(ApplyState.continue_step.fn(state, {}))
     asyncio.run(ApplyState.continue_step.fn(state, {"situation_1": "no"}))
-    draft = store.get_draft("alice", NO_RECORD, flow_db)
-    store.save_draft("alice", NO_RECORD, draft.form_key, draft.item_name,
+    draft = drafts.get_draft("alice", NO_RECORD, flow_db)
+    drafts.save_draft("alice", NO_RECORD, draft.form_key, draft.item_name,
                      {**draft.values, "material_1": bobs_file.id}, draft.step, flow_db)  # fmt: skip
     asyncio.run(ApplyState.continue_step.fn(state, {}))
     assert state.stage == "step"
     assert [zh(e.message) for e in state.errors] == ["申请人居民身份证的文件已失效，请重新上传"]
     flow_db.expire_all()
-    assert store.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
+    assert drafts.get_draft("bob", NO_RECORD, flow_db).values["material_1"] == bobs_file.id
     # without a session, nothing happens at all
-    anonymous = _state(ApplyState, None, flow_db, {"code": NO_RECORD})
+    anonymous = _state(ApplyState, None, flow_db, f"/apply/{NO_RECORD}")
     session_cookie.remember(anonymous.router.session.session_id, "forged")
     asyncio.run(ApplyState.load.fn(anonymous))
     asyncio.run(ApplyState.continue_step.fn(anonymous, {"phone": "13900000000"}))
@@ -218,10 +219,10 @@ def test_a_business_item_refuses_a_personal_account(flow_db: Session, monkeypatc
     from app.state.flow import ApplyState
 
     invoice = "038128000000-370203000000-000-11370203799387989U-8-00"  # 发票申领, derived
-    state = _state(ApplyState, ALICE, flow_db, {"code": invoice})
+    state = _state(ApplyState, ALICE, flow_db, f"/apply/{invoice}")
     asyncio.run(ApplyState.load.fn(state))
     assert state.stage == "level" and "法人账号" in state.refused
-    assert store.get_draft("alice", invoice, flow_db) is None
+    assert drafts.get_draft("alice", invoice, flow_db) is None
 
 
 def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, monkeypatch) -> None:
@@ -246,7 +247,7 @@ def test_a_reconnect_after_submitting_keeps_the_confirmation(flow_db: Session, m
     assert state.router.url.query_parameters.get("start") == "1"
     asyncio.run(ApplyState.load.fn(state))
     assert (state.stage, state.application_number) == ("done", number)
-    assert store.get_draft("alice", NO_RECORD, flow_db) is None
+    assert drafts.get_draft("alice", NO_RECORD, flow_db) is None
     # opening the page afresh (no start=1) is a new visit: the intro again
     state.parent_state.router = RouterData.from_router_data(
         {"query": {"code": NO_RECORD}, "pathname": f"/apply/{NO_RECORD}",
@@ -268,6 +269,6 @@ def test_a_submitted_application_stores_the_catalogue_names_not_local_texts(
     state = _derived_at_check(ALICE, flow_db, monkeypatch)
     assert is_local(state.department) or is_local(state.item_name)
     asyncio.run(ApplyState.submit.fn(state, {"declaration": "yes", "consent": "yes"}, "d" * 32))
-    app = store.get_application("alice", state.application_number, flow_db)
+    app = applications.get_application("alice", state.application_number, flow_db)
     assert not is_local(app.item_name) and not is_local(app.department)
     assert app.department == pick(state.department, "zh_Hans")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from app.flow import store
+from app.flow.store import applications, drafts
 from app.flow.tables import Application, Draft
-from scripts import load
+from scripts.loadgen.data import remove_synthetic_rows
+from scripts.loadgen.flow import SYNTHETIC_PREFIX
 
 
 def _rows(db: Session, owner: str) -> None:
-    store.save_draft(owner, "X", "001018000000", "n", {"a": "1"}, 1, db)
-    store.submit(owner, owner[-8:].ljust(32, "k"), item_code="Y", form_key="001018000000",
+    drafts.save_draft(owner, "X", "001018000000", "n", {"a": "1"}, 1, db)
+    applications.submit(owner, owner[-8:].ljust(32, "k"), item_code="Y", form_key="001018000000",
                  item_name="n", department="d", area_code="370000", values={"a": "1"},
                  promised_days=5, session=db)  # fmt: skip
 
@@ -24,12 +25,12 @@ def _owners(db: Session) -> set[str]:
 
 def test_only_synthetic_citizens_rows_go(flow_db: Session) -> None:
     url = str(flow_db.get_bind().url)
-    first, second = f"{load.SYNTHETIC_PREFIX}aaaa1111", f"{load.SYNTHETIC_PREFIX}bbbb2222"
+    first, second = f"{SYNTHETIC_PREFIX}aaaa1111", f"{SYNTHETIC_PREFIX}bbbb2222"
     for owner in ("alice", first, second):
         _rows(flow_db, owner)
     # named ones only (make faults); a real citizen named in the list is still left alone
-    assert load.remove_synthetic_rows(url, [first, "alice"]) >= 2
+    assert remove_synthetic_rows(url, [first, "alice"]) >= 2
     assert _owners(flow_db) == {"alice", second}
     # every synthetic one (make load)
-    assert load.remove_synthetic_rows(url) >= 2
+    assert remove_synthetic_rows(url) >= 2
     assert _owners(flow_db) == {"alice"}

@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 from app.adapters import cashier
 from app.adapters.sandbox_cashier import make_app
 from app.domain.service_item import ServiceItem
-from app.flow import checkout, delivery, payment, store
+from app.flow import checkout, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
+from app.flow.store import applications, drafts
 from app.flow.tables import Application, ApplicationEvent
 from tests.factories import item
 from tests.sandbox_server import free_port, serve
@@ -35,9 +36,7 @@ SNAPSHOT = {
 @pytest.fixture
 def pay_db(flow_db: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
     """The flow database for the payment and delivery modules too."""
-    for module in (payment, delivery, checkout):
-        monkeypatch.setattr(module, "session_scope", store.session_scope)
-    return flow_db
+    return flow_db  # flow_db reaches every flow module, these included
 
 
 @pytest.fixture
@@ -221,11 +220,11 @@ def test_forged_unsigned_and_mismatched_notifications_are_refused(
 def test_cancelled_then_retried_pays_a_new_order_and_keeps_the_draft(
     pay_db: Session, cashier_url: str, app_notify: str
 ) -> None:
-    store.save_draft("alice", "X-1", "006021000000", "换证", {"name": "张三"}, 2, pay_db)
+    drafts.save_draft("alice", "X-1", "006021000000", "换证", {"name": "张三"}, 2, pay_db)
     order = _open(pay_db, app_notify)
     _pay_at_cashier(cashier_url, order.order_no, "cancel")
     assert _order(pay_db, order.order_no).status == "cancelled"
-    assert store.get_draft("alice", "X-1", pay_db) is not None  # nothing submitted, draft kept
+    assert drafts.get_draft("alice", "X-1", pay_db) is not None  # nothing submitted, draft kept
     row = checkout.open_for("alice", "X-1", pay_db)
     assert row is not None
     retry, new = payment.open_order("alice", row, payment.fees_of(_item()), pay_db)
@@ -237,7 +236,7 @@ def test_cancelled_then_retried_pays_a_new_order_and_keeps_the_draft(
     )
     _pay_at_cashier(cashier_url, retry.order_no)
     assert _order(pay_db, retry.order_no).status == "paid"
-    assert store.get_draft("alice", "X-1", pay_db) is None  # submitted now
+    assert drafts.get_draft("alice", "X-1", pay_db) is None  # submitted now
     # the cancelled order cannot be paid any more
     assert _pay_at_cashier(cashier_url, order.order_no).status_code == 303
     assert _order(pay_db, order.order_no).status == "cancelled"
@@ -316,8 +315,8 @@ def test_a_rejection_after_payment_records_the_refund(
     refunded = _order(pay_db, order.order_no)
     assert refunded.status == "refunded" and refunded.outbox == ""
     assert asyncio.run(payment.push("alice")) == 0  # once
-    app = store.get_application("alice", number, pay_db)
-    statuses = [e.status for e in store.events(app.id or 0, pay_db)]
+    app = applications.get_application("alice", number, pay_db)
+    statuses = [e.status for e in applications.events(app.id or 0, pay_db)]
     assert statuses[-3:] == ["rejected", "refunding", "refunded"]
     listing = httpx.get(f"{cashier_url}/operator/orders").json()
     assert len(listing["refunds"]) == 1 and listing["orders"][0]["status"] == "refunded"

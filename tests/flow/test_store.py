@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.adapters.identity import Identity
 from app.flow import store
+from app.flow.store import applications, drafts, evaluations, sessions
 from app.flow.tables import Application, Draft
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
@@ -19,7 +20,7 @@ KEY = "k" * 32
 
 
 def _submit(db: Session, owner: str = "alice", key: str = KEY, item: str = "ITEM-1"):
-    return store.submit(
+    return applications.submit(
         owner,
         key,
         item_code=item,
@@ -34,23 +35,23 @@ def _submit(db: Session, owner: str = "alice", key: str = KEY, item: str = "ITEM
 
 
 def test_session_idle_and_absolute_limits(db: Session) -> None:
-    secret = store.open_session(ALICE, db)
+    secret = sessions.open_session(ALICE, db)
     start = store.now()
-    active = store.touch_session(secret, start + timedelta(minutes=14), db)
+    active = sessions.touch_session(secret, start + timedelta(minutes=14), db)
     assert active is not None and active.identity.sub == "alice"
     assert active.idle_deadline == start + timedelta(minutes=29)
     # activity keeps it alive up to the absolute lifetime of 12 hours, not beyond
     at = start
     while (at := at + timedelta(minutes=14)) - start <= timedelta(hours=12):
-        assert store.touch_session(secret, at, db) is not None
-    assert store.touch_session(secret, at, db) is None  # past 12 hours despite activity
-    assert store.touch_session(secret, at - timedelta(hours=1), db) is None  # stays ended
+        assert sessions.touch_session(secret, at, db) is not None
+    assert sessions.touch_session(secret, at, db) is None  # past 12 hours despite activity
+    assert sessions.touch_session(secret, at - timedelta(hours=1), db) is None  # stays ended
 
 
 def test_activity_is_recorded_to_the_minute(db: Session) -> None:
     from app.flow.tables import FlowSession
 
-    secret = store.open_session(ALICE, db)
+    secret = sessions.open_session(ALICE, db)
     start = store.now()
 
     def recorded() -> object:
@@ -59,66 +60,68 @@ def test_activity_is_recorded_to_the_minute(db: Session) -> None:
 
     opened = recorded()
     # within a minute of the recorded activity: read only, the deadline counts from it
-    active = store.touch_session(secret, start + timedelta(seconds=50), db)
+    active = sessions.touch_session(secret, start + timedelta(seconds=50), db)
     assert active is not None and recorded() == opened
     assert active.idle_deadline == opened + timedelta(minutes=15)
     # a minute on, the activity is written and the deadline moves with it
     later = start + timedelta(minutes=1, seconds=5)
-    active = store.touch_session(secret, later, db)
+    active = sessions.touch_session(secret, later, db)
     assert active is not None and recorded() == later
     assert active.idle_deadline == later + timedelta(minutes=15)
     # the idle timeout is enforced against what was written, never later than promised
-    assert store.touch_session(secret, later + timedelta(minutes=15, seconds=1), db) is None
+    assert sessions.touch_session(secret, later + timedelta(minutes=15, seconds=1), db) is None
 
 
 def test_session_ends_after_15_idle_minutes(db: Session) -> None:
-    secret = store.open_session(ALICE, db)
-    assert store.touch_session(secret, store.now() + timedelta(minutes=15, seconds=1), db) is None
-    assert store.touch_session(secret, store.now(), db) is None
-    assert store.touch_session("forged", store.now(), db) is None
+    secret = sessions.open_session(ALICE, db)
+    assert (
+        sessions.touch_session(secret, store.now() + timedelta(minutes=15, seconds=1), db) is None
+    )
+    assert sessions.touch_session(secret, store.now(), db) is None
+    assert sessions.touch_session("forged", store.now(), db) is None
 
 
 def test_secret_is_not_stored(db: Session) -> None:
-    secret = store.open_session(ALICE, db)
+    secret = sessions.open_session(ALICE, db)
     from app.flow.tables import FlowSession
 
     assert all(secret not in row.id_hash for row in db.exec(select(FlowSession)).all())
 
 
 def test_one_draft_per_owner_and_item(db: Session) -> None:
-    store.save_draft("alice", "ITEM-1", "f", "n", {"a": "1"}, 0, db)
-    store.save_draft("alice", "ITEM-1", "f", "n", {"a": "2"}, 2, db)
-    store.save_draft("bob", "ITEM-1", "f", "n", {"a": "bob"}, 1, db)
-    draft = store.get_draft("alice", "ITEM-1", db)
+    drafts.save_draft("alice", "ITEM-1", "f", "n", {"a": "1"}, 0, db)
+    drafts.save_draft("alice", "ITEM-1", "f", "n", {"a": "2"}, 2, db)
+    drafts.save_draft("bob", "ITEM-1", "f", "n", {"a": "bob"}, 1, db)
+    draft = drafts.get_draft("alice", "ITEM-1", db)
     assert draft is not None and draft.values == {"a": "2"} and draft.step == 2
-    assert [d.values["a"] for d in store.list_drafts("alice", db)] == ["2"]
+    assert [d.values["a"] for d in drafts.list_drafts("alice", db)] == ["2"]
 
 
 def test_another_users_draft_cannot_be_deleted(db: Session) -> None:
-    bobs = store.save_draft("bob", "ITEM-1", "f", "n", {"a": "bob"}, 1, db)
+    bobs = drafts.save_draft("bob", "ITEM-1", "f", "n", {"a": "bob"}, 1, db)
     assert bobs.id is not None
     with pytest.raises(store.NotFound):
-        store.delete_draft("alice", bobs.id, db)
-    assert store.get_draft("bob", "ITEM-1", db) is not None
-    store.delete_draft("bob", bobs.id, db)
-    assert store.get_draft("bob", "ITEM-1", db) is None
+        drafts.delete_draft("alice", bobs.id, db)
+    assert drafts.get_draft("bob", "ITEM-1", db) is not None
+    drafts.delete_draft("bob", bobs.id, db)
+    assert drafts.get_draft("bob", "ITEM-1", db) is None
 
 
 def test_drafts_kept_30_days_then_purged(db: Session) -> None:
-    draft = store.save_draft("alice", "ITEM-1", "f", "n", {}, 0, db)
+    draft = drafts.save_draft("alice", "ITEM-1", "f", "n", {}, 0, db)
     draft.updated_at = store.now() - timedelta(days=29, hours=23)
     db.add(draft)
     db.commit()
-    assert store.purge_drafts(session=db) == 0
-    assert store.get_draft("alice", "ITEM-1", db) is not None
+    assert drafts.purge_drafts(session=db) == 0
+    assert drafts.get_draft("alice", "ITEM-1", db) is not None
     draft.updated_at = store.now() - timedelta(days=31)
     db.add(draft)
     db.commit()
-    assert store.purge_drafts(session=db) == 1
+    assert drafts.purge_drafts(session=db) == 1
 
 
 def test_submission_is_idempotent_and_drops_the_draft(db: Session) -> None:
-    store.save_draft("alice", "ITEM-1", "f", "n", {"a": "1"}, 3, db)
+    drafts.save_draft("alice", "ITEM-1", "f", "n", {"a": "1"}, 3, db)
     first, created = _submit(db)
     again, created_again = _submit(db)
     assert created and not created_again
@@ -126,7 +129,7 @@ def test_submission_is_idempotent_and_drops_the_draft(db: Session) -> None:
     assert first.number.startswith("370102-")
     assert len(db.exec(select(Application)).all()) == 1
     assert db.exec(select(Draft)).all() == []
-    assert [e.status for e in store.events(first.id, db)] == ["submitted"]
+    assert [e.status for e in applications.events(first.id, db)] == ["submitted"]
 
 
 def test_parallel_submissions_with_one_key_make_one_application(tmp_path) -> None:
@@ -172,29 +175,29 @@ def test_bad_idempotency_key_is_refused(db: Session) -> None:
 
 def test_applications_are_private(db: Session) -> None:
     app, _ = _submit(db, owner="alice")
-    assert [a.number for a in store.list_applications("alice", db)] == [app.number]
-    assert store.list_applications("bob", db) == []
+    assert [a.number for a in applications.list_applications("alice", db)] == [app.number]
+    assert applications.list_applications("bob", db) == []
     with pytest.raises(store.NotFound):
-        store.get_application("bob", app.number, db)
+        applications.get_application("bob", app.number, db)
 
 
 def test_status_moves_and_evaluation(db: Session) -> None:
     app, _ = _submit(db)
     with pytest.raises(store.Refused, match="can be evaluated once"):
-        store.evaluate("alice", app.number, 5, session=db)
+        evaluations.evaluate("alice", app.number, 5, session=db)
     with pytest.raises(store.Refused, match="can move to"):
-        store.advance(app.number, "completed", session=db)
+        applications.advance(app.number, "completed", session=db)
     for status in ("accepted", "reviewing", "completed"):
-        store.advance(app.number, status, session=db)
+        applications.advance(app.number, status, session=db)
     with pytest.raises(store.NotFound):
-        store.evaluate("bob", app.number, 5, session=db)
+        evaluations.evaluate("bob", app.number, 5, session=db)
     with pytest.raises(store.Refused, match="reason is required"):
-        store.evaluate("alice", app.number, 2, session=db)
-    evaluation = store.evaluate("alice", app.number, 1, "等了太久", session=db)
+        evaluations.evaluate("alice", app.number, 2, session=db)
+    evaluation = evaluations.evaluate("alice", app.number, 1, "等了太久", session=db)
     assert evaluation.follow_up == "pending"
     with pytest.raises(store.Refused, match="already been evaluated"):
-        store.evaluate("alice", app.number, 5, session=db)
-    statuses = [e.status for e in store.events(app.id, db)]
+        evaluations.evaluate("alice", app.number, 5, session=db)
+    statuses = [e.status for e in applications.events(app.id, db)]
     assert statuses == ["submitted", "accepted", "reviewing", "completed"]
 
 
@@ -223,36 +226,36 @@ def test_correction_round_takes_only_own_files_of_returned_applications(flow_db:
         )  # fmt: skip
     flow_db.commit()
     with pytest.raises(store.Refused, match="only returned applications"):
-        store.correct("alice", app.number, ["a" * 32], flow_db)
-    store.advance(app.number, "returned", "请补充照片", session=flow_db)
+        applications.correct("alice", app.number, ["a" * 32], flow_db)
+    applications.advance(app.number, "returned", "请补充照片", session=flow_db)
     with pytest.raises(store.NotFound):
-        store.correct("alice", app.number, ["b" * 32], flow_db)  # bob's file
+        applications.correct("alice", app.number, ["b" * 32], flow_db)  # bob's file
     with pytest.raises(store.NotFound):
-        store.correct("bob", app.number, ["b" * 32], flow_db)  # alice's application
-    fixed = store.correct("alice", app.number, ["a" * 32], flow_db)
+        applications.correct("bob", app.number, ["b" * 32], flow_db)  # alice's application
+    fixed = applications.correct("alice", app.number, ["a" * 32], flow_db)
     assert fixed.status == "submitted"
     assert fixed.values["corrections"] == ["a" * 32]
-    messages = store.recent_events("alice", session=flow_db)
+    messages = applications.recent_events("alice", session=flow_db)
     assert [e.status for _, e in messages][:2] == ["submitted", "returned"]
-    assert store.recent_events("bob", session=flow_db) == []
+    assert applications.recent_events("bob", session=flow_db) == []
 
 
 def test_a_draft_save_after_reading_the_draft_in_one_session_only_writes(db: Session) -> None:
     """A draft save (the flow's most frequent write) reuses the draft the handler has just read
     in its one session: one UPDATE, no second SELECT, no refresh."""
     engine = db.get_bind()
-    store.save_draft("alice", "001018000000", "001018000000", "换领", {"a": "1"}, 0, db)
+    drafts.save_draft("alice", "001018000000", "001018000000", "换领", {"a": "1"}, 0, db)
     statements: list[str] = []
 
     def seen(conn, cursor, statement, *args) -> None:
         statements.append(statement.split()[0].upper())
 
     with Session(engine, expire_on_commit=False) as one:
-        before = store.get_draft("alice", "001018000000", one)
+        before = drafts.get_draft("alice", "001018000000", one)
         assert before is not None and before.values == {"a": "1"}
         sa.event.listen(engine, "before_cursor_execute", seen)
         try:
-            saved = store.save_draft(
+            saved = drafts.save_draft(
                 "alice", "001018000000", "001018000000", "换领", {"a": "2"}, 1, one
             )
         finally:
@@ -260,4 +263,4 @@ def test_a_draft_save_after_reading_the_draft_in_one_session_only_writes(db: Ses
     assert statements == ["UPDATE"]
     assert saved.values == {"a": "2"} and saved.step == 1 and saved.id == before.id
     db.expire_all()
-    assert store.get_draft("alice", "001018000000", db).values == {"a": "2"}  # committed
+    assert drafts.get_draft("alice", "001018000000", db).values == {"a": "2"}  # committed

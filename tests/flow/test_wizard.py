@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.adapters.identity import Identity
+from app.domain import rules
 from app.domain.service_item import ServiceItem
-from app.flow import rules
 from app.flow.derive import derived_form
 from app.flow.forms import form_for_item
 from app.flow.schema import FormDefinition
@@ -235,15 +235,35 @@ def test_a_hand_written_form_still_drives_the_same_machine() -> None:
 
 
 def test_one_definition_of_each_rule() -> None:
+    import ast
+
     from app.adapters import backoffice
     from app.flow import store
+    from app.flow.store import applications, evaluations, sessions
 
-    assert backoffice.STATUSES is rules.STATUSES and store.MOVES is rules.MOVES
-    assert store.IDLE_TIMEOUT is rules.IDLE_TIMEOUT and store.LOW_LEVELS is rules.LOW_LEVELS
+    assert backoffice.STATUSES is rules.STATUSES and applications.MOVES is rules.MOVES
+    assert sessions.IDLE_TIMEOUT is rules.IDLE_TIMEOUT and evaluations.LEVELS is rules.LEVELS
+    # no module of the application flow (its store, states, pages, back office) defines a name
+    # of app/domain/rules.py again (the cashier's and the courier's STATUSES are their own)
+    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+    names = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}  # fmt: skip
+    names |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    names |= {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}  # fmt: skip
+    again = []
+    app_dir = Path(rules.__file__).parents[1]
+    folders = ("flow", "state", "pages", "adapters/backoffice", "adapters/sandbox_backoffice")
+    for path in (p for folder in folders for p in (app_dir / folder).rglob("*.py")):
+        for n in ast.parse(path.read_text(encoding="utf-8")).body:
+            defined = (
+                {t.id for t in n.targets if isinstance(t, ast.Name)} if isinstance(n, ast.Assign)
+                else {n.name} if isinstance(n, ast.FunctionDef) else set()
+            )  # fmt: skip
+            again += [f"{path.name}: {name}" for name in defined & names]
+    assert again == [] and {"MOVES", "STATUSES", "valid_idempotency_key"} <= names
     assert rules.valid_idempotency_key("a" * 16) and not rules.valid_idempotency_key("a" * 15)
     assert not rules.valid_idempotency_key("ä" * 20)  # letters of any script were let in before
     with pytest.raises(store.Refused):
-        store.submit("x", "ä" * 20, item_code="", form_key="", item_name="", department="",
+        applications.submit("x", "ä" * 20, item_code="", form_key="", item_name="", department="",
                      area_code="", values={}, promised_days=0)  # fmt: skip
     assert rules.FINAL_STATUSES == ("completed", "rejected")
     assert all(not rules.MOVES[s] for s in rules.FINAL_STATUSES)

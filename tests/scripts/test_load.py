@@ -7,27 +7,39 @@ import time
 import pytest
 
 from scripts import load
+from scripts.loadgen.data import search_queries
+from scripts.loadgen.report import Stats, summarize
+from scripts.loadgen.wire import (
+    IS_HYDRATED,
+    ROOT_STATE,
+    SEARCH_STATE,
+    LoadError,
+    ensure_loopback,
+    has,
+    hydrated,
+    route,
+)
 
 
 def test_route_carries_query_and_dynamic_param_like_state_js() -> None:
-    assert load.route("/") == {"pathname": "/", "asPath": "/"}
-    search = load.route("/search?q=%E7%A4%BE%E4%BF%9D&audience=个人")
+    assert route("/") == {"pathname": "/", "asPath": "/"}
+    search = route("/search?q=%E7%A4%BE%E4%BF%9D&audience=个人")
     assert search["pathname"] == "/search"
     assert search["query"] == {"q": "社保", "audience": "个人"}
-    guide = load.route("/item/0120-37-X")
+    guide = route("/item/0120-37-X")
     assert guide == {"pathname": "/item/0120-37-X", "asPath": "/item/0120-37-X",
                      "query": {"code": "0120-37-X"}}  # fmt: skip
 
 
 @pytest.mark.parametrize("url", ["http://10.1.2.3:3000", "http://192.168.0.1", "http://8.8.8.8"])
 def test_only_loopback_is_loaded(url: str) -> None:
-    with pytest.raises(load.LoadError, match="not a loopback address"):
-        load.ensure_loopback(url)
+    with pytest.raises(LoadError, match="not a loopback address"):
+        ensure_loopback(url)
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:3000", "http://localhost:3000"])
 def test_loopback_is_accepted(url: str) -> None:
-    load.ensure_loopback(url)
+    ensure_loopback(url)
 
 
 def test_bad_arguments_are_refused_with_their_name(capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,16 +53,16 @@ def test_bad_arguments_are_refused_with_their_name(capsys: pytest.CaptureFixture
 
 
 def test_hydrated_and_has_read_the_delta() -> None:
-    assert load.hydrated({load.ROOT_STATE: {load.IS_HYDRATED: True}})
-    assert not load.hydrated({load.ROOT_STATE: {load.IS_HYDRATED: False}})
-    assert not load.hydrated({})
-    done = load.has(load.SEARCH_STATE, "suggestions_rx_state_")
-    assert done({load.SEARCH_STATE: {"suggestions_rx_state_": []}})
-    assert not done({load.SEARCH_STATE: {"typed_rx_state_": "x"}})
+    assert hydrated({ROOT_STATE: {IS_HYDRATED: True}})
+    assert not hydrated({ROOT_STATE: {IS_HYDRATED: False}})
+    assert not hydrated({})
+    done = has(SEARCH_STATE, "suggestions_rx_state_")
+    assert done({SEARCH_STATE: {"suggestions_rx_state_": []}})
+    assert not done({SEARCH_STATE: {"typed_rx_state_": "x"}})
 
 
 def test_summary_counts_only_the_window() -> None:
-    stats = load.Stats()
+    stats = Stats()
     start = time.monotonic()
     for ms in range(1, 101):
         stats.add("search_type", float(ms))
@@ -58,16 +70,16 @@ def test_summary_counts_only_the_window() -> None:
     middle = time.monotonic()
     time.sleep(0.01)
     stats.add("guide", 500.0)
-    summary = load.summarize(stats, start, middle)
+    summary = summarize(stats, start, middle)
     assert summary["events"] == 100
     assert summary["kinds"]["search_type"]["p50_ms"] == pytest.approx(50.5)
     assert summary["p95_ms"] == pytest.approx(95.05, abs=0.06)  # rounded to 0.1 ms
     assert summary["kinds"]["guide"]["n"] == 0
-    later = load.summarize(stats, middle, time.monotonic())
+    later = summarize(stats, middle, time.monotonic())
     assert later["events"] == 1 and later["p95_ms"] == 500.0
 
 
 def test_search_queries_come_from_the_labelled_set() -> None:
-    queries = load.search_queries()
+    queries = search_queries()
     assert "居民身份证换领" in queries
     assert "公共租赁住房申请" not in queries  # a sichuan-only answer

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app.catalogue.cli import seed_path
 from app.catalogue.db import get_engine, upgrade
 from app.catalogue.generator import write_items
-from app.catalogue.loader import load_files
+from app.ingest import load_files
 from app.search.evaluate import DEFAULT_SET, load_cases
 from app.search.index import Filters
 from app.search.service import search, sync

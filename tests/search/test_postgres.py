@@ -73,7 +73,7 @@ def test_postgres_index_finds_what_sqlite_finds(pg_url: str, tmp_path: Path) -> 
 
     from app.catalogue.cli import seed_path
     from app.catalogue.db import upgrade
-    from app.catalogue.loader import load_files
+    from app.ingest import load_files
     from app.search.service import search
 
     engine = sa.create_engine(pg_url)
@@ -108,7 +108,7 @@ def test_postgres_meets_the_labelled_set_per_type(pg_url: str) -> None:
 
     from app.catalogue.cli import seed_path
     from app.catalogue.db import upgrade
-    from app.catalogue.loader import load_files
+    from app.ingest import load_files
     from app.search.evaluate import DEFAULT_SET, NEGATIVE, load_cases, rank_of
     from app.search.service import search
 

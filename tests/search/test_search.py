@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.catalogue.cli import seed_path
 from app.catalogue.db import get_engine, upgrade
-from app.catalogue.loader import load_files
+from app.ingest import load_files
 from app.search.analyze import analyze_query
 from app.search.highlight import highlight
 from app.search.index import Filters

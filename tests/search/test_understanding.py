@@ -11,7 +11,7 @@ import pytest
 from app.catalogue.cli import seed_path
 from app.catalogue.db import get_engine, upgrade
 from app.catalogue.i18n import content_for
-from app.catalogue.loader import load_files
+from app.ingest import load_files
 from app.search.analyze import analyze_query, content_words
 from app.search.lexicon import build_lexicon, edit1, syllable_distance
 from app.search.present import entries, suggestions

@@ -22,11 +22,12 @@ def db(tmp_path: Path) -> Iterator[Session]:
 
 @pytest.fixture
 def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Session:
-    """Route the flow's own sessions (``store.session_scope()``) to the test database, and
-    its private files to a temporary folder."""
+    """Route the flow's own sessions (each store module's and the files' ``session_scope()``)
+    to the test database, and its private files to a temporary folder."""
     from contextlib import contextmanager
 
-    from app.flow import store
+    from app.flow import files
+    from app.flow.store import applications, drafts, evaluations, outbox, sessions
 
     engine = db.get_bind()
 
@@ -38,6 +39,7 @@ def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ses
         with Session(engine) as own:
             yield own
 
-    monkeypatch.setattr(store, "session_scope", scope)
+    for module in (applications, drafts, evaluations, outbox, sessions, files):
+        monkeypatch.setattr(module, "session_scope", scope)
     monkeypatch.setenv("YIWANG_FILES_DIR", str(tmp_path / "files"))
     return db

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.adapters.identity import Identity
 from app.flow import files, store
 from app.flow.http import flow_api
+from app.flow.store import drafts, sessions
 from app.security import guard, production, session_cookie
 from tests.asgi import ASGIClient
 
@@ -64,7 +65,7 @@ def test_a_stored_state_holds_no_secret_id_number_or_phone(flow_db: Session) -> 
     """The disk state manager pickles the state: search the pickle as an attacker would."""
     from app.state.flow_me import FlowMeState
 
-    secret = store.open_session(ALICE, flow_db)
+    secret = sessions.open_session(ALICE, flow_db)
     root, state = _signed_in_state(secret)
     state._active()
     assert state.signed_in and state.display_name == "张三"
@@ -93,8 +94,8 @@ def test_the_router_hook_strips_the_cookie_before_any_state_sees_it() -> None:
 
 
 def test_the_login_ticket_becomes_an_httponly_cookie_once(flow_db: Session) -> None:
-    ticket = store.open_handoff(ALICE)
-    assert store.touch_session(ticket) is None  # the ticket itself is no session
+    ticket = sessions.open_handoff(ALICE)
+    assert sessions.touch_session(ticket) is None  # the ticket itself is no session
     client = ASGIClient(flow_api(), base_url="http://testserver")
     answer = client.get(
         "/flow/session", params={"ticket": ticket, "next": "/me"}, follow_redirects=False
@@ -103,7 +104,7 @@ def test_the_login_ticket_becomes_an_httponly_cookie_once(flow_db: Session) -> N
     cookie = answer.headers["set-cookie"]
     assert "yw_sid=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     secret = cookie.split("yw_sid=", 1)[1].split(";", 1)[0]
-    assert store.touch_session(secret) is not None
+    assert sessions.touch_session(secret) is not None
     # replayed (from history or a log): nothing
     again = ASGIClient(flow_api(), base_url="http://testserver").get(
         "/flow/session", params={"ticket": ticket, "next": "//evil.example"},
@@ -114,14 +115,14 @@ def test_the_login_ticket_becomes_an_httponly_cookie_once(flow_db: Session) -> N
 
 
 def test_an_expired_ticket_opens_nothing(flow_db: Session) -> None:
-    ticket = store.open_handoff(ALICE)
-    later = store.now() + store.HANDOFF_TTL + store.HANDOFF_TTL
-    assert store.redeem_handoff(ticket, at=later) is None
+    ticket = sessions.open_handoff(ALICE)
+    later = store.now() + sessions.HANDOFF_TTL + sessions.HANDOFF_TTL
+    assert sessions.redeem_handoff(ticket, at=later) is None
 
 
 def test_the_cookie_is_secure_when_the_public_url_is_https(flow_db: Session, monkeypatch) -> None:
     monkeypatch.setenv("YIWANG_PUBLIC_URL", "https://yiwang.example.cn")
-    ticket = store.open_handoff(ALICE)
+    ticket = sessions.open_handoff(ALICE)
     client = ASGIClient(flow_api(), base_url="https://yiwang.example.cn")
     answer = client.get("/flow/session", params={"ticket": ticket}, follow_redirects=False)
     assert "Secure" in answer.headers["set-cookie"]
@@ -130,12 +131,12 @@ def test_the_cookie_is_secure_when_the_public_url_is_https(flow_db: Session, mon
 def test_sign_out_clears_the_cookie_and_the_personal_data(flow_db: Session) -> None:
     from app.state.flow_me import FlowMeState
 
-    secret = store.open_session(ALICE, flow_db)
+    secret = sessions.open_session(ALICE, flow_db)
     _root, state = _signed_in_state(secret, "sock-2")
     state._active()
     asyncio.run(FlowMeState.sign_out.fn(state))
     assert (state.display_name, state.shown_phone, state.shown_id_number) == ("", "", "")
-    assert store.touch_session(secret) is None
+    assert sessions.touch_session(secret) is None
     assert session_cookie.secret_for("sock-2") == ""
     gone = ASGIClient(flow_api()).get("/flow/signed-out", follow_redirects=False)
     assert 'yw_sid=""' in gone.headers["set-cookie"] and "Max-Age=0" in gone.headers["set-cookie"]
@@ -143,7 +144,7 @@ def test_sign_out_clears_the_cookie_and_the_personal_data(flow_db: Session) -> N
 
 def test_a_reused_token_without_the_cookie_gets_no_personal_data(flow_db: Session) -> None:
     """The tab closed; an attacker reconnects with its token but has no cookie."""
-    secret = store.open_session(ALICE, flow_db)
+    secret = sessions.open_session(ALICE, flow_db)
     root, state = _signed_in_state(secret, "sock-3")
     state._active()
     session_cookie.forget("sock-3")  # the socket closed with the tab
@@ -158,8 +159,8 @@ def test_a_reused_token_without_the_cookie_gets_no_personal_data(flow_db: Sessio
 
 
 def test_the_database_holds_no_id_number_or_phone_in_clear(flow_db: Session) -> None:
-    store.open_session(ALICE, flow_db)
-    store.save_draft(
+    sessions.open_session(ALICE, flow_db)
+    drafts.save_draft(
         "alice", "X", "001018000000", "n",
         {"id_number": ALICE.id_number, "phone": ALICE.phone}, 1, flow_db,
     )  # fmt: skip
@@ -169,7 +170,7 @@ def test_the_database_holds_no_id_number_or_phone_in_clear(flow_db: Session) -> 
         raw += repr(conn.execute(sa.text('SELECT "values" FROM flow_draft')).all())
     assert ALICE.id_number not in raw and ALICE.phone not in raw
     assert "gAAAA" in raw
-    assert store.get_draft("alice", "X", flow_db).values["phone"] == ALICE.phone
+    assert drafts.get_draft("alice", "X", flow_db).values["phone"] == ALICE.phone
     database = Path(str(engine.url.database))
     assert ALICE.id_number.encode() not in database.read_bytes()
 
@@ -181,7 +182,7 @@ def test_keys_rotate(flow_db: Session, monkeypatch) -> None:
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     monkeypatch.setenv("YIWANG_DATA_KEYS", old)
-    store.open_session(ALICE, flow_db)
+    sessions.open_session(ALICE, flow_db)
     monkeypatch.setenv("YIWANG_DATA_KEYS", f"{new},{old}")
     assert crypto.rotate_all(flow_db.get_bind()) >= 1
     monkeypatch.setenv("YIWANG_DATA_KEYS", new)  # the old key is gone: still readable
@@ -231,7 +232,7 @@ def test_a_reconnect_with_a_closed_tabs_token_hydrates_no_personal_data(
 
     application = _app()
     token = "6d1c8e0e-0c1b-4b55-9a55-3f1d2d7d9a11"
-    secret = store.open_session(ALICE, flow_db)
+    secret = sessions.open_session(ALICE, flow_db)
 
     async def scenario() -> tuple[bool, bool, str, list]:
         session_cookie.remember("tab", secret)
@@ -263,7 +264,7 @@ def test_the_wizards_answers_are_sealed_in_the_stored_state(flow_db: Session) ->
     state manager's pickle holds them encrypted only, and loads them back."""
     from app.state.flow import ApplyState
 
-    secret = store.open_session(ALICE, flow_db)
+    secret = sessions.open_session(ALICE, flow_db)
     root, _ = _signed_in_state(secret, "sock-apply")
     apply = root.get_substate(ApplyState.get_full_name().split(".")[1:])
     apply._values = {"id_number": ALICE.id_number, "phone": ALICE.phone, "name": "张三"}
@@ -285,7 +286,7 @@ def test_after_sign_out_the_next_connection_resets_every_flow_state(flow_db: Ses
 
     application = _app()
     token = "0b4c7a52-6f0e-4f9a-8f43-5b7c2a9e1d20"
-    secret = store.open_session(ALICE, flow_db)
+    secret = sessions.open_session(ALICE, flow_db)
 
     async def scenario() -> tuple[bool, dict]:
         async with application.modify_state(rx.BaseStateToken(ident=token, cls=ApplyState)) as root:

@@ -16,8 +16,9 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from app.adapters.identity import Identity
-from app.flow import files, store
+from app.flow import files
 from app.flow.http import flow_api
+from app.flow.store import drafts, sessions
 from app.flow.tables import StoredFile
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
@@ -104,7 +105,7 @@ def test_a_plain_ofd_is_kept() -> None:
 
 # -- through the route ----------------------------------------------------------------------
 def _client(flow_db: Session) -> httpx.AsyncClient:
-    secret = store.open_session(ALICE, flow_db)
+    secret = sessions.open_session(ALICE, flow_db)
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=flow_api()),
         base_url="http://testserver",
@@ -122,7 +123,7 @@ async def _upload(client: httpx.AsyncClient, data: bytes, field: str = PHOTO) ->
 
 
 def _draft(flow_db: Session) -> None:
-    store.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
+    drafts.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
 
 
 def test_the_bomb_is_refused_through_the_route(flow_db: Session) -> None:
@@ -179,7 +180,7 @@ def test_a_replaced_material_is_deleted(flow_db: Session) -> None:
 
 def test_orphans_are_purged(flow_db: Session) -> None:
     row = files.save("alice", "a.png", _png(8, 8), ITEM)
-    assert files.purge_orphans(older_than=store.HANDOFF_TTL * 0) >= 1
+    assert files.purge_orphans(older_than=sessions.HANDOFF_TTL * 0) >= 1
     assert not files.path_of(row).exists()
 
 

@@ -30,7 +30,7 @@ from urllib.parse import quote, urlparse
 import httpx
 
 from app.adapters.tls import tls_context
-from app.flow.rules import MOVES, STATUSES  # noqa: F401 (one definition, re-exported)
+from app.domain.rules import STATUSES
 
 TIMEOUT_S = 5.0
 

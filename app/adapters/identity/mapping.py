@@ -56,12 +56,6 @@ class ClaimMapping:
             return ""
         return " ".join(sorted(self.levels, key=lambda v: -self.levels[v]))
 
-    def claim_names(self) -> dict[str, str]:
-        """The app's field -> the provider's claim name (configured ones only)."""
-        names = {f: getattr(self, f) for f in CLAIM_FIELDS}
-        names["level"] = self.level_claim
-        return {k: v for k, v in names.items() if v}
-
 
 DEFAULT_MAPPING = ClaimMapping()
 

@@ -77,10 +77,6 @@ class _Registry(JWSRegistry):
 REGISTRY = _Registry(algorithms=ALGORITHMS)
 
 
-def _is_outage(exc: Exception) -> bool:
-    return isinstance(exc, httpx.TransportError)
-
-
 class OIDCProvider:
     """``IdentityProvider`` for one OIDC issuer."""
 

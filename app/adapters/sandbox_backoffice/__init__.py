@@ -25,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.adapters.backoffice import MOVES, OPERATOR_MOVES
+from app.adapters.backoffice import OPERATOR_MOVES
+from app.domain.rules import MOVES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS application (

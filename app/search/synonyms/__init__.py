@@ -57,7 +57,7 @@ class Table:
     intents: tuple[Intent, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: one object per file (synonyms_at)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per set of files (synonyms_from)
 class Synonyms:
     """Phrase → official terms, with the pinyin and initials of each phrase for typed Latin,
     and the intents of all files."""
@@ -226,8 +226,3 @@ def _with_foreign(synonyms: Synonyms, folder: Path | None) -> Synonyms:
     """``synonyms`` with the English and Uyghur lexicon of a province folder (one object per
     pair, so the caches keyed by it keep working)."""
     return replace(synonyms, foreign=lexicon_at(folder))
-
-
-def synonyms_at(extra: Path | None) -> Synonyms:
-    """Base synonyms merged with the file ``extra`` (cached by the file)."""
-    return synonyms_from((BASE,) if extra is None else (BASE, extra))

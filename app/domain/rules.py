@@ -1,8 +1,9 @@
 """The flow's rules, each defined once: the idempotency key, statuses and the moves between
 them, final statuses, evaluation (好差评) levels, working days and session timings.
 
-Plain Python with no imports from the rest of the app: the store, the back-office adapter,
-the wizard, the states and the pages all read these names.
+Plain Python with no imports from the rest of the app, below both the flow and the adapters:
+the flow's store and wizard, the back-office client and its sandbox, the states and the pages
+all read these names.
 """
 
 from __future__ import annotations

@@ -1,11 +1,16 @@
-"""Load the catalogues of province folders into the database, when they changed.
+"""Catalogue files into the database and the search index, in one transaction.
 
-``python -m app.catalogue sync`` (run by ``make run``, ``make run-scaled`` and the e2e
-harness on start) loads every configured province's ``catalogue/`` files in one transaction:
-all or nothing, every problem reported at once. A province whose files are byte for byte what
-was loaded last time (their digest is recorded in ``catalogue_source``) is skipped, so a start
-with nothing changed costs one read of the files. Items a province removed from its files are
-removed from the database and the search index.
+A service above both the catalogue (``app.catalogue.loader``: validate and upsert, all or
+nothing) and the search index (``app.search.service``), so neither imports the other's way:
+the loader tells a :class:`app.catalogue.loader.Follower` what it wrote, and here that
+follower is the search index.
+
+``sync`` is what ``python -m app.catalogue sync`` (run by ``make run``, ``make run-scaled`` and
+the e2e harness on start) calls: it loads every configured province's ``catalogue/`` files in
+one transaction: all or nothing, every problem reported at once. A province whose files are
+byte for byte what was loaded last time (their digest is recorded in ``catalogue_source``) is
+skipped, so a start with nothing changed costs one read of the files. Items a province removed
+from its files are removed from the database and the search index.
 """
 
 from __future__ import annotations
@@ -14,11 +19,48 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
-from app.catalogue.loader import SOURCES, LoadReport, Source, load_sources
+from app.catalogue import loader
+from app.catalogue.loader import SOURCES, LoadReport, Source
 from app.catalogue.provinces import Province
+from app.search.index import Pending
+from app.search.service import refresh, remove_items, sync_items, sync_missing
+
+
+class SearchIndex:
+    """The search index following one load (a :class:`app.catalogue.loader.Follower`): items'
+    documents as each batch is written, their services' terms once after the last batch."""
+
+    def __init__(self) -> None:
+        self.pending = Pending()
+
+    def written(self, conn: sa.Connection, rows: list[dict[str, Any]], replaced: list[str]) -> None:
+        # new items had no row, so no document (search_doc references catalogue_item): only
+        # the replaced ones may have one to replace
+        sync_items(conn, rows, self.pending, replace=replaced)
+
+    def removed(self, conn: sa.Connection, codes: list[str]) -> None:
+        remove_items(conn, codes, self.pending)
+
+    def finished(self, conn: sa.Connection) -> None:
+        refresh(conn, self.pending)
+        sync_missing(conn)  # items loaded before the index existed
+
+
+def load_sources(
+    sources: Sequence[Source], engine: sa.Engine, progress: bool = False
+) -> LoadReport:
+    """Validate and upsert every source in one transaction, the search index with them; roll
+    back both if any record fails (``app.catalogue.loader.load_sources``)."""
+    return loader.load_sources(sources, engine, progress, follower=SearchIndex())
+
+
+def load_files(paths: Sequence[Path], engine: sa.Engine, progress: bool = False) -> LoadReport:
+    """Validate and upsert all files (no province: any area) with the search index."""
+    return load_sources([Source(tuple(paths))], engine, progress)
 
 
 def digest(files: Sequence[Path]) -> str:

@@ -1,0 +1,412 @@
+"""The application flow as a citizen goes through it: sign in at the identity provider, open
+or resume a form, answer its pages (each saves the draft), upload materials, submit, and pay at
+the checkout; what the pages acknowledged is kept (:class:`FlowRecord`) for the fault checks."""
+
+from __future__ import annotations
+
+import random
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from scripts.loadgen.wire import (
+    APPLY_STATE,
+    CHECKOUT_STATE,
+    FLOW_AUTH_STATE,
+    SESSION_COOKIE,
+    Delta,
+    delta_key,
+    ensure_loopback,
+)
+
+if TYPE_CHECKING:
+    from scripts.loadgen.citizen import Citizen
+
+
+@dataclass
+class FlowRecord:
+    """What one simulated citizen did in the application flow, as the page acknowledged it."""
+
+    sub: str  # its own synthetic account at the sandbox identity provider
+    item_code: str
+    signed_in: bool = False
+    #: the draft as last acknowledged: the answers sent and the step the page moved on to
+    draft: dict[str, str] | None = None
+    draft_step: int = 0
+    #: the current draft's idempotency key (the page keeps one per draft: retries reuse it)
+    key: str = ""
+    #: acknowledged submissions: key -> (application number, answers sent)
+    submitted: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    #: submits without an answer (made or not; never twice): key -> answers sent. The next
+    #: journey settles them: the draft still there is submitted again with the same key.
+    unconfirmed: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: unconfirmed submits whose draft was gone afterwards: they must have been made
+    must_exist: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: acknowledged drafts that were gone without any submit (losses the journey saw)
+    lost: list[str] = field(default_factory=list)
+    #: a checkout (``/checkout/<code>``) waiting for its payment, with the submit's key and
+    #: answers; the next journey pays it first (the cashier was away, or the tab was cut off)
+    checkout: str = ""
+    checkout_key: str = ""
+    checkout_sent: dict[str, str] = field(default_factory=dict)
+    #: application numbers paid through the cashier
+    paid: list[str] = field(default_factory=list)
+    #: stop at the pay page (``make faults``: the citizen taps 去支付 during the outage)
+    hold_payment: bool = False
+
+
+#: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
+#: of its own (app/adapters/sandbox_idp/accounts.py)
+SYNTHETIC_PREFIX = "sbx-load-"
+
+
+#: the forms the flow journey fills in: a hand-written one laid over the derived form
+#: (住房公积金提取: its own questions, then uploads of its materials), one derived from the
+#: catalogue (无犯罪记录证明: a situation question and uploads of its materials)
+#: and 机动车驾驶证期满换证 (¥10 paid online through the cashier, window collection or express
+#: delivery)
+FLOW_BASIC_CODES = ("009068000000", "027018000000", "006021000000")
+
+
+#: a valid 1x1 PNG (what a citizen's photo of a document is, as far as the checks go)
+UPLOAD_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
+
+
+VALID_ID_NUMBER = "11010519491231002X"  # GB 11643's own example
+
+
+def apply_view(citizen: Citizen, var: str) -> Any:
+    return citizen.state.get(APPLY_STATE, {}).get(delta_key(var))
+
+
+def answers_for(fields: list[dict[str, Any]], n: int) -> dict[str, str]:
+    """What a citizen types into the fields the page shows (kept values stay as they are)."""
+    answers: dict[str, str] = {}
+    for fld in fields:
+        name, kind, value = fld["name"], fld["kind"], str(fld.get("value") or "")
+        options = [o["value"] for o in fld.get("options") or []]
+        if fld.get("locked") or kind == "file":
+            continue
+        if kind == "checkbox":
+            answers[f"{name}::{options[0]}"] = "on"
+        elif kind == "address":
+            answers[name] = value if value in options else options[0]
+            answers[f"{name}.detail"] = fld.get("detail") or f"文化东路{n}号{n % 30 + 1}单元"
+        elif value:
+            answers[name] = value
+        elif kind in ("radio", "select"):
+            answers[name] = options[0]
+        elif kind == "date":
+            answers[name] = "2024-03-01"
+        elif kind == "phone":
+            answers[name] = "13800138000"
+        elif kind == "id_number":
+            answers[name] = VALID_ID_NUMBER
+        else:
+            answers[name] = f"6222{n:015d}"[: int(fld.get("max_length") or 19)]
+    return answers
+
+
+async def flow_sign_in(citizen: Citizen, flow: FlowRecord, idp_url: str) -> bool:
+    """The browser's part of the login: the identity provider's page, the account chosen,
+    its redirect back to the app's callback, which the tab loads (a new socket, same token)."""
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(idp_url).query))
+    authorize = idp_url.split("?", 1)[0]
+    ensure_loopback(authorize)
+    started = time.monotonic()
+    try:
+        async with citizen.http.get(idp_url) as page:
+            if page.status != 200:
+                citizen.stats.error(f"flow_login: identity provider answered {page.status}")
+                return False
+        form = {**query, "account": flow.sub, "action": "login"}
+        async with citizen.http.post(authorize, data=form, allow_redirects=False) as answer:
+            back = answer.headers.get("Location", "")
+    except Exception as exc:  # aiohttp errors: the identity provider is not reachable
+        citizen.stats.error(f"flow_login: identity provider unreachable ({type(exc).__name__})")
+        return False
+    parts = urllib.parse.urlsplit(back)
+    if "code=" not in parts.query:
+        citizen.stats.error(f"flow_login: identity provider refused the login ({back[:80]})")
+        return False
+    citizen.stats.add("flow_login_idp", (time.monotonic() - started) * 1000)
+    citizen.redirects.clear()
+    citizen.page_loads.clear()
+    if not await citizen.reload("flow_login_callback", f"{parts.path}?{parts.query}"):
+        return False
+    handoff = next((u for u in reversed(citizen.page_loads) if u.startswith("/flow/session")), "")
+    if not handoff:
+        citizen.stats.error("flow_login: the callback did not hand over a session")
+        return False
+    # the browser loads /flow/session: the HttpOnly cookie, then where the login began
+    try:
+        async with citizen.http.get(citizen.target.url + handoff, allow_redirects=False) as answer:
+            morsel = answer.cookies.get(SESSION_COOKIE)
+            back = answer.headers.get("Location", "/me")
+    except Exception as exc:  # aiohttp errors: the app is not reachable
+        citizen.stats.error(f"flow_login: /flow/session unreachable ({type(exc).__name__})")
+        return False
+    if morsel is None or not morsel.value:
+        citizen.stats.error("flow_login: /flow/session set no session cookie")
+        return False
+    citizen.cookie = morsel.value
+    if not await citizen.reload("flow_open", back):
+        return False
+    if not citizen.state.get(FLOW_AUTH_STATE, {}).get(delta_key("signed_in")):
+        citizen.stats.error("flow_login: the session cookie did not sign the citizen in")
+        return False
+    flow.signed_in = True
+    return True
+
+
+async def flow_open(citizen: Citizen, flow: FlowRecord) -> bool:
+    """Open the item's online form; start it (signing in first if needed) or resume the draft."""
+    if not await citizen.navigate("flow_open", f"/apply/{urllib.parse.quote(flow.item_code)}"):
+        return False
+    if apply_view(citizen, "stage") != "intro":
+        return True
+    if flow.draft is not None:  # no draft any more
+        if flow.unconfirmed:  # a submit without an answer went through
+            flow.must_exist.update(flow.unconfirmed)
+            flow.unconfirmed.clear()
+        else:
+            flow.lost.append(f"{flow.item_code}: draft acknowledged at step {flow.draft_step}")
+            citizen.stats.error("flow: an acknowledged draft is gone")
+        flow.draft, flow.key = None, ""
+    citizen.redirects.clear()
+
+    def started(delta: Delta) -> bool:
+        answer = delta.get(APPLY_STATE, {})
+        return (
+            bool(citizen.redirects)
+            or delta_key("stage") in answer
+            or bool(delta.get(FLOW_AUTH_STATE, {}).get(delta_key("login_error")))
+        )
+
+    if not await citizen.event("flow_start", f"{APPLY_STATE}.start", {}, started):
+        return False
+    if apply_view(citizen, "stage") == "step":
+        return True
+    if citizen.redirects and not citizen.redirects[-1].startswith("/"):
+        if not await flow_sign_in(citizen, flow, citizen.redirects[-1]):
+            return False
+    elif error := citizen.state.get(FLOW_AUTH_STATE, {}).get(delta_key("login_error")):
+        citizen.stats.error(f"flow_start: {error}")
+        return False
+    if apply_view(citizen, "stage") != "step":
+        citizen.stats.error(
+            f"flow_start: the form did not open (stage {apply_view(citizen, 'stage')!r})"
+        )
+        return False
+    return True
+
+
+async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | None:
+    """Upload a material into the draft (``POST /flow/files`` with the session cookie); its
+    stored id, or ``None`` with the error counted (round trip ``upload``)."""
+    import aiohttp
+
+    body = aiohttp.FormData()
+    body.add_delta_key("item", flow.item_code)
+    body.add_delta_key("field", name)
+    body.add_delta_key("file", UPLOAD_PNG, filename="material.png", content_type="image/png")
+    started = time.perf_counter()
+    try:
+        async with citizen.http.post(
+            f"{citizen.target.url}/flow/files",
+            data=body,
+            headers={"X-Yiwang-Upload": "1", "Cookie": f"{SESSION_COOKIE}={citizen.cookie}"},
+        ) as answer:
+            data = await answer.json(content_type=None)
+            ok = answer.status == 200 and bool(data.get("id"))
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        citizen.stats.error(f"upload: {type(exc).__name__}")
+        return None
+    if not ok:
+        citizen.stats.error(f"upload: HTTP {answer.status}: {data.get('message')}")
+        return None
+    citizen.stats.add("upload", (time.perf_counter() - started) * 1000)
+    return str(data["id"])
+
+
+async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: int = 99) -> None:
+    """Sign in if needed, start (or resume) an application, answer up to ``max_steps`` question
+    pages (each one saves the draft: round trip ``draft_save``), and submit it (round trip
+    ``submit``) when ``submit`` is true (default: half of the time). What the page acknowledged
+    is kept on ``citizen.flow``."""
+    if not citizen.target.flow_codes:
+        citizen.stats.error("flow: no online-form items given (Target.flow_codes)")
+        return
+    if citizen.flow is None:
+        citizen.flow = FlowRecord(
+            f"{SYNTHETIC_PREFIX}{uuid.uuid4().hex[:16]}", random.choice(citizen.target.flow_codes)
+        )
+    flow = citizen.flow
+    if flow.checkout:  # a payment left over from the last journey comes first
+        await pay_checkout(citizen, flow)
+        return
+    if submit is None:
+        submit = random.random() < 0.5
+    if not await flow_open(citizen, flow):
+        return
+    if flow.unconfirmed and apply_view(citizen, "stage") == "check":
+        submit = True  # a submit without an answer: the citizen taps 提交 again (same key)
+    n = random.randrange(1, 10_000)
+    answered = dict(flow.draft or {})
+    steps = 0
+    while apply_view(citizen, "stage") == "step" and steps < max_steps:
+        citizen.page = "question"
+        if not await citizen.pause("question"):  # typing the answers of this page
+            return
+        fields = apply_view(citizen, "fields") or []
+        answers = answers_for(fields, n)
+        for fld in fields:  # a material to upload: the upload route, as the page's script posts
+            if fld.get("kind") == "file" and not fld.get("value"):
+                if (stored := await flow_upload(citizen, flow, fld["name"])) is None:
+                    return
+                answered[fld["name"]] = stored
+        before = apply_view(citizen, "step_index")
+
+        def moved(delta: Delta) -> bool:
+            answer = delta.get(APPLY_STATE, {})
+            return any(delta_key(k) in answer for k in ("step_index", "stage", "errors"))
+
+        payload = {"form_data": answers}
+        if not await citizen.event("draft_save", f"{APPLY_STATE}.continue_step", payload, moved):
+            return
+        if errors := apply_view(citizen, "errors"):
+            citizen.stats.error(f"draft_save: step {before} refused: {errors[0].get('message')}")
+            return
+        answered.update({k: v for k, v in answers.items() if "::" not in k})
+        stage = apply_view(citizen, "stage")
+        flow.draft = dict(answered)
+        flow.draft_step = (
+            apply_view(citizen, "step_count")
+            if stage == "check"
+            else apply_view(citizen, "step_index")
+        )
+        steps += 1
+    if apply_view(citizen, "stage") == "check":
+        citizen.page = "check"
+    if not submit or apply_view(citizen, "stage") != "check":
+        return
+    if not await citizen.pause("check"):  # reading the answers back, ticking the declaration
+        return
+    flow.key = flow.key or uuid.uuid4().hex
+    key, sent = flow.key, dict(flow.draft or answered)
+
+    def submitted(delta: Delta) -> bool:
+        answer = delta.get(APPLY_STATE, {})
+        return (
+            answer.get(delta_key("stage")) == "done"
+            or bool(answer.get(delta_key("errors")))
+            or any(r.startswith("/checkout/") for r in citizen.redirects)
+        )
+
+    citizen.redirects.clear()
+    payload = {"form_data": {"declaration": "on", "consent": "on"}, "key": key}
+    if not await citizen.event("submit", f"{APPLY_STATE}.submit", payload, submitted):
+        flow.unconfirmed[key] = sent  # made or not, the draft (if still there) resubmits it
+        return
+    if citizen.redirects and citizen.redirects[-1].startswith("/checkout/"):
+        # delivery and payment before the submission (issue 15): the draft stays until paid
+        flow.checkout, flow.checkout_key, flow.checkout_sent = citizen.redirects[-1], key, sent
+        await pay_checkout(citizen, flow)
+        return
+    if apply_view(citizen, "stage") != "done":
+        citizen.stats.error(f"submit: refused: {apply_view(citizen, 'errors')}")
+        return
+    flow.submitted[key] = (str(apply_view(citizen, "application_number")), sent)
+    flow.unconfirmed.pop(key, None)
+    flow.draft, flow.draft_step, flow.key = None, 0, ""
+    citizen.page = "done"
+
+
+def checkout_view(citizen: Citizen, var: str) -> Any:
+    return citizen.state.get(CHECKOUT_STATE, {}).get(delta_key(var))
+
+
+async def pay_checkout(citizen: Citizen, flow: FlowRecord) -> bool:
+    """The checkout of a submitted form: window collection if asked, then 去支付 (a redirect to
+    the cashier's page), the cashier's 确认支付 (an HTTP form post: the cashier notifies the app
+    server to server before it sends the browser back), the return page loaded in this tab
+    and the receipt shown. The whole of it is the ``payment`` journey time. An unreachable
+    cashier leaves the checkout for the next journey (the citizen taps 重新支付 later)."""
+    path = flow.checkout
+    if not await citizen.navigate("checkout_open", path):
+        return False
+    if checkout_view(citizen, "stage") == "delivery":
+        # (the page's own load may still answer meanwhile: wait for the stage to move on)
+        def chosen(delta: Delta) -> bool:
+            view = delta.get(CHECKOUT_STATE, {})
+            return view.get(delta_key("stage"), "delivery") != "delivery" or bool(
+                view.get(delta_key("errors"))
+            )
+
+        payload = {"form_data": {"method": "collect"}}
+        if not await citizen.event(
+            "delivery_choose", f"{CHECKOUT_STATE}.choose_delivery", payload, chosen
+        ):
+            return False
+    if flow.hold_payment:
+        return False
+    if checkout_view(citizen, "stage") != "done":
+        started = time.monotonic()
+        citizen.redirects.clear()
+
+        def answered(delta: Delta) -> bool:
+            # the cashier's page, or the page saying why not (a late answer of the page's
+            # own load carries the stage too: that is not the answer to 去支付)
+            stage = delta.get(CHECKOUT_STATE, {}).get(delta_key("stage"))
+            return bool(citizen.redirects) or stage in ("unreachable", "done", "missing", "signin")
+
+        if not await citizen.event("pay", f"{CHECKOUT_STATE}.pay", {}, answered):
+            return False
+        external = [r for r in citizen.redirects if not r.startswith("/")]
+        if not external:
+            stage = checkout_view(citizen, "stage")
+            citizen.stats.error(f"payment: no cashier page (stage {stage!r}; order kept)")
+            return False
+        pay_url = external[-1]
+        ensure_loopback(pay_url)
+        try:
+            async with citizen.http.post(
+                pay_url, data={"action": "pay"}, allow_redirects=False
+            ) as answer:
+                back = answer.headers.get("Location", "")
+        except Exception as exc:  # aiohttp errors: the cashier went away meanwhile
+            citizen.stats.error(f"payment: cashier page unreachable ({type(exc).__name__})")
+            return False
+        parts = urllib.parse.urlsplit(back)
+        if not parts.path.startswith("/checkout/"):
+            citizen.stats.error(f"payment: the cashier sent the browser to {back[:80]!r}")
+            return False
+        if not await citizen.reload("pay_return", f"{parts.path}?{parts.query}"):
+            return False
+        if checkout_view(citizen, "stage") == "waiting":  # no notification yet: ask again
+            await citizen.event(
+                "pay_check",
+                f"{CHECKOUT_STATE}.check_result",
+                {},
+                lambda d: delta_key("stage") in d.get(CHECKOUT_STATE, {}),
+            )
+        if checkout_view(citizen, "stage") != "done":
+            citizen.stats.error(f"payment: stage {checkout_view(citizen, 'stage')!r} on return")
+            return False
+        citizen.stats.add_journey("payment", (time.monotonic() - started) * 1000)
+    number = str(checkout_view(citizen, "application_number") or "")
+    if not number:
+        citizen.stats.error("payment: done without an application number")
+        return False
+    flow.submitted[flow.checkout_key] = (number, dict(flow.checkout_sent))
+    flow.unconfirmed.pop(flow.checkout_key, None)
+    flow.paid.append(number)
+    flow.checkout, flow.checkout_key, flow.checkout_sent = "", "", {}
+    flow.draft, flow.draft_step, flow.key = None, 0, ""
+    citizen.page = "done"
+    return True
