@@ -302,6 +302,11 @@ def localized(render: Callable[[str], str | None]) -> str:
     return LOCAL_MARK + json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
 
 
+def has_han(text: str) -> bool:
+    """Whether ``text`` contains Chinese characters (data shown as it is, marked zh-Hans)."""
+    return bool(_HAN.search(text))
+
+
 def is_local(text: object) -> bool:
     return isinstance(text, str) and text.startswith(LOCAL_MARK)
 
@@ -398,8 +403,12 @@ def stext(message: str) -> str:
 def sjoin(separator_message: str, parts: Iterable[str]) -> str:
     """Local texts joined with a separator that is itself translated (``、`` -> ``, ``)."""
     items = list(parts)
+    # a locale in which a part has no translation gets the whole list in Chinese (marked when
+    # shown), never a list mixing both
     return localized(
         lambda loc: translate(loc, separator_message).join(pick(p, loc) for p in items)
+        if all(_has_locale(p, loc) for p in items)
+        else None
     )
 
 

@@ -14,7 +14,7 @@ from app.state.flow import ApplyState, FieldView
 from components.elicence_picker import elicence_picker
 from components.file_upload import ACCEPT, file_upload
 from components.i18n import server_text as S
-from components.i18n import t, t_var
+from components.i18n import t
 from components.js import js as js_expr
 
 
@@ -62,7 +62,19 @@ def file_field(f: FieldView) -> rx.Component:
         hint=S(f.hint),
         error=S(f.error),
         described_by=f.described_by,
-        status=rx.cond(f.value != "", t_var("已上传：{name}", name=S(f.value)), ""),
+        status=rx.cond(
+            f.value != "",
+            rx.fragment(
+                t("已上传："),
+                # a file or licence name is shown as it is, marked when it is Chinese
+                rx.cond(
+                    f.value_lang != "",
+                    rx.el.span(S(f.value), lang="zh-Hans"),
+                    rx.el.span(S(f.value)),
+                ),
+            ),
+            "",
+        ),
         offer=rx.cond(
             f.licence_id != "",
             elicence_picker(

@@ -45,7 +45,7 @@ from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState
 from app.state.routing import APPLY, route_arg
 from components.format import local_time_limit
-from components.i18n import SOURCE_LOCALE, pick, stext
+from components.i18n import SOURCE_LOCALE, has_han, pick, source_text, stext
 from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
@@ -80,6 +80,8 @@ class FieldView:
     licence_id: str = ""
     licence_text: str = ""
     using_licence: bool = False
+    #: file fields: "zh-Hans" when the file's shown name is Chinese (a licence, a 户口本.jpg)
+    value_lang: str = ""
 
 
 @dataclasses.dataclass
@@ -258,7 +260,7 @@ class ApplyState(FlowAuthState):
             offer = licence_for(fld, self._licences)
             if offer is not None:
                 licence_id = offer["id"]
-                licence_text = t(
+                licence_text = source_text(
                     "{title}，编号 {number}，{issuer} {issued} 签发",
                     title=offer["title"],
                     number=offer["number"],
@@ -285,6 +287,7 @@ class ApplyState(FlowAuthState):
             licence_id=licence_id,
             licence_text=licence_text,
             using_licence=value.startswith(LICENCE_PREFIX),
+            value_lang="zh-Hans" if fld.kind == "file" and has_han(shown) else "",
         )
 
     def _render(self, form: FormDefinition, errors: dict[str, str] | None = None) -> None:
@@ -382,7 +385,7 @@ class ApplyState(FlowAuthState):
             value = self._values.get(name, "")
             offer = licence_for(form.field(name), self._licences)
             if value.startswith(LICENCE_PREFIX) and offer and value == LICENCE_PREFIX + offer["id"]:
-                self._file_names[value] = t("电子证照：{title}", title=offer["title"])
+                self._file_names[value] = source_text("电子证照：{title}", title=offer["title"])
         return set(self._file_names)
 
     async def _fetch_licences(self, form: FormDefinition, ident: Identity) -> None:

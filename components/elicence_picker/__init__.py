@@ -6,21 +6,18 @@ from __future__ import annotations
 import reflex as rx
 
 from components.field_parts import Handler, Text, as_var
-from components.i18n import t, t_var
+from components.i18n import t
 from components.question_page import button
 
 
 def elicence_picker(
     licence_text: Text, *, using: bool | rx.Var = False, on_use: Handler = None
 ) -> rx.Component:
-    """``licence_text``: the licence as the citizen knows it (title, number, issuer, date)."""
+    """``licence_text``: the licence as issued, in Chinese (title, number, issuer, date)."""
     extra = {"on_click": on_use} if on_use is not None else {}
     return rx.el.div(
-        rx.el.p(
-            t_var("您有可用的电子证照：{licence}", licence=licence_text)
-            if isinstance(licence_text, rx.Var)
-            else t("您有可用的电子证照：{licence}", licence=licence_text)
-        ),
+        # the licence as issued (title, number, issuer, date) is Chinese data, marked so
+        rx.el.p(t("您有可用的电子证照："), rx.el.span(licence_text, lang="zh-Hans")),
         rx.cond(
             as_var(using),
             rx.el.p(t("已使用电子证照，无需上传。"), class_name="yw-hint"),
