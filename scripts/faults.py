@@ -193,9 +193,10 @@ def _owner_rows(db_url: str, subs: list[str]) -> tuple[dict, dict]:
 
 
 def _json(value: Any) -> dict[str, Any]:
-    import json
+    """A row's answers as stored: encrypted at rest (issue 19), as the app reads them."""
+    from app.security.crypto import decrypt_json
 
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
+    return dict(decrypt_json(value) if isinstance(value, str) else value or {})
 
 
 def _differs(values: dict[str, Any], sent: dict[str, str]) -> str:
@@ -441,6 +442,16 @@ async def under_load(
         journeys = sum(1 for c in background.citizens if c.flow is not None)
         print(f"  background citizens who started the flow: {journeys}", flush=True)
         everyone = flow_witnesses.citizens + background.citizens + payers.citizens
+        if pay_witnesses:  # their orders reach the cashier from the outbox, nobody tapping
+            subs = [c.flow.sub for c in payers.citizens if c.flow is not None]
+            took = await wait_for(lambda: queued_orders(db_url, subs) == 0, OUTBOX_WAIT_S)
+            checks.check(
+                took is not None,
+                f"the outbox sent the pay witnesses' orders to the cashier by itself "
+                f"({queued_orders(db_url, subs)} still queued"
+                + (f", {took:.0f} s after the checks above)" if took is not None else
+                   f" after {OUTBOX_WAIT_S:.0f} s)"),
+            )  # fmt: skip
         if CASHIER is not None:  # payments (issue 15): settle the retries, then compare
             await settle_payments(checks, everyone)
             paid = sum(len(c.flow.paid) for c in everyone if c.flow)
@@ -500,11 +511,31 @@ class CashierProcess:
 
 
 CASHIER: CashierProcess | None = None
+#: the app's periodic outbox retry during the faults (YIWANG_OUTBOX_INTERVAL_S), and how long
+#: the cashier fault waits for it to send the orders the outage left queued
+OUTBOX_INTERVAL_S = 5
+OUTBOX_WAIT_S = 60.0
+
+
+def queued_orders(db_url: str, subs: list[str]) -> int:
+    """How many of these citizens' payment orders still wait in the outbox."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        n = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM flow_payment WHERE outbox <> '' AND owner IN :subs"
+            ).bindparams(sa.bindparam("subs", expanding=True)),
+            {"subs": subs or [""]},
+        ).scalar_one()
+    engine.dispose()
+    return int(n)
 
 
 async def payers_ready(crowd: load.Crowd, db_url: str) -> int:
     """Each pay witness fills 机动车驾驶证期满换证, submits it and stops on its pay page."""
-    paid_codes = [c for c in load.flow_codes(db_url) if c.startswith(load.FLOW_BASIC_CODES[1])]
+    paid_codes = [c for c in load.flow_codes(db_url) if c.startswith(load.PAID_BASIC_CODE)]
     ready = 0
     for citizen in crowd.citizens:
         citizen.flow = load.FlowRecord(
@@ -606,6 +637,121 @@ def check_payments(checks: Checks, db_url: str, citizens: list[load.Citizen]) ->
     once = all(n == 1 for _, n in apps) and len(apps) == len(set(numbers))
     checks.check(
         once, f"every paid application exists exactly once ({len(apps)}/{len(set(numbers))})"
+    )
+    check_payment_rows(checks, db_url, citizens)
+
+
+def payment_problems(
+    paid_by_citizen: dict[str, set[str]],
+    orders: list[Any],
+    checkouts: list[Any],
+    receipt_events: dict[str, list[str]],
+) -> tuple[dict[str, int], list[str]]:
+    """Each citizen's rows after the outage and the retries, as the database holds them:
+    ``orders`` (owner, order_no, status, outbox, receipt_no, application_number),
+    ``checkouts`` (id, owner, needs_payment, application_number) and the receipt notes of
+    each application's ``paid`` events. Every payable checkout is finished and paid exactly
+    once with its receipt, once on its timeline; nothing waits in the outbox; what each
+    citizen saw paid is what the database says. Returns counts and the problems found."""
+    problems: list[str] = []
+    paid_rows = [o for o in orders if o.status in ("paid", "refunding", "refunded")]
+    by_app: dict[str, list[Any]] = {}
+    for o in paid_rows:
+        by_app.setdefault(o.application_number, []).append(o)
+    for o in orders:
+        if o.outbox:
+            problems.append(f"{o.owner}: order {o.order_no} still waits in the outbox ({o.outbox})")
+        if o.status in ("created", "open") and o.application_number:
+            problems.append(
+                f"{o.owner}: order {o.order_no} is {o.status} on a submitted application"
+            )
+    for o in paid_rows:
+        if not o.receipt_no:
+            problems.append(f"{o.owner}: paid order {o.order_no} has no receipt number")
+        if not o.application_number:
+            problems.append(f"{o.owner}: paid order {o.order_no} submitted no application")
+    payable = [c for c in checkouts if c.needs_payment]
+    unpaid = 0
+    for c in payable:
+        if not c.application_number:  # the citizen has not paid (yet): nothing was taken
+            unpaid += 1
+            continue
+        rows = by_app.get(c.application_number, [])
+        if len(rows) != 1:
+            problems.append(f"{c.owner}: {c.application_number} has {len(rows)} paid orders")
+            continue
+        notes = receipt_events.get(c.application_number, [])
+        if notes != [f"receipt:{rows[0].receipt_no}"]:
+            problems.append(
+                f"{c.owner}: {c.application_number} timeline receipts {notes} (expected one, "
+                f"{rows[0].receipt_no})"
+            )
+    in_db: dict[str, set[str]] = {}
+    for o in paid_rows:
+        in_db.setdefault(o.owner, set()).add(o.application_number)
+    for owner, seen in paid_by_citizen.items():
+        if seen != in_db.get(owner, set()):
+            problems.append(
+                f"{owner}: paid {sorted(seen)} as the pages said, the database has "
+                f"{sorted(in_db.get(owner, set()))}"
+            )
+    counts = {
+        "citizens": len({o.owner for o in orders}),
+        "orders": len(orders),
+        "paid": len(paid_rows),
+        "receipts": sum(1 for o in paid_rows if o.receipt_no),
+        "payable checkouts": len(payable),
+        "paid applications": len(by_app),
+        "checkouts not paid by their citizen": unpaid,
+    }
+    return counts, problems
+
+
+def check_payment_rows(checks: Checks, db_url: str, citizens: list[load.Citizen]) -> None:
+    """Per citizen in the database, after the outage and the retries (payment_problems)."""
+    import sqlalchemy as sa
+
+    flows = [c.flow for c in citizens if c.flow is not None and c.flow.signed_in]
+    owners = [f.sub for f in flows] or [""]
+    engine = sa.create_engine(db_url)
+    expanding = sa.bindparam("owners", expanding=True)
+    with engine.connect() as conn:
+        orders = conn.execute(
+            sa.text(
+                "SELECT owner, order_no, status, outbox, receipt_no, application_number "
+                "FROM flow_payment WHERE owner IN :owners"
+            ).bindparams(expanding),
+            {"owners": owners},
+        ).all()
+        checkouts = conn.execute(
+            sa.text(
+                "SELECT id, owner, needs_payment, application_number FROM flow_checkout "
+                "WHERE owner IN :owners"
+            ).bindparams(expanding),
+            {"owners": owners},
+        ).all()
+        events = conn.execute(
+            sa.text(
+                "SELECT a.number, e.note FROM flow_application_event e JOIN flow_application a "
+                "ON a.id = e.application_id WHERE e.status = 'paid' AND a.owner IN :owners "
+                "ORDER BY e.id"
+            ).bindparams(expanding),
+            {"owners": owners},
+        ).all()
+    engine.dispose()
+    receipt_events: dict[str, list[str]] = {}
+    for number, note in events:
+        receipt_events.setdefault(number, []).append(note)
+    paid_by_citizen = {f.sub: set(f.paid) for f in flows}
+    counts, problems = payment_problems(paid_by_citizen, orders, checkouts, receipt_events)
+    print("  payments in the database: " + "; ".join(f"{v} {k}" for k, v in counts.items()),
+          flush=True)  # fmt: skip
+    for problem in problems[:10]:
+        print(f"    {problem}", flush=True)
+    checks.check(
+        counts["payable checkouts"] > 0 and not problems,
+        f"per citizen: every payable checkout paid exactly once with its receipt on its "
+        f"timeline, nothing left in the outbox ({len(problems)} problems)",
     )
 
 
@@ -750,6 +896,7 @@ def main(argv: list[str] | None = None) -> int:
                 "REFLEX_WEB_WORKDIR": ".web-faults",
                 "YIWANG_SOCKETS_PER_MINUTE": "0",
                 "YIWANG_TOKENS_PER_MINUTE": "0",
+                "YIWANG_OUTBOX_INTERVAL_S": str(OUTBOX_INTERVAL_S),
                 **CASHIER.env(),
             }
             try:

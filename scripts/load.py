@@ -578,6 +578,8 @@ SYNTHETIC_PREFIX = "sbx-load-"
 #: and 机动车驾驶证期满换证 (¥10 paid online through the cashier, window collection or express
 #: delivery)
 FLOW_BASIC_CODES = ("009068000000", "027018000000", "006021000000")
+#: of those, the one paid through the cashier (the faults' pay witnesses fill it in)
+PAID_BASIC_CODE = "006021000000"
 #: a valid 1x1 PNG (what a citizen's photo of a document is, as far as the checks go)
 UPLOAD_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -717,7 +719,9 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
     stored id, or ``None`` with the error counted (round trip ``upload``)."""
     import aiohttp
 
-    sid = citizen.storage.get(COOKIES[0], "")
+    if not citizen.cookie:
+        citizen.stats.error("upload: no session cookie (not signed in)")
+        return None
     body = aiohttp.FormData()
     body.add_field("item", flow.item_code)
     body.add_field("field", name)
@@ -727,7 +731,7 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
         async with citizen.http.post(
             f"{citizen.target.url}/flow/files",
             data=body,
-            headers={"X-Yiwang-Upload": "1", "Cookie": f"yw_sid={sid}"},
+            headers={"X-Yiwang-Upload": "1", "Cookie": f"{SESSION_COOKIE}={citizen.cookie}"},
         ) as answer:
             data = await answer.json(content_type=None)
             ok = answer.status == 200 and bool(data.get("id"))

@@ -19,6 +19,9 @@ def test_state_names_match_the_app() -> None:
     assert load.NOTICE_VAR.removesuffix("_rx_state_") in NoticeState.__fields__
     assert "sid" not in FlowAuthState.__fields__  # the session cookie is HttpOnly, not state
     assert load.COOKIES == ()
+    from app.security.session_cookie import SESSION_COOKIE
+
+    assert load.SESSION_COOKIE == SESSION_COOKIE  # what flow_upload and connect send
 
 
 def test_the_apply_route_carries_its_code() -> None:
