@@ -62,3 +62,15 @@ def test_the_pay_witnesses_fill_the_paid_item() -> None:
     assert paid, "the embedded catalogue has no item of the paid form"
     found = item(paid[0])
     assert found is not None and payment.payable_online(found)
+
+
+def test_a_payment_whose_page_got_no_answer_may_be_in_the_database_once() -> None:
+    seen, orders, checkouts, events = _clean()
+    orders.append(Order("b", "P7", "paid", "", "R7", "N3"))
+    checkouts.append(Checkout(4, "b", True, "N3"))
+    events["N3"] = ["receipt:R7"]
+    counts, problems = faults.payment_problems(seen, orders, checkouts, events, {"b"})
+    assert problems == [] and counts["paid while the page got no answer"] == 1
+    # without a pay round trip left unanswered the same row is a payment nobody saw
+    _counts, problems = faults.payment_problems(seen, orders, checkouts, events)
+    assert problems == ["b: paid ['N2'] as the pages said, the database has ['N2', 'N3']"]
