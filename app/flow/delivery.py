@@ -224,14 +224,33 @@ def _booked(delivery_id: int, tracking_no: str) -> None:
         s.commit()
 
 
-def _tracking(owner: str | None) -> list[Delivery]:
+def _tracking(owner: str | None, lease: timedelta | None = None) -> list[Delivery]:
+    """Shipments on their way (of ``owner``); with ``lease``, only those this caller claimed
+    (asked about at most once per lease by the whole deployment, not once per worker)."""
     with session_scope() as s:
         stmt = select(Delivery).where(
             Delivery.tracking_no != "", col(Delivery.status).in_(("booked", *TRACKED[:-1]))
         )
         if owner is not None:
             stmt = stmt.where(Delivery.owner == owner)
-        return list(s.exec(stmt).all())
+        rows = list(s.exec(stmt).all())
+        if lease is None:
+            return rows
+        at = store.now()
+        won = []
+        for row_id in [r.id for r in rows]:
+            result = s.execute(
+                sa.update(Delivery)
+                .where(col(Delivery.id) == row_id, col(Delivery.updated_at) < at - lease)
+                .values(updated_at=at)
+            )
+            if cast("sa.CursorResult[Any]", result).rowcount:
+                won.append(row_id)
+        s.commit()
+        if not won:
+            return []
+        again = select(Delivery).where(col(Delivery.id).in_(won)).order_by(col(Delivery.id))
+        return list(s.exec(again.execution_options(populate_existing=True)).all())
 
 
 def _moved(delivery_id: int, events: list) -> int:
@@ -310,13 +329,19 @@ async def push(
     return booked
 
 
-async def pull(owner: str | None = None, client: LogisticsClient | None = None) -> int:
-    """Record the courier's new statuses of the owner's shipments on their way."""
+async def pull(
+    owner: str | None = None,
+    client: LogisticsClient | None = None,
+    *,
+    lease: timedelta | None = None,
+) -> int:
+    """Record the courier's new statuses of the owner's shipments on their way (with
+    ``lease``: those this caller claimed, see :func:`_tracking`)."""
     client = client or logistics_client()
     if client is None:
         return 0
     applied = 0
-    for row in await asyncio.to_thread(_tracking, owner):
+    for row in await asyncio.to_thread(_tracking, owner, lease):
         try:
             shipment = await client.track(row.tracking_no)
         except LogisticsError as exc:

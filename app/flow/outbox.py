@@ -48,7 +48,7 @@ async def retry_once(lease: timedelta) -> int:
     steps: tuple[tuple[str, Callable[[], Awaitable[int]]], ...] = (
         ("payment", lambda: payment.push(None, lease=lease)),
         ("dispatch", lambda: delivery.push(None, lease=lease)),
-        ("tracking", lambda: delivery.pull(None)),
+        ("tracking", lambda: delivery.pull(None, lease=lease)),
     )
     for what, step in steps:
         try:

@@ -160,11 +160,13 @@ def test_dispatch_and_tracking_move_without_a_citizen_each_recorded_once(
     delivery._booked(row.id or 0, "YWOTHER")  # a second booking answer changes nothing
     for _ in range(4):
         assert httpx.post(f"{courier}/operator/shipments/{row.tracking_no}/advance").is_success
+        assert asyncio.run(outbox.retry_once(LEASE)) == 0  # asked about within the lease
+        _age(pay_db, Delivery, LEASE * 2)
 
-        async def together() -> None:  # two workers' rounds at once
-            await asyncio.gather(outbox.retry_once(LEASE), outbox.retry_once(LEASE))
+        async def together() -> list[int]:  # two workers' rounds at once
+            return list(await asyncio.gather(outbox.retry_once(LEASE), outbox.retry_once(LEASE)))
 
-        asyncio.run(together())
+        assert sorted(asyncio.run(together())) == [0, 1]  # one asked, one status recorded
     app = store.get_application("alice", number, pay_db)
     statuses = [e.status for e in store.events(app.id or 0, pay_db)]
     assert statuses[-6:] == [
