@@ -335,8 +335,13 @@ async def under_load(
         print(f"  fault: {fault.__doc__ or fault.__name__}", flush=True)
         fault_at = time.monotonic()
         await asyncio.to_thread(fault)
+        queued_at_outage = 0
         if pay_witnesses:  # they tap 去支付 now: a clear message, the order kept
             refused = await payers_tap_pay(payers)
+            subs = [c.flow.sub for c in payers.citizens if c.flow is not None]
+            queued_at_outage = await asyncio.to_thread(queued_orders, db_url, subs)
+            print(f"  pay witnesses' orders in the outbox during the outage: {queued_at_outage}",
+                  flush=True)  # fmt: skip
             checks.check(
                 refused == pay_witnesses,
                 f"{refused}/{pay_witnesses} pay witnesses tapped 去支付 during the outage and "
@@ -456,8 +461,9 @@ async def under_load(
             subs = [c.flow.sub for c in payers.citizens if c.flow is not None]
             took = await wait_for(lambda: queued_orders(db_url, subs) == 0, OUTBOX_WAIT_S)
             checks.check(
-                took is not None,
-                f"the outbox sent the pay witnesses' orders to the cashier by itself "
+                took is not None and queued_at_outage > 0,
+                f"the outbox sent the {queued_at_outage} orders the outage left queued to the "
+                f"cashier by itself, no citizen tapping "
                 f"({queued_orders(db_url, subs)} still queued"
                 + (f", {took:.0f} s after the checks above)" if took is not None else
                    f" after {OUTBOX_WAIT_S:.0f} s)"),
