@@ -103,7 +103,22 @@ def create_app() -> rx.App:
     # the service notice clears with the next answer (app/resilience).
     install_resilience(application)
     install_security(application)
+    install_outbox_retry(application)
     return application
+
+
+def install_outbox_retry(application: rx.App) -> None:
+    """Every worker retries the payment and delivery outboxes (orders the cashier did not
+    get, refunds, dispatches) and pulls tracking on a timer, not only when a citizen opens a
+    page; each row is claimed atomically, so all workers may run it (app/flow/outbox.py)."""
+    from app.flow import outbox
+
+    every = outbox.interval_s()  # a bad YIWANG_OUTBOX_INTERVAL_S stops the start, named
+
+    async def outbox_retry() -> None:
+        await outbox.run(every)
+
+    application.register_lifespan_task(outbox_retry)
 
 
 def install_security(application: rx.App) -> None:

@@ -62,7 +62,7 @@ from scripts.loadgen.citizen import Citizen, Target  # noqa: E402
 from scripts.loadgen.crowd import Crowd, run_loop  # noqa: E402
 from scripts.loadgen.data import catalogue_codes, flow_codes, remove_synthetic_rows, search_queries  # noqa: E402
 from scripts.loadgen.flow import (  # noqa: E402
-    FLOW_BASIC_CODES,
+    PAID_BASIC_CODE,
     SYNTHETIC_PREFIX,
     FlowRecord,
     checkout_view,
@@ -216,9 +216,10 @@ def _owner_rows(db_url: str, subs: list[str]) -> tuple[dict, dict]:
 
 
 def _json(value: Any) -> dict[str, Any]:
-    import json
+    """A row's answers as stored: encrypted at rest (issue 19), as the app reads them."""
+    from app.security.crypto import decrypt_json
 
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
+    return dict(decrypt_json(value) if isinstance(value, str) else value or {})
 
 
 def _differs(values: dict[str, Any], sent: dict[str, str]) -> str:
@@ -240,7 +241,7 @@ def check_flow(checks: Checks, db_url: str, citizens: list[Citizen]) -> None:
         return
     apps, drafts = _owner_rows(db_url, [f.sub for f in flows])
     problems: list[str] = []
-    acked = maybe_made = maybe_not = drafted = 0
+    acked = maybe_made = maybe_not = drafted = paid_unanswered = 0
     for flow in flows:
         rows = apps.get(flow.sub, {})
         for key, (number, sent) in flow.submitted.items():
@@ -268,7 +269,16 @@ def check_flow(checks: Checks, db_url: str, citizens: list[Citizen]) -> None:
             maybe_not += made == 0
             if made == 0 and draft is None:
                 problems.append(f"{flow.sub}: unanswered submit neither made nor its draft kept")
-        known = set(flow.submitted) | set(flow.must_exist) | set(flow.unconfirmed)
+        # a checkout whose payment round trip got no answer may have been paid and submitted
+        # (the cashier notifies the app server to server): at most once, under its key
+        pending = {flow.checkout_key} if flow.checkout and flow.checkout_key else set()
+        for key in pending:
+            if len(rows.get(key, [])) > 1:
+                problems.append(
+                    f"{flow.sub}: an unanswered payment submitted {len(rows[key])} times"
+                )
+            paid_unanswered += len(rows.get(key, [])) == 1
+        known = set(flow.submitted) | set(flow.must_exist) | set(flow.unconfirmed) | pending
         if extra := set(rows) - known:
             problems.append(f"{flow.sub}: {len(extra)} applications it never submitted")
         if flow.draft is not None:
@@ -291,7 +301,8 @@ def check_flow(checks: Checks, db_url: str, citizens: list[Citizen]) -> None:
     print(
         f"  flow: {len(flows)} signed-in citizens; {acked} acknowledged submissions; "
         f"{maybe_made + maybe_not} submits without an answer ({maybe_made} made, {maybe_not} "
-        f"not made, draft kept); {drafted} acknowledged drafts",
+        f"not made, draft kept); {drafted} acknowledged drafts; {paid_unanswered} paid "
+        "checkouts whose page got no answer (made once)",
         flush=True,
     )
     for problem in problems[:10]:
@@ -347,8 +358,13 @@ async def under_load(
         print(f"  fault: {fault.__doc__ or fault.__name__}", flush=True)
         fault_at = time.monotonic()
         await asyncio.to_thread(fault)
+        queued_at_outage = 0
         if pay_witnesses:  # they tap 去支付 now: a clear message, the order kept
             refused = await payers_tap_pay(payers)
+            subs = [c.flow.sub for c in payers.citizens if c.flow is not None]
+            queued_at_outage = await asyncio.to_thread(queued_orders, db_url, subs)
+            print(f"  pay witnesses' orders in the outbox during the outage: {queued_at_outage}",
+                  flush=True)  # fmt: skip
             checks.check(
                 refused == pay_witnesses,
                 f"{refused}/{pay_witnesses} pay witnesses tapped 去支付 during the outage and "
@@ -464,6 +480,17 @@ async def under_load(
         journeys = sum(1 for c in background.citizens if c.flow is not None)
         print(f"  background citizens who started the flow: {journeys}", flush=True)
         everyone = flow_witnesses.citizens + background.citizens + payers.citizens
+        if pay_witnesses:  # their orders reach the cashier from the outbox, nobody tapping
+            subs = [c.flow.sub for c in payers.citizens if c.flow is not None]
+            took = await wait_for(lambda: queued_orders(db_url, subs) == 0, OUTBOX_WAIT_S)
+            checks.check(
+                took is not None and queued_at_outage > 0,
+                f"the outbox sent the {queued_at_outage} orders the outage left queued to the "
+                f"cashier by itself, no citizen tapping "
+                f"({queued_orders(db_url, subs)} still queued"
+                + (f", {took:.0f} s after the checks above)" if took is not None else
+                   f" after {OUTBOX_WAIT_S:.0f} s)"),
+            )  # fmt: skip
         if CASHIER is not None:  # payments (issue 15): settle the retries, then compare
             await settle_payments(checks, everyone)
             paid = sum(len(c.flow.paid) for c in everyone if c.flow)
@@ -523,11 +550,31 @@ class CashierProcess:
 
 
 CASHIER: CashierProcess | None = None
+#: the app's periodic outbox retry during the faults (YIWANG_OUTBOX_INTERVAL_S), and how long
+#: the cashier fault waits for it to send the orders the outage left queued
+OUTBOX_INTERVAL_S = 5
+OUTBOX_WAIT_S = 60.0
+
+
+def queued_orders(db_url: str, subs: list[str]) -> int:
+    """How many of these citizens' payment orders still wait in the outbox."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        n = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM flow_payment WHERE outbox <> '' AND owner IN :subs"
+            ).bindparams(sa.bindparam("subs", expanding=True)),
+            {"subs": subs or [""]},
+        ).scalar_one()
+    engine.dispose()
+    return int(n)
 
 
 async def payers_ready(crowd: Crowd, db_url: str) -> int:
     """Each pay witness fills 机动车驾驶证期满换证, submits it and stops on its pay page."""
-    paid_codes = [c for c in flow_codes(db_url) if c.startswith(FLOW_BASIC_CODES[1])]
+    paid_codes = [c for c in flow_codes(db_url) if c.startswith(PAID_BASIC_CODE)]
     ready = 0
     for citizen in crowd.citizens:
         citizen.flow = FlowRecord(
@@ -541,11 +588,19 @@ async def payers_ready(crowd: Crowd, db_url: str) -> int:
 async def payers_tap_pay(crowd: Crowd) -> int:
     """The pay witnesses tap 去支付 while the cashier is away; how many were told so."""
     told = 0
+    others: dict[str, int] = {}
     for citizen in crowd.citizens:
         assert citizen.flow is not None
         citizen.flow.hold_payment = False
         await pay_checkout(citizen, citizen.flow)
-        told += checkout_view(citizen, "stage") == "unreachable" and bool(citizen.flow.checkout)
+        stage = checkout_view(citizen, "stage")
+        if stage == "unreachable" and citizen.flow.checkout:
+            told += 1
+        else:
+            others[str(stage)] = others.get(str(stage), 0) + 1
+    if others:
+        print(f"  pay witnesses not told: stages {others}; errors {dict(crowd.stats.errors)}",
+              flush=True)  # fmt: skip
     return told
 
 
@@ -554,13 +609,19 @@ async def settle_payments(checks: Checks, citizens: list[Citizen]) -> None:
     off) tap 重新支付 now: every one of them must pay."""
     waiting = [c for c in citizens if c.flow is not None and c.flow.checkout]
     paid = 0
+    why: dict[str, int] = {}
     for citizen in waiting:
         assert citizen.flow is not None
-        for _ in range(3):
+        for _ in range(5):
             if await pay_checkout(citizen, citizen.flow):
                 paid += 1
                 break
-            await asyncio.sleep(1)
+            await asyncio.sleep(2)
+        else:
+            stage = str(checkout_view(citizen, "stage"))
+            why[stage] = why.get(stage, 0) + 1
+    if why:
+        print(f"  not paid after 5 tries, by the checkout's stage: {why}", flush=True)
     checks.check(
         paid == len(waiting),
         f"after recovery {paid}/{len(waiting)} citizens whose payment had not gone through paid",
@@ -627,6 +688,133 @@ def check_payments(checks: Checks, db_url: str, citizens: list[Citizen]) -> None
     once = all(n == 1 for _, n in apps) and len(apps) == len(set(numbers))
     checks.check(
         once, f"every paid application exists exactly once ({len(apps)}/{len(set(numbers))})"
+    )
+    check_payment_rows(checks, db_url, citizens)
+
+
+def payment_problems(
+    paid_by_citizen: dict[str, set[str]],
+    orders: list[Any],
+    checkouts: list[Any],
+    receipt_events: dict[str, list[str]],
+    unanswered: set[str] | frozenset[str] = frozenset(),
+) -> tuple[dict[str, int], list[str]]:
+    """Each citizen's rows after the outage and the retries, as the database holds them:
+    ``orders`` (owner, order_no, status, outbox, receipt_no, application_number),
+    ``checkouts`` (id, owner, needs_payment, application_number) and the receipt notes of
+    each application's ``paid`` events. Every payable checkout is finished and paid exactly
+    once with its receipt, once on its timeline; nothing waits in the outbox; what each
+    citizen saw paid is what the database says, but for one payment more of a citizen in
+    ``unanswered`` (its pay round trip got no answer: the cashier may have taken it and
+    notified the app). Returns counts and the problems found."""
+    problems: list[str] = []
+    paid_rows = [o for o in orders if o.status in ("paid", "refunding", "refunded")]
+    by_app: dict[str, list[Any]] = {}
+    for o in paid_rows:
+        by_app.setdefault(o.application_number, []).append(o)
+    for o in orders:
+        if o.outbox:
+            problems.append(f"{o.owner}: order {o.order_no} still waits in the outbox ({o.outbox})")
+        if o.status in ("created", "open") and o.application_number:
+            problems.append(
+                f"{o.owner}: order {o.order_no} is {o.status} on a submitted application"
+            )
+    for o in paid_rows:
+        if not o.receipt_no:
+            problems.append(f"{o.owner}: paid order {o.order_no} has no receipt number")
+        if not o.application_number:
+            problems.append(f"{o.owner}: paid order {o.order_no} submitted no application")
+    payable = [c for c in checkouts if c.needs_payment]
+    unpaid = 0
+    for c in payable:
+        if not c.application_number:  # the citizen has not paid (yet): nothing was taken
+            unpaid += 1
+            continue
+        rows = by_app.get(c.application_number, [])
+        if len(rows) != 1:
+            problems.append(f"{c.owner}: {c.application_number} has {len(rows)} paid orders")
+            continue
+        notes = receipt_events.get(c.application_number, [])
+        if notes != [f"receipt:{rows[0].receipt_no}"]:
+            problems.append(
+                f"{c.owner}: {c.application_number} timeline receipts {notes} (expected one, "
+                f"{rows[0].receipt_no})"
+            )
+    in_db: dict[str, set[str]] = {}
+    for o in paid_rows:
+        in_db.setdefault(o.owner, set()).add(o.application_number)
+    late = 0
+    for owner, seen in paid_by_citizen.items():
+        extra = in_db.get(owner, set()) - seen
+        if owner in unanswered and len(extra) == 1 and seen <= in_db.get(owner, set()):
+            late += 1
+            continue
+        if seen != in_db.get(owner, set()):
+            problems.append(
+                f"{owner}: paid {sorted(seen)} as the pages said, the database has "
+                f"{sorted(in_db.get(owner, set()))}"
+            )
+    counts = {
+        "citizens": len({o.owner for o in orders}),
+        "orders": len(orders),
+        "paid": len(paid_rows),
+        "receipts": sum(1 for o in paid_rows if o.receipt_no),
+        "payable checkouts": len(payable),
+        "paid applications": len(by_app),
+        "checkouts not paid by their citizen": unpaid,
+        "paid while the page got no answer": late,
+    }
+    return counts, problems
+
+
+def check_payment_rows(checks: Checks, db_url: str, citizens: list[Citizen]) -> None:
+    """Per citizen in the database, after the outage and the retries (payment_problems)."""
+    import sqlalchemy as sa
+
+    flows = [c.flow for c in citizens if c.flow is not None and c.flow.signed_in]
+    owners = [f.sub for f in flows] or [""]
+    engine = sa.create_engine(db_url)
+    expanding = sa.bindparam("owners", expanding=True)
+    with engine.connect() as conn:
+        orders = conn.execute(
+            sa.text(
+                "SELECT owner, order_no, status, outbox, receipt_no, application_number "
+                "FROM flow_payment WHERE owner IN :owners"
+            ).bindparams(expanding),
+            {"owners": owners},
+        ).all()
+        checkouts = conn.execute(
+            sa.text(
+                "SELECT id, owner, needs_payment, application_number FROM flow_checkout "
+                "WHERE owner IN :owners"
+            ).bindparams(expanding),
+            {"owners": owners},
+        ).all()
+        events = conn.execute(
+            sa.text(
+                "SELECT a.number, e.note FROM flow_application_event e JOIN flow_application a "
+                "ON a.id = e.application_id WHERE e.status = 'paid' AND a.owner IN :owners "
+                "ORDER BY e.id"
+            ).bindparams(expanding),
+            {"owners": owners},
+        ).all()
+    engine.dispose()
+    receipt_events: dict[str, list[str]] = {}
+    for number, note in events:
+        receipt_events.setdefault(number, []).append(note)
+    paid_by_citizen = {f.sub: set(f.paid) for f in flows}
+    unanswered = {f.sub for f in flows if f.checkout}
+    counts, problems = payment_problems(
+        paid_by_citizen, orders, checkouts, receipt_events, unanswered
+    )
+    print("  payments in the database: " + "; ".join(f"{v} {k}" for k, v in counts.items()),
+          flush=True)  # fmt: skip
+    for problem in problems[:10]:
+        print(f"    {problem}", flush=True)
+    checks.check(
+        counts["payable checkouts"] > 0 and not problems,
+        f"per citizen: every payable checkout paid exactly once with its receipt on its "
+        f"timeline, nothing left in the outbox ({len(problems)} problems)",
     )
 
 
@@ -771,6 +959,7 @@ def main(argv: list[str] | None = None) -> int:
                 "REFLEX_WEB_WORKDIR": ".web-faults",
                 "YIWANG_SOCKETS_PER_MINUTE": "0",
                 "YIWANG_TOKENS_PER_MINUTE": "0",
+                "YIWANG_OUTBOX_INTERVAL_S": str(OUTBOX_INTERVAL_S),
                 **CASHIER.env(),
             }
             try:

@@ -15,8 +15,10 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.adapters.identity import mask_phone
@@ -153,7 +155,12 @@ def mark_dispatch(number: str, session: Session | None = None) -> bool:
         return True
 
 
-def _pending(owner: str | None) -> list[tuple[Delivery, Application]]:
+def _pending(
+    owner: str | None, lease: timedelta | None = None
+) -> list[tuple[Delivery, Application]]:
+    """Queued dispatches (of ``owner``); with ``lease``, only those this caller claimed: one
+    conditional UPDATE per row, so of several workers retrying at once one takes each, and a
+    row touched within the lease is left to whoever touched it."""
     with session_scope() as s:
         stmt = (
             select(Delivery, Application)
@@ -162,17 +169,46 @@ def _pending(owner: str | None) -> list[tuple[Delivery, Application]]:
         )
         if owner is not None:
             stmt = stmt.where(Delivery.owner == owner)
-        return [(d, a) for d, a in s.exec(stmt.order_by(col(Delivery.id))).all()]
+        if lease is not None:
+            at = store.now()
+            won = []
+            ids = select(Delivery.id).where(Delivery.outbox == "dispatch")
+            if owner is not None:
+                ids = ids.where(Delivery.owner == owner)
+            for row in s.exec(ids).all():
+                result = s.execute(
+                    sa.update(Delivery)
+                    .where(
+                        col(Delivery.id) == row,
+                        col(Delivery.outbox) == "dispatch",
+                        col(Delivery.updated_at) < at - lease,
+                    )
+                    .values(updated_at=at)
+                )
+                if cast("sa.CursorResult[Any]", result).rowcount:
+                    won.append(row)
+            s.commit()
+            stmt = stmt.where(col(Delivery.id).in_(won))
+        stmt = stmt.order_by(col(Delivery.id)).execution_options(populate_existing=True)
+        return [(d, a) for d, a in s.exec(stmt).all()]
 
 
 def _booked(delivery_id: int, tracking_no: str) -> None:
+    """The courier booked it: record the tracking number once (a conditional UPDATE: of two
+    pushes that booked the same dispatch, only one writes the timeline's 已交寄)."""
     with session_scope() as s:
-        row = s.get(Delivery, delivery_id)
-        if row is None or row.tracking_no:
+        won = s.execute(
+            sa.update(Delivery)
+            .where(col(Delivery.id) == delivery_id, col(Delivery.tracking_no) == "")
+            .values(
+                tracking_no=tracking_no[:40], status="booked", outbox="", updated_at=store.now()
+            )
+        )
+        if not cast("sa.CursorResult[Any]", won).rowcount:
             return
-        row.tracking_no, row.status, row.outbox = tracking_no[:40], "booked", ""
-        row.updated_at = store.now()
-        s.add(row)
+        row = s.get(Delivery, delivery_id)
+        assert row is not None
+        s.refresh(row)
         app = s.exec(
             select(Application).where(Application.number == row.application_number)
         ).first()
@@ -188,30 +224,62 @@ def _booked(delivery_id: int, tracking_no: str) -> None:
         s.commit()
 
 
-def _tracking(owner: str | None) -> list[Delivery]:
+def _tracking(owner: str | None, lease: timedelta | None = None) -> list[Delivery]:
+    """Shipments on their way (of ``owner``); with ``lease``, only those this caller claimed
+    (asked about at most once per lease by the whole deployment, not once per worker)."""
     with session_scope() as s:
         stmt = select(Delivery).where(
             Delivery.tracking_no != "", col(Delivery.status).in_(("booked", *TRACKED[:-1]))
         )
         if owner is not None:
             stmt = stmt.where(Delivery.owner == owner)
-        return list(s.exec(stmt).all())
+        rows = list(s.exec(stmt).all())
+        if lease is None:
+            return rows
+        at = store.now()
+        won = []
+        for row_id in [r.id for r in rows]:
+            result = s.execute(
+                sa.update(Delivery)
+                .where(col(Delivery.id) == row_id, col(Delivery.updated_at) < at - lease)
+                .values(updated_at=at)
+            )
+            if cast("sa.CursorResult[Any]", result).rowcount:
+                won.append(row_id)
+        s.commit()
+        if not won:
+            return []
+        again = select(Delivery).where(col(Delivery.id).in_(won)).order_by(col(Delivery.id))
+        return list(s.exec(again.execution_options(populate_existing=True)).all())
 
 
 def _moved(delivery_id: int, events: list) -> int:
     """Record the courier's new statuses (seq above the last one recorded)."""
     applied = 0
     with session_scope() as s:
-        row = s.get(Delivery, delivery_id)
+        row = s.get(Delivery, delivery_id, populate_existing=True)
         if row is None:
+            return 0
+        seen = row.last_seq
+        new = [
+            e for e in sorted(events, key=lambda e: e.seq) if e.seq > seen and e.status in TRACKED
+        ]
+        if not new:
+            return 0
+        # recorded once: of two pulls at the same time (two workers, or a worker's periodic
+        # retry and a citizen's page) only the one that moves last_seq on from what it read
+        # writes the events
+        won = s.execute(
+            sa.update(Delivery)
+            .where(col(Delivery.id) == delivery_id, col(Delivery.last_seq) == seen)
+            .values(last_seq=new[-1].seq, status=new[-1].status, updated_at=store.now())
+        )
+        if not cast("sa.CursorResult[Any]", won).rowcount:
             return 0
         app = s.exec(
             select(Application).where(Application.number == row.application_number)
         ).first()
-        for event in sorted(events, key=lambda e: e.seq):
-            if event.seq <= row.last_seq or event.status not in TRACKED:
-                continue
-            row.last_seq, row.status = event.seq, event.status
+        for event in new:
             if app is not None and app.id is not None:
                 s.add(
                     ApplicationEvent(
@@ -222,19 +290,25 @@ def _moved(delivery_id: int, events: list) -> int:
                     )
                 )
             applied += 1
-        row.updated_at = store.now()
-        s.add(row)
         s.commit()
     return applied
 
 
-async def push(owner: str | None = None, client: LogisticsClient | None = None) -> int:
-    """Book the queued dispatches; how many were booked (stops at the first failure)."""
+async def push(
+    owner: str | None = None,
+    client: LogisticsClient | None = None,
+    *,
+    lease: timedelta | None = None,
+) -> int:
+    """Book the queued dispatches; how many were booked (stops at the first failure). With
+    ``lease`` (the periodic retry on every worker, ``app.flow.outbox``) each row is claimed
+    first. Booking twice is harmless: the courier is idempotent by application number and the
+    tracking number is recorded once."""
     client = client or logistics_client()
     if client is None:
         return 0
     booked = 0
-    for row, app in await asyncio.to_thread(_pending, owner):
+    for row, app in await asyncio.to_thread(_pending, owner, lease):
         details = row.details
         try:
             shipment = await client.book(
@@ -255,13 +329,19 @@ async def push(owner: str | None = None, client: LogisticsClient | None = None) 
     return booked
 
 
-async def pull(owner: str | None = None, client: LogisticsClient | None = None) -> int:
-    """Record the courier's new statuses of the owner's shipments on their way."""
+async def pull(
+    owner: str | None = None,
+    client: LogisticsClient | None = None,
+    *,
+    lease: timedelta | None = None,
+) -> int:
+    """Record the courier's new statuses of the owner's shipments on their way (with
+    ``lease``: those this caller claimed, see :func:`_tracking`)."""
     client = client or logistics_client()
     if client is None:
         return 0
     applied = 0
-    for row in await asyncio.to_thread(_tracking, owner):
+    for row in await asyncio.to_thread(_tracking, owner, lease):
         try:
             shipment = await client.track(row.tracking_no)
         except LogisticsError as exc:

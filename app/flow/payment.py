@@ -11,8 +11,9 @@ cashier, and the cashier's signed notification as the only thing that marks an o
   it once: the first ``paid`` pays and submits the application (idempotent by the checkout's
   key), resends are counted and change nothing.
 - An order the cashier could not be reached for stays in the ``outbox`` (``create``) and is
-  sent again by :func:`push` (the pay page's retry and every load of 我的 / progress pages);
-  a refund after a rejection likewise (``refund``).
+  sent again by :func:`push` (every load of 我的 / progress pages, and every worker's periodic
+  retry, ``app.flow.outbox``, which claims each row first); a refund after a rejection
+  likewise (``refund``).
 
 The coroutines run on a worker's event loop, so their database work goes to a thread.
 """
@@ -342,15 +343,45 @@ def _remember(order_no: str, subject: str, notify_url: str, return_url: str) -> 
         s.commit()
 
 
-def _unsent(owner: str | None) -> list[PaymentOrder]:
-    """Orders the cashier has not acknowledged yet (sent once, so their addresses are known)."""
+def _unsent(owner: str | None, lease: timedelta | None = None) -> list[PaymentOrder]:
+    """Orders the cashier has not acknowledged yet (sent once, so their addresses are known);
+    with ``lease``, only those this caller claimed (:func:`claim`)."""
     with session_scope() as s:
         stmt = select(PaymentOrder).where(
             PaymentOrder.outbox == "create", PaymentOrder.notify_url != ""
         )
         if owner is not None:
             stmt = stmt.where(PaymentOrder.owner == owner)
-        return list(s.exec(stmt.order_by(col(PaymentOrder.id))).all())
+        rows = list(s.exec(stmt.order_by(col(PaymentOrder.id))).all())
+        return rows if lease is None else claim(s, rows, "create", lease)
+
+
+def claim(
+    s: Session, rows: list[PaymentOrder], outbox: str, lease: timedelta
+) -> list[PaymentOrder]:
+    """Take outbox rows for ``lease``: one conditional UPDATE each, so of several workers
+    pushing at once exactly one gets a row; a row touched within the lease (by a citizen's
+    own tap, or claimed by another worker whose send is still under way) is left alone.
+    Returns the rows this caller won, read again."""
+    at = store.now()
+    won = []
+    for row in rows:
+        result = s.execute(
+            sa.update(PaymentOrder)
+            .where(
+                col(PaymentOrder.id) == row.id,
+                col(PaymentOrder.outbox) == outbox,
+                col(PaymentOrder.updated_at) < at - lease,
+            )
+            .values(updated_at=at)
+        )
+        if cast("sa.CursorResult[Any]", result).rowcount:
+            won.append(row.id)
+    s.commit()
+    if not won:
+        return []
+    stmt = select(PaymentOrder).where(col(PaymentOrder.id).in_(won)).order_by(col(PaymentOrder.id))
+    return list(s.exec(stmt.execution_options(populate_existing=True)).all())
 
 
 def fresh(order_no: str) -> PaymentOrder:
@@ -397,12 +428,18 @@ def mark_refund(number: str, reason: str, session: Session | None = None) -> Pay
 
 
 def _refunded(order_id: int) -> None:
+    """The cashier took the refund: record it once (a conditional UPDATE: of two pushes
+    that sent the same refund, only one writes the timeline's 已退费)."""
     with session_scope() as s:
-        order = s.get(PaymentOrder, order_id)
-        if order is None or order.status != "refunding":
+        won = s.execute(
+            sa.update(PaymentOrder)
+            .where(col(PaymentOrder.id) == order_id, col(PaymentOrder.status) == "refunding")
+            .values(status="refunded", outbox="", updated_at=store.now())
+        )
+        if not cast("sa.CursorResult[Any]", won).rowcount:
             return
-        order.status, order.outbox, order.updated_at = "refunded", "", store.now()
-        s.add(order)
+        order = s.get(PaymentOrder, order_id)
+        assert order is not None
         app = s.exec(
             select(Application).where(Application.number == order.application_number)
         ).first()
@@ -418,29 +455,37 @@ def _refunded(order_id: int) -> None:
         s.commit()
 
 
-def _pending_refunds(owner: str | None) -> list[PaymentOrder]:
+def _pending_refunds(owner: str | None, lease: timedelta | None = None) -> list[PaymentOrder]:
     with session_scope() as s:
         stmt = select(PaymentOrder).where(PaymentOrder.outbox == "refund")
         if owner is not None:
             stmt = stmt.where(PaymentOrder.owner == owner)
-        return list(s.exec(stmt.order_by(col(PaymentOrder.id))).all())
+        rows = list(s.exec(stmt.order_by(col(PaymentOrder.id))).all())
+        return rows if lease is None else claim(s, rows, "refund", lease)
 
 
-async def push(owner: str | None = None, client: CashierClient | None = None) -> int:
+async def push(
+    owner: str | None = None, client: CashierClient | None = None, *, lease: timedelta | None = None
+) -> int:
     """Send what the cashier has not heard (of ``owner`` or everyone's): orders it could not
-    be reached for, then refunds; how many went. Stops at the first failure."""
+    be reached for, then refunds; how many went. Stops at the first failure.
+
+    With ``lease`` (the periodic retry, ``app.flow.outbox``, on every worker at once) each row
+    is claimed first and only rows untouched for that long are taken. Sending a row twice is
+    harmless either way: the cashier is idempotent by order and refund number, and what its
+    answer changes here is written once (conditional UPDATEs)."""
     client = client or cashier_client()
     if client is None:
         return 0
     sent = 0
-    for order in await asyncio.to_thread(_unsent, owner):
+    for order in await asyncio.to_thread(_unsent, owner, lease):
         try:
             await send(client, order, order.subject, order.notify_url, order.return_url)
         except CashierError as exc:
             log.warning("order %s not sent: %s", order.order_no, exc)
             return sent
         sent += 1
-    for order in await asyncio.to_thread(_pending_refunds, owner):
+    for order in await asyncio.to_thread(_pending_refunds, owner, lease):
         try:
             await client.refund(order.order_no, order.refund_no, order.amount, "不予受理退费")
         except CashierError as exc:

@@ -68,6 +68,8 @@ SYNTHETIC_PREFIX = "sbx-load-"
 #: and 机动车驾驶证期满换证 (¥10 paid online through the cashier, window collection or express
 #: delivery)
 FLOW_BASIC_CODES = ("009068000000", "027018000000", "006021000000")
+#: of those, the one paid through the cashier (the faults' pay witnesses fill it in)
+PAID_BASIC_CODE = "006021000000"
 
 
 #: a valid 1x1 PNG (what a citizen's photo of a document is, as far as the checks go)
