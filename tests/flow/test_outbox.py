@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.adapters import cashier
 from app.flow import checkout, delivery, outbox, payment, store
+from app.flow.store import applications
 from app.flow.checkout_tables import Delivery, PaymentOrder
 from tests.flow.test_delivery import _submitted
 
@@ -131,11 +132,11 @@ def test_a_refund_sent_by_two_workers_is_recorded_once(
     assert sum(asyncio.run(both())) >= 1
     refunded = _order(pay_db, order.order_no)
     assert refunded.status == "refunded" and refunded.outbox == ""
-    app = store.get_application("alice", number, pay_db)
-    statuses = [e.status for e in store.events(app.id or 0, pay_db)]
+    app = applications.get_application("alice", number, pay_db)
+    statuses = [e.status for e in applications.events(app.id or 0, pay_db)]
     assert statuses.count("refunded") == 1 and statuses.count("refunding") == 1
     payment._refunded(refunded.id or 0)  # a late second answer changes nothing
-    assert [e.status for e in store.events(app.id or 0, pay_db)].count("refunded") == 1
+    assert [e.status for e in applications.events(app.id or 0, pay_db)].count("refunded") == 1
     listing = httpx.get(f"{cashier_url}/operator/orders").json()
     assert len(listing["refunds"]) == 1  # the cashier refunds once by refund number
 
@@ -167,8 +168,8 @@ def test_dispatch_and_tracking_move_without_a_citizen_each_recorded_once(
             return list(await asyncio.gather(outbox.retry_once(LEASE), outbox.retry_once(LEASE)))
 
         assert sorted(asyncio.run(together())) == [0, 1]  # one asked, one status recorded
-    app = store.get_application("alice", number, pay_db)
-    statuses = [e.status for e in store.events(app.id or 0, pay_db)]
+    app = applications.get_application("alice", number, pay_db)
+    statuses = [e.status for e in applications.events(app.id or 0, pay_db)]
     assert statuses[-6:] == [
         "completed",
         "shipped",
