@@ -142,13 +142,17 @@ def item_texts(item: ServiceItem) -> list[tuple[str, str]]:
     texts = [("name", item.name)]
     texts += [("material", m.name) for m in item.materials]
     texts += [("step", s.name) for s in item.steps]
+    # shown by the derived form: one question per condition, the notes in the upload hints
+    texts += [("condition", m.condition) for m in item.materials if m.condition]
+    texts += [("notes", m.notes) for m in item.materials if m.notes]
     return texts
 
 
 def translation_gaps(
     items: Iterable[ServiceItem], folder: Path | None = None
 ) -> dict[str, dict[str, int]]:
-    """Missing translations per locale and field (name, material, step, summary), each
+    """Missing translations per locale and field (name, material, step, condition, notes,
+    summary), each
     distinct Chinese text counted once: what the theme check reports as warnings.
 
     ``{"en": {"name": 0, "material": 2, ...}, "ug": {...}, "zh_Hant": {...}}``
@@ -160,7 +164,9 @@ def translation_gaps(
         seen.add(("summary", item.name))
     gaps: dict[str, dict[str, int]] = {}
     for locale in TRANSLATED:
-        counts: dict[str, int] = dict.fromkeys(("name", "material", "step", "summary"), 0)
+        counts: dict[str, int] = dict.fromkeys(
+            ("name", "material", "step", "condition", "notes", "summary"), 0
+        )
         for kind, text in seen:
             table = content.summaries if kind == "summary" else content.names
             if text not in table.get(locale, {}):

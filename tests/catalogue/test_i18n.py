@@ -83,16 +83,18 @@ def test_missing_translations_are_warnings_with_counts_per_locale(tmp_path: Path
     data = item.model_dump(mode="json")
     data["name"] = "省级特色事项"
     data["materials"][0]["name"] = "本省特有材料"
+    data["materials"][0]["notes"] = "本省特有说明"
     own = ServiceItem.model_validate(data)
     (tmp_path / "translations.toml").write_text(
         '[en.names]\n"省级特色事项" = "A provincial service"\n', encoding="utf-8"
     )
     gaps = translation_gaps([own], tmp_path)
-    assert gaps["en"] == {"name": 0, "material": 1, "step": 0, "summary": 1}
-    assert gaps["ug"] == {"name": 1, "material": 1, "step": 0, "summary": 1}
+    rest = {"step": 0, "condition": 0, "notes": 1, "summary": 1}  # the built-in ones translated
+    assert gaps["en"] == {"name": 0, "material": 1, **rest}
+    assert gaps["ug"] == {"name": 1, "material": 1, **rest}
     warnings = {w.field: w.message for w in gap_warnings([own], tmp_path)}
     assert set(warnings) == set(TRANSLATED)
-    assert warnings["en"].startswith("2 catalogue text(s) without a translation (1 material")
+    assert warnings["en"].startswith("3 catalogue text(s) without a translation (1 material, 1 notes")
     assert warnings["ug"].startswith("3 catalogue text(s)")
 
 
