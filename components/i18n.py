@@ -411,9 +411,11 @@ def sjoin(separator_message: str, parts: Iterable[str]) -> str:
     # a locale in which a part has no translation gets the whole list in Chinese (marked when
     # shown), never a list mixing both
     return localized(
-        lambda loc: translate(loc, separator_message).join(pick(p, loc) for p in items)
-        if all(_has_locale(p, loc) for p in items)
-        else None
+        lambda loc: (
+            translate(loc, separator_message).join(pick(p, loc) for p in items)
+            if all(_has_locale(p, loc) for p in items)
+            else None
+        )
     )
 
 
