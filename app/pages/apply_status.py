@@ -120,7 +120,12 @@ def _found() -> rx.Component:
             rx.cond(
                 ApplicationState.delivery_text != "",
                 rx.el.div(
-                    rx.el.dt(t("领取方式")), rx.el.dd(server_span(ApplicationState.delivery_text))
+                    rx.el.dt(t("领取方式")),
+                    rx.el.dd(
+                        server_span(ApplicationState.delivery_text),
+                        rx.el.br(),
+                        rx.el.span(ApplicationState.delivery_place, lang="zh-Hans"),
+                    ),
                 ),
             ),
             rx.cond(

@@ -95,6 +95,8 @@ class CheckoutState(FlowAuthState):
     errors: list[CheckoutError] = []
     field_errors: dict[str, str] = {}
     delivery_text: str = ""
+    #: the delivery address or the hall (Chinese data, marked zh-Hans on the page)
+    delivery_place: str = ""
     application_number: str = ""
     receipt_no: str = ""
     paid_text: str = ""
@@ -135,12 +137,14 @@ class CheckoutState(FlowAuthState):
     def _fill_delivery(self, owner: str, row: Checkout) -> None:
         choice = row.delivery or {}
         self.method = str(choice.get("method", ""))
+        # the method in the citizen's language; the address or hall is data, shown as it is
         if choice.get("method") == "express":
-            self.delivery_text = t("快递送达：{address}", address=delivery.address_text(choice))
+            self.delivery_text = t("快递送达")
+            self.delivery_place = delivery.address_text(choice)
         elif choice.get("method") == "collect":
-            self.delivery_text = t("窗口领取：{hall}", hall=self.hall_name)
+            self.delivery_text, self.delivery_place = t("窗口领取"), self.hall_name
         else:
-            self.delivery_text = ""
+            self.delivery_text = self.delivery_place = ""
         source = choice if choice.get("method") == "express" else delivery.last_address(owner)
         self.recipient = str(source.get("recipient", ""))
         self.detail = str(source.get("detail", ""))

@@ -215,6 +215,8 @@ class ApplicationState(_ContentMixin):
     receipt_no: str = ""
     refund_text: str = ""
     delivery_text: str = ""
+    #: the delivery address or the hall (Chinese data, marked zh-Hans on the page)
+    delivery_place: str = ""
     tracking_text: str = ""
 
     def _fill_checkout(self, sub: str, number: str) -> None:
@@ -231,11 +233,10 @@ class ApplicationState(_ContentMixin):
                 number=order.refund_no,
             )
         row = delivery.get(sub, number)
-        self.delivery_text = self.tracking_text = ""
+        self.delivery_text = self.delivery_place = self.tracking_text = ""
         if row is not None and row.method == "express":
-            self.delivery_text = t(
-                "快递送达：{address}", address=delivery.address_text(row.details, self.revealed)
-            )
+            self.delivery_text = t("快递送达")
+            self.delivery_place = delivery.address_text(row.details, self.revealed)
             if row.tracking_no:
                 self.tracking_text = t(
                     "快递单号 {number}：{status}",
@@ -243,7 +244,8 @@ class ApplicationState(_ContentMixin):
                     status=checkout.event_label(row.status) or t("已交寄"),
                 )
         elif row is not None:
-            self.delivery_text = t("窗口领取：{hall}", hall=str(row.details.get("hall", "")))
+            self.delivery_text = t("窗口领取")
+            self.delivery_place = str(row.details.get("hall", ""))
 
     def _fill(self, sub: str, number: str) -> None:
         self.loaded = True

@@ -94,8 +94,10 @@ def test_missing_translations_are_warnings_with_counts_per_locale(tmp_path: Path
     assert gaps["ug"] == {"name": 1, "material": 1, **rest}
     warnings = {w.field: w.message for w in gap_warnings([own], tmp_path)}
     assert set(warnings) == set(TRANSLATED)
-    assert warnings["en"].startswith("3 catalogue text(s) without a translation (1 material, 1 notes")
-    assert warnings["ug"].startswith("3 catalogue text(s)")
+    assert warnings["en"].startswith(
+        "3 catalogue text(s) without a translation (1 material, 1 notes"
+    )
+    assert warnings["ug"].startswith("4 catalogue text(s)")
 
 
 def test_bad_tables_are_named(tmp_path: Path) -> None:
