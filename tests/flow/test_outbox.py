@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 
 from app.adapters import cashier
 from app.flow import checkout, delivery, outbox, payment, store
-from app.flow.store import applications
 from app.flow.checkout_tables import Delivery, PaymentOrder
+from app.flow.store import applications
 from tests.flow.test_delivery import _submitted
 
 # the payment and delivery tests' fixtures (sandbox cashier and courier, notify route, database)
