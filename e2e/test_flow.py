@@ -14,8 +14,9 @@ import secrets
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
+from app.flow.checkout_tables import Checkout, PaymentOrder
 from app.flow.store import applications
 from app.flow.tables import Application, Draft, StoredFile
 from e2e.axe import assert_no_violations
@@ -43,8 +44,15 @@ def count_applications(db: Engine, owner: str) -> int:
 
 
 def clear_drafts(db: Engine, owner: str) -> None:
+    """The owner's unfinished work: drafts, and checkouts not yet submitted (a delivery
+    choice an earlier run left would skip the checkout's first step)."""
     with Session(db) as s:
         s.execute(delete(Draft).where(col(Draft.owner) == owner))
+        unfinished = select(Checkout.id).where(
+            col(Checkout.owner) == owner, col(Checkout.application_number) == ""
+        )
+        s.execute(delete(PaymentOrder).where(col(PaymentOrder.checkout_id).in_(unfinished)))
+        s.execute(delete(Checkout).where(col(Checkout.id).in_(unfinished)))
         s.commit()
 
 

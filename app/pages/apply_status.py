@@ -124,7 +124,7 @@ def _found() -> rx.Component:
                     rx.el.dd(
                         server_span(ApplicationState.delivery_text),
                         rx.el.br(),
-                        rx.el.span(ApplicationState.delivery_place, lang="zh-Hans"),
+                        rx.el.span(S(ApplicationState.delivery_place), lang="zh-Hans"),
                     ),
                 ),
             ),

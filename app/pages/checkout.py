@@ -225,7 +225,7 @@ def _delivery_summary() -> rx.Component:
         rx.el.section(
             rx.el.h2(t("领取方式"), class_name="yw-section-title"),
             rx.el.p(server_span(S.delivery_text)),
-            rx.el.p(S.delivery_place, lang="zh-Hans"),
+            rx.el.p(server_text(S.delivery_place), lang="zh-Hans"),
             rx.cond(
                 S.method == "collect",
                 _hall(),
