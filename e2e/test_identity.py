@@ -140,20 +140,26 @@ def test_a_level_3_citizen_logs_in_applies_and_logs_out_at_the_provider(
     expect(page.get_by_text("370103194912310025")).to_have_count(0)
     expect(page.get_by_role("textbox", name="联系电话")).to_have_value("13911112222")
     continue_(page)
+    # the extended form: one question per 提交情形, the item's own steps, then every material
+    heading(page, "您的情况")
+    for condition in ("不在窗口现场采集照片的", "委托他人代为办理的"):
+        group = page.get_by_role("group", name=re.compile(condition))
+        group.get_by_role("radio", name="否", exact=True).check()
+    continue_(page)
     heading(page, "换领原因")
     page.get_by_role("radio", name="有效期满或即将期满").check()
     page.get_by_label("现有身份证的有效期截止日期").fill("2026-03-01")
     continue_(page)
-    heading(page, "受理和领取")
+    heading(page, "受理派出所")
     page.get_by_role("combobox", name="所在区县").first.select_option(label="济南市历下区")
     page.get_by_role("textbox", name="街道、小区和门牌号").first.fill("历山路 101 号")
-    page.get_by_role("radio", name="到派出所窗口领取").check()
     continue_(page)
-    heading(page, "证件照片")
-    page.get_by_label("免冠证件照片").set_input_files(
-        {"name": "me.png", "mimeType": "image/png", "buffer": png_bytes()}
-    )
-    expect(page.get_by_text("已上传：me.png")).to_be_visible(timeout=30_000)
+    heading(page, "申请材料")
+    for material, file in (("申请人居民身份证", "id.png"), ("居民户口簿", "hukou.png")):
+        page.get_by_label(material).set_input_files(
+            {"name": file, "mimeType": "image/png", "buffer": png_bytes()}
+        )
+        expect(page.get_by_text(f"已上传：{file}")).to_be_visible(timeout=30_000)
     continue_(page)
     heading(page, "提交前请核对")
     page.get_by_role("checkbox", name=re.compile("本人承诺")).check()

@@ -20,6 +20,8 @@ from e2e.conftest import open_page
 from e2e.server import ROOT, e2e_mode
 
 ID_CARD = "001018000000-370102000000-000-11370102010133958H-8-00"
+#: the ID-card form's photo (近期免冠证件照片, the item's third material)
+PHOTO = "material_3"
 FULL_ID = "37010219850312002X"
 PHONE = "13800135678"
 
@@ -244,7 +246,7 @@ def test_eight_pixel_bombs_neither_pass_nor_slow_another_citizen(
         with httpx.Client(base_url=base_url, timeout=60, cookies={"yw_sid": cookie}) as client:
             answer = client.post(
                 "/flow/files",
-                data={"item": ID_CARD, "field": "photo"},
+                data={"item": ID_CARD, "field": PHOTO},
                 files={"file": ("bomb.png", bomb, "image/png")},
                 headers={"X-Yiwang-Upload": "1", "Origin": base_url},
             )
@@ -262,5 +264,7 @@ def test_eight_pixel_bombs_neither_pass_nor_slow_another_citizen(
     base95 = statistics.quantiles(baseline, n=20)[-1]
     print(f"another citizen's /ping p95: {base95 * 1000:.1f} ms alone, {p95 * 1000:.1f} ms "
           f"while 8 bombs were sent (answers {sorted(codes)})")  # fmt: skip
-    assert codes == [422] * 8
+    # every bomb refused: decoded and refused over the pixel limit (422), or turned away by the
+    # bounded upload pool while it was busy with the others (503); none stored
+    assert len(codes) == 8 and set(codes) <= {422, 503} and 422 in codes, codes
     assert p95 < max(3 * base95, base95 + 0.05)
