@@ -394,6 +394,12 @@ def remember(local: str, limit: int | None = None) -> str:
     locale."""
     source = pick(local, SOURCE_LOCALE)[:limit]
     if local != source:
+        # one registry for every province folder of the build: a text keeps each locale any
+        # folder translated it into (a folder without that translation never takes it away)
+        known = _COMPOSED.get(source)
+        if known is not None and known != local:
+            texts = json.loads(known[1:]) | json.loads(local[1:])
+            local = LOCAL_MARK + json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
         _COMPOSED[source] = local
     return source
 
