@@ -181,3 +181,11 @@ def test_verify_url_and_qr() -> None:
     assert "#" not in svg  # no colour of its own: the stylesheet's token draws it
     path = root.find("{*}path") if root.find("{*}path") is not None else root.find("path")
     assert path is not None and path.get("class") == "yw-qr__modules"
+
+
+def test_the_pages_are_in_the_route_table() -> None:
+    from app.routes import routes
+    from app.state import routing
+
+    paths = {r.path for r in routes()}
+    assert {ls.VERIFY_PATH, "/me/licences", routing.LICENCE} <= paths
