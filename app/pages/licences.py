@@ -224,18 +224,22 @@ def _verdict(status: str, title: rx.Var, body: rx.Var, icon_name: IconName) -> r
     )
 
 
+def _fact(term: rx.Component, value: rx.Component) -> rx.Component:
+    return rx.el.div(term, value, class_name="yw-licence__row")
+
+
 def _facts() -> rx.Component:
     v = LicenceVerifyState
     return rx.el.dl(
-        rx.el.div(rx.el.dt(t("证照类型")), rx.el.dd(v.kind, lang="zh-Hans")),
-        rx.el.div(rx.el.dt(t("持证人")), rx.el.dd(v.holder_name, lang="zh-Hans")),
-        rx.el.div(rx.el.dt(t("证件号码")), rx.el.dd(v.holder_number)),
-        rx.el.div(rx.el.dt(t("证照编号")), rx.el.dd(v.number)),
-        rx.el.div(rx.el.dt(t("发证机关")), rx.el.dd(v.issuer, lang="zh-Hans")),
-        rx.el.div(rx.el.dt(t("发证日期")), rx.el.dd(v.issued)),
-        rx.el.div(rx.el.dt(t("亮证码有效期至")), rx.el.dd(S(v.expires_text))),
-        rx.el.div(rx.el.dt(t("核验时间")), rx.el.dd(S(v.checked_text))),
-        class_name="yw-summary-list",
+        _fact(rx.el.dt(t("证照类型")), rx.el.dd(v.kind, lang="zh-Hans")),
+        _fact(rx.el.dt(t("持证人")), rx.el.dd(v.holder_name, lang="zh-Hans")),
+        _fact(rx.el.dt(t("证件号码")), rx.el.dd(v.holder_number)),
+        _fact(rx.el.dt(t("证照编号")), rx.el.dd(v.number)),
+        _fact(rx.el.dt(t("发证机关")), rx.el.dd(v.issuer, lang="zh-Hans")),
+        _fact(rx.el.dt(t("发证日期")), rx.el.dd(v.issued)),
+        _fact(rx.el.dt(t("亮证码有效期至")), rx.el.dd(S(v.expires_text))),
+        _fact(rx.el.dt(t("核验时间")), rx.el.dd(S(v.checked_text))),
+        class_name="yw-licence__facts yw-card",
     )
 
 
@@ -276,11 +280,9 @@ def verify_page() -> rx.Component:
                                 "close-doc",
                             ),
                             rx.el.dl(
-                                rx.el.div(
-                                    rx.el.dt(t("证照类型")), rx.el.dd(v.kind, lang="zh-Hans")
-                                ),
-                                rx.el.div(rx.el.dt(t("核验时间")), rx.el.dd(S(v.checked_text))),
-                                class_name="yw-summary-list",
+                                _fact(rx.el.dt(t("证照类型")), rx.el.dd(v.kind, lang="zh-Hans")),
+                                _fact(rx.el.dt(t("核验时间")), rx.el.dd(S(v.checked_text))),
+                                class_name="yw-licence__facts yw-card",
                             ),
                             class_name="yw-stack",
                         ),
