@@ -19,7 +19,7 @@ from app.state.licences import (
     LicenceVerifyState,
 )
 from components.i18n import server_text as S
-from components.i18n import t, t_content
+from components.i18n import t, t_around, t_content
 from components.icon import IconName, icon
 from components.js import js
 from components.licence_card import licence_card
@@ -30,13 +30,14 @@ from themes import Theme
 def _area(theme: Theme, _suffix: str) -> rx.Component:
     """Who issues the e-licences shown here: the province of the request's host."""
     province = t_content(theme.settings.identity.province)
-    return rx.el.span(t("{province}电子证照", province=province))
+    return rx.el.span(*t_around("{province}电子证照", "province", province))
 
 
 def _platform(theme: Theme, _suffix: str) -> rx.Component:
     name = t_content(theme.settings.identity.app_name)
     return rx.el.p(
-        t("核验结果由{platform}根据亮证码的数字签名给出。", platform=name), class_name="yw-muted"
+        *t_around("核验结果由{platform}根据亮证码的数字签名给出。", "platform", name),
+        class_name="yw-muted",
     )
 
 
