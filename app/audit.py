@@ -3,10 +3,14 @@
 Events: ``login``, ``login_failed`` (with a ``reason`` code), ``logout``, ``idle_expiry``,
 ``reveal`` (a masked ID number or phone shown in full), ``cross_citizen_access`` (an attempt
 to open another citizen's record), ``login_refused`` (the login lacks what the started
-application needs). Every line has ``time`` (UTC, ISO 8601), ``event``, ``subject`` (a keyed
-hash of the identity provider's ``sub``, never the sub itself), ``client`` (address),
-``request_id``, ``outcome`` (``success`` / ``failure`` / ``denied``) and may have ``reason``
-and ``detail`` (short codes and names, never values).
+application needs), ``licence_show`` (亮证: a citizen made a verification code for one of
+their e-licences, ``detail`` the code's id; ``denied`` with ``not_holder`` for a licence that
+is not theirs) and ``licence_verify`` (a verifier opened a code: ``reason`` ``valid``,
+``expired`` or ``forged``, ``detail`` the code's id when it is ours). Every line has ``time``
+(UTC, ISO 8601), ``event``, ``subject`` (a keyed hash of the identity provider's ``sub``,
+never the sub itself), ``client`` (address), ``request_id``, ``outcome`` (``success`` /
+``failure`` / ``denied``) and may have ``reason`` and ``detail`` (short codes and names,
+never values).
 
 The operator names the file with ``YIWANG_AUDIT_LOG`` (appended to; rotate it with
 logrotate's ``copytruncate`` or by renaming: the file is reopened for every line).
@@ -39,6 +43,8 @@ Event = Literal[
     "idle_expiry",
     "reveal",
     "cross_citizen_access",
+    "licence_show",
+    "licence_verify",
 ]
 Outcome = Literal["success", "failure", "denied"]
 

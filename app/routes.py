@@ -16,6 +16,7 @@ from app.pages import (
     guide,
     home,
     items,
+    licences,
     me,
     search,
     services,
@@ -28,6 +29,7 @@ from app.state.flow_auth import FlowAuthState
 from app.state.flow_me import ApplicationState, FlowMeState
 from app.state.guide import GuideState
 from app.state.items import ItemsState
+from app.state.licences import LicenceShowState, LicencesState, LicenceVerifyState
 from app.state.search import SearchState
 from app.state.services import ServicesState
 from components.i18n import N_
@@ -73,4 +75,18 @@ def routes() -> list[Route]:
             apply_status.page,
             [ApplicationState.load, FlowAuthState.watch_idle],
         ),
+        # 亮证 (issue 21): the citizen's e-licences, one shown with its code, the verifier's page
+        Route(
+            "/me/licences",
+            N_("我的证照"),
+            licences.list_page,
+            [LicencesState.load, FlowAuthState.watch_idle],
+        ),
+        Route(
+            routing.LICENCE,
+            N_("亮证"),
+            licences.show_page,
+            [LicenceShowState.load, FlowAuthState.watch_idle],
+        ),
+        Route("/licence/verify", N_("电子证照核验"), licences.verify_page, LicenceVerifyState.load),
     ]

@@ -35,6 +35,7 @@ ID_PROPS: dict[str, tuple[str, ...]] = {
     "select_input": ("input_id", "name"),
     "text_input": ("input_id", "name"),
     "home_hero": ("heading_id",),
+    "licence_card": ("card_id",),
     "hot_searches": ("heading_id",),
     "question_page": ("element_id", "heading_id"),
     "read_aloud": ("target_id",),

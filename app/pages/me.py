@@ -148,6 +148,19 @@ def page() -> rx.Component:
     return layout(
         rx.el.h1(t("我的"), class_name="yw-page-title"),
         _section("account-title", t("账号"), _account()),
+        _section(
+            "licences-title",
+            t("我的证照"),
+            rx.el.p(t("查看您名下的电子证照，需要时亮证。")),
+            rx.el.p(
+                rx.el.a(
+                    icon("id-card"),
+                    rx.el.span(t("我的证照")),
+                    href="/me/licences",
+                    class_name="yw-button yw-button--secondary",
+                )
+            ),
+        ),
         _section("progress-title", t("我的办件"), _applications()),
         _section("drafts-title", t("我的草稿"), _drafts()),
         _section("messages-title", t("消息"), _messages()),

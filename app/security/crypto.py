@@ -74,6 +74,29 @@ def fernet() -> MultiFernet:
     return _fernet_for(keys)
 
 
+def derived_keys(purpose: str) -> list[bytes]:
+    """Signing keys for ``purpose`` (e.g. ``"licence-show"``), one per configured data key,
+    the first from the key that encrypts: HMAC-SHA256 of the purpose under the key's bytes, so
+    a signature never reuses the encryption key itself and rotating the data keys (new key
+    first) rotates these too, old signatures still verifying until their key is dropped."""
+    import base64
+    import hashlib
+    import hmac
+
+    found: list[bytes] = []
+    for key in _configured_keys():
+        try:
+            raw = base64.urlsafe_b64decode(key.encode())
+        except (ValueError, TypeError):
+            raise DataKeyError(
+                "YIWANG_DATA_KEYS: every key must be a Fernet key (32 url-safe base64 bytes)"
+            ) from None
+        found.append(hmac.new(raw, b"yiwang:" + purpose.encode(), hashlib.sha256).digest())
+    if not found:
+        raise DataKeyError("YIWANG_DATA_KEYS is empty")
+    return found
+
+
 def encrypt_json(value: Any) -> str:
     return fernet().encrypt(json.dumps(value, ensure_ascii=False).encode()).decode()
 

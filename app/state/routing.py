@@ -17,6 +17,7 @@ ITEM = "/item/[code]"
 APPLY = "/apply/[code]"
 CHECKOUT = "/checkout/[code]"
 APPLICATION = "/me/applications/[number]"
+LICENCE = "/me/licences/[id]"
 
 
 def route_arg(state: rx.State, route: str) -> str:

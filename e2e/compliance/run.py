@@ -41,6 +41,9 @@ SAMPLE_PATHS = {
     # a payable item with express delivery (机动车驾驶证期满换证): the checkout of a visitor
     "/checkout/[code]": "/checkout/006021000000-370100000000-000-113701009523774382-1-00",
     "/me/applications/[number]": "/me/applications/370102-20260101-00000001",
+    # 亮证 of a visitor: the page asks to log in (the verifier's page, without a code, says
+    # what to scan)
+    "/me/licences/[id]": "/me/licences/lic-birth-0001",
 }
 
 

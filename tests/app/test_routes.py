@@ -76,7 +76,13 @@ def test_handlers_read_the_route_without_a_deprecation(monkeypatch) -> None:
     assert seen == []
     assert root.router.page.params["code"] == "37 01" and seen == ["RouterData.page"]
     dynamic = {r.path for r in routes() if "[" in r.path}
-    assert dynamic == {routing.ITEM, routing.APPLY, routing.CHECKOUT, routing.APPLICATION}
+    assert dynamic == {
+        routing.ITEM,
+        routing.APPLY,
+        routing.CHECKOUT,
+        routing.APPLICATION,
+        routing.LICENCE,
+    }
     app_dir = Path(__file__).resolve().parents[2] / "app"
     using = [p.name for p in app_dir.rglob("*.py") if ".router.page" in p.read_text("utf-8")]
     assert using == []

@@ -17,6 +17,7 @@ from app.conformance.functions import (
     MISSING,
     NOT_BUILT,
     PRESENT,
+    Function,
     TableError,
     evaluate,
     load_table,
@@ -137,7 +138,9 @@ def test_a_failed_or_absent_test_makes_the_function_missing(tmp_path: Path) -> N
     results = inputs.e2e_results(passing_results(tmp_path / "r.json", outcome="failed"))
     out = {r.function.key: r for r in evaluate(table, Features(), results, "theme.toml")}
     assert out["search"].status == MISSING and "failed" in out["search"].reason
-    assert out["licence_show"].status == NOT_BUILT
+    unbuilt = Function("unbuilt", "未建", "A function with no page or test yet", (), ())
+    out = {r.function.key: r for r in evaluate([*table, unbuilt], Features(), results, "t.toml")}
+    assert out["unbuilt"].status == NOT_BUILT
     out = {r.function.key: r for r in evaluate(table, Features(), [], "theme.toml")}
     assert "has no result in the last e2e run" in out["guide"].reason
     assert "make e2e" in out["guide"].fix
@@ -153,7 +156,19 @@ def test_a_waiver_is_strict(
     assert any("remove its waiver" in f for f in report.threshold_failures)
     limits = thresholds() | {"waivers": {}}
     report = build(folder, results, None, tmp_path / "shots", limits)
+    assert not report.threshold_failures  # every function proved: nothing to waive
+    # a function whose evidence is missing fails the check unless it is waived
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    data["modes"]["embedded"] = {
+        k: v for k, v in data["modes"]["embedded"].items() if "test_licence_show" not in k
+    }
+    (tmp_path / "r2.json").write_text(json.dumps(data), encoding="utf-8")
+    partial = inputs.e2e_results(tmp_path / "r2.json")
+    report = build(folder, partial, None, tmp_path / "shots", limits)
     assert any("function licence_show" in f for f in report.threshold_failures)
+    limits = thresholds() | {"waivers": {"licence_show": "pretend"}}
+    report = build(folder, partial, None, tmp_path / "shots", limits)
+    assert not any("licence_show" in f for f in report.threshold_failures)
 
 
 def test_accessibility_figures_per_page_and_mode(
