@@ -28,8 +28,9 @@ RANK = {
     "app.adapters": 5,
     "app.readcache": 5,
     "app.serving": 5,
-    "app.province_check": 5,
-    "app.conformance": 4,  # the conformance report: reads catalogue, flow forms, e2e results  # one check over a province folder: catalogue, search, forms
+    "app.province_check": 5,  # one check over a province folder: catalogue, search, forms
+    "app.licence_show": 5,  # 亮证 codes: signed, short-lived, over the e-licence adapter
+    "app.conformance": 4,  # the conformance report: reads catalogue, flow forms, e2e results
     "app.settings": 6,
     "app.content_i18n": 6,
     "themes": 6,
