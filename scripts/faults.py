@@ -528,8 +528,9 @@ class CashierProcess:
     def start(self) -> None:
         log = (ROOT / "reports" / "faults-cashier.log").open("ab")
         self.proc = subprocess.Popen(
+            # --key=…: a token_urlsafe key may begin with "-" (argparse would take it for an option)
             [sys.executable, "-m", "app.adapters.sandbox_cashier", "--port", str(self.port),
-             "--key", self.key, "--db", str(self.db)],
+             f"--key={self.key}", "--db", str(self.db)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 20

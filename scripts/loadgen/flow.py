@@ -214,9 +214,9 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
     import aiohttp
 
     body = aiohttp.FormData()
-    body.add_delta_key("item", flow.item_code)
-    body.add_delta_key("field", name)
-    body.add_delta_key("file", UPLOAD_PNG, filename="material.png", content_type="image/png")
+    body.add_field("item", flow.item_code)
+    body.add_field("field", name)
+    body.add_field("file", UPLOAD_PNG, filename="material.png", content_type="image/png")
     started = time.perf_counter()
     try:
         async with citizen.http.post(
