@@ -230,7 +230,8 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
         citizen.stats.error(f"upload: {type(exc).__name__}")
         return None
     if not ok:
-        citizen.stats.error(f"upload: HTTP {answer.status}: {data.get('message')}")
+        where = f"stage {apply_view(citizen, 'stage')}, step {apply_view(citizen, 'step_index')}"
+        citizen.stats.error(f"upload: HTTP {answer.status} ({where}): {data.get('message')}")
         return None
     citizen.stats.add("upload", (time.perf_counter() - started) * 1000)
     return str(data["id"])
@@ -267,6 +268,26 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
             return
         fields = apply_view(citizen, "fields") or []
         answers = answers_for(fields, n)
+        # the choices first, as the page sends each one (save_field on change): a choice may
+        # show follow-up questions or a material on the same page (a field's ``when``)
+        for _ in range(3):
+            changed = [
+                fld
+                for fld in fields
+                if fld["kind"] in ("radio", "select")
+                and not fld.get("locked")
+                and answers.get(fld["name"]) != str(fld.get("value") or "")
+            ]
+            if not changed:
+                break
+            for fld in changed:
+                payload = {"name": fld["name"], "value": answers[fld["name"]]}
+                if not await citizen.event(
+                    "field_save", f"{APPLY_STATE}.save_field", payload, lambda d: APPLY_STATE in d
+                ):
+                    return
+            fields = apply_view(citizen, "fields") or []
+            answers = {**answers, **answers_for(fields, n)}
         for fld in fields:  # a material to upload: the upload route, as the page's script posts
             if fld.get("kind") == "file" and not fld.get("value"):
                 if (stored := await flow_upload(citizen, flow, fld["name"])) is None:
