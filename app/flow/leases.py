@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.db import session_scope
@@ -39,7 +40,7 @@ def take(
             try:  # the first ask ever: the row, already expired
                 s.add(WorkLease(name=name, holder="", until=at - timedelta(seconds=1)))
                 s.commit()
-            except sa.exc.IntegrityError:  # another worker made it meanwhile
+            except IntegrityError:  # another worker made it meanwhile
                 s.rollback()
         result = s.execute(
             sa.update(WorkLease)
