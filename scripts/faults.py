@@ -604,7 +604,7 @@ async def payers_tap_pay(crowd: Crowd) -> int:
     for citizen in crowd.citizens:
         assert citizen.flow is not None
         citizen.flow.hold_payment = False
-        await pay_checkout(citizen, citizen.flow)
+        await pay_checkout(citizen, citizen.flow, on_page=True)  # it waits on its pay page
         stage = checkout_view(citizen, "stage")
         if stage == "unreachable" and citizen.flow.checkout:
             told += 1

@@ -354,14 +354,15 @@ def checkout_view(citizen: Citizen, var: str) -> Any:
     return citizen.state.get(CHECKOUT_STATE, {}).get(delta_key(var))
 
 
-async def pay_checkout(citizen: Citizen, flow: FlowRecord) -> bool:
+async def pay_checkout(citizen: Citizen, flow: FlowRecord, *, on_page: bool = False) -> bool:
     """The checkout of a submitted form: window collection if asked, then 去支付 (a redirect to
     the cashier's page), the cashier's 确认支付 (an HTTP form post: the cashier notifies the app
     server to server before it sends the browser back), the return page loaded in this tab
     and the receipt shown. The whole of it is the ``payment`` journey time. An unreachable
-    cashier leaves the checkout for the next journey (the citizen taps 重新支付 later)."""
+    cashier leaves the checkout for the next journey (the citizen taps 重新支付 later).
+    ``on_page``: the tab already shows this checkout (the citizen only taps)."""
     path = flow.checkout
-    if not await citizen.navigate("checkout_open", path):
+    if not (on_page and citizen.path == path) and not await citizen.navigate("checkout_open", path):
         return False
     if checkout_view(citizen, "stage") == "delivery":
         # (the page's own load may still answer meanwhile: wait for the stage to move on)
