@@ -315,8 +315,38 @@ def check_flow(checks: Checks, db_url: str, citizens: list[Citizen]) -> None:
         f"no submitted application lost or duplicated and every saved draft in the database "
         f"({len(problems)} problems)",
     )
+    refused = [f for f in flows if f.upload_refused]
+    if refused:
+        print(f"  uploads answered 404 (no draft) to {len(refused)} citizens:", flush=True)
+        print_upload_refusals(db_url, refused[:5])
     removed = remove_synthetic_rows(db_url, [f.sub for f in flows])
     print(f"  removed the run's {removed} test rows (synthetic sbx-load-* owners)", flush=True)
+
+
+def print_upload_refusals(db_url: str, flows: list[FlowRecord]) -> None:
+    """Beside each upload the route answered 404, what the database holds of that citizen's
+    draft and applications of the item (when the draft was made, when they were submitted)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        for flow in flows:
+            draft = conn.execute(
+                sa.text("SELECT created_at, updated_at, step FROM flow_draft "
+                        "WHERE owner = :o AND item_code = :i"),
+                {"o": flow.sub, "i": flow.item_code},
+            ).first()  # fmt: skip
+            apps = conn.execute(
+                sa.text("SELECT number, submitted_at FROM flow_application "
+                        "WHERE owner = :o AND item_code = :i ORDER BY submitted_at"),
+                {"o": flow.sub, "i": flow.item_code},
+            ).all()  # fmt: skip
+            print(
+                f"    {flow.sub} {flow.item_code[:12]}: 404 at {flow.upload_refused}; draft "
+                f"{tuple(draft) if draft else None}; submitted {[tuple(a) for a in apps]}",
+                flush=True,
+            )
+    engine.dispose()
 
 
 async def under_load(

@@ -9,6 +9,7 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scripts.loadgen.wire import (
@@ -55,6 +56,8 @@ class FlowRecord:
     paid: list[str] = field(default_factory=list)
     #: stop at the pay page (``make faults``: the citizen taps 去支付 during the outage)
     hold_payment: bool = False
+    #: uploads answered 404 (no draft): (UTC time, field, the page's step), for the checks
+    upload_refused: list[tuple[str, str, Any]] = field(default_factory=list)
 
 
 #: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
@@ -231,6 +234,9 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
         return None
     if not ok:
         where = f"stage {apply_view(citizen, 'stage')}, step {apply_view(citizen, 'step_index')}"
+        if answer.status == 404:
+            at = datetime.now(UTC).isoformat(timespec="milliseconds")
+            flow.upload_refused.append((at, name, apply_view(citizen, "step_index")))
         citizen.stats.error(f"upload: HTTP {answer.status} ({where}): {data.get('message')}")
         return None
     citizen.stats.add("upload", (time.perf_counter() - started) * 1000)
