@@ -13,7 +13,7 @@ from typing import Any, Literal
 import reflex as rx
 from reflex.vars.base import Var
 
-from components.i18n import t
+from components.i18n import shown_lang, t
 
 #: a text prop: a plain string (examples, static pages) or a state Var
 Text = str | Var
@@ -27,19 +27,22 @@ def as_var(value: Any) -> Var:
 
 
 def label(text: Text, html_for: Text) -> rx.Component:
-    return rx.el.label(text, html_for=html_for, class_name="yw-label")
+    return rx.el.label(text, html_for=html_for, lang=shown_lang(text), class_name="yw-label")
 
 
 def hint_and_error(input_id: Text, hint: Text, error: Text) -> list[rx.Component]:
     """The hint (if any) and the error (if any, announced as 错误：…) under a label."""
     input_id = as_var(input_id)
     return [
-        rx.cond(as_var(hint) != "", rx.el.p(hint, id=input_id + "-hint", class_name="yw-hint")),
+        rx.cond(
+            as_var(hint) != "",
+            rx.el.p(hint, id=input_id + "-hint", lang=shown_lang(hint), class_name="yw-hint"),
+        ),
         rx.cond(
             as_var(error) != "",
             rx.el.p(
                 rx.el.span(t("错误："), class_name="yw-visually-hidden"),
-                error,
+                rx.el.span(error, lang=shown_lang(error)),
                 id=input_id + "-error",
                 class_name="yw-error-message",
             ),
@@ -64,7 +67,7 @@ def fieldset(legend: Text, input_id: Text, hint: Text, error: Text, described_by
     """A group of controls (radios, checkboxes, an address) under one legend."""
     return wrapper(
         rx.el.fieldset(
-            rx.el.legend(legend, class_name="yw-legend"),
+            rx.el.legend(legend, lang=shown_lang(legend), class_name="yw-legend"),
             *hint_and_error(input_id, hint, error),
             *controls,
             aria_describedby=described_by,

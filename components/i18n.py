@@ -372,14 +372,20 @@ def composed(message: str, /, limit: int | None = None, **params: object) -> str
     shows it in every locale. A locale in which a parameter has no translation gets the whole
     text in Chinese (marked ``lang="zh-Hans"`` when shown), never a sentence mixing both.
     The Chinese is cut to ``limit`` characters (the definition's field length)."""
-    local = localized(
+    return remember(st_whole(message, **params), limit)
+
+
+def st_whole(message: str, /, **params: object) -> str:
+    """:func:`st` for a sentence about content (a form's label, a material): a locale in which
+    a parameter has no translation gets the whole text in Chinese (marked ``lang="zh-Hans"``
+    when shown), never a sentence mixing both (not "Choose 证明用于")."""
+    return localized(
         lambda loc: (
             translate(loc, message, **{k: _param(v, loc) for k, v in params.items()})
             if all(_has_locale(v, loc) for v in params.values())
             else None
         )
     )
-    return remember(local, limit)
 
 
 def remember(local: str, limit: int | None = None) -> str:
@@ -388,6 +394,12 @@ def remember(local: str, limit: int | None = None) -> str:
     locale."""
     source = pick(local, SOURCE_LOCALE)[:limit]
     if local != source:
+        # one registry for every province folder of the build: a text keeps each locale any
+        # folder translated it into (a folder without that translation never takes it away)
+        known = _COMPOSED.get(source)
+        if known is not None and known != local:
+            texts = json.loads(known[1:]) | json.loads(local[1:])
+            local = LOCAL_MARK + json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
         _COMPOSED[source] = local
     return source
 
@@ -435,6 +447,25 @@ def server_span(text: Var, **props: object):
     import reflex as rx
 
     return rx.el.span(server_text(text), lang=server_lang(text), **props)
+
+
+def shown_lang(text: Var | str) -> Var | str | None:
+    """The ``lang`` of a text as shown: for a Var, the device's, or ``zh-Hans`` where Chinese
+    shows in another locale (a province's content or question with no translation yet); for a
+    fixed string, :func:`source_lang`."""
+    return server_lang(text) if isinstance(text, Var) else source_lang(text)
+
+
+def t_around(message: str, name: str, part: Var | str) -> list:
+    """``message`` in the device's language with its ``{name}`` shown as a span of its own
+    carrying the part's :func:`shown_lang` (a unit's Chinese name inside an English sentence);
+    translators still see and order the whole sentence."""
+    import reflex as rx
+
+    template, marker = t(message), json.dumps("{" + name + "}")
+    before = js(f"{template}.split({marker})[0]", str, uses=(template,))
+    after = js(f"{template}.split({marker}).slice(1).join({marker})", str, uses=(template,))
+    return [before, rx.el.span(part, lang=shown_lang(part)), after]
 
 
 def source_lang(text: str) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
+from sqlalchemy.engine import Engine
 
 from e2e.browser import device_context_args
 from e2e.conftest import open_page
@@ -139,3 +140,39 @@ def test_the_folders_own_form_is_applied_for_and_submitted(phone_ctx, two_hosts:
     expect(page.get_by_text("出国签证")).to_be_visible()
     submit_and_follow(page, "我同意")
     expect(page).to_have_title(re.compile(" - 浙里办$"))
+
+
+def test_the_folders_untranslated_questions_are_marked_chinese_for_an_english_citizen(
+    browser: Browser, playwright: Playwright, two_hosts: int, app_db: Engine
+) -> None:
+    """A province's own step with no English yet: the rest of the page in English, and the
+    step's own Chinese title, question, choices and error marked lang=zh-Hans (a screen reader
+    switches voice); nothing Chinese outside such a mark."""
+    from components.i18n import translate
+    from e2e.axe import assert_no_violations
+    from e2e.test_flow import clear_drafts, sign_in
+    from e2e.test_i18n_journey import assert_translated
+
+    clear_drafts(app_db, "sbx-person-0001")  # no earlier run's answers: the first step first
+    context = browser.new_context(**device_context_args(playwright, "Pixel 7"))
+    context.add_init_script("try { localStorage.setItem('yw_locale', 'en'); } catch (e) {}")
+    try:
+        page = open_page(context.new_page(), url(ZJ, two_hosts), f"/apply/{NO_RECORD_ZJ}?lang=en")
+        page.locator('html[data-locale="en"]').wait_for(state="attached")
+        page.get_by_role("button", name=translate("en", "开始办理")).click()
+        sign_in(page, "张三")
+        expect(
+            page.get_by_role("heading", level=1, name=translate("en", "申请人信息"))
+        ).to_be_visible(timeout=20_000)
+        next_ = page.get_by_role("button", name=translate("en", "继续"), exact=True)
+        next_.click()
+        expect(page.get_by_role("heading", level=1, name="开具用途")).to_be_visible()
+        assert_translated(page, "the folder's own step")
+        next_.click()  # nothing chosen: the error summary and the inline error
+        expect(page.get_by_role("link", name=re.compile("证明用于"))).to_be_visible()
+        assert_translated(page, "the folder's own step, with its error")
+        expect(page.get_by_role("radio", name="出国签证")).to_be_visible()
+        assert_no_violations(page)
+    finally:
+        context.close()
+        clear_drafts(app_db, "sbx-person-0001")

@@ -48,6 +48,8 @@ KEYWORDS = [
     "sjoin:1",
     "-k",
     "composed:1",
+    "-k",
+    "t_around:1",
 ]
 
 

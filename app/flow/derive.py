@@ -54,14 +54,10 @@ def licence_kind(material: Material) -> str:
     return material.name.removeprefix(APPLICANT_PREFIX)
 
 
-def _content() -> CatalogueContent:
-    """The built-in catalogue translations (translations.toml) for the derived texts."""
-    return base_content()
-
-
-def _c(text: str) -> str:
-    """Catalogue content as a local text (its translations, else the Chinese)."""
-    return content_text(text, _content()) if text else text
+def _c(text: str, content: CatalogueContent) -> str:
+    """Catalogue content as a local text (its translations in the province's table, else the
+    Chinese)."""
+    return content_text(text, content) if text else text
 
 
 def conditions(item: ServiceItem) -> list[str]:
@@ -104,7 +100,7 @@ def _applicant(item: ServiceItem) -> FormStep:
     return FormStep(id=APPLICANT_STEP, title=t("申请人信息"), intro=intro, fields=[*fields, phone])
 
 
-def _situation(item: ServiceItem) -> FormStep | None:
+def _situation(item: ServiceItem, content: CatalogueContent) -> FormStep | None:
     found = conditions(item)
     if not found:
         return None
@@ -116,9 +112,13 @@ def _situation(item: ServiceItem) -> FormStep | None:
                 {
                     "name": f"situation_{index}",
                     "kind": "radio",
-                    "label": composed("您是否属于这种情形：{condition}", condition=_c(condition)),
+                    "label": composed(
+                        "您是否属于这种情形：{condition}", condition=_c(condition, content)
+                    ),
                     "hint": composed(
-                        "属于这种情形时需要提交：{materials}", limit=300, materials=_joined(needs)
+                        "属于这种情形时需要提交：{materials}",
+                        limit=300,
+                        materials=_joined(needs, content),
                     ),
                     "options": [
                         {"value": "yes", "label": t("是")},
@@ -135,30 +135,30 @@ def _situation(item: ServiceItem) -> FormStep | None:
     )
 
 
-def _joined(names: list[str]) -> str:
+def _joined(names: list[str], content: CatalogueContent) -> str:
     """Material names as one local text (、 in Chinese, the locale's list separator else)."""
-    return sjoin("、", [_c(n) for n in names])
+    return sjoin("、", [_c(n, content) for n in names])
 
 
-def _material_hint(m: Material) -> str:
+def _material_hint(m: Material, content: CatalogueContent) -> str:
     parts = []
     if m.necessity is Necessity.DEFERRABLE:
         parts.append(st("容缺受理：可以先提交申请，受理后再补交"))
     if m.notes:
-        parts.append(_c(m.notes))
+        parts.append(_c(m.notes, content))
     parts.append(st("JPEG、PNG 图片或 PDF、OFD 文件"))
     return remember(sjoin("；", parts), limit=300)
 
 
-def _materials(item: ServiceItem) -> FormStep | None:
+def _materials(item: ServiceItem, content: CatalogueContent) -> FormStep | None:
     index_of = {c: i for i, c in enumerate(conditions(item), start=1)}
     fields = []
     for number, m in enumerate(item.materials, start=1):
         data: dict[str, object] = {
             "name": f"material_{number}",
             "kind": "file",
-            "label": remember(_c(m.name)),
-            "hint": _material_hint(m),
+            "label": remember(_c(m.name, content)),
+            "hint": _material_hint(m, content),
             "required": m.necessity is not Necessity.DEFERRABLE,
             "material": m.name,
             "licence": licence_kind(m),
@@ -176,10 +176,13 @@ def _materials(item: ServiceItem) -> FormStep | None:
     )
 
 
-def _next_steps(item: ServiceItem) -> list[str]:
+def _next_steps(item: ServiceItem, content: CatalogueContent) -> list[str]:
     def step(s: Step) -> str:
         return composed(
-            "{name}：{description}", limit=300, name=_c(s.name), description=_c(s.description)
+            "{name}：{description}",
+            limit=300,
+            name=_c(s.name, content),
+            description=_c(s.description, content),
         )
 
     steps = [step(s) for s in item.steps[1:]] or [step(s) for s in item.steps]
@@ -188,21 +191,28 @@ def _next_steps(item: ServiceItem) -> list[str]:
         promise = composed(
             "{department}将当场办结，结果会以站内消息通知您。",
             limit=300,
-            department=_c(item.department),
+            department=_c(item.department, content),
         )
     else:
         promise = composed(
             "{department}将在承诺时限{time_limit}内办结，进度会以站内消息和短信通知您。",
             limit=300,
-            department=_c(item.department),
+            department=_c(item.department, content),
             time_limit=local_time_limit(limit.value, str(limit.unit)),
         )
     return [promise, *steps]
 
 
-def derived_form(item: ServiceItem) -> FormDefinition:
-    """The form built from the item's elements (whether or not it can be applied for online)."""
-    steps = [s for s in (_applicant(item), _situation(item), _materials(item)) if s is not None]
+def derived_form(item: ServiceItem, content: CatalogueContent | None = None) -> FormDefinition:
+    """The form built from the item's elements (whether or not it can be applied for online),
+    its texts in every locale the ``content`` table (the province folder's translations over
+    the built-in ones, ``app.catalogue.i18n.content_for``) has them in."""
+    content = content if content is not None else base_content()
+    steps = [
+        s
+        for s in (_applicant(item), _situation(item, content), _materials(item, content))
+        if s is not None
+    ]
     business = item.audience is Audience.LEGAL_PERSON
     declaration = (
         t("本单位承诺所填写的信息和提交的材料真实、准确、完整，如有虚假，愿意承担相应的法律责任。")
@@ -212,8 +222,8 @@ def derived_form(item: ServiceItem) -> FormDefinition:
     consent = composed(
         "我同意{department}为办理“{item}”，处理申请中的身份证件号码、联系电话和上传材料等敏感个人信息，仅用于本事项。",
         limit=1000,
-        department=_c(item.department),
-        item=_c(item.name),
+        department=_c(item.department, content),
+        item=_c(item.name, content),
     )
     return FormDefinition(
         key=item.basic_code,
@@ -223,7 +233,7 @@ def derived_form(item: ServiceItem) -> FormDefinition:
         department=item.department,
         declaration=declaration,
         sensitive_consent=consent,
-        next_steps=_next_steps(item),
+        next_steps=_next_steps(item, content),
         steps=steps,
         origin="derived",
     )

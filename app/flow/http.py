@@ -114,9 +114,10 @@ async def upload(request: Request) -> Response:
         if number := str(form.get("application", "")):
             return await _correction(active.identity.sub, number[:40], upload_file, limit, request)
         item, field = str(form.get("item", "")), str(form.get("field", ""))
+        # the draft (decrypted) and its form (derived on first use) off the event loop
         draft = await off_loop(drafts.get_draft, active.identity.sub, item[:80])
         folder = theme_for_host(request.headers.get("host", "")).folder
-        found = form_for_code(draft.item_code, folder) if draft else None
+        found = await off_loop(form_for_code, draft.item_code, folder) if draft else None
         definition = found[0] if found and draft and found[0].key == draft.form_key else None
         target = None
         if definition is not None:
@@ -169,7 +170,7 @@ async def _correction(
 ) -> Response:
     """A corrected material for a returned application (补正); attached by ``applications.correct``."""
     try:
-        application = applications.get_application(owner, number)
+        application = await off_loop(applications.get_application, owner, number)
     except store.NotFound as exc:
         if exc.foreign:
             _audit_foreign(request, owner, "application")
@@ -197,7 +198,7 @@ async def download(request: Request) -> Response:
     if active is None:
         return _error(t("请先登录。"), 401)
     try:
-        row = files.get(active.identity.sub, request.path_params["file_id"])
+        row = await off_loop(files.get, active.identity.sub, request.path_params["file_id"])
     except store.NotFound as exc:
         if exc.foreign:
             _audit_foreign(request, active.identity.sub, "file")

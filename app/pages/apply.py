@@ -100,7 +100,9 @@ def _address(f: FieldView) -> rx.Component:
 
 
 def _locked(f: FieldView) -> rx.Component:
-    return rx.el.dl(rx.el.dt(S(f.label)), rx.el.dd(server_span(f.value)), class_name="yw-locked")
+    return rx.el.dl(
+        rx.el.dt(server_span(f.label)), rx.el.dd(server_span(f.value)), class_name="yw-locked"
+    )
 
 
 def _file(f: FieldView) -> rx.Component:
@@ -193,8 +195,8 @@ def _step() -> rx.Component:
                 total=ApplyState.step_count,
             )
         ),
-        heading(S(ApplyState.step_title)),
-        rx.cond(ApplyState.step_intro != "", rx.el.p(S(ApplyState.step_intro))),
+        heading(server_span(ApplyState.step_title)),
+        rx.cond(ApplyState.step_intro != "", rx.el.p(server_span(ApplyState.step_intro))),
         rx.el.form(
             rx.foreach(ApplyState.fields, field),
             rx.el.div(
@@ -217,7 +219,7 @@ def _extra() -> rx.Component:
     return rx.el.div(
         _back(),
         _errors(),
-        heading(S(ApplyState.step_title)),
+        heading(server_span(ApplyState.step_title)),
         rx.el.form(
             button(t("继续"), "primary", "submit"),
             on_submit=ApplyState.continue_step,
@@ -248,12 +250,12 @@ def _check() -> rx.Component:
             rx.el.h2(t("承诺与授权"), class_name="yw-section-title"),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-declaration", name="declaration", value="yes"),
-                rx.el.label(S(ApplyState.declaration), html_for="f-declaration"),
+                rx.el.label(server_span(ApplyState.declaration), html_for="f-declaration"),
                 class_name="yw-choice",
             ),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-consent", name="consent", value="yes"),
-                rx.el.label(S(ApplyState.consent_text), html_for="f-consent"),
+                rx.el.label(server_span(ApplyState.consent_text), html_for="f-consent"),
                 class_name="yw-choice",
             ),
             button(t("提交申请"), "primary", "submit"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from components.i18n import source_lang, t
+from components.i18n import shown_lang, source_lang, t
 
 
 def app_header(
@@ -40,7 +40,7 @@ def app_header(
                     lang=source_lang(app_name),
                     class_name="yw-header__name",
                 ),
-                rx.el.span(tagline, class_name="yw-header__tagline")
+                rx.el.span(tagline, lang=shown_lang(tagline), class_name="yw-header__tagline")
                 if isinstance(tagline, rx.Var) or tagline
                 else rx.fragment(),
                 class_name="yw-header__text",

@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from components.field_parts import Text, as_var, fieldset
-from components.i18n import server_text
+from components.i18n import server_lang, server_text
 
 
 def checkboxes(
@@ -39,7 +39,11 @@ def checkboxes(
                 default_checked=o.checked.bool(),
                 **extra,
             ),
-            rx.el.label(server_text(o.label.to(str)), html_for=o.input_id.to(str)),
+            rx.el.label(
+                server_text(o.label.to(str)),
+                html_for=o.input_id.to(str),
+                lang=server_lang(o.label.to(str)),
+            ),
             class_name="yw-choice",
         )
 

@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from components.field_parts import Text, as_var
-from components.i18n import server_text
+from components.i18n import server_span
 from components.question_page import focus_link
 
 
@@ -22,7 +22,7 @@ def error_summary(
     return rx.el.div(
         rx.el.h2(title, id=f"{element_id}-title", class_name="yw-error-summary__title"),
         rx.el.ul(
-            rx.foreach(entries, lambda e: rx.el.li(focus_link(server_text(e.message), e.target))),
+            rx.foreach(entries, lambda e: rx.el.li(focus_link(server_span(e.message), e.target))),
             class_name="yw-error-summary__list",
         ),
         id=element_id,

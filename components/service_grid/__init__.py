@@ -10,6 +10,7 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from components.audience_switch import AUDIENCE_KEYS
+from components.i18n import shown_lang
 from components.icon import IconName, icon
 
 
@@ -56,7 +57,9 @@ def service_grid(
                 rx.el.li(
                     ReactRouterLink.create(
                         rx.el.span(icon(tile.icon), class_name="yw-grid__icon"),
-                        rx.el.span(tile.name, class_name="yw-grid__name"),
+                        rx.el.span(
+                            tile.name, lang=shown_lang(tile.name), class_name="yw-grid__name"
+                        ),
                         href=tile.href,
                         class_name="yw-grid__link",
                     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.i18n import source_lang, t
+from components.i18n import source_lang, t, t_around
 from components.icon import icon
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
@@ -29,10 +29,10 @@ def site_footer(
                 class_name="yw-footer__hotline",
             )
         ),
-        rx.el.p(t("主办单位：{unit}", unit=host_unit)),
+        rx.el.p(*t_around("主办单位：{unit}", "unit", host_unit)),
     ]
     if isinstance(operator_unit, rx.Var) or operator_unit:
-        lines.append(rx.el.p(t("承办单位：{unit}", unit=operator_unit)))
+        lines.append(rx.el.p(*t_around("承办单位：{unit}", "unit", operator_unit)))
     lines += [
         rx.el.p(
             rx.el.a(

@@ -88,7 +88,8 @@ def source_text(rendered: str) -> str:
     def fill(match: re.Match[str]) -> str:
         message = json.loads(match.group(1))
         params = json.loads(match.group(2)) if match.group(2) else {}
-        return message.format(**params)
+        # a placeholder without a value stays (t_around shows its part as a span of its own)
+        return re.sub(r"\{(\w+)\}", lambda m: str(params.get(m[1], m[0])), message)
 
     return _YWT.sub(fill, rendered)
 

@@ -103,3 +103,37 @@ def test_only_the_applicants_own_licence_replaces_a_material() -> None:
         == "父母居民身份证"
     )
     assert licence_kind(Material.model_validate(material("营业执照"))) == ""
+
+
+def test_a_province_folders_translations_reach_its_derived_forms(tmp_path: Path) -> None:
+    """The folder's translations.toml names its own materials and conditions in English: its
+    derived form reads them; without the folder (first: the texts are this test's own) they
+    stay Chinese, shown marked zh-Hans."""
+    from app.flow.forms import form_for_item
+    from components.i18n import pick, stext
+
+    item = ServiceItem.model_validate(raw("就业登记") | {"materials": [
+        material("申请人居民身份证", e_licence=True),
+        material("乡村振兴示范协议书", "非必要", "参加示范项目的"),
+    ]})  # fmt: skip
+    (tmp_path / "translations.toml").write_text(
+        '[en.names]\n"乡村振兴示范协议书" = "Rural revitalisation agreement"\n'
+        '"参加示范项目的" = "if you take part in a pilot project"\n',
+        encoding="utf-8",
+    )
+
+    def english(form, step: str, name: str) -> str:
+        fields = {f.name: f for s in form.steps if s.id == step for f in s.fields}
+        return pick(stext(fields[name].label), "en")
+
+    base = form_for_item(item, None)
+    assert base is not None
+    upload = next(f for f in base.steps[2].fields if f.material == "乡村振兴示范协议书")
+    assert pick(stext(upload.label), "en") == "乡村振兴示范协议书"
+    assert "参加示范项目的" in english(base, "situation", "situation_1")
+
+    own = form_for_item(item, tmp_path)
+    assert own is not None
+    upload = next(f for f in own.steps[2].fields if f.material == "乡村振兴示范协议书")
+    assert pick(stext(upload.label), "en") == "Rural revitalisation agreement"
+    assert "if you take part in a pilot project" in english(own, "situation", "situation_1")

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from app.catalogue.i18n import content_for
 from app.domain.service_item import ServiceItem
 from app.flow.derive import can_apply_online, derived_form, merge
 from app.flow.schema import FormDefinition
@@ -175,9 +176,11 @@ def _form_for_item_now(item: ServiceItem, folder: Path | None) -> FormDefinition
     written = forms_in(folder).get(item.basic_code)
     if written is not None and not written.extends_derived:
         return written
-    if written is not None:
-        return merge(derived_form(item), written)
-    return derived_form(item) if can_apply_online(item) else None
+    if written is None and not can_apply_online(item):
+        return None
+    # its texts in the folder's translations over the built-in ones (read once per folder)
+    derived = derived_form(item, content_for(folder))
+    return merge(derived, written) if written is not None else derived
 
 
 def form_for_item(item: ServiceItem, province_folder: Path | None = None) -> FormDefinition | None:
