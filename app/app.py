@@ -108,8 +108,9 @@ def create_app() -> rx.App:
 
 
 def install_outbox_retry(application: rx.App) -> None:
-    """Every worker retries the payment and delivery outboxes (orders the cashier did not
-    get, refunds, dispatches) and pulls tracking on a timer, not only when a citizen opens a
+    """Every worker syncs the back office (its status changes; one worker at a time, by a
+    lease), retries the payment and delivery outboxes (orders the cashier did not get,
+    refunds, dispatches) and pulls tracking on a timer, not only when a citizen opens a
     page; each row is claimed atomically, so all workers may run it (app/flow/outbox.py)."""
     from app.flow import outbox
 

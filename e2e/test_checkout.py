@@ -192,10 +192,17 @@ def test_paid_and_delivered_journey(
     assert [o.status for o in orders(app_db, OWNER)] == ["cancelled", "paid"]
     number = paid.application_number
 
+    # not completed yet: the progress page says the courier is booked once it is
+    page.get_by_role("link", name="查看办理进度").click()
+    heading(page, "机动车驾驶证期满换证")
+    expect(page.get_by_text("尚未预约快递：办结后将为您预约快递。")).to_be_visible()
+    assert_no_violations(page)
+
     # completed by the back office: dispatched, tracked through every courier status
     for status_ in ("accepted", "reviewing", "completed"):
         back_office_moves(backoffice_url, number, status_, note="沙箱后台办理")
-    page.get_by_role("link", name="查看办理进度").click()
+    page.reload()
+    page.locator('[data-hydrated="true"]').wait_for()
     heading(page, "机动车驾驶证期满换证")
     expect(page.get_by_text(f"电子票据号{paid.receipt_no}")).to_be_visible()
     tracking = page.get_by_text(re.compile(r"快递单号 YW\d+：已交寄"))

@@ -98,3 +98,14 @@ class Delivery(SQLModel, table=True):
     last_seq: int = 0
     created_at: datetime
     updated_at: datetime
+
+
+class WorkLease(SQLModel, table=True):
+    """Deployment-wide work one worker does at a time (the background back-office sync of
+    ``app.flow.outbox``): whoever holds ``name`` until ``until`` does it; the others skip."""
+
+    __tablename__ = "flow_lease"  # pyright: ignore[reportAssignmentType] (sqlmodel types it as a declared_attr)
+
+    name: str = Field(primary_key=True, max_length=40)
+    holder: str = Field(default="", max_length=80)
+    until: datetime

@@ -134,20 +134,15 @@ async def upload(request: Request) -> Response:
             row = await _store(owner, upload_file.filename or "file", data, draft.item_code)
         except files.UploadRefused as exc:
             return _error(refusal_message(exc.code), _STATUS.get(exc.code, 422))
-        # the draft as it is now (another upload may have landed meanwhile)
-        draft = await off_loop(drafts.get_draft, owner, draft.item_code) or draft
-        replaced = draft.values.get(field)
-        values = {**draft.values, field: row.id}
-        await off_loop(
-            drafts.save_draft,
-            draft.owner,
-            draft.item_code,
-            draft.form_key,
-            draft.item_name,
-            values,
-            draft.step,
+        # this answer only, into the draft as it is now (locked: a page's save or another
+        # upload may land meanwhile)
+        found_now, replaced = await off_loop(
+            drafts.set_answer, owner, draft.item_code, field, row.id
         )
-        if isinstance(replaced, str) and replaced != row.id:
+        if not found_now:  # submitted or deleted meanwhile: the file has no draft to go in
+            await off_loop(files.delete_unreferenced, owner, [row.id])
+            return _error(t("没有找到要上传材料的申请草稿。"), 404)
+        if replaced and replaced != row.id:
             await off_loop(files.delete_unreferenced, owner, [replaced])
     finally:
         await form.close()

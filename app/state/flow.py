@@ -229,6 +229,8 @@ class ApplyState(FlowAuthState):
             pick(self.item_name, SOURCE_LOCALE),
             self._values,
             self._page,
+            # an upload that lands while this handler runs is kept (the route writes there)
+            keep_files=[f.name for f in form.fields() if f.kind == "file"],
         )
         self._draft_saved(draft)
 

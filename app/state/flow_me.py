@@ -219,7 +219,7 @@ class ApplicationState(_ContentMixin):
     delivery_place: str = ""
     tracking_text: str = ""
 
-    def _fill_checkout(self, sub: str, number: str) -> None:
+    def _fill_checkout(self, sub: str, number: str, status: str = "") -> None:
         order = payment.for_application(sub, number)
         self.receipt_no = order.receipt_no if order else ""
         self.paid_text = t("已缴费 {amount}", amount=payment_money(order.amount)) if order else ""
@@ -243,6 +243,11 @@ class ApplicationState(_ContentMixin):
                     number=row.tracking_no,
                     status=checkout.event_label(row.status) or t("已交寄"),
                 )
+            elif row.outbox == "dispatch" or status == "completed":
+                # completed: the courier is being booked (queued while logistics is away)
+                self.tracking_text = t("已办结，正在为您预约快递，快递单号稍后显示。")
+            elif not is_final(status):
+                self.tracking_text = t("尚未预约快递：办结后将为您预约快递。")
         elif row is not None:
             self.delivery_text = t("窗口领取")
             self.delivery_place = str(row.details.get("hall", ""))
@@ -258,7 +263,7 @@ class ApplicationState(_ContentMixin):
             return
         assert app.id is not None
         self.found = True
-        self._fill_checkout(sub, app.number)
+        self._fill_checkout(sub, app.number, app.status)
         self.number = app.number
         self.item_name = self._content(app.item_name)
         self.department = self._content(app.department)

@@ -9,6 +9,7 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scripts.loadgen.wire import (
@@ -55,6 +56,8 @@ class FlowRecord:
     paid: list[str] = field(default_factory=list)
     #: stop at the pay page (``make faults``: the citizen taps 去支付 during the outage)
     hold_payment: bool = False
+    #: uploads answered 404 (no draft): (UTC time, field, the page's step), for the checks
+    upload_refused: list[tuple[str, str, Any]] = field(default_factory=list)
 
 
 #: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
@@ -214,9 +217,9 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
     import aiohttp
 
     body = aiohttp.FormData()
-    body.add_delta_key("item", flow.item_code)
-    body.add_delta_key("field", name)
-    body.add_delta_key("file", UPLOAD_PNG, filename="material.png", content_type="image/png")
+    body.add_field("item", flow.item_code)
+    body.add_field("field", name)
+    body.add_field("file", UPLOAD_PNG, filename="material.png", content_type="image/png")
     started = time.perf_counter()
     try:
         async with citizen.http.post(
@@ -230,7 +233,11 @@ async def flow_upload(citizen: Citizen, flow: FlowRecord, name: str) -> str | No
         citizen.stats.error(f"upload: {type(exc).__name__}")
         return None
     if not ok:
-        citizen.stats.error(f"upload: HTTP {answer.status}: {data.get('message')}")
+        where = f"stage {apply_view(citizen, 'stage')}, step {apply_view(citizen, 'step_index')}"
+        if answer.status == 404:
+            at = datetime.now(UTC).isoformat(timespec="milliseconds")
+            flow.upload_refused.append((at, name, apply_view(citizen, "step_index")))
+        citizen.stats.error(f"upload: HTTP {answer.status} ({where}): {data.get('message')}")
         return None
     citizen.stats.add("upload", (time.perf_counter() - started) * 1000)
     return str(data["id"])
@@ -267,6 +274,26 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
             return
         fields = apply_view(citizen, "fields") or []
         answers = answers_for(fields, n)
+        # the choices first, as the page sends each one (save_field on change): a choice may
+        # show follow-up questions or a material on the same page (a field's ``when``)
+        for _ in range(3):
+            changed = [
+                fld
+                for fld in fields
+                if fld["kind"] in ("radio", "select")
+                and not fld.get("locked")
+                and answers.get(fld["name"]) != str(fld.get("value") or "")
+            ]
+            if not changed:
+                break
+            for fld in changed:
+                payload = {"name": fld["name"], "value": answers[fld["name"]]}
+                if not await citizen.event(
+                    "field_save", f"{APPLY_STATE}.save_field", payload, lambda d: APPLY_STATE in d
+                ):
+                    return
+            fields = apply_view(citizen, "fields") or []
+            answers = {**answers, **answers_for(fields, n)}
         for fld in fields:  # a material to upload: the upload route, as the page's script posts
             if fld.get("kind") == "file" and not fld.get("value"):
                 if (stored := await flow_upload(citizen, flow, fld["name"])) is None:
@@ -333,14 +360,15 @@ def checkout_view(citizen: Citizen, var: str) -> Any:
     return citizen.state.get(CHECKOUT_STATE, {}).get(delta_key(var))
 
 
-async def pay_checkout(citizen: Citizen, flow: FlowRecord) -> bool:
+async def pay_checkout(citizen: Citizen, flow: FlowRecord, *, on_page: bool = False) -> bool:
     """The checkout of a submitted form: window collection if asked, then 去支付 (a redirect to
     the cashier's page), the cashier's 确认支付 (an HTTP form post: the cashier notifies the app
     server to server before it sends the browser back), the return page loaded in this tab
     and the receipt shown. The whole of it is the ``payment`` journey time. An unreachable
-    cashier leaves the checkout for the next journey (the citizen taps 重新支付 later)."""
+    cashier leaves the checkout for the next journey (the citizen taps 重新支付 later).
+    ``on_page``: the tab already shows this checkout (the citizen only taps)."""
     path = flow.checkout
-    if not await citizen.navigate("checkout_open", path):
+    if not (on_page and citizen.path == path) and not await citizen.navigate("checkout_open", path):
         return False
     if checkout_view(citizen, "stage") == "delivery":
         # (the page's own load may still answer meanwhile: wait for the stage to move on)

@@ -200,3 +200,38 @@ def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
     # a draft whose form key does not match the item's form is not written to
     drafts.save_draft("bob", DERIVED, "001018000000", "x", {}, 2, flow_db)
     assert upload(bob, "material_1").status_code == 404
+
+
+def test_the_load_generators_upload_is_the_pages_post(flow_db: Session) -> None:
+    """scripts/loadgen's flow journey posts a material as the page's script does; over real
+    HTTP on loopback it lands in the draft (and a missing draft is a 404 it names)."""
+    import asyncio
+
+    import aiohttp
+
+    from scripts.loadgen.citizen import Citizen, Target
+    from scripts.loadgen.flow import FlowRecord, flow_upload
+    from scripts.loadgen.report import Stats
+    from tests.sandbox_server import serve
+
+    drafts.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
+    cookie = sessions.open_session(ALICE, flow_db)
+
+    async def upload(url: str, who: str) -> tuple[str | None, Stats]:
+        stats = Stats()
+        async with aiohttp.ClientSession() as http:
+            citizen = Citizen(Target(url, [], []), stats, http)
+            citizen.cookie = cookie
+            return await flow_upload(citizen, FlowRecord(who, ITEM), PHOTO), stats
+
+    with serve(flow_api()) as url:
+        stored, stats = asyncio.run(upload(url, "alice"))
+        assert stored and not stats.errors
+        flow_db.expire_all()
+        assert drafts.get_draft("alice", ITEM, flow_db).values[PHOTO] == stored
+        draft = drafts.get_draft("alice", ITEM, flow_db)
+        assert draft is not None and draft.id is not None
+        drafts.delete_draft("alice", draft.id, flow_db)
+        missing, stats = asyncio.run(upload(url, "alice"))
+    assert missing is None
+    assert [k for k in stats.errors if k.startswith("upload: HTTP 404")]

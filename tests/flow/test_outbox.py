@@ -6,6 +6,7 @@ however many workers (or citizens' pages) send the same row."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -15,8 +16,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.adapters import cashier
-from app.flow import checkout, delivery, outbox, payment, store
-from app.flow.checkout_tables import Delivery, PaymentOrder
+from app.adapters.backoffice import BackOfficeClient
+from app.adapters.sandbox_backoffice import make_app as backoffice_app
+from app.flow import checkout, delivery, leases, outbox, payment, store
+from app.flow.checkout_tables import Delivery, PaymentOrder, WorkLease
 from app.flow.store import applications
 from tests.flow.test_delivery import _submitted
 
@@ -32,7 +35,7 @@ from tests.flow.test_payment import (
 from tests.flow.test_payment import app_notify as app_notify
 from tests.flow.test_payment import cashier_url as cashier_url
 from tests.flow.test_payment import pay_db as pay_db
-from tests.sandbox_server import free_port
+from tests.sandbox_server import free_port, serve
 
 LEASE = timedelta(seconds=60)
 
@@ -219,3 +222,95 @@ def test_the_loop_retries_until_cancelled(
 
     asyncio.run(briefly())
     assert _order(pay_db, order.order_no).status == "open"
+
+
+@pytest.fixture
+def back_office(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The sandbox back office on a loopback port, named by the app's setting."""
+    with serve(backoffice_app()) as url:
+        monkeypatch.setenv("YIWANG_BACKOFFICE_URL", url)
+        monkeypatch.delenv("YIWANG_BACKOFFICE_TOKEN", raising=False)
+        yield url
+
+
+def test_one_worker_holds_a_lease_until_it_expires(pay_db: Session) -> None:
+    assert leases.take("job", LEASE, "worker-a")
+    assert not leases.take("job", LEASE, "worker-b")  # held: b skips this round
+    assert leases.take("job", LEASE, "worker-a")  # the holder renews it
+    assert leases.take("other", LEASE, "worker-b")  # each name its own lease
+    pay_db.execute(sa.update(WorkLease).values(until=store.now() - timedelta(seconds=1)))
+    pay_db.commit()
+    assert leases.take("job", LEASE, "worker-b")  # a's lease ran out (a died): b takes over
+    assert not leases.take("job", LEASE, "worker-a")
+    # workers asking at once for a lease nobody holds yet (the row made by the first ask)
+    with ThreadPoolExecutor(4) as pool:
+        won = list(pool.map(lambda n: leases.take("fresh", LEASE, f"w{n}"), range(4)))
+    assert won.count(True) == 1
+
+
+def test_back_office_changes_advance_with_no_page_open(
+    pay_db: Session,
+    courier: str,
+    back_office: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    number = _submitted(pay_db)  # express delivery; the back office has not heard of it
+    client = BackOfficeClient(back_office)
+    # another worker holds the back-office lease: this one leaves the feed alone
+    assert leases.take(outbox.BACKOFFICE_LEASE, LEASE, "another-worker")
+    assert asyncio.run(outbox.retry_once(LEASE)) == 0
+    assert applications.get_application("alice", number, pay_db).outbox == "submit"
+    pay_db.execute(sa.update(WorkLease).values(until=store.now() - timedelta(seconds=1)))
+    pay_db.commit()
+    # that worker died: this one takes the lease, hands the submission over by itself
+    assert asyncio.run(outbox.retry_once(LEASE)) == 1
+    pay_db.expire_all()
+    assert applications.get_application("alice", number, pay_db).outbox == ""
+    assert asyncio.run(client.status(number)).status == "submitted"
+    assert not leases.take(outbox.BACKOFFICE_LEASE, LEASE, "another-worker")  # held by us
+
+    # the back office moves it to completed; nobody opens 我的 or the progress page
+    for status in ("accepted", "reviewing", "completed"):
+        asyncio.run(client.advance(number, status, "沙箱后台办理"))
+    assert asyncio.run(outbox.retry_once(LEASE)) == 3  # the three changes, recorded
+    pay_db.expire_all()
+    app = applications.get_application("alice", number, pay_db)
+    assert app.status == "completed"
+    messages = applications.recent_events("alice", session=pay_db)
+    assert [e.status for _, e in messages][:3] == ["completed", "reviewing", "accepted"]
+    queued = delivery.get("alice", number, pay_db)
+    assert queued is not None and queued.outbox == "dispatch" and not queued.tracking_no
+    assert asyncio.run(outbox.retry_once(LEASE)) == 0  # nothing new; the dispatch just queued
+
+    # the dispatch and each courier status follow, still with no page open
+    _age(pay_db, Delivery, LEASE * 2)
+    assert asyncio.run(outbox.retry_once(LEASE)) == 1  # booked
+    pay_db.expire_all()
+    row = delivery.get("alice", number, pay_db)
+    assert row is not None and row.tracking_no and row.outbox == ""
+    for _ in range(4):
+        assert httpx.post(f"{courier}/operator/shipments/{row.tracking_no}/advance").is_success
+        _age(pay_db, Delivery, LEASE * 2)
+        assert asyncio.run(outbox.retry_once(LEASE)) == 1
+    statuses = [e.status for e in applications.events(app.id or 0, pay_db)]
+    assert statuses[-6:] == [
+        "completed",
+        "shipped",
+        "collected",
+        "in_transit",
+        "delivering",
+        "signed",
+    ]
+    assert len(statuses) == len(set(statuses))  # each once
+    messages = applications.recent_events("alice", session=pay_db)
+    assert next(e.status for _, e in messages) == "signed"
+
+
+def test_a_back_office_away_keeps_everything_for_the_next_round(
+    pay_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = _submitted(pay_db)
+    monkeypatch.setenv("YIWANG_BACKOFFICE_URL", f"http://127.0.0.1:{free_port()}")
+    assert asyncio.run(outbox.retry_once(LEASE)) == 0  # logged, not raised
+    pay_db.expire_all()
+    assert applications.get_application("alice", number, pay_db).outbox == "submit"

@@ -264,3 +264,24 @@ def test_a_draft_save_after_reading_the_draft_in_one_session_only_writes(db: Ses
     assert saved.values == {"a": "2"} and saved.step == 1 and saved.id == before.id
     db.expire_all()
     assert drafts.get_draft("alice", "001018000000", db).values == {"a": "2"}  # committed
+
+
+def test_an_upload_landing_while_a_page_saves_is_kept(db: Session) -> None:
+    """A page's handler read the draft (no material yet), the upload route wrote the
+    material, then the handler saves what it read: the material stays (issue 15 load)."""
+    drafts.save_draft("alice", "X", "f", "居民身份证换领", {"name": "张三"}, 1, db)
+    read_by_the_page = dict(drafts.get_draft("alice", "X", db).values)  # type: ignore[union-attr]
+    assert drafts.set_answer("alice", "X", "photo", "file-1", db) == (True, None)
+    page_values = {**read_by_the_page, "phone": "13800135678"}
+    saved = drafts.save_draft("alice", "X", "f", "居民身份证换领", page_values, 2, db,
+                              keep_files=["photo", "proof"])  # fmt: skip
+    assert saved.values == {"name": "张三", "phone": "13800135678", "photo": "file-1"}
+    # the route replaces only its own answer, and says what it replaced
+    assert drafts.set_answer("alice", "X", "photo", "file-2", db) == (True, "file-1")
+    db.expire_all()
+    stored = drafts.get_draft("alice", "X", db)
+    assert stored is not None and stored.values["phone"] == "13800135678"
+    assert stored.values["photo"] == "file-2" and stored.step == 2
+    # no draft (submitted meanwhile): nothing written
+    assert drafts.set_answer("bob", "X", "photo", "file-3", db) == (False, None)
+    assert drafts.get_draft("bob", "X", db) is None

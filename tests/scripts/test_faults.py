@@ -10,15 +10,17 @@ from scripts import faults
 from scripts.loadgen.data import flow_codes
 from scripts.loadgen.flow import FLOW_BASIC_CODES, PAID_BASIC_CODE
 
-Order = namedtuple("Order", "owner order_no status outbox receipt_no application_number")
+Order = namedtuple(
+    "Order", "owner order_no status outbox receipt_no application_number checkout_id"
+)
 Checkout = namedtuple("Checkout", "id owner needs_payment application_number")
 
 
 def _clean() -> tuple[dict, list, list, dict]:
     orders = [
-        Order("a", "P1", "cancelled", "", "", ""),  # cancelled, then paid with a new order
-        Order("a", "P2", "paid", "", "R2", "N1"),
-        Order("b", "P3", "paid", "", "R3", "N2"),
+        Order("a", "P1", "cancelled", "", "", "", 1),  # cancelled, then paid with a new order
+        Order("a", "P2", "paid", "", "R2", "N1", 1),
+        Order("b", "P3", "paid", "", "R3", "N2", 2),
     ]
     checkouts = [Checkout(1, "a", True, "N1"), Checkout(2, "b", True, "N2")]
     events = {"N1": ["receipt:R2"], "N2": ["receipt:R3"]}
@@ -32,18 +34,39 @@ def test_a_clean_run_passes_and_is_counted() -> None:
     assert counts["payable checkouts"] == 2 and counts["paid applications"] == 2
 
 
-def test_an_unpaid_checkout_is_counted_not_a_loss() -> None:
+def test_a_checkout_that_never_reached_payment_is_counted_not_a_loss() -> None:
     seen, orders, checkouts, events = _clean()
-    checkouts.append(Checkout(3, "c", True, ""))
+    checkouts.append(Checkout(3, "c", True, ""))  # stopped at the pay page: no order
     counts, problems = faults.payment_problems(seen, orders, checkouts, events)
-    assert problems == [] and counts["checkouts not paid by their citizen"] == 1
+    assert problems == [] and counts["payable checkouts that never reached payment"] == 1
+
+
+def test_a_started_payment_ends_paid_or_refused_and_retryable() -> None:
+    seen, orders, checkouts, events = _clean()
+    # refused with its message, the checkout kept: a way to pay again, nothing taken
+    checkouts.append(Checkout(3, "c", True, ""))
+    orders += [
+        Order("c", "P8", "cancelled", "", "", "", 3),
+        Order("c", "P9", "closed", "", "", "", 3),
+    ]
+    counts, problems = faults.payment_problems(seen, orders, checkouts, events)
+    assert problems == [] and counts["payments refused and retryable"] == 1
+    # started and left neither paid nor refused: open at the cashier, or never sent
+    checkouts += [Checkout(4, "d", True, ""), Checkout(5, "e", True, "")]
+    orders += [
+        Order("d", "P10", "open", "", "", "", 4),
+        Order("e", "P11", "created", "", "", "", 5),
+    ]
+    _counts, problems = faults.payment_problems(seen, orders, checkouts, events)
+    assert len(problems) == 2 and "P10 open" in problems[0] and "P11 created" in problems[1]
+    assert all("started payment neither paid nor refused" in p for p in problems)
 
 
 def test_doubled_stuck_lost_and_receiptless_payments_are_found() -> None:
     seen, orders, checkouts, events = _clean()
-    orders.append(Order("b", "P4", "paid", "", "R4", "N2"))  # a second payment of N2
-    orders.append(Order("c", "P5", "created", "create", "", ""))  # never left the outbox
-    orders.append(Order("d", "P6", "paid", "", "", ""))  # taken, nothing submitted
+    orders.append(Order("b", "P4", "paid", "", "R4", "N2", 2))  # a second payment of N2
+    orders.append(Order("c", "P5", "created", "create", "", "", 3))  # never left the outbox
+    orders.append(Order("d", "P6", "paid", "", "", "", 4))  # taken, nothing submitted
     events["N1"] = ["receipt:R2", "receipt:R2"]  # the receipt twice on the timeline
     seen["a"] = {"N1", "N9"}  # the page showed a payment the database does not have
     _counts, problems = faults.payment_problems(seen, orders, checkouts, events)
@@ -68,7 +91,7 @@ def test_the_pay_witnesses_fill_the_paid_item() -> None:
 
 def test_a_payment_whose_page_got_no_answer_may_be_in_the_database_once() -> None:
     seen, orders, checkouts, events = _clean()
-    orders.append(Order("b", "P7", "paid", "", "R7", "N3"))
+    orders.append(Order("b", "P7", "paid", "", "R7", "N3", 4))
     checkouts.append(Checkout(4, "b", True, "N3"))
     events["N3"] = ["receipt:R7"]
     counts, problems = faults.payment_problems(seen, orders, checkouts, events, {"b"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -34,8 +35,14 @@ def save_draft(
     values: dict[str, str],
     step: int,
     session: Session | None = None,
+    keep_files: Collection[str] = (),
 ) -> Draft:
-    """Create or update the owner's draft for this item (one per owner and item)."""
+    """Create or update the owner's draft for this item (one per owner and item).
+
+    ``keep_files``: file fields whose stored answer wins over the one given. The upload route
+    writes a material into the draft (:func:`set_answer`) while a page's handler may be saving
+    the answers it read before: the row is read again, locked, in the transaction that writes
+    it, so an upload that landed meanwhile is kept (a handler never clears a stored file)."""
     at = now()
     with session_scope(session) as s:
         # the handler's one session has usually just read this draft (get_draft): reuse it
@@ -47,9 +54,14 @@ def save_draft(
             ),
             None,
         )
-        if draft is None:
+        if draft is None or keep_files:
             stmt = select(Draft).where(Draft.owner == owner, Draft.item_code == item_code)
+            if keep_files:  # as it is now, and held until this write commits
+                stmt = stmt.with_for_update().execution_options(populate_existing=True)
             draft = s.exec(stmt).first()
+        if draft is not None and keep_files:
+            stored = draft.values
+            values = {**values, **{n: stored[n] for n in keep_files if stored.get(n)}}
         if draft is None:
             draft = Draft(
                 owner=owner,
@@ -68,10 +80,34 @@ def save_draft(
             s.commit()
         except IntegrityError:  # a parallel first save won: update that one
             s.rollback()  # our new row is gone from the session with it
-            return save_draft(owner, item_code, form_key, item_name, values, step, s)
+            return save_draft(owner, item_code, form_key, item_name, values, step, s, keep_files)
         if s.expire_on_commit:
             s.refresh(draft)  # readable once this session is closed (one_session keeps it)
         return draft
+
+
+def set_answer(
+    owner: str, item_code: str, name: str, value: str, session: Session | None = None
+) -> tuple[bool, str | None]:
+    """Set one answer of the owner's draft (the upload route's material), the rest as it is
+    now: read locked and written in one transaction. ``(found, the value it replaced)``;
+    ``(False, None)`` when there is no draft (any more)."""
+    with session_scope(session) as s:
+        stmt = (
+            select(Draft)
+            .where(Draft.owner == owner, Draft.item_code == item_code)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        draft = s.exec(stmt).first()
+        if draft is None:
+            return False, None
+        replaced = draft.values.get(name)
+        draft.values = {**draft.values, name: value}
+        draft.updated_at = now()
+        s.add(draft)
+        s.commit()
+        return True, replaced if isinstance(replaced, str) else None
 
 
 def list_drafts(owner: str, session: Session | None = None) -> list[Draft]:
