@@ -59,7 +59,7 @@ def test_unknown_locale_and_unit_are_named() -> None:
     with pytest.raises(ValueError, match="unknown locale 'fr'"):
         format_number(1, "fr")
     with pytest.raises(ValueError, match="unknown time unit 'week'"):
-        format_time_limit(1, "week", "en")  # type: ignore[arg-type]
+        format_time_limit(1, "week", "en")
 
 
 def test_plural_forms_per_locale() -> None:

@@ -49,7 +49,7 @@ def _namespace():
     from reflex.app import EventNamespace
 
     namespace = object.__new__(EventNamespace)
-    namespace.on_disconnect = lambda sid: None  # type: ignore[method-assign]
+    namespace.on_disconnect = lambda sid: None
     session_cookie.install(namespace)
     return namespace
 
