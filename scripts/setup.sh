@@ -32,10 +32,17 @@ stamp="$YW_VENV/.yiwang-installed"
 if [ $with_test = 1 ]; then lock=requirements/test.txt; stamp="$stamp-test"; fi
 if [ $with_scaled = 1 ]; then lock=requirements/test.txt; stamp="$stamp-scaled"; fi
 want="$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)"
+# This machine's pip configuration lists local package indexes (extra-index-url file://…), some
+# of them absent; pip then warns once per package about the machine, not about the project.
+# Only that message is dropped: pip's exit status and every other line come through.
+pip_install() {
+  "$YW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" \
+    2> >(grep -v "^WARNING: Location 'file://.*' is ignored: it is neither a file nor a directory\.$" >&2 || true)
+}
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing the project and $lock into .venv"
-  "$YW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
-  "$YW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  pip_install --require-hashes -r "$lock"
+  pip_install --no-deps -e .
   echo "$want" > "$stamp"
 fi
 
