@@ -22,7 +22,13 @@ from app.conformance.__main__ import main as conformance_main
 from app.conformance.functions import load_table
 from e2e.axe import assert_no_violations
 from e2e.conftest import PROVINCE_HOSTS, open_page, province_url
+from e2e.server import e2e_mode
+from e2e.skips import only_in
 from themes import THEMES_DIR, load_theme
+
+# What the browser renders and the report reads: the same in both modes (the scaled pass keeps
+# to journeys and serving, and this file builds a four-host app of its own)
+pytestmark = only_in("embedded mode", e2e_mode() == "scaled")
 
 
 def _records(folder: Path) -> list[dict]:
