@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -79,16 +80,33 @@ def babel_locale(locale: str) -> Locale:
 
 
 def translations(locale: str) -> NullTranslations:
-    """The compiled catalog of ``locale`` (the source locale needs none)."""
-    mo = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    if mo.is_file():
-        with mo.open("rb") as fh:
-            return Translations(fh, domain=DOMAIN)
+    """The compiled catalog of ``locale`` (the source locale needs none), parsed once per
+    version of its file: server text asks for it on every message, and parsing it each time
+    was most of a worker's CPU under load."""
+    mo = _mo_path(locale)
+    try:
+        mtime = os.stat(mo).st_mtime_ns  # a recompiled catalogue is read again
+    except OSError:
+        mtime = None
+    if mtime is not None:
+        return _parsed(mo, mtime)
     if locale == SOURCE_LOCALE:
         return NullTranslations()  # the source strings are zh_Hans already
     raise MissingCatalogError(
         f"no compiled catalog for locale {locale!r} at {mo}; run `make translations`"
     )
+
+
+@functools.cache
+def _mo_path(locale: str) -> str:
+    return str(LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo")
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(path: str, mtime_ns: int) -> Translations:
+    """One compiled catalogue file as it was at ``mtime_ns``."""
+    with open(path, "rb") as fh:
+        return Translations(fh, domain=DOMAIN)
 
 
 def activate(locale: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -19,6 +20,27 @@ def test_server_side_translation_fills_named_placeholders_per_locale() -> None:
     assert i18n.translate("ug", "语言") == "تىل"
     assert i18n.ntranslate("en", "{count} 小时", "{count} 小时", 1, count="1") == "1 hour"
     assert i18n.ntranslate("en", "{count} 小时", "{count} 小时", 3, count="3") == "3 hours"
+
+
+def test_a_catalogue_is_parsed_once_per_version_of_its_file(tmp_path, monkeypatch) -> None:
+    # server text looks a catalogue up for every message: parsing the .mo file each time was
+    # most of a worker's CPU under load
+    mo = tmp_path / "en" / "LC_MESSAGES" / "messages.mo"
+    mo.parent.mkdir(parents=True)
+    mo.write_bytes((i18n.LOCALES_DIR / "en" / "LC_MESSAGES" / "messages.mo").read_bytes())
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n._mo_path.cache_clear()
+    try:
+        first = i18n.translations("en")
+        assert i18n.translations("en") is first
+        assert first.gettext("设置") == "Settings"
+        # a recompiled catalogue (make translations while the app runs) is read again
+        stat = mo.stat()
+        os.utime(mo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        again = i18n.translations("en")
+        assert again is not first and again.gettext("设置") == "Settings"
+    finally:
+        i18n._mo_path.cache_clear()
 
 
 def test_missing_catalog_for_another_locale_is_an_error() -> None:
