@@ -85,7 +85,12 @@ class Citizen:
         self.path = "/"
         self.state: Delta = {}
         self.typed = ""
-        self.http = session
+        # The crowd's connection pool, with a cookie jar of this tab's own, as a browser
+        # has: python-engineio moves a connect's Cookie header into its HTTP session's jar,
+        # and with one jar for the whole crowd every citizen then sent the session cookie of
+        # whoever connected last (uploads went into another citizen's draft, or found none).
+        self._pool = session
+        self.http = self._own_http()
         self.storage: dict[str, Any] = {}  # cookies, as the browser keeps them
         self.redirects: list[str] = []  # _redirect events the server sent (newest last)
         self.page_loads: list[str] = []  # full page loads it asked for (newest last)
@@ -103,7 +108,7 @@ class Citizen:
             reconnection_delay_max=2,
             randomization_factor=0.5,
             handle_sigint=False,
-            http_session=session,
+            http_session=self.http,
         )
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
         self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
@@ -202,7 +207,20 @@ class Citizen:
         self.stats.add(kind, (time.monotonic() - started) * 1000)
         return True
 
+    def _own_http(self) -> Any:
+        import aiohttp
+
+        return aiohttp.ClientSession(
+            connector=self._pool.connector,
+            connector_owner=False,
+            timeout=self._pool.timeout,
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # loopback addresses keep cookies too
+        )
+
     async def connect(self, kind: str = "connect+hydrate") -> bool:
+        if self.http.closed:  # connected again after close(): a fresh jar, as a new tab
+            self.http = self.sio.eio.http = self._own_http()
+
         async def send() -> None:
             await self.sio.connect(
                 f"{self.target.url}?token={self.token}",
@@ -330,3 +348,4 @@ class Citizen:
             self._retrying.cancel()
         with contextlib.suppress(Exception):  # best effort at the end of a run
             await asyncio.wait_for(self.sio.disconnect(), 5)
+        await self.http.close()  # the tab's own jar; the crowd's pool stays open

@@ -83,3 +83,53 @@ def test_search_queries_come_from_the_labelled_set() -> None:
     queries = search_queries()
     assert "居民身份证换领" in queries
     assert "公共租赁住房申请" not in queries  # a sichuan-only answer
+
+
+def test_citizens_of_one_crowd_keep_their_own_cookies() -> None:
+    # python-engineio moves a connect's Cookie header into its HTTP session's jar: with one
+    # jar for the crowd, every citizen sent the session cookie of whoever connected last
+    import asyncio
+
+    import aiohttp
+    from aiohttp import web
+
+    from scripts.loadgen.citizen import Citizen, Target
+
+    async def set_cookie(request: web.Request) -> web.Response:
+        response = web.Response(text="set")
+        response.set_cookie("yw_session", request.query["v"], httponly=True)
+        return response
+
+    async def echo(request: web.Request) -> web.Response:
+        return web.Response(text=request.headers.get("Cookie", ""))
+
+    async def run() -> tuple[str, str, str]:
+        app = web.Application()
+        app.add_routes([web.get("/set", set_cookie), web.get("/echo", echo)])
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        url = f"http://127.0.0.1:{port}"
+        crowd = aiohttp.ClientSession()
+        try:
+            target = Target(url, [], [])
+            a, b = Citizen(target, Stats(), crowd), Citizen(target, Stats(), crowd)
+            await (await a.http.get(f"{url}/set?v=citizen-a")).read()
+            # what engineio does with b's connect header
+            b.sio.eio.http.cookie_jar.update_cookies({"yw_session": "citizen-b"})
+            seen_a = await (await a.http.get(f"{url}/echo")).text()
+            seen_b = await (await b.http.get(f"{url}/echo")).text()
+            await a.close()
+            await b.close()
+            seen_crowd = await (await crowd.get(f"{url}/echo")).text()
+            return seen_a, seen_b, seen_crowd
+        finally:
+            await crowd.close()
+            await runner.cleanup()
+
+    seen_a, seen_b, seen_crowd = asyncio.run(run())
+    assert seen_a == "yw_session=citizen-a"
+    assert seen_b == "yw_session=citizen-b"
+    assert seen_crowd == ""  # the crowd's pool outlives its citizens, with no cookies of theirs
