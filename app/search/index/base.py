@@ -8,6 +8,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from app.search.analyze import Query
 from app.search.documents import (
     AUDIENCES,
     BATCH,
+    DOC_COLUMNS,
     ITEM_COLUMNS,
     LEVELS,
     GroupTerms,
@@ -25,6 +27,9 @@ from app.search.documents import (
 )
 from app.search.rank import Candidate
 from app.search.text import compact, initials, ngrams, pinyin
+
+DOC_FIELDS = tuple(DOC_COLUMNS.split(", "))
+_DOC_VALUES = itemgetter(*DOC_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -164,9 +169,11 @@ class GroupIndex(ABC):
     match it (``candidates``)."""
 
     def _insert_docs(self, conn: sa.Connection, docs: list[dict[str, Any]]) -> None:
-        from app.search.tables import SearchDoc
+        """Item rows in bulk (COPY on PostgreSQL, executemany straight on the driver on
+        SQLite: SQLAlchemy's per-row parameter handling cost as much as the insert itself)."""
+        from app.catalogue.db import insert_rows
 
-        conn.execute(sa.insert(SearchDoc.__table__), docs)  # type: ignore[attr-defined]
+        insert_rows(conn, "search_doc", DOC_FIELDS, [_DOC_VALUES(d) for d in docs])
 
     def _write_terms(self, conn: sa.Connection, group_id: int, terms: GroupTerms) -> None:
         """The term index row of a group (engines that write terms apart from the group)."""
