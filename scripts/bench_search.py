@@ -44,7 +44,9 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workdir", type=Path, help="keep the data here (default: a temp dir)")
+    parser.add_argument("--workdir", type=Path,
+                        help="keep the data here, and reuse items generated there before "
+                        "for the same --items and --seed (default: a temp dir)")  # fmt: skip
     parser.add_argument("--db-url", default=os.environ.get("REFLEX_DB_URL"),
                         help="a PostgreSQL server to bench on (default: SQLite)")  # fmt: skip
     args = parser.parse_args()
@@ -57,8 +59,15 @@ def main() -> int:
     data, db = work / "items.jsonl", work / "bench.db"
     db.unlink(missing_ok=True)
     started = time.perf_counter()
-    write_items(args.items, args.seed, data)
-    print(f"generated {args.items} items in {time.perf_counter() - started:.1f} s")
+    stamp = data.with_suffix(".made")  # what items.jsonl holds, when the work dir is kept
+    made = f"{args.items} {args.seed}"
+    if args.workdir and stamp.exists() and stamp.read_text() == made and data.exists():
+        print(f"reusing {args.items} generated items in {data}")
+    else:
+        stamp.unlink(missing_ok=True)
+        write_items(args.items, args.seed, data)
+        stamp.write_text(made)
+        print(f"generated {args.items} items in {time.perf_counter() - started:.1f} s")
     postgres = bool(args.db_url) and args.db_url.startswith("postgresql")
     if postgres:
         import sqlalchemy as sa

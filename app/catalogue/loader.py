@@ -173,7 +173,11 @@ def prepared_row(item: ServiceItem) -> dict[str, Any]:
     (``app.search.documents.analyse_row``): both are made where the item is validated."""
     from app.search.documents import analyse_row
 
-    return analyse_row(item_row(item))
+    row = analyse_row(item_row(item))
+    # once analysed, the loader reads only the themes of the guide (and the row is sent
+    # between processes: the rest would be copied for nothing)
+    row["data"] = {"themes": row["data"]["themes"]}
+    return row
 
 
 def item_row(item: ServiceItem) -> dict[str, Any]:

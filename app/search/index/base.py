@@ -8,6 +8,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Protocol
 
@@ -84,14 +85,25 @@ def _chunks(codes: Sequence[str], n: int = 500) -> Iterator[list[str]]:
         yield list(codes[i : i + n])
 
 
+@lru_cache(maxsize=65536)
+def split_keywords(keywords: str | None) -> tuple[str, ...]:
+    """The compact keywords stored joined by ``|`` (items of a service share them)."""
+    return tuple(k for k in (keywords or "").split("|") if k)
+
+
+@lru_cache(maxsize=4096)
+def _compact_body(body: str | None) -> str:
+    return body.replace(" ", "") if body else ""
+
+
 def group_candidate(group_id: int, row: Any, body: str) -> Candidate:
     return Candidate(
         code=f"group:{group_id}",
         basic_code=row.basic_code,
         name=row.name,
         name_c=compact(row.name),
-        keywords=[k for k in (row.keywords or "").split("|") if k],
-        body=body.replace(" ", "") if body else "",
+        keywords=list(split_keywords(row.keywords)),
+        body=_compact_body(body),
         popularity=int(row.popularity),
         area_code="",
         audience="",
@@ -149,7 +161,7 @@ def items_of_groups(
                 basic_code=r.basic_code,
                 name=r.name,
                 name_c=compact(r.name),
-                keywords=[k for k in (r.keywords or "").split("|") if k],
+                keywords=list(split_keywords(r.keywords)),
                 body=group.body,
                 popularity=int(r.popularity),
                 area_code=r.area_code,
