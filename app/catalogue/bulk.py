@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,7 @@ def _one_by_one(records: Iterator[Record | Problem], problems_of: ProblemsOf) ->
 Lines = list[tuple[int, bytes, int]]  # (line number, raw line, bytes read so far)
 
 
-def _batches(path: Path) -> Iterator[Lines]:
+def _batches(path: Path) -> Generator[Lines]:
     """The non-blank lines of a JSON Lines file, a batch at a time."""
     batch: Lines = []
     pos = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -39,15 +39,21 @@ def insert_rows(
     them: ``COPY … FROM STDIN`` on PostgreSQL, one prepared statement run for every row
     (``executemany``) on SQLite. Inside the connection's transaction, like any statement;
     no per-row SQLAlchemy parameter handling (it cost as much as the insert itself)."""
-    names = ", ".join(columns)
     if conn.dialect.name == "postgresql":
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        import psycopg
+        from psycopg import sql
+
+        dbapi = conn.connection.dbapi_connection
+        assert isinstance(dbapi, psycopg.Connection)
+        raw = cast("psycopg.Connection[Any]", dbapi)  # the protocol type hides its cursor's
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join("?" * len(columns))
+    names, marks = ", ".join(columns), ", ".join("?" * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
 
 
@@ -83,7 +89,7 @@ def indexes_built_after(conn: sa.Connection, tables: Sequence[str]) -> Iterator[
     dropped = [index for table in tables for index in secondary_indexes(conn, table)]
     if dropped and conn.dialect.name == "sqlite":
         raw = conn.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:  # type: ignore[attr-defined]
+        if raw is not None and not raw.in_transaction:
             # Python's sqlite3 opens the transaction only before the first INSERT, UPDATE or
             # DELETE: a DROP INDEX before that would be committed at once, whatever follows
             conn.exec_driver_sql("BEGIN")
