@@ -210,8 +210,28 @@ def _compact_keywords(keywords: tuple[str, ...]) -> str:
     return "|".join(compact(k) for k in keywords)
 
 
+ANALYSED = "_analysed"  # a catalogue row's key for what ``analyse_row`` made of it
+
+
+def analyse_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Add what the index makes of a catalogue row's text to it (under ``ANALYSED``: the
+    document's text fields and the compact keywords), so that the process that validates a
+    row can analyse it too and the one that writes the index only writes (``doc_row`` uses
+    what it finds there). The scope, which needs the row's province, is left to ``doc_row``."""
+    doc = analyze_item({**row, "province": ""})
+    keywords = _compact_keywords(tuple(row["data"].get("keywords", ())))
+    row[ANALYSED] = (doc.name, doc.keywords, doc.body, doc.pinyin, doc.initials, keywords)
+    return row
+
+
 def doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, Any], Document]:
-    doc = analyze_item(row)
+    analysed = row.get(ANALYSED)
+    if analysed is None:
+        doc, keywords = analyze_item(row), _compact_keywords(tuple(row["data"].get("keywords", ())))
+    else:
+        name, kw, body, py, ini, keywords = analysed
+        scope = _scope(row["province"], row["audience"], row["level"], bool(row["online"]), row["department"])  # fmt: skip
+        doc = Document(name, kw, body, py, ini, scope)
     record = {
         "docid": docid,
         "group_id": group_id,
@@ -219,7 +239,7 @@ def doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, A
         "basic_code": row["basic_code"],
         "province": row["province"],
         "name": row["name"],
-        "keywords": _compact_keywords(tuple(row["data"].get("keywords", ()))),
+        "keywords": keywords,
         "popularity": row["popularity"],
         "area_code": row["area_code"],
         "audience": row["audience"],
