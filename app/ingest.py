@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from app.catalogue import loader
 from app.catalogue.loader import SOURCES, LoadReport, Source
 from app.catalogue.provinces import Province
+from app.search.documents import analyse_row
 from app.search.index import Pending
 from app.search.service import refresh, remove_items, sync_items, sync_missing
 
@@ -33,6 +34,10 @@ from app.search.service import refresh, remove_items, sync_items, sync_missing
 class SearchIndex:
     """The search index following one load (a :class:`app.catalogue.loader.Follower`): items'
     documents as each batch is written, their services' terms once after the last batch."""
+
+    # the item's text analysed where it is validated (worker processes for a large file)
+    prepare = staticmethod(analyse_row)
+    tables = ("search_doc", "search_group")
 
     def __init__(self) -> None:
         self.pending = Pending()

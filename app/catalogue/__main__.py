@@ -4,4 +4,5 @@ import sys
 
 from app.catalogue.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes that validate a large file import this again
+    sys.exit(main())

@@ -10,13 +10,24 @@ naming the file, the line, the field and the reason.
 
 Other formats (a JSON document, CSV) go through the per-record readers unchanged: their
 records are already Python objects when read.
+
+A large JSON Lines file is validated by worker processes, one batch each at a time, while the
+caller writes what the workers have already checked (a million records take minutes of CPU to
+validate: on a machine with two cores, two workers halve that). The results come back in file
+order, and with ``convert`` each valid item is turned into what the caller stores (the loader's
+table row) in the worker too, so only plain data crosses between processes. Set
+``YW_LOAD_WORKERS`` to choose how many (``0``: validate in this process).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+import os
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -25,8 +36,11 @@ from app.domain.service_item import ServiceItem
 
 BATCH = 1000
 ITEMS: TypeAdapter[list[ServiceItem]] = TypeAdapter(list[ServiceItem])
+WORKERS_ENV = "YW_LOAD_WORKERS"
+PARALLEL_BYTES = 32 * 1024 * 1024  # smaller files: starting workers costs more than it saves
 
-Checked = tuple[Record, ServiceItem | None, list[Problem]]
+Checked = tuple[Record, Any, list[Problem]]  # the item (or what ``convert`` made of it)
+Convert = Callable[[ServiceItem], Any]
 
 
 class _Stop(Exception):
@@ -36,14 +50,52 @@ class _Stop(Exception):
 ProblemsOf = Callable[[Record, ValidationError], list[Problem]]
 
 
-def validated(paths: Sequence[Path], problems_of: ProblemsOf) -> Iterator[Checked]:
+def validated(
+    paths: Sequence[Path],
+    problems_of: ProblemsOf,
+    convert: Convert | None = None,
+    workers: int | None = None,
+) -> Iterator[Checked]:
     """Every record of every file with its item (``None`` when invalid) and its problems, in
-    file order. ``problems_of`` turns a record's ``ValidationError`` into problems."""
+    file order. ``problems_of`` turns a record's ``ValidationError`` into problems;
+    ``convert`` (a module-level function: workers receive it by name) turns each valid item
+    into what is yielded instead. ``workers``: processes for a large JSON Lines file
+    (default: ``YW_LOAD_WORKERS``, else one per CPU; ``0``: none)."""
     for path in paths:
         if path.suffix.lower() in (".jsonl", ".ndjson") and path.is_file() and path.stat().st_size:
-            yield from _jsonl(path, problems_of)
+            n = worker_count(workers, path.stat().st_size)
+            if n:
+                yield from _jsonl_in_workers(path, problems_of, convert, n)
+            else:
+                yield from _converted(_jsonl(path, problems_of), convert)
         else:
-            yield from _one_by_one(read_records(path), problems_of)
+            yield from _converted(_one_by_one(read_records(path), problems_of), convert)
+
+
+def worker_count(workers: int | None, size: int) -> int:
+    """Worker processes for a JSON Lines file of ``size`` bytes (0: validate in-process)."""
+    if workers is None:
+        if size < PARALLEL_BYTES:
+            return 0
+        configured = os.environ.get(WORKERS_ENV, "").strip()
+        if configured:
+            try:
+                workers = int(configured)
+            except ValueError:
+                raise ValueError(
+                    f"{WORKERS_ENV}: expected a number of processes, got {configured!r}"
+                ) from None
+        else:
+            workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)  # fmt: skip
+    return max(0, workers)
+
+
+def _converted(checked: Iterator[Checked], convert: Convert | None) -> Iterator[Checked]:
+    if convert is None:
+        yield from checked
+        return
+    for rec, item, found in checked:
+        yield rec, (convert(item) if item is not None else None), found
 
 
 def _one_by_one(records: Iterator[Record | Problem], problems_of: ProblemsOf) -> Iterator[Checked]:
@@ -57,37 +109,103 @@ def _one_by_one(records: Iterator[Record | Problem], problems_of: ProblemsOf) ->
             yield rec, None, problems_of(rec, exc)
 
 
+Lines = list[tuple[int, bytes, int]]  # (line number, raw line, bytes read so far)
+
+
+def _batches(path: Path) -> Generator[Lines]:
+    """The non-blank lines of a JSON Lines file, a batch at a time."""
+    batch: Lines = []
+    pos = 0
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            pos += len(raw)
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            batch.append((number, raw, pos))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
 def _jsonl(path: Path, problems_of: ProblemsOf) -> Iterator[Checked]:
     name = str(path)
-    batch: list[tuple[int, bytes, int]] = []  # (line number, raw line, bytes read so far)
-    pos = 0
     count = 0
+    batches = _batches(path)
     try:
-        with path.open("rb") as fh:
-            for number, raw in enumerate(fh, start=1):
-                pos += len(raw)
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if not raw.strip():
-                    continue
-                count += 1
-                batch.append((number, raw, pos))
-                if len(batch) >= BATCH:
-                    yield from _batch(name, batch, problems_of)
-                    batch = []
-        if batch:
+        for batch in batches:
+            count += len(batch)
             yield from _batch(name, batch, problems_of)
     except _Stop:
         return
+    finally:
+        batches.close()
     if not count:
-        yield (
-            Record(name, "file", {}),
-            None,
-            [Problem(name, "file", "-", "-", "the file contains no records")],
-        )
+        yield _no_records(name)
 
 
-def _batch(name: str, lines: list[tuple[int, bytes, int]], problems_of: ProblemsOf) -> Iterator[Checked]:  # fmt: skip
+def _no_records(name: str) -> Checked:
+    return (
+        Record(name, "file", {}),
+        None,
+        [Problem(name, "file", "-", "-", "the file contains no records")],
+    )
+
+
+def check_batch(
+    name: str, lines: Lines, problems_of: ProblemsOf, convert: Convert | None
+) -> tuple[list[Checked], bool]:
+    """One batch, as a worker process checks it: its records (converted) and whether a line
+    that is not UTF-8 ended the file there."""
+    out: list[Checked] = []
+    try:
+        out.extend(_converted(_batch(name, lines, problems_of), convert))
+    except _Stop:
+        return out, True
+    return out, False
+
+
+def _jsonl_in_workers(
+    path: Path, problems_of: ProblemsOf, convert: Convert | None, workers: int
+) -> Iterator[Checked]:
+    """``_jsonl`` (converted) with the batches checked by ``workers`` processes, a few batches
+    ahead of the caller and yielded in file order."""
+    import multiprocessing
+
+    name = str(path)
+    count = 0
+    # spawned, not forked: a fresh interpreter shares no lock, thread or connection with the
+    # loader, and its CPU time counts as the loader's children's
+    context = multiprocessing.get_context("spawn")
+    ahead = 2 * workers + 1
+    pending: deque[Future[tuple[list[Checked], bool]]] = deque()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    batches = _batches(path)
+    try:
+        for batch in batches:
+            count += len(batch)
+            pending.append(pool.submit(check_batch, name, batch, problems_of, convert))
+            if len(pending) >= ahead:
+                checked, stop = pending.popleft().result()
+                yield from checked
+                if stop:
+                    return
+        while pending:
+            checked, stop = pending.popleft().result()
+            yield from checked
+            if stop:
+                return
+    finally:
+        batches.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+    if not count:
+        yield _no_records(name)
+
+
+def _batch(name: str, lines: Lines, problems_of: ProblemsOf) -> Iterator[Checked]:  # fmt: skip
     try:
         items = ITEMS.validate_json(b"[" + b",".join(raw.rstrip() for _, raw, _ in lines) + b"]")
     except ValueError:  # ValidationError is one: a bad record or bad JSON somewhere in the batch
@@ -98,7 +216,7 @@ def _batch(name: str, lines: list[tuple[int, bytes, int]], problems_of: Problems
         yield Record(name, f"line {number}", {}, pos), item, []
 
 
-def _batch_slowly(name: str, lines: list[tuple[int, bytes, int]], problems_of: ProblemsOf) -> Iterator[Checked]:  # fmt: skip
+def _batch_slowly(name: str, lines: Lines, problems_of: ProblemsOf) -> Iterator[Checked]:  # fmt: skip
     """The records of a batch with a problem, one by one, as ``readers`` reads them."""
     for number, raw, pos in lines:
         where = f"line {number}"

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from app.catalogue.db import indexes_built_after
 from app.catalogue.progress import Progress
 from app.catalogue.provinces import Province, province_of_area
 from app.catalogue.readers import Problem, Record, show
@@ -39,6 +43,15 @@ SOURCES = CatalogueSource.__table__  # type: ignore[attr-defined]
 class Follower(Protocol):
     """What keeps itself in step with the catalogue inside a load's transaction: told of the
     rows each batch wrote, of the items removed (before their rows go), and of the end."""
+
+    # What the follower makes of each valid row, made where the item is validated (in worker
+    # processes for a large file, so a module-level function: it is sent by name), or None.
+    # The rows it is then told of hold what it added, and only the themes of their ``data``.
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None
+    # The tables the follower writes: a large load into an empty catalogue builds their
+    # secondary indexes after the last batch, as it does the catalogue's, and on PostgreSQL
+    # analyses them after the load.
+    tables: tuple[str, ...]
 
     def written(self, conn: sa.Connection, rows: list[dict[str, Any]], replaced: list[str]) -> None:
         """``rows`` were inserted or updated; ``replaced``: the codes among them that existed."""
@@ -105,20 +118,35 @@ def validation_problems(record: Record, exc: ValidationError) -> list[Problem]:
 
 
 def _validated(
-    paths: Sequence[Path], province: Province | None = None
-) -> Iterator[tuple[Record, ServiceItem | None, list[Problem]]]:
-    """Every record validated once (JSON Lines in bulk, a batch at a time: app.catalogue.bulk),
-    then its area checked against the province."""
+    paths: Sequence[Path], province: Province | None = None, follower: Follower | None = None
+) -> Iterator[tuple[Record, dict[str, Any] | None, list[Problem]]]:
+    """Every record validated once (JSON Lines in bulk, a batch at a time, in worker
+    processes for a large file: app.catalogue.bulk) and made into its table row (``row_of``)
+    with what the follower prepares of it, then its area checked against the province."""
     from app.catalogue.bulk import validated
 
-    for rec, item, found in validated(paths, validation_problems):
-        why = area_problem(item.area_code, province.prefix) if item and province else None
-        if why and province is not None and item is not None:
+    code = province.code if province else None
+    provinces: dict[str, str] = {}  # area code -> province code (a registry look-up each)
+    convert = partial(prepared_row, prepare=follower.prepare if follower is not None else None)
+    for rec, row, found in validated(paths, validation_problems, convert=convert):
+        if row is None:
+            yield rec, None, found
+            continue
+        area = row["area_code"]
+        why = area_problem(area, province.prefix) if province else None
+        if why and province is not None:
             reason = f"{why} ({province.code}: {province.name})"
-            problem = Problem(rec.file, rec.where, "area_code", show(item.area_code), reason)
+            problem = Problem(rec.file, rec.where, "area_code", show(area), reason)
             yield rec, None, [problem]
             continue
-        yield rec, item, found
+        if code is not None:
+            row["province"] = code
+        else:
+            known = provinces.get(area)
+            if known is None:
+                known = provinces[area] = province_of_area(area) or area[:2]
+            row["province"] = known
+        yield rec, row, found
 
 
 class _Checker:
@@ -129,13 +157,14 @@ class _Checker:
         self.seen: dict[str, str] = {}
         self.count = 0
 
-    def accept(self, record: Record, item: ServiceItem | None, found: list[Problem]) -> bool:
-        """Record the problems of one record; return whether it may be written."""
+    def accept(self, record: Record, row: dict[str, Any] | None, found: list[Problem]) -> bool:
+        """Record the problems of one record (``row``: its table row when valid); return
+        whether it may be written."""
         self.problems.extend(found)
-        if item is None:
+        if row is None:
             return False
         self.count += 1
-        code = item.implementation_code
+        code = row["implementation_code"]
         if code in self.seen:
             reason = f"duplicate implementation code, first seen at {self.seen[code]}"
             self.problems.append(
@@ -151,8 +180,8 @@ def check_files(
 ) -> tuple[list[Problem], int]:
     """Validate every record of every file without writing; return problems and count."""
     checker = _Checker()
-    for record, item, found in _validated(paths, province):
-        checker.accept(record, item, found)
+    for record, row, found in _validated(paths, province):
+        checker.accept(record, row, found)
     return checker.problems, checker.count
 
 
@@ -160,6 +189,29 @@ def row_of(item: ServiceItem, province: str | None = None) -> dict[str, Any]:
     """The table row for a validated item. ``data`` holds only what the search index and the
     themes table read (``guide_of``); the column is written from the item's JSON, made once
     for the hash (``DATA_JSON``)."""
+    row = item_row(item)
+    row["province"] = province or province_of_area(item.area_code) or item.area_code[:2]
+    return row
+
+
+def prepared_row(
+    item: ServiceItem, prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """``item_row`` with what the follower makes of it (``Follower.prepare``: the search
+    index analyses the item's text), both made where the item is validated."""
+    row = item_row(item)
+    if prepare is None:
+        return row
+    row = prepare(row)
+    # once prepared, the loader reads only the themes of the guide (and the row is sent
+    # between processes: the rest would be copied for nothing)
+    row["data"] = {"themes": row["data"]["themes"]}
+    return row
+
+
+def item_row(item: ServiceItem) -> dict[str, Any]:
+    """``row_of`` but the province (a registry look-up, made by the loading process: a
+    worker process that validates may not see the registry the loader sees)."""
     canonical = item.model_dump_json()  # fields in model order: stable for equal items
     return {
         "implementation_code": item.implementation_code,
@@ -167,7 +219,7 @@ def row_of(item: ServiceItem, province: str | None = None) -> dict[str, Any]:
         "name": item.name,
         "item_type": str(item.item_type),
         "audience": str(item.audience),
-        "province": province or province_of_area(item.area_code) or item.area_code[:2],
+        "province": "",
         "area_code": item.area_code,
         "level": str(item.level),
         "department": item.department,
@@ -200,22 +252,37 @@ def guide_of(item: ServiceItem) -> dict[str, Any]:
 DATA_JSON = "_data_json"
 
 
+ITEM_COLUMNS = tuple(c.name for c in ITEMS.columns)
+# a row's values in column order, its data column as the JSON text
+_ITEM_VALUES = itemgetter(*(DATA_JSON if c == "data" else c for c in ITEM_COLUMNS))
+
+
 def _insert_items(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     """Insert rows with their data column as the JSON text ``row_of`` made (serialising the
-    dict again cost as much as validating it)."""
-    text = sa.bindparam(DATA_JSON, type_=sa.Text)
-    data = sa.cast(text, ITEMS.c.data.type) if conn.dialect.name == "postgresql" else text
-    columns = {c.name: sa.bindparam(c.name) for c in ITEMS.columns if c.name in rows[0] and c.name != "data"}  # fmt: skip
-    stmt = sa.insert(ITEMS).values({**columns, "data": data})
-    conn.execute(stmt, [{k: v for k, v in r.items() if k != "data"} for r in rows])
+    dict again cost as much as validating it), in bulk (``db.insert_rows``: COPY on
+    PostgreSQL)."""
+    from app.catalogue.db import insert_rows
+
+    insert_rows(conn, ITEMS.name, ITEM_COLUMNS, [_ITEM_VALUES(r) for r in rows])
 
 
 def _write_batch(
-    conn: sa.Connection, rows: list[dict[str, Any]], report: LoadReport, follower: Follower | None
+    conn: sa.Connection,
+    rows: list[dict[str, Any]],
+    report: LoadReport,
+    follower: Follower | None,
+    fresh: bool = False,
 ) -> None:
-    codes = [r["implementation_code"] for r in rows]
+    """Write one batch of valid rows. ``fresh``: the catalogue was empty when the load began
+    (and every code of the load is new: duplicates were refused), so nothing is looked up."""
+    from app.catalogue.db import insert_rows
+
     col = ITEMS.c.implementation_code
-    existing = dict(conn.execute(sa.select(col, ITEMS.c.content_hash).where(col.in_(codes))).all())
+    existing: dict[str, str] = {}
+    if not fresh:
+        codes = [r["implementation_code"] for r in rows]
+        found = conn.execute(sa.select(col, ITEMS.c.content_hash).where(col.in_(codes)))
+        existing = {code: digest for code, digest in found}
     new = [r for r in rows if r["implementation_code"] not in existing]
     changed = [
         r
@@ -231,19 +298,20 @@ def _write_batch(
     if changed:
         text = sa.bindparam(DATA_JSON, type_=sa.Text)
         data = sa.cast(text, ITEMS.c.data.type) if conn.dialect.name == "postgresql" else text
-        values = {c: sa.bindparam(c) for c in changed[0] if c not in ("data", DATA_JSON)}
+        names = [c for c in ITEM_COLUMNS if c != "data"]
+        values = {c: sa.bindparam(c) for c in names}
         stmt = sa.update(ITEMS).where(col == sa.bindparam("_code")).values({**values, "data": data})
-        conn.execute(stmt, [{**{k: v for k, v in r.items() if k != "data"}, "_code": r["implementation_code"]}
+        conn.execute(stmt, [{**{k: r[k] for k in (*names, DATA_JSON)}, "_code": r["implementation_code"]}
                             for r in changed])  # fmt: skip
         changed_codes = [r["implementation_code"] for r in changed]
         conn.execute(sa.delete(THEMES).where(THEMES.c.implementation_code.in_(changed_codes)))
     themes = [
-        {"implementation_code": r["implementation_code"], "theme": theme}
+        (r["implementation_code"], theme)
         for r in new + changed
         for theme in dict.fromkeys(r["data"]["themes"])
     ]
     if themes:
-        conn.execute(sa.insert(THEMES), themes)
+        insert_rows(conn, THEMES.name, ("implementation_code", "theme"), themes)
     if (new or changed) and follower is not None:
         # the follower (the search index) keeps in step in the same transaction
         follower.written(conn, new + changed, [r["implementation_code"] for r in changed])
@@ -274,31 +342,36 @@ def load_sources(
     checker = _Checker()
     report = LoadReport()
     try:
-        with engine.begin() as conn:
-            for source in sources:
-                code = source.province.code if source.province else None
-                first = len(checker.seen)
-                batch: list[dict[str, Any]] = []
-                for record, item, found in _validated(source.paths, source.province):
-                    bar.update(base[record.file] + record.offset)
-                    writable = checker.accept(record, item, found)
-                    if item is None or not writable or checker.problems:
-                        continue  # after the first problem only validation goes on
-                    batch.append(row_of(item, code))
-                    if len(batch) >= BATCH:
-                        _write_batch(conn, batch, report, follower)
-                        batch = []
+        with engine.begin() as conn, _bulk_session(conn, follower):
+            fresh = conn.execute(sa.select(ITEMS.c.implementation_code).limit(1)).first() is None
+            # a large load into an empty catalogue builds the tables' indexes once, at the end
+            deferred = fresh and sum(sizes) >= BULK_BYTES
+            followers = follower.tables if follower is not None else ()
+            tables = (ITEMS.name, THEMES.name, *followers) if deferred else ()
+            with indexes_built_after(conn, tables):
+                for source in sources:
+                    first = len(checker.seen)
+                    batch: list[dict[str, Any]] = []
+                    for record, row, found in _validated(source.paths, source.province, follower):
+                        bar.update(base[record.file] + record.offset)
+                        writable = checker.accept(record, row, found)
+                        if row is None or not writable or checker.problems:
+                            continue  # after the first problem only validation goes on
+                        batch.append(row)
+                        if len(batch) >= BATCH:
+                            _write_batch(conn, batch, report, follower, fresh)
+                            batch = []
+                    if checker.problems:
+                        continue
+                    if batch:
+                        _write_batch(conn, batch, report, follower, fresh)
+                    if source.province is not None and source.replace:
+                        kept = set(list(checker.seen)[first:])
+                        report.removed += _remove_others(conn, source.province.code, kept, follower)
+                    if source.province is not None and source.digest:
+                        _record_source(conn, source, len(checker.seen) - first)
                 if checker.problems:
-                    continue
-                if batch:
-                    _write_batch(conn, batch, report, follower)
-                if source.province is not None and source.replace:
-                    kept = set(list(checker.seen)[first:])
-                    report.removed += _remove_others(conn, source.province.code, kept, follower)
-                if source.province is not None and source.digest:
-                    _record_source(conn, source, len(checker.seen) - first)
-            if checker.problems:
-                raise _Rollback
+                    raise _Rollback
             if follower is not None:
                 follower.finished(conn)
     except _Rollback:
@@ -307,6 +380,31 @@ def load_sources(
     report.records = checker.count
     report.seconds = time.perf_counter() - started
     return report
+
+
+BULK_BYTES = 32 * 1024 * 1024  # files this large make a bulk load (about 14,000 items)
+SQLITE_LOAD_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def _bulk_session(conn: sa.Connection, follower: Follower | None) -> Iterator[None]:
+    """Settings of the loading connection while it loads: on SQLite a page cache large enough
+    for the indexes a large load updates (the default 2 MB sends every insert of a million
+    items to the file system), restored afterwards. On PostgreSQL the planner is told of the
+    rows the load added (``ANALYZE``), so that queries right after a large load use the
+    indexes."""
+    if conn.dialect.name == "sqlite":
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_LOAD_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+        return
+    yield
+    if conn.dialect.name == "postgresql":
+        tables = (ITEMS.name, THEMES.name, *(follower.tables if follower is not None else ()))
+        conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
 
 
 def _remove_others(

@@ -4,4 +4,5 @@ import sys
 
 from app.search.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # it may load catalogues: worker processes import this again
+    sys.exit(main())

@@ -45,6 +45,9 @@ class Query:
     latin: str = ""  # fuzzy pinyin (kind pinyin) or letters (kind initials)
     concepts: list[str] = field(default_factory=list)  # content words of a sentence
     intents: list[str] = field(default_factory=list)  # terms the question was read to mean
+    # field texts already scored against this query (``rank.field_score``): the items of one
+    # service repeat their keywords, and the same query asked again meets the same names
+    memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def empty(self) -> bool:

@@ -210,8 +210,36 @@ def _compact_keywords(keywords: tuple[str, ...]) -> str:
     return "|".join(compact(k) for k in keywords)
 
 
+ANALYSED = "_analysed"  # a catalogue row's key for what ``analyse_row`` made of it
+
+
+def analyse_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Add what the index makes of a catalogue row's text to it (under ``ANALYSED``: the
+    document's text fields and the compact keywords), so that the process that validates a
+    row can analyse it too and the one that writes the index only writes (``doc_row`` uses
+    what it finds there). What needs the row's province (the scope, and the foreign names of
+    the province's own translations among the keywords) is left to ``doc_row``: a worker
+    process that validates may not see the registry the loader sees."""
+    data = row["data"]
+    doc = analyze_item({**row, "province": ""})
+    kw_terms = _keywords(tuple(data.get("keywords", ())))[0]  # without the foreign names
+    keywords = _compact_keywords(tuple(data.get("keywords", ())))
+    row[ANALYSED] = (doc.name, kw_terms, doc.body, doc.pinyin, doc.initials, keywords)
+    return row
+
+
 def doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, Any], Document]:
-    doc = analyze_item(row)
+    analysed = row.get(ANALYSED)
+    if analysed is None:
+        doc, keywords = analyze_item(row), _compact_keywords(tuple(row["data"].get("keywords", ())))
+    else:
+        # as analyze_item makes them, with the province the row has now
+        name, kw_terms, body, py, ini, keywords = analysed
+        province = row["province"]
+        foreign = index_terms(province, row["name"])
+        kw = _unique([*kw_terms.split(), *foreign]) if foreign else kw_terms
+        scope = _scope(province, row["audience"], row["level"], bool(row["online"]), row["department"])  # fmt: skip
+        doc = Document(name, kw, body, py, ini, scope)
     record = {
         "docid": docid,
         "group_id": group_id,
@@ -219,7 +247,7 @@ def doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, A
         "basic_code": row["basic_code"],
         "province": row["province"],
         "name": row["name"],
-        "keywords": _compact_keywords(tuple(row["data"].get("keywords", ()))),
+        "keywords": keywords,
         "popularity": row["popularity"],
         "area_code": row["area_code"],
         "audience": row["audience"],

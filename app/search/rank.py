@@ -111,7 +111,22 @@ def latin_sim(q: Query, text: str) -> float:
     return best
 
 
+MEMO_TEXTS = 8192  # field texts remembered per query (then forgotten all at once)
+
+
 def field_score(q: Query, text: str) -> float:
+    """How well the query matches one field text (a name or a keyword), remembered per query
+    (a query's score for a text never changes: ``Query.memo``)."""
+    memo = q.memo
+    found = memo.get(text)
+    if found is None:
+        if len(memo) >= MEMO_TEXTS:
+            memo.clear()
+        found = memo[text] = _field_score(q, text)
+    return found
+
+
+def _field_score(q: Query, text: str) -> float:
     if not q.phrases and q.kind in ("pinyin", "initials"):
         return latin_sim(q, text)
     sims = [w * phrase_sim(p, text) for p, w in q.phrases]

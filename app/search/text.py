@@ -63,8 +63,10 @@ def normalize(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     return text[:limit].strip()
 
 
+@lru_cache(maxsize=131072)
 def compact(text: str) -> str:
-    """``normalize`` without spaces: the form phrase matching works on."""
+    """``normalize`` without spaces: the form phrase matching works on (cached: the names and
+    keywords of the index come back with every query that finds them)."""
     return normalize(text, limit=10_000).replace(" ", "")
 
 

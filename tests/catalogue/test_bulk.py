@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.catalogue import bulk
 from app.catalogue.generator import synthetic_items
 from app.catalogue.loader import validation_problems
@@ -57,3 +59,53 @@ def test_a_line_that_is_not_utf8_ends_the_file_as_before(tmp_path: Path) -> None
     assert [f[2] for f in fast if f[2]] == [f[2] for f in slow if f[2]]
     assert "not valid UTF-8" in next(f for f in fast if f[2])[2][0].reason
     assert sum(ok for _, ok, _ in fast) == sum(ok for _, ok, _ in slow) == 2
+
+
+def _checked(path: Path, workers: int) -> list:
+    from app.catalogue.loader import item_row
+
+    return list(bulk.validated([path], validation_problems, convert=item_row, workers=workers))
+
+
+def test_worker_processes_give_what_one_process_gives(tmp_path: Path) -> None:
+    lines = _lines(3 * bulk.BATCH + 10)
+    bad = json.loads(lines[2100])
+    bad["visits"] = -4
+    lines[2100] = json.dumps(bad, ensure_ascii=False)
+    lines[40] = "{not json"
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    here, there = _checked(path, 0), _checked(path, 2)
+    assert len(there) == 3 * bulk.BATCH + 10
+    assert [(r.where, r.offset, row, found) for r, row, found in there] == [
+        (r.where, r.offset, row, found) for r, row, found in here
+    ]
+    assert {r.where for r, row, _ in there if row is None} == {"line 41", "line 2101"}
+    assert there[0][1]["implementation_code"] == json.loads(lines[0])["implementation_code"]
+
+
+def test_worker_processes_stop_at_a_line_that_is_not_utf8(tmp_path: Path) -> None:
+    lines = [line.encode() for line in _lines(2 * bulk.BATCH + 5)]
+    lines[1500] = lines[1500][:10] + b"\xff" + lines[1500][10:]
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    here, there = _checked(path, 0), _checked(path, 2)
+    assert [(r.where, row is None, found) for r, row, found in there] == [
+        (r.where, row is None, found) for r, row, found in here
+    ]
+    assert len(there) == 1501 and "not valid UTF-8" in there[-1][2][0].reason
+
+
+def test_large_files_go_to_one_worker_per_cpu_unless_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(bulk.WORKERS_ENV, raising=False)
+    assert bulk.worker_count(None, bulk.PARALLEL_BYTES - 1) == 0
+    assert bulk.worker_count(None, bulk.PARALLEL_BYTES) >= 1
+    monkeypatch.setenv(bulk.WORKERS_ENV, "0")
+    assert bulk.worker_count(None, bulk.PARALLEL_BYTES) == 0
+    monkeypatch.setenv(bulk.WORKERS_ENV, "many")
+    with pytest.raises(
+        ValueError, match="YW_LOAD_WORKERS: expected a number of processes, got 'many'"
+    ):
+        bulk.worker_count(None, bulk.PARALLEL_BYTES)

@@ -3,6 +3,8 @@ analysis that turns an English or Uyghur query into the Chinese names it means."
 
 from __future__ import annotations
 
+import pytest
+
 from app.search.analyze import analyze_item, analyze_query
 from app.search.foreign import ForeignLexicon, index_terms, lexicon_for, same_word, words
 from app.search.synonyms import synonyms_for
@@ -55,3 +57,26 @@ def test_the_indexed_document_holds_the_foreign_names() -> None:
     }  # fmt: skip
     assert "passport" in analyze_item(row).keywords.split()
     assert lexicon_for("shandong").entries
+
+
+def test_a_row_analysed_where_it_is_validated_gets_its_provinces_foreign_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The loader's worker processes analyse a row before its province is known
+    (``analyse_row``); the document still holds the foreign names of that province's own
+    translations, as when the row is analysed whole (``analyze_item``)."""
+    from app.search import documents
+
+    monkeypatch.setattr(documents, "index_terms", lambda p, name: (f"name{p or 'base'}",))
+    row = {
+        "implementation_code": "x", "basic_code": "b", "name": "普通护照签发", "province": "",
+        "audience": "个人", "level": "市级", "online": True, "department": "出入境管理支队",
+        "popularity": 1, "area_code": "370100000000",
+        "data": {"keywords": ["办护照"], "themes": ["出入境"]},
+    }  # fmt: skip
+    prepared = documents.analyse_row(dict(row))
+    whole = {**row, "province": "shandong"}
+    _, doc = documents.doc_row({**prepared, "province": "shandong"}, 1, 1)
+    _, expected = documents.doc_row(whole, 1, 1)
+    assert doc == expected
+    assert "nameshandong" in doc.keywords.split() and "namebase" not in doc.keywords.split()

@@ -8,6 +8,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from app.search.analyze import Query
 from app.search.documents import (
     AUDIENCES,
     BATCH,
+    DOC_COLUMNS,
     ITEM_COLUMNS,
     LEVELS,
     GroupTerms,
@@ -25,6 +28,9 @@ from app.search.documents import (
 )
 from app.search.rank import Candidate
 from app.search.text import compact, initials, ngrams, pinyin
+
+DOC_FIELDS = tuple(DOC_COLUMNS.split(", "))
+_DOC_VALUES = itemgetter(*DOC_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -79,14 +85,25 @@ def _chunks(codes: Sequence[str], n: int = 500) -> Iterator[list[str]]:
         yield list(codes[i : i + n])
 
 
+@lru_cache(maxsize=65536)
+def split_keywords(keywords: str | None) -> tuple[str, ...]:
+    """The compact keywords stored joined by ``|`` (items of a service share them)."""
+    return tuple(k for k in (keywords or "").split("|") if k)
+
+
+@lru_cache(maxsize=4096)
+def _compact_body(body: str | None) -> str:
+    return body.replace(" ", "") if body else ""
+
+
 def group_candidate(group_id: int, row: Any, body: str) -> Candidate:
     return Candidate(
         code=f"group:{group_id}",
         basic_code=row.basic_code,
         name=row.name,
         name_c=compact(row.name),
-        keywords=[k for k in (row.keywords or "").split("|") if k],
-        body=body.replace(" ", "") if body else "",
+        keywords=list(split_keywords(row.keywords)),
+        body=_compact_body(body),
         popularity=int(row.popularity),
         area_code="",
         audience="",
@@ -144,7 +161,7 @@ def items_of_groups(
                 basic_code=r.basic_code,
                 name=r.name,
                 name_c=compact(r.name),
-                keywords=[k for k in (r.keywords or "").split("|") if k],
+                keywords=list(split_keywords(r.keywords)),
                 body=group.body,
                 popularity=int(r.popularity),
                 area_code=r.area_code,
@@ -164,9 +181,11 @@ class GroupIndex(ABC):
     match it (``candidates``)."""
 
     def _insert_docs(self, conn: sa.Connection, docs: list[dict[str, Any]]) -> None:
-        from app.search.tables import SearchDoc
+        """Item rows in bulk (COPY on PostgreSQL, executemany straight on the driver on
+        SQLite: SQLAlchemy's per-row parameter handling cost as much as the insert itself)."""
+        from app.catalogue.db import insert_rows
 
-        conn.execute(sa.insert(SearchDoc.__table__), docs)  # type: ignore[attr-defined]
+        insert_rows(conn, "search_doc", DOC_FIELDS, [_DOC_VALUES(d) for d in docs])
 
     def _write_terms(self, conn: sa.Connection, group_id: int, terms: GroupTerms) -> None:
         """The term index row of a group (engines that write terms apart from the group)."""

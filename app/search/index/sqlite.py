@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 
 from app.search.analyze import Query
-from app.search.documents import DOC_COLUMNS, FIELDS, GroupTerms
+from app.search.documents import FIELDS, GroupTerms
 from app.search.index.base import Filters, GroupIndex, group_candidate, query_terms
 from app.search.rank import Candidate
 
@@ -21,15 +19,6 @@ class SqliteIndex(GroupIndex):
     def _clear(self, conn: sa.Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_fts")
         super()._clear(conn)
-
-    def _insert_docs(self, conn: sa.Connection, docs: list[dict[str, Any]]) -> None:
-        # executemany straight on the driver: SQLAlchemy's per-row parameter handling cost
-        # as much as the insert itself
-        columns = DOC_COLUMNS.split(", ")
-        conn.exec_driver_sql(
-            f"INSERT INTO search_doc ({DOC_COLUMNS}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(d[c] for c in columns) for d in docs],
-        )
 
     def _write_terms(self, conn: sa.Connection, group_id: int, terms: GroupTerms) -> None:
         conn.exec_driver_sql(
