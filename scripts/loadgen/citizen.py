@@ -90,7 +90,7 @@ class Citizen:
         # and with one jar for the whole crowd every citizen then sent the session cookie of
         # whoever connected last (uploads went into another citizen's draft, or found none).
         self._pool = session
-        self.http = self._own_http()
+        self._http: Any = None  # made on first use (inside the event loop)
         self.storage: dict[str, Any] = {}  # cookies, as the browser keeps them
         self.redirects: list[str] = []  # _redirect events the server sent (newest last)
         self.page_loads: list[str] = []  # full page loads it asked for (newest last)
@@ -108,7 +108,7 @@ class Citizen:
             reconnection_delay_max=2,
             randomization_factor=0.5,
             handle_sigint=False,
-            http_session=self.http,
+            http_session=None,  # the tab's own (``http``), given at each connect
         )
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
         self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
@@ -207,19 +207,27 @@ class Citizen:
         self.stats.add(kind, (time.monotonic() - started) * 1000)
         return True
 
-    def _own_http(self) -> Any:
+    @property
+    def http(self) -> Any:
+        """This tab's HTTP session: the crowd's connection pool with a cookie jar of its own
+        (a fresh jar once closed, as a new tab)."""
         import aiohttp
 
-        return aiohttp.ClientSession(
-            connector=self._pool.connector,
-            connector_owner=False,
-            timeout=self._pool.timeout,
-            cookie_jar=aiohttp.CookieJar(unsafe=True),  # loopback addresses keep cookies too
-        )
+        if self._http is None or self._http.closed:
+            jar = aiohttp.CookieJar(unsafe=True)  # loopback addresses keep cookies too
+            if self._pool is None:
+                self._http = aiohttp.ClientSession(cookie_jar=jar)
+            else:
+                self._http = aiohttp.ClientSession(
+                    connector=self._pool.connector,
+                    connector_owner=False,
+                    timeout=self._pool.timeout,
+                    cookie_jar=jar,
+                )
+        return self._http
 
     async def connect(self, kind: str = "connect+hydrate") -> bool:
-        if self.http.closed:  # connected again after close(): a fresh jar, as a new tab
-            self.http = self.sio.eio.http = self._own_http()
+        self.sio.eio.http = self.http
 
         async def send() -> None:
             await self.sio.connect(
@@ -348,4 +356,5 @@ class Citizen:
             self._retrying.cancel()
         with contextlib.suppress(Exception):  # best effort at the end of a run
             await asyncio.wait_for(self.sio.disconnect(), 5)
-        await self.http.close()  # the tab's own jar; the crowd's pool stays open
+        if self._http is not None:  # the tab's own jar; the crowd's pool stays open
+            await self._http.close()

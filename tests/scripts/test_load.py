@@ -117,7 +117,9 @@ def test_citizens_of_one_crowd_keep_their_own_cookies() -> None:
             target = Target(url, [], [])
             a, b = Citizen(target, Stats(), crowd), Citizen(target, Stats(), crowd)
             await (await a.http.get(f"{url}/set?v=citizen-a")).read()
-            # what engineio does with b's connect header
+            # what python-engineio does with b's connect header, in the session b's connect
+            # hands it
+            b.sio.eio.http = b.http
             b.sio.eio.http.cookie_jar.update_cookies({"yw_session": "citizen-b"})
             seen_a = await (await a.http.get(f"{url}/echo")).text()
             seen_b = await (await b.http.get(f"{url}/echo")).text()
