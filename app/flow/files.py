@@ -483,11 +483,19 @@ def _in_use(s: Any, owner: str | None) -> set[str]:
 
 
 def _remove(s: Any, rows: list[StoredFile]) -> int:
+    """Delete these files and their rows; how many rows this call deleted. One DELETE by id:
+    two uploads replacing the same material at once may both remove the file it replaced,
+    and the second then finds nothing to delete (which is not an error)."""
+    import sqlalchemy as sa
+    from sqlmodel import col
+
+    if not rows:
+        return 0
     for row in rows:
         (files_dir() / row.id).unlink(missing_ok=True)
-        s.delete(row)
+    done = s.execute(sa.delete(StoredFile).where(col(StoredFile.id).in_([r.id for r in rows])))
     s.commit()
-    return len(rows)
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 def delete_unreferenced(owner: str, ids: list[str]) -> int:

@@ -235,3 +235,28 @@ def test_the_load_generators_upload_is_the_pages_post(flow_db: Session) -> None:
         missing, stats = asyncio.run(upload(url, "alice"))
     assert missing is None
     assert [k for k in stats.errors if k.startswith("upload: HTTP 404")]
+
+
+def test_a_file_two_uploads_replaced_at_once_is_removed_once(flow_db: Session) -> None:
+    # two uploads of the same material, both replacing the file before them: each removes
+    # it, and the second finds nothing left to delete (no error, nothing else removed)
+    from sqlmodel import select
+
+    from app.flow.tables import StoredFile
+
+    old = files.save("alice", "a.png", files_png(), ITEM)
+    kept = files.save("alice", "b.png", files_png(), ITEM)
+    engine = flow_db.get_bind()
+    with Session(engine) as first, Session(engine) as second:
+        stale = second.get(StoredFile, old.id)
+        assert stale is not None
+        assert files.delete_unreferenced("alice", [old.id]) == 1
+        assert not files.path_of(old).exists()
+        assert files._remove(second, [stale]) == 0  # already gone: not an error
+        assert first.exec(select(StoredFile).where(StoredFile.id == kept.id)).first()
+
+
+def files_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
