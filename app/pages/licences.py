@@ -59,36 +59,47 @@ def _unavailable() -> rx.Component:
 
 
 # -- 我的证照 --------------------------------------------------------------------------------
+def _gated(
+    state: type[LicencesState] | type[LicenceShowState], prompt: rx.Var, body: rx.Component
+) -> rx.Component:
+    """Loading, then sign in, then the service being away, then ``body``."""
+    return rx.cond(
+        state.loaded,
+        rx.cond(
+            state.signed_in,
+            rx.cond(state.unavailable, _unavailable(), body),
+            _sign_in(state, prompt),
+        ),
+        rx.el.p(t("正在加载…"), role="status"),
+    )
+
+
 def _list() -> rx.Component:
     return rx.cond(
-        LicencesState.unavailable,
-        _unavailable(),
-        rx.cond(
-            LicencesState.licences.length() > 0,
-            rx.el.ul(
-                rx.foreach(
-                    LicencesState.licences,
-                    lambda lic: rx.el.li(
-                        rx.el.h2(lic.title, lang="zh-Hans", class_name="yw-licence-list__title"),
-                        rx.el.p(
-                            rx.el.span(lic.issuer, lang="zh-Hans"),
-                            " · ",
-                            lic.issued,
-                            class_name="yw-muted",
-                        ),
-                        rx.el.a(
-                            icon("id-card"),
-                            rx.el.span(t("亮证")),
-                            href=lic.href,
-                            aria_label=t("亮证：{title}", title=lic.title),
-                            class_name="yw-button yw-button--secondary",
-                        ),
+        LicencesState.licences.length() > 0,
+        rx.el.ul(
+            rx.foreach(
+                LicencesState.licences,
+                lambda lic: rx.el.li(
+                    rx.el.h2(lic.title, lang="zh-Hans", class_name="yw-licence-list__title"),
+                    rx.el.p(
+                        rx.el.span(lic.issuer, lang="zh-Hans"),
+                        " · ",
+                        lic.issued,
+                        class_name="yw-muted",
+                    ),
+                    rx.el.a(
+                        icon("id-card"),
+                        rx.el.span(t("亮证")),
+                        href=lic.href,
+                        aria_label=t("亮证：{title}", title=lic.title),
+                        class_name="yw-button yw-button--secondary",
                     ),
                 ),
-                class_name="yw-list",
             ),
-            rx.el.p(t("没有找到您名下的电子证照。"), class_name="yw-muted"),
+            class_name="yw-list",
         ),
+        rx.el.p(t("没有找到您名下的电子证照。"), class_name="yw-muted"),
     )
 
 
@@ -97,15 +108,7 @@ def list_page() -> rx.Component:
         rx.el.div(
             rx.el.h1(t("我的证照"), class_name="yw-page-title"),
             rx.el.div(per_province(_area), class_name="yw-muted"),
-            rx.cond(
-                LicencesState.loaded,
-                rx.cond(
-                    LicencesState.signed_in,
-                    _list(),
-                    _sign_in(LicencesState, t("请登录后查看您的电子证照。")),
-                ),
-                rx.el.p(t("正在加载…"), role="status"),
-            ),
+            _gated(LicencesState, t("请登录后查看您的电子证照。"), _list()),
             rx.el.p(
                 rx.el.a(t("返回我的"), href="/me", class_name="yw-button yw-button--link"),
                 class_name="yw-back",
@@ -186,22 +189,12 @@ def show_page() -> rx.Component:
     return layout(
         rx.el.div(
             rx.el.h1(t("亮证"), class_name="yw-page-title"),
-            rx.cond(
-                s.loaded,
+            _gated(
+                s,
+                t("请登录后亮证。"),
                 rx.cond(
-                    s.signed_in,
-                    rx.cond(
-                        s.unavailable,
-                        _unavailable(),
-                        rx.cond(
-                            s.found,
-                            _shown(),
-                            rx.el.p(t("没有找到这份证照。只有持证人本人可以亮证。")),
-                        ),
-                    ),
-                    _sign_in(LicenceShowState, t("请登录后亮证。")),
+                    s.found, _shown(), rx.el.p(t("没有找到这份证照。只有持证人本人可以亮证。"))
                 ),
-                rx.el.p(t("正在加载…"), role="status"),
             ),
             rx.el.p(
                 rx.el.a(

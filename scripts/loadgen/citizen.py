@@ -227,7 +227,9 @@ class Citizen:
         return self._http
 
     async def connect(self, kind: str = "connect+hydrate") -> bool:
-        self.sio.eio.http = self.http
+        # this tab's session, kept across reconnects: python-engineio closes on disconnect
+        # a session it did not get from outside
+        self.sio.eio.http, self.sio.eio.external_http = self.http, True
 
         async def send() -> None:
             await self.sio.connect(

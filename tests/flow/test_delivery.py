@@ -18,6 +18,9 @@ from app.flow import checkout, delivery, store
 from app.flow.areas import divisions
 from app.flow.store import applications
 from tests.factories import item
+from tests.flow.test_payment import (
+    pay_db as pay_db,  # the flow database, as the payment tests have it
+)
 from tests.sandbox_server import free_port, serve
 
 SNAPSHOT = {
@@ -31,9 +34,8 @@ SNAPSHOT = {
 }
 
 
-@pytest.fixture
-def pay_db(flow_db: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
-    return flow_db  # flow_db reaches every flow module, these included
+#: the timeline of a delivered application, from its completion to 已签收
+TRACKED = ["completed", "shipped", "collected", "in_transit", "delivering", "signed"]
 
 
 @pytest.fixture
@@ -140,14 +142,7 @@ def test_completion_dispatches_once_and_tracking_lands_on_the_timeline(
     assert httpx.post(f"{courier}/operator/shipments/{row.tracking_no}/advance").status_code == 409
     app = applications.get_application("alice", number, pay_db)
     statuses = [e.status for e in applications.events(app.id or 0, pay_db)]
-    assert statuses[-6:] == [
-        "completed",
-        "shipped",
-        "collected",
-        "in_transit",
-        "delivering",
-        "signed",
-    ]
+    assert statuses[-6:] == TRACKED
     assert delivery.get("mallory", number, pay_db) is None  # another citizen sees nothing
     shipments = httpx.get(f"{courier}/operator/shipments").json()["shipments"]
     assert [s["ref"] for s in shipments] == [number]
