@@ -334,6 +334,15 @@ def load_sources(
     every problem found. ``follower`` (no default: say ``None`` for the catalogue alone) is
     kept in step in the same transaction; ``app.ingest`` passes the search index.
     """
+    from app.catalogue.bulk import fewer_collections
+
+    with fewer_collections():
+        return _load_sources(sources, engine, progress, follower)
+
+
+def _load_sources(
+    sources: Sequence[Source], engine: sa.Engine, progress: bool, follower: Follower | None
+) -> LoadReport:
     started = time.perf_counter()
     paths = [p for source in sources for p in source.paths]
     sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]

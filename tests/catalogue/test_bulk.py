@@ -3,6 +3,7 @@ batch with bad records the same problems (file, line, field, reason) and nothing
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -109,3 +110,28 @@ def test_large_files_go_to_one_worker_per_cpu_unless_configured(
         ValueError, match="YW_LOAD_WORKERS: expected a number of processes, got 'many'"
     ):
         bulk.worker_count(None, bulk.PARALLEL_BYTES)
+
+
+def _collector_thresholds(item: object) -> tuple[int, int, int]:
+    """A ``convert`` that tells what the process converting the item runs the collector at."""
+    return gc.get_threshold()
+
+
+def test_loads_run_the_garbage_collector_less_often_and_then_as_before() -> None:
+    before = gc.get_threshold()
+    with bulk.fewer_collections():
+        assert gc.get_threshold() == bulk.LOAD_THRESHOLDS != before
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), bulk.fewer_collections():
+        raise RuntimeError("a load that fails")
+    assert gc.get_threshold() == before
+
+
+def test_worker_processes_run_the_garbage_collector_less_often(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(_lines(bulk.BATCH + 5)) + "\n", encoding="utf-8")
+    found = list(bulk.validated([path], validation_problems, _collector_thresholds, workers=2))
+    valid = [row for _, row, _ in found if row is not None]
+    assert len(valid) == bulk.BATCH + 5
+    assert {tuple(row) for row in valid} == {bulk.LOAD_THRESHOLDS}
+    assert gc.get_threshold() != bulk.LOAD_THRESHOLDS  # not in this process

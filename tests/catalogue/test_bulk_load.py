@@ -3,7 +3,9 @@ same as an item-by-item load gives, and a failed load leaves tables and indexes 
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +76,36 @@ def test_a_failed_bulk_load_keeps_the_tables_and_their_indexes(
     report = ingest.load_files([data], engine)
     assert [(p.where, p.field) for p in report.problems] == [("line 1101", "visits")]
     assert _state(engine) == before
+
+
+class _Watcher:
+    """A follower that notes what the loading process runs the garbage collector at."""
+
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    tables: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.thresholds: list[tuple[int, int, int]] = []
+
+    def written(self, conn: sa.Connection, rows: list[dict[str, Any]], replaced: list[str]) -> None:
+        self.thresholds.append(gc.get_threshold())
+
+    def removed(self, conn: sa.Connection, codes: list[str]) -> None: ...
+
+    def finished(self, conn: sa.Connection) -> None:
+        self.thresholds.append(gc.get_threshold())
+
+
+def test_a_load_collects_garbage_less_often_while_it_runs(tmp_path: Path) -> None:
+    from app.catalogue.bulk import LOAD_THRESHOLDS
+
+    data = tmp_path / "items.jsonl"
+    write_items(1200, 4, data)
+    before = gc.get_threshold()
+    watcher = _Watcher()
+    report = loader.load_sources(
+        [loader.Source((data,))], _engine(tmp_path / "c.db"), follower=watcher
+    )
+    assert report.ok and report.inserted == 1200
+    assert watcher.thresholds == [LOAD_THRESHOLDS] * 3  # two batches, then the end
+    assert gc.get_threshold() == before
