@@ -63,11 +63,15 @@ class PostgresIndex(GroupIndex):
         if expr is None:
             return []
         columns = "group_id, basic_code, name, keywords, popularity, body"
+        # the province as a column too: a group's tsvector (every term of its items) is large,
+        # and only the province's groups are then read and matched, not every province's
         sql = sa.text(
             f"SELECT {columns} FROM search_group, to_tsquery('simple', :q) query "
-            "WHERE terms @@ query ORDER BY ts_rank(terms, query) DESC LIMIT :n"
+            "WHERE terms @@ query "
+            + ("AND province = :province " if province else "")
+            + "ORDER BY ts_rank(terms, query) DESC LIMIT :n"
         )
-        rows = conn.execute(sql, {"q": expr, "n": limit}).all()
+        rows = conn.execute(sql, {"q": expr, "province": province, "n": limit}).all()
         if not rows and broad and q.kind in ("pinyin", "initials") and len(q.latin) >= 4:
             sql = sa.text(
                 f"SELECT {columns} FROM search_group WHERE latin % :latin "
