@@ -131,3 +131,61 @@ def test_postgres_meets_the_labelled_set_per_type(pg_url: str) -> None:
     engine.dispose()
     low = {t: sum(v) / len(v) for t, v in hits.items() if sum(v) / len(v) < 0.95}
     assert not low, (low, misses)
+
+
+def test_a_bulk_load_on_postgres_checks_foreign_keys_once_and_keeps_them(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large load into an empty catalogue drops the foreign keys of the tables it fills
+    and adds them back at the end (checked once for all rows), stores the items' JSON
+    compressed with lz4, and leaves keys and indexes as they were when it fails."""
+    import json
+
+    import sqlalchemy as sa
+
+    from app import ingest
+    from app.catalogue import loader
+    from app.catalogue.db import foreign_keys, secondary_indexes, upgrade
+    from app.catalogue.generator import write_items
+
+    server = sa.make_url(pg_url)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql('CREATE DATABASE "yw_bulk"')
+    admin.dispose()
+    engine = sa.create_engine(server.set(database="yw_bulk"))
+    tables = ("catalogue_item_theme", "search_doc")
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            keys = {t: foreign_keys(conn, t) for t in tables}
+            indexes = {t: secondary_indexes(conn, t) for t in tables}
+        assert all(keys.values())  # each references catalogue_item
+        monkeypatch.setattr(loader, "BULK_BYTES", 0)
+        data = tmp_path / "items.jsonl"
+        write_items(1500, 6, data)
+        lines = data.read_text(encoding="utf-8").splitlines()
+        bad = json.loads(lines[1200])
+        bad["visits"] = -1
+        (tmp_path / "bad.jsonl").write_text("\n".join([*lines[:1200], json.dumps(bad)]) + "\n")
+        failed = ingest.load_files([tmp_path / "bad.jsonl"], engine)
+        assert not failed.ok and failed.problems[0].where == "line 1201"
+        with engine.connect() as conn:
+            assert {t: foreign_keys(conn, t) for t in tables} == keys
+            assert {t: secondary_indexes(conn, t) for t in tables} == indexes
+            assert conn.exec_driver_sql("SELECT count(*) FROM catalogue_item").scalar() == 0
+        report = ingest.load_files([data], engine)
+        assert report.ok and report.inserted == 1500
+        with engine.connect() as conn:
+            assert {t: foreign_keys(conn, t) for t in tables} == keys
+            assert {t: secondary_indexes(conn, t) for t in tables} == indexes
+            methods = conn.exec_driver_sql(
+                "SELECT DISTINCT pg_column_compression(data) FROM catalogue_item"
+            ).scalars()
+            found = set(methods)
+            assert "lz4" in found and found <= {"lz4", None}  # None: too short to compress
+            orphan = "INSERT INTO catalogue_item_theme VALUES ('NO-SUCH-ITEM', '户籍')"
+            with pytest.raises(sa.exc.IntegrityError):
+                conn.exec_driver_sql(orphan)
+    finally:
+        engine.dispose()
