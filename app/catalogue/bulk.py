@@ -185,11 +185,61 @@ def _no_records(name: str) -> Checked:
     )
 
 
-def check_batch(
-    name: str, lines: Lines, problems_of: ProblemsOf, convert: Convert | None
+def _spans(path: Path) -> Generator[tuple[int, int, int]]:
+    """Where the file's batches are: (start, end, number of the first line) of each run of
+    ``BATCH`` lines, found without reading a line into Python (the workers read them)."""
+    start, number = 0, 1
+    with path.open("rb") as fh:
+        while True:
+            fh.seek(start)
+            block = fh.read(BATCH * 4096)
+            if not block:
+                return
+            end, lines = 0, 0
+            while lines < BATCH:
+                nl = block.find(b"\n", end)
+                if nl < 0:
+                    more = fh.read(BATCH * 4096)  # lines longer than the block holds
+                    if not more:
+                        end = len(block)
+                        break
+                    block += more
+                    continue
+                end, lines = nl + 1, lines + 1
+            yield start, start + end, number
+            start, number = start + end, number + block.count(b"\n", 0, end)
+
+
+def _lines_of(data: bytes, number: int, pos: int) -> Lines:
+    """The non-blank lines of ``data`` (a span of a file from line ``number`` at byte
+    ``pos``) as ``_batches`` gives them: numbered, and with the bytes read up to each."""
+    parts = data.split(b"\n")
+    tail = parts.pop()  # what follows the last newline: the file's last line, if it has none
+    lines: Lines = []
+
+    def add(at: int, raw: bytes, read: int) -> None:
+        if at == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if raw.strip():
+            lines.append((at, raw, read))
+
+    for at, raw in enumerate(parts, start=number):
+        pos += len(raw) + 1
+        add(at, raw, pos)
+    if tail:
+        add(number + len(parts), tail, pos + len(tail))
+    return lines
+
+
+def check_span(
+    name: str, start: int, end: int, number: int, problems_of: ProblemsOf, convert: Convert | None
 ) -> tuple[list[Checked], bool]:
-    """One batch, as a worker process checks it: its records (converted) and whether a line
-    that is not UTF-8 ended the file there."""
+    """One batch, as a worker process checks it: it reads its span of the file itself, and
+    gives back the records (converted) and whether a line that is not UTF-8 ended the file
+    there."""
+    with open(name, "rb") as fh:
+        fh.seek(start)
+        lines = _lines_of(fh.read(end - start), number, start)
     out: list[Checked] = []
     try:
         out.extend(_converted(_batch(name, lines, problems_of), convert))
@@ -202,7 +252,8 @@ def _jsonl_in_workers(
     path: Path, problems_of: ProblemsOf, convert: Convert | None, workers: int
 ) -> Iterator[Checked]:
     """``_jsonl`` (converted) with the batches checked by ``workers`` processes, a few batches
-    ahead of the caller and yielded in file order."""
+    ahead of the caller and yielded in file order. This process only finds where each batch
+    is (``_spans``); the worker reads its lines."""
     import multiprocessing
 
     name = str(path)
@@ -213,23 +264,24 @@ def _jsonl_in_workers(
     ahead = 2 * workers + 1
     pending: deque[Future[tuple[list[Checked], bool]]] = deque()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
-    batches = _batches(path)
+    spans = _spans(path)
     try:
-        for batch in batches:
-            count += len(batch)
-            pending.append(pool.submit(check_batch, name, batch, problems_of, convert))
+        for start, end, number in spans:
+            pending.append(pool.submit(check_span, name, start, end, number, problems_of, convert))
             if len(pending) >= ahead:
                 checked, stop = pending.popleft().result()
+                count += len(checked)
                 yield from checked
                 if stop:
                     return
         while pending:
             checked, stop = pending.popleft().result()
+            count += len(checked)
             yield from checked
             if stop:
                 return
     finally:
-        batches.close()
+        spans.close()
         pool.shutdown(wait=True, cancel_futures=True)
     if not count:
         yield _no_records(name)

@@ -135,3 +135,38 @@ def test_worker_processes_run_the_garbage_collector_less_often(tmp_path: Path) -
     assert len(valid) == bulk.BATCH + 5
     assert {tuple(row) for row in valid} == {bulk.LOAD_THRESHOLDS}
     assert gc.get_threshold() != bulk.LOAD_THRESHOLDS  # not in this process
+
+
+def test_workers_read_the_lines_batches_give(tmp_path: Path) -> None:
+    """The spans this process hands to workers hold exactly the lines ``_batches`` reads:
+    numbers, bytes and offsets, with blank lines, a byte-order mark, CRLF, lines longer than
+    the block read at once, and with or without a final newline."""
+    import random
+
+    rng = random.Random(7)
+    long_line = b'{"x": "' + b"y" * (bulk.BATCH * 4096 + 10) + b'"}'
+    for trial in range(60):
+        lines = []
+        for i in range(rng.randint(0, 2 * bulk.BATCH + 50)):
+            kind = rng.random()
+            line = (
+                b""
+                if kind < 0.05
+                else b"  \t"
+                if kind < 0.08
+                else b'{"n": %d}' % i * rng.randint(1, 30)
+            )
+            lines.append(line + (b"\r" if kind > 0.97 else b""))
+        if trial % 10 == 3:
+            lines.insert(rng.randint(0, len(lines)), long_line)
+        data = b"\n".join(lines) + (b"\n" if trial % 2 else b"")
+        if trial % 5 == 0:
+            data = b"\xef\xbb\xbf" + data
+        path = tmp_path / f"{trial}.jsonl"
+        path.write_bytes(data)
+        expected = [
+            (n, raw.rstrip(b"\n"), pos) for batch in bulk._batches(path) for n, raw, pos in batch
+        ]
+        got = [line for s, e, n in bulk._spans(path) for line in bulk._lines_of(data[s:e], n, s)]
+        assert got == expected, trial
+        assert all(e - s > 0 for s, e, _ in bulk._spans(path))
