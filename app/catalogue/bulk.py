@@ -94,10 +94,12 @@ def validated(
     for path in paths:
         if path.suffix.lower() in (".jsonl", ".ndjson") and path.is_file() and path.stat().st_size:
             n = worker_count(workers, path.stat().st_size)
+            name = str(path)
             if n:
-                yield from _jsonl_in_workers(path, problems_of, convert, n)
+                checked = _in_workers(name, _spans(path), problems_of, convert, n)
             else:
-                yield from _converted(_jsonl(path, problems_of), convert)
+                checked = (check_span(name, *span, problems_of, convert) for span in _spans(path))
+            yield from _jsonl(name, checked)
         else:
             yield from _converted(_one_by_one(read_records(path), problems_of), convert)
 
@@ -142,35 +144,17 @@ def _one_by_one(records: Iterator[Record | Problem], problems_of: ProblemsOf) ->
 Lines = list[tuple[int, bytes, int]]  # (line number, raw line, bytes read so far)
 
 
-def _batches(path: Path) -> Generator[Lines]:
-    """The non-blank lines of a JSON Lines file, a batch at a time."""
-    batch: Lines = []
-    pos = 0
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            pos += len(raw)
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            batch.append((number, raw, pos))
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
-
-
-def _jsonl(path: Path, problems_of: ProblemsOf) -> Iterator[Checked]:
-    name = str(path)
+def _jsonl(name: str, batches: Generator[tuple[list[Checked], bool]]) -> Iterator[Checked]:
+    """The records of a JSON Lines file from its checked batches (``check_span``, in this
+    process or in workers), up to a line that is not UTF-8; a file without a record is a
+    problem. The batches are closed when it ends (the workers stop then)."""
     count = 0
-    batches = _batches(path)
     try:
-        for batch in batches:
-            count += len(batch)
-            yield from _batch(name, batch, problems_of)
-    except _Stop:
-        return
+        for checked, stop in batches:
+            count += len(checked)
+            yield from checked
+            if stop:
+                return
     finally:
         batches.close()
     if not count:
@@ -212,7 +196,9 @@ def _spans(path: Path) -> Generator[tuple[int, int, int]]:
 
 def _lines_of(data: bytes, number: int, pos: int) -> Lines:
     """The non-blank lines of ``data`` (a span of a file from line ``number`` at byte
-    ``pos``) as ``_batches`` gives them: numbered, and with the bytes read up to each."""
+    ``pos``), numbered and with the bytes read up to each, as iterating over the open file
+    gives them (each with its newline: the reason JSON gives for a broken line depends on
+    it); a UTF-8 byte-order mark before the first line is dropped."""
     parts = data.split(b"\n")
     tail = parts.pop()  # what follows the last newline: the file's last line, if it has none
     lines: Lines = []
@@ -225,7 +211,7 @@ def _lines_of(data: bytes, number: int, pos: int) -> Lines:
 
     for at, raw in enumerate(parts, start=number):
         pos += len(raw) + 1
-        add(at, raw, pos)
+        add(at, raw + b"\n", pos)  # with its newline, as a line read from the file has it
     if tail:
         add(number + len(parts), tail, pos + len(tail))
     return lines
@@ -234,9 +220,9 @@ def _lines_of(data: bytes, number: int, pos: int) -> Lines:
 def check_span(
     name: str, start: int, end: int, number: int, problems_of: ProblemsOf, convert: Convert | None
 ) -> tuple[list[Checked], bool]:
-    """One batch, as a worker process checks it: it reads its span of the file itself, and
-    gives back the records (converted) and whether a line that is not UTF-8 ended the file
-    there."""
+    """One batch, as a worker process (or this one) checks it: it reads its span of the file
+    itself, and gives back the records (converted) and whether a line that is not UTF-8
+    ended the file there."""
     with open(name, "rb") as fh:
         fh.seek(start)
         lines = _lines_of(fh.read(end - start), number, start)
@@ -248,43 +234,34 @@ def check_span(
     return out, False
 
 
-def _jsonl_in_workers(
-    path: Path, problems_of: ProblemsOf, convert: Convert | None, workers: int
-) -> Iterator[Checked]:
-    """``_jsonl`` (converted) with the batches checked by ``workers`` processes, a few batches
-    ahead of the caller and yielded in file order. This process only finds where each batch
-    is (``_spans``); the worker reads its lines."""
+def _in_workers(
+    name: str,
+    spans: Generator[tuple[int, int, int]],
+    problems_of: ProblemsOf,
+    convert: Convert | None,
+    workers: int,
+) -> Generator[tuple[list[Checked], bool]]:
+    """``check_span`` of every span, run by ``workers`` processes a few batches ahead of the
+    caller, the results in file order. This process only finds where each batch is
+    (``_spans``); the worker reads its lines."""
     import multiprocessing
 
-    name = str(path)
-    count = 0
     # spawned, not forked: a fresh interpreter shares no lock, thread or connection with the
     # loader, and its CPU time counts as the loader's children's
     context = multiprocessing.get_context("spawn")
     ahead = 2 * workers + 1
     pending: deque[Future[tuple[list[Checked], bool]]] = deque()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
-    spans = _spans(path)
     try:
         for start, end, number in spans:
             pending.append(pool.submit(check_span, name, start, end, number, problems_of, convert))
             if len(pending) >= ahead:
-                checked, stop = pending.popleft().result()
-                count += len(checked)
-                yield from checked
-                if stop:
-                    return
+                yield pending.popleft().result()
         while pending:
-            checked, stop = pending.popleft().result()
-            count += len(checked)
-            yield from checked
-            if stop:
-                return
+            yield pending.popleft().result()
     finally:
         spans.close()
         pool.shutdown(wait=True, cancel_futures=True)
-    if not count:
-        yield _no_records(name)
 
 
 def _batch(name: str, lines: Lines, problems_of: ProblemsOf) -> Iterator[Checked]:  # fmt: skip
