@@ -62,6 +62,32 @@ def test_a_line_that_is_not_utf8_ends_the_file_as_before(tmp_path: Path) -> None
     assert sum(ok for _, ok, _ in fast) == sum(ok for _, ok, _ in slow) == 2
 
 
+def test_lines_blank_as_text_and_odd_line_ends_are_read_as_one_by_one(tmp_path: Path) -> None:
+    """A line of Unicode spaces is blank to the per-record reader (it reads text), and bytes
+    do not know it; records that end in CRLF, spaces or a form feed; a last line without a
+    newline. In a batch of good records, in-process and in workers, it all reads alike."""
+    lines = _lines(bulk.BATCH + 20)
+    lines[3] = "\u3000\u3000"
+    lines[5] = "\u00a0 "
+    lines[9] += "\r"
+    lines[10] += "   \t"
+    lines[11] += "\f"  # not JSON whitespace: a problem for both
+    lines[1010] = "{broken"
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(("\n".join(lines)).encode())
+    slow = [(r.where, i, found) for r, i, found in _by_record(path)]
+    for workers in (0, 2):
+        fast = list(bulk.validated([path], validation_problems, workers=workers))
+        assert [(r.where, i, found) for r, i, found in fast] == slow, workers
+    assert len(slow) == bulk.BATCH + 18
+    assert {where for where, item, _ in slow if item is None} == {"line 12", "line 1011"}
+    only_spaces = tmp_path / "spaces.jsonl"
+    only_spaces.write_text("\u3000\n \n\u00a0\n", encoding="utf-8")
+    assert [found for _, _, found in bulk.validated([only_spaces], validation_problems)] == [
+        found for _, _, found in _by_record(only_spaces)
+    ]
+
+
 def _checked(path: Path, workers: int) -> list:
     from app.catalogue.loader import item_row
 
