@@ -1,6 +1,7 @@
 """Relevance evaluation: ``python -m app.search.evaluate [--set FILE] [--db-url URL]``.
 
-Runs every labelled query through ``search`` on the database (the seeded catalogue), prints
+Runs every labelled query through ``search`` on the database, after loading the catalogue of
+every province the set names from its folder (when the database lacks it or it changed), prints
 one line per miss, MRR and recall@3 per query type, the latency, and last a JSON object with
 ``mrr``, ``recall_at_3``, ``queries``, ``by_type``, ``p50_ms`` and ``p95_ms``.
 """
@@ -89,10 +90,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     import sqlalchemy as sa
 
     from app.catalogue.db import get_engine
+    from app.ingest import ensure_loaded
     from app.search.service import search, sync_missing
 
     cases = load_cases(args.set)
     engine = get_engine(args.db_url)
+    # the provinces the set asks about, loaded from their folders (or refreshed) when this
+    # database lacks them or they changed: a fresh database has only the served province
+    provinces = sorted({case.province for case in cases})
+    try:
+        loaded = ensure_loaded(engine, provinces)
+    except KeyError as exc:
+        print(f"{args.set}: {exc.args[0]}", file=sys.stderr)
+        return 1
+    if not loaded.ok:
+        for problem in loaded.load.problems:
+            print(f"  {problem}", file=sys.stderr)
+        print(f"{args.set}: a catalogue of {', '.join(provinces)} is invalid", file=sys.stderr)
+        return 1
     with engine.begin() as conn:
         sync_missing(conn)
     rr: dict[str, list[float]] = defaultdict(list)
