@@ -44,7 +44,9 @@ class Query:
     words: list[str] = field(default_factory=list)  # segmented words of all phrases
     latin: str = ""  # fuzzy pinyin (kind pinyin) or letters (kind initials)
     concepts: list[str] = field(default_factory=list)  # content words of a sentence
-    intents: list[str] = field(default_factory=list)  # terms the question was read to mean
+    # terms the question was read to mean, each with the share of the query its intent's
+    # words cover (0-1)
+    intents: dict[str, float] = field(default_factory=dict)
     # field texts already scored against this query (``rank.field_score``): the items of one
     # service repeat their keywords, and the same query asked again meets the same names
     memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
@@ -138,12 +140,10 @@ def _chinese(q: Query, flat: str, text: str, synonyms: Synonyms) -> None:
     q.concepts = words
     length = max(len(core), 1)
     _add_expansions(q, synonyms.expand(flat), length, 0.6)
-    meant = synonyms.meant(flat)
-    if meant:
-        q.phrases = _merge(
-            q.phrases, [(term, 0.8 + 0.15 * min(n / length, 1.0)) for n, term in meant]
-        )
-        q.intents = list(dict.fromkeys(term for _, term in meant))
+    for n, term in synonyms.meant(flat):
+        q.intents[term] = max(q.intents.get(term, 0.0), min(n / length, 1.0))
+    if q.intents:
+        q.phrases = _merge(q.phrases, [(t, 0.8 + 0.15 * c) for t, c in q.intents.items()])
 
 
 def _merge(

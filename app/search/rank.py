@@ -11,6 +11,10 @@ from app.search.analyze import Query
 from app.search.text import char_pinyin, initials, pinyin, segment
 
 NAME, KEYWORDS, BODY = 3.0, 2.0, 0.6
+# an official name typed in full; a service the query's intent means, by the share of the
+# query the intent's words explain (so a generic word of the question, 企业 in 企业搬家,
+# matching another service's name or keyword does not outrank what the question means)
+TYPED = 0.5
 POPULARITY = 0.4  # at popularity 1000
 REGION = {6: 0.3, 4: 0.2, 2: 0.1}  # same county, city, province as the user
 
@@ -146,8 +150,11 @@ def body_score(q: Query, body: str) -> float:
 
 def score(q: Query, c: Candidate, area: str | None) -> float:
     s_name = field_score(q, c.name_c)
-    if q.phrases and q.phrases[0][0] == c.name_c.split("（")[0]:
-        s_name += 0.5  # the official name, typed in full
+    base = c.name_c.split("（")[0]
+    if q.phrases and q.phrases[0][0] == base:
+        s_name += TYPED  # the official name, typed in full
+    elif q.intents:  # a service the question was read to mean (企业搬家: 企业变更登记)
+        s_name += TYPED * max((c for term, c in q.intents.items() if term in base), default=0)
     s_kw = max((field_score(q, k) for k in c.keywords), default=0.0)
     c.relevance = NAME * s_name + KEYWORDS * s_kw + BODY * body_score(q, c.body)
     c.score = c.relevance + POPULARITY * min(max(c.popularity, 0), 1000) / 1000

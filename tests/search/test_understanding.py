@@ -84,6 +84,40 @@ def test_intents_need_one_word_of_every_group() -> None:
     assert "企业变更登记" not in analyze_query("搬家", syn).intents
 
 
+def test_what_a_question_means_outranks_a_service_sharing_its_generic_word(
+    tmp_path: Path,
+) -> None:
+    """A question's generic word (the subject 渔船 of 渔船换港口) can match another service's
+    name and keyword better than anything matches the service the question means; the meant
+    service, named by the intent's term or a longer name holding it, ranks first all the same,
+    and more so the more of the question the intent explains."""
+    from app.search.rank import Candidate, score
+
+    table = tmp_path / "intents.toml"
+    table.write_text(
+        '[[intents]]\nmeans = ["渔船变更登记"]\nall = [["渔船"], ["换港口", "搬港"]]\n\n'
+        '[[intents]]\nmeans = ["渔船补贴"]\nall = [["渔船"], ["油价"]]\n',
+        encoding="utf-8",
+    )
+    syn = synonyms_from((table,))
+
+    def candidate(name: str, keywords: list[str]) -> Candidate:
+        return Candidate(name, "", name, name, keywords, "", 0, "370000000000", "个人", "省级",
+                         "", True)  # fmt: skip
+
+    other = candidate("渔船名称核定", ["渔船名称查重"])
+    meant = candidate("渔船变更登记", ["改船东"])
+    subsidy = candidate("渔船补贴申领", ["燃油补助"])
+    q = analyze_query("渔船换港口", syn)
+    assert q.intents == {"渔船变更登记": 1.0}
+    assert score(q, meant, None) > score(q, other, None)
+    q = analyze_query("渔船油价", syn)
+    assert score(q, subsidy, None) > score(q, other, None)  # the term inside a longer name
+    # typed words the intent does not explain weaken its pull
+    long = analyze_query("渔船换港口以后渔民证书要换吗", syn)
+    assert 0 < long.intents["渔船变更登记"] < 1
+
+
 def test_synonyms_from_a_list_of_files_later_wins(tmp_path: Path) -> None:
     base = tmp_path / "base.toml"
     base.write_text('[synonyms]\n"蓝月亮" = ["居民身份证"]\n', encoding="utf-8")
