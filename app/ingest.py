@@ -140,3 +140,18 @@ def ensure_loaded(engine: sa.Engine, codes: Sequence[str]) -> SyncReport:
     chosen = [province(code) for code in codes]
     upgrade(engine)
     return sync(chosen, engine)
+
+
+def ensure_loaded_problems(engine: sa.Engine, codes: Sequence[str]) -> list[str]:
+    """``ensure_loaded`` as a command line reports it: nothing when the provinces are loaded
+    and current, else the lines that say what is wrong, the last one the summary (an unknown
+    code, named with the known ones; or every problem of an invalid catalogue, then that the
+    catalogue was refused)."""
+    try:
+        loaded = ensure_loaded(engine, codes)
+    except KeyError as exc:
+        return [str(exc.args[0])]
+    if loaded.ok:
+        return []
+    refused = f"the catalogue of {', '.join(codes)} is invalid"
+    return [*(f"  {problem}" for problem in loaded.load.problems), refused]

@@ -126,7 +126,7 @@ def test_show_and_verify_valid_forged_expired(phone_ctx, base_url: str) -> None:
 
 # The page counts a code's lifetime from when this device first saw it (COUNTDOWN_JS): this
 # moves that moment back. (The test used to jump the browser's clock 3 min 5 s instead, which
-# fires every timer of the page, the socket's ping timeout among them; once in CI the countdown
+# fires every timer falling due in those minutes, the socket's ping timeout among them; once in CI the countdown
 # then read 2:56 and never expired, as if the page had reconnected and been given a new code.)
 _SEEN_A_LIFETIME_AGO = """() => {
   const el = document.getElementById('COUNTDOWN_ID');

@@ -59,16 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         if args.province:  # the province's folder, loaded (or refreshed) when it changed
-            from app.ingest import ensure_loaded
+            from app.ingest import ensure_loaded_problems
 
-            try:
-                loaded = ensure_loaded(engine, [args.province])
-            except KeyError as exc:
-                raise SearchError(f"province: {exc.args[0]}") from None
-            if not loaded.ok:
-                for problem in loaded.load.problems:
-                    print(f"  {problem}", file=sys.stderr)
-                raise SearchError(f"province: the catalogue of {args.province} is invalid")
+            problems = ensure_loaded_problems(engine, [args.province])
+            if problems:
+                for line in problems[:-1]:
+                    print(line, file=sys.stderr)
+                raise SearchError(f"province: {problems[-1]}")
         with engine.begin() as conn:
             sync_missing(conn)  # a database migrated before the index existed
         with engine.connect() as conn:

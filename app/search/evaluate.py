@@ -90,23 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     import sqlalchemy as sa
 
     from app.catalogue.db import get_engine
-    from app.ingest import ensure_loaded
+    from app.ingest import ensure_loaded_problems
     from app.search.service import search, sync_missing
 
     cases = load_cases(args.set)
     engine = get_engine(args.db_url)
     # the provinces the set asks about, loaded from their folders (or refreshed) when this
     # database lacks them or they changed: a fresh database has only the served province
-    provinces = sorted({case.province for case in cases})
-    try:
-        loaded = ensure_loaded(engine, provinces)
-    except KeyError as exc:
-        print(f"{args.set}: {exc.args[0]}", file=sys.stderr)
-        return 1
-    if not loaded.ok:
-        for problem in loaded.load.problems:
-            print(f"  {problem}", file=sys.stderr)
-        print(f"{args.set}: a catalogue of {', '.join(provinces)} is invalid", file=sys.stderr)
+    problems = ensure_loaded_problems(engine, sorted({case.province for case in cases}))
+    if problems:
+        for line in problems[:-1]:
+            print(line, file=sys.stderr)
+        print(f"{args.set}: {problems[-1]}", file=sys.stderr)
         return 1
     with engine.begin() as conn:
         sync_missing(conn)

@@ -154,7 +154,9 @@ def score(q: Query, c: Candidate, area: str | None) -> float:
     if q.phrases and q.phrases[0][0] == base:
         s_name += TYPED  # the official name, typed in full
     elif q.intents:  # a service the question was read to mean (企业搬家: 企业变更登记)
-        s_name += TYPED * max((c for term, c in q.intents.items() if term in base), default=0)
+        s_name += TYPED * max(
+            (share for term, share in q.intents.items() if term in base), default=0
+        )
     s_kw = max((field_score(q, k) for k in c.keywords), default=0.0)
     c.relevance = NAME * s_name + KEYWORDS * s_kw + BODY * body_score(q, c.body)
     c.score = c.relevance + POPULARITY * min(max(c.popularity, 0), 1000) / 1000

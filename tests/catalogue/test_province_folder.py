@@ -147,3 +147,29 @@ def test_home_tiles_and_hot_searches_of_every_built_in_province_find_its_own_ite
                 if not hits or any(not h.area_code.startswith(prefix) for h in hits):
                     missing.append((code, query))
     assert not missing, f"home tiles or hot searches finding nothing of their own: {missing}"
+
+
+def test_command_lines_say_what_keeps_a_province_from_loading(zhejiang: Path, engine) -> None:
+    """``ensure_loaded_problems`` (``python -m app.search --province``, the evaluation): an
+    invalid catalogue gives each problem with its file, line and field, then the summary, and
+    nothing of it is written; an unknown code is named with the known ones."""
+    import sqlalchemy as sa
+
+    from app.ingest import ensure_loaded_problems
+
+    lines = zhejiang / "catalogue" / "zj.jsonl"
+    item = json.loads(lines.read_text(encoding="utf-8"))
+    item["visits"] = -4
+    lines.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    problems = ensure_loaded_problems(engine, ["zhejiang"])
+    assert problems[-1] == "the catalogue of zhejiang is invalid"
+    assert len(problems) == 2 and "zj.jsonl" in problems[0] and "line 1" in problems[0]
+    assert "visits" in problems[0]
+    with engine.connect() as conn:
+        written = conn.execute(
+            sa.text("SELECT count(*) FROM catalogue_item WHERE province = 'zhejiang'")
+        ).scalar()
+    assert written == 0
+    unknown = ensure_loaded_problems(engine, ["atlantis"])
+    assert len(unknown) == 1 and "unknown province 'atlantis'; known:" in unknown[0]
+    assert ensure_loaded_problems(engine, ["sichuan"]) == []
