@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("app", "components", "themes")
 
 # Lower number = higher layer. A module may import its own layer's packages or lower ones.
-RANK = {
+RANK: dict[str, float] = {
     "app": 7,  # app/__init__.py: the package itself, importing nothing
     "app.app": 0,
     "app.cli": 0,  # the yiwang console script
@@ -21,6 +21,7 @@ RANK = {
     "app.pages": 2,
     "app.resilience": 3,  # the Reflex seam: installs hooks that reach the notice state
     "app.state": 4,
+    "app.journeys": 4.5,  # the use cases: below the states, above the rules they call
     "app.ingest": 4,  # catalogue files into the database and the search index: above both
     "app.flow": 5,
     "app.catalogue": 5,
@@ -32,6 +33,7 @@ RANK = {
     "app.licence_show": 5,  # 亮证 codes: signed, short-lived, over the e-licence adapter
     "app.conformance": 4,  # the conformance report: reads catalogue, flow forms, e2e results
     "app.settings": 6,
+    "app.context": 6,  # the request context: the host resolved once into one Province
     "app.content_i18n": 6,
     "themes": 6,
     "app.domain": 7,

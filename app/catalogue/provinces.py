@@ -12,47 +12,13 @@ provinces: a folder written by a province works exactly like a built-in one.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 
+from app.context import Province, catalogue_files_in, of_theme
+from app.context import clear_caches as clear_context_caches
+from app.settings import host_folders
 from themes import THEMES_DIR, Theme, ThemeError, ThemeProblem, available_provinces, load_theme
 from themes.loader import province_dir_from_env
-
-CATALOGUE_DIR = "catalogue"
-CATALOGUE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
-
-
-@dataclass(frozen=True, slots=True)
-class Province:
-    """A province: code (folder name), GB/T 2260 prefix, names, and where its folder is."""
-
-    code: str
-    prefix: str
-    name: str
-    short_name: str  # the one-character abbreviation, e.g. 鲁
-    app_name: str
-    folder: Path
-
-    def catalogue_files(self) -> list[Path]:
-        """The folder's catalogue files (``catalogue/*.json|jsonl|csv``), in name order."""
-        return catalogue_files_in(self.folder)
-
-
-def catalogue_files_in(folder: Path) -> list[Path]:
-    where = folder / CATALOGUE_DIR
-    if not where.is_dir():
-        return []
-    return sorted(
-        p for p in where.iterdir() if p.is_file() and p.suffix.lower() in CATALOGUE_SUFFIXES
-    )
-
-
-def of_theme(theme: Theme) -> Province:
-    ident = theme.settings.identity
-    return Province(
-        theme.code, ident.division, ident.province, ident.abbreviation, ident.app_name, theme.folder
-    )
-
 
 @functools.cache
 def _theme_at(folder: Path) -> Theme:
@@ -61,8 +27,6 @@ def _theme_at(folder: Path) -> Theme:
 
 def configured_folders() -> list[Path]:
     """The folders this instance serves: the default province first, then ``YIWANG_HOSTS``'."""
-    from app.settings import host_folders
-
     folders = [province_dir_from_env()]
     folders += [f for f in host_folders().values() if f not in folders]
     return folders
@@ -133,3 +97,17 @@ def clear_caches() -> None:
     """Forget the registry (tests that change the environment)."""
     for cached in (configured, registry, _theme_at):
         cached.cache_clear()
+    clear_context_caches()
+
+
+__all__ = [
+    "Province",
+    "catalogue_files_in",
+    "clear_caches",
+    "configured",
+    "configured_folders",
+    "of_theme",
+    "province",
+    "province_of_area",
+    "registry",
+]
