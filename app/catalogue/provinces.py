@@ -20,6 +20,7 @@ from app.settings import host_folders
 from themes import THEMES_DIR, Theme, ThemeError, ThemeProblem, available_provinces, load_theme
 from themes.loader import province_dir_from_env
 
+
 @functools.cache
 def _theme_at(folder: Path) -> Theme:
     return load_theme(folder)

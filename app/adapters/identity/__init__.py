@@ -10,19 +10,16 @@ and hands the callback's ``code`` and ``state`` back to it for a verified :class
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from app.domain.identity import REAL_NAME_LEVELS, AccountKind, Identity
 
 if TYPE_CHECKING:
     from app.adapters.identity.mapping import ClaimMapping
 
-AccountKind = Literal["person", "business"]
-
-#: Real-name levels of the national identity platform: 1 = name and ID number checked,
-#: 2 = plus a verified phone or bank card, 3 = plus face verification (实人). An identity whose
-#: provider sent no (or no known) assurance level has level 0 and is refused every application.
-REAL_NAME_LEVELS = (1, 2, 3)
+__all__ = ["REAL_NAME_LEVELS", "AccountKind", "Identity"]  # defined in app.domain.identity
 
 
 class IdentityError(Exception):
@@ -43,43 +40,6 @@ class IdentityUnavailable(IdentityError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, "provider_unavailable")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who signed in, as the identity provider vouches for it."""
-
-    sub: str
-    name: str
-    id_number: str
-    phone: str
-    level: int
-    kind: AccountKind = "person"
-    org_name: str = ""
-    uscc: str = ""
-    issuer: str = ""
-    #: the raw ID token, kept server-side for RP-initiated logout (``id_token_hint``); never
-    #: shown, logged or sent anywhere but to the provider's end_session_endpoint
-    id_token: str = field(default="", repr=False)
-
-    def missing(self, audience: str = "个人", min_level: int = 1) -> list[str]:
-        """What this login lacks for an application by ``audience`` (个人/法人) that needs
-        ``min_level``: ``name``, ``id_number``, ``uscc``, ``org_name``, ``level``."""
-        lacks = [] if self.name.strip() else ["name"]
-        if audience == "法人":
-            lacks += [k for k in ("uscc", "org_name") if not getattr(self, k).strip()]
-        elif not self.id_number.strip():
-            lacks.append("id_number")
-        if self.level < min_level:
-            lacks.append("level")
-        return lacks
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Identity:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
