@@ -14,13 +14,13 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Page, expect
 
 from app import licence_show
-from app.adapters.sandbox_elicence import LICENCES
 from app.state.licences import COUNTDOWN_ID
 from e2e.axe import assert_no_violations
 from e2e.conftest import open_page
 from e2e.server import ROOT, e2e_mode
 from e2e.skips import only_in
 from e2e.test_flow import sign_in
+from sandboxes.elicence import LICENCES
 
 HOLDER_ID = "37010219850312002X"  # 张三 (sandbox account sbx-person-0001)
 BIRTH = next(lic for lic in LICENCES if lic.id == "lic-birth-0002")  # 张三's child's

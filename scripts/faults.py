@@ -27,7 +27,7 @@ acknowledged draft is there with its answers; the draft witnesses reload their t
 their draft in the app and submit it.
 
 The flow's sandboxes (identity provider, back office, e-licences) start with the app, in both
-modes (``app.adapters.sandboxes``), unless the environment names real services.
+modes (``sandboxes.launcher``), unless the environment names real services.
 
 Payments (issue 15): the flow journeys include 机动车驾驶证期满换证, paid through the cashier.
 For the scaled faults this script runs the sandbox cashier itself (``CashierProcess``, its store
@@ -570,7 +570,7 @@ class CashierProcess:
         log = (ROOT / "reports" / "faults-cashier.log").open("ab")
         self.proc = subprocess.Popen(
             # --key=…: a token_urlsafe key may begin with "-" (argparse would take it for an option)
-            [sys.executable, "-m", "app.adapters.sandbox_cashier", "--port", str(self.port),
+            [sys.executable, "-m", "sandboxes.cashier", "--port", str(self.port),
              f"--key={self.key}", "--db", str(self.db)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip

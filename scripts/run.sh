@@ -7,7 +7,7 @@
 # YIWANG_ELICENCE_URL is set (SANDBOX_ELICENCE_PORT or a free port), and the sandbox back
 # office unless YIWANG_BACKOFFICE_URL is set (SANDBOX_BACKOFFICE_PORT or a free port; its store
 # is SANDBOX_BACKOFFICE_DB, default backoffice-sandbox.db beside yiwang.db). All stop with the
-# app. app/adapters/sandboxes.py starts them (scripts/scaled.py uses it too).
+# app. sandboxes/launcher.py starts them (scripts/scaled.py uses it too).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"
@@ -24,5 +24,5 @@ echo "Yiwang (${YIWANG_PROVINCE_DIR:-${YIWANG_PROVINCE:-default province}}) on $
 python -m app.catalogue migrate >/dev/null
 python -m app.catalogue sync
 # scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts
-exec python -m app.adapters.sandboxes --backoffice-db "$YW_ROOT/backoffice-sandbox.db" -- \
+exec python -m sandboxes --backoffice-db "$YW_ROOT/backoffice-sandbox.db" -- \
   python "$YW_ROOT/scripts/reflex_run.py" --env prod --single-port --frontend-port "$PORT"

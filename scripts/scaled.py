@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.adapters.sandboxes import SandboxError, flow_sandboxes
+from sandboxes.launcher import SandboxError, flow_sandboxes
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".tools" / "scaled"

@@ -10,10 +10,14 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "components", "themes")
+PACKAGES = ("app", "components", "themes", "sandboxes")
+# Beside the app, not in it: the services' stand-ins (sandboxes/) import the app's clients and
+# rules like an entry point; nothing in these packages imports them.
+APP_PACKAGES = ("app", "components", "themes")
 
 # Lower number = higher layer. A module may import its own layer's packages or lower ones.
 RANK: dict[str, float] = {
+    "sandboxes": 0,  # the services' stand-ins on loopback: above the app, like an entry point
     "app": 7,  # app/__init__.py: the package itself, importing nothing
     "app.app": 0,
     "app.cli": 0,  # the yiwang console script
@@ -180,6 +184,16 @@ def test_nothing_imports_an_entry_point() -> None:
         f"{a} imports {b}"
         for a, b in imports(modules())
         if b in COMMAND_LINES and not is_entry_point(a) and group(a) != "app.cli"
+    )
+    assert importers == []
+
+
+def test_the_app_does_not_import_the_sandboxes() -> None:
+    """The sandboxes start beside the app (python -m sandboxes), never inside it."""
+    importers = sorted(
+        f"{a} imports {b}"
+        for a, b in imports(modules())
+        if a.split(".")[0] in APP_PACKAGES and b.split(".")[0] == "sandboxes"
     )
     assert importers == []
 

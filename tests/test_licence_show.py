@@ -12,8 +12,8 @@ from cryptography.fernet import Fernet
 
 from app import licence_show as ls
 from app.adapters.elicence import Licence
-from app.adapters.sandbox_elicence import LICENCES
 from app.security import crypto
+from sandboxes.elicence import LICENCES
 
 KEYS = [b"k" * 32]
 NOW = 1_800_000_000.0

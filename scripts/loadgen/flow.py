@@ -61,7 +61,7 @@ class FlowRecord:
 
 
 #: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
-#: of its own (app/adapters/sandbox_idp/accounts.py)
+#: of its own (sandboxes/idp/accounts.py)
 SYNTHETIC_PREFIX = "sbx-load-"
 
 

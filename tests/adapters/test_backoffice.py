@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.adapters.backoffice import BackOfficeClient, BackOfficeError, client_from_env
-from app.adapters.sandbox_backoffice import make_app
+from sandboxes.backoffice import make_app
 from tests.sandbox_server import free_port, serve
 
 NUMBER = "370102-20261125-00000042"

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from app.adapters.elicence import ELicenceClient, ELicenceError
-from app.adapters.sandbox_elicence import make_app
+from sandboxes.elicence import make_app
 
 BASE = "http://127.0.0.1:9998"
 

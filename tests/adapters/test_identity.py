@@ -18,8 +18,8 @@ from app.adapters.identity import (
     mask_phone,
 )
 from app.adapters.identity.oidc import OIDCProvider
-from app.adapters.sandbox_idp import SandboxIdP
-from app.adapters.sandbox_idp.accounts import ACCOUNTS
+from sandboxes.idp import SandboxIdP
+from sandboxes.idp.accounts import ACCOUNTS
 
 ISSUER = "http://127.0.0.1:9999"
 CALLBACK = "http://127.0.0.1:3000/auth/callback"
@@ -153,8 +153,8 @@ def test_masks() -> None:
 
 
 def test_synthetic_load_test_citizens_sign_in_with_accounts_of_their_own(idp: SandboxIdP) -> None:
-    from app.adapters.sandbox_idp.accounts import account, synthetic_account
     from app.domain.codes import validate_id_number
+    from sandboxes.idp.accounts import account, synthetic_account
 
     client = provider(idp)
     seen = set()
@@ -181,7 +181,7 @@ def test_synthetic_load_test_citizens_sign_in_with_accounts_of_their_own(idp: Sa
     "sub", ["sbx-load-", "sbx-load-UPPER", "sbx-load-" + "a" * 33, "sbx-person-9999", "load-1"]
 )
 def test_anything_else_is_refused(idp: SandboxIdP, sub: str) -> None:
-    from app.adapters.sandbox_idp.accounts import account
+    from sandboxes.idp.accounts import account
 
     assert account(sub) is None
     client = provider(idp)

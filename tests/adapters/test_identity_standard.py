@@ -21,7 +21,7 @@ from app.adapters.identity.oidc import (
     identity_from_claims,
     merge_userinfo,
 )
-from app.adapters.sandbox_idp import SandboxIdP
+from sandboxes.idp import SandboxIdP
 
 ISSUER = "http://127.0.0.1:9999"
 CALLBACK = "http://127.0.0.1:3000/auth/callback"

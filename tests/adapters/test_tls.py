@@ -13,9 +13,9 @@ from app.adapters.backoffice import BackOfficeClient
 from app.adapters.elicence import ELicenceClient
 from app.adapters.identity import OIDCSettings
 from app.adapters.identity.oidc import OIDCProvider
-from app.adapters.sandbox_backoffice import make_app as backoffice_app
-from app.adapters.sandbox_elicence import make_app as elicence_app
-from app.adapters.sandbox_idp import SandboxIdP
+from sandboxes.backoffice import make_app as backoffice_app
+from sandboxes.elicence import make_app as elicence_app
+from sandboxes.idp import SandboxIdP
 from tests.sandbox_server import free_port, serve
 
 

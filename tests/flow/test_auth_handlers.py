@@ -16,7 +16,6 @@ import pytest
 from sqlmodel import Session
 
 from app.adapters.identity import Identity
-from app.adapters.sandbox_idp import SandboxIdP
 from app.flow import store
 from app.flow.store import applications, sessions
 from app.flow.tables import FlowSession
@@ -25,6 +24,7 @@ from app.state import flow_auth
 from app.state.flow_auth import FlowAuthState
 from app.state.flow_me import ApplicationState
 from components.i18n import pick
+from sandboxes.idp import SandboxIdP
 from tests.sandbox_server import free_port, serve
 
 PUBLIC = "http://127.0.0.1:3999"

@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from app.adapters.backoffice import BackOfficeClient
 from app.adapters.identity import Identity
-from app.adapters.sandbox_backoffice import make_app
 from app.flow import backoffice, store
 from app.flow.store import applications, outbox
 from app.flow.tables import StoredFile
+from sandboxes.backoffice import make_app
 from tests.sandbox_server import free_port, serve
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)

@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import Session
 
 from app.adapters.logistics import LogisticsClient
-from app.adapters.sandbox_logistics import make_app
 from app.domain.service_item import ServiceItem
 from app.flow import checkout, delivery, store
 from app.flow.areas import divisions
 from app.flow.store import applications
+from sandboxes.logistics import make_app
 from tests.factories import item
 from tests.flow.test_payment import (
     pay_db as pay_db,  # the flow database, as the payment tests have it

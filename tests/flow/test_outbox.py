@@ -17,10 +17,10 @@ from sqlmodel import Session, col, select
 
 from app.adapters import cashier
 from app.adapters.backoffice import BackOfficeClient
-from app.adapters.sandbox_backoffice import make_app as backoffice_app
 from app.flow import checkout, delivery, leases, outbox, payment, store
 from app.flow.checkout_tables import Delivery, PaymentOrder, WorkLease
 from app.flow.store import applications
+from sandboxes.backoffice import make_app as backoffice_app
 from tests.flow.test_delivery import TRACKED, _submitted
 
 # the payment and delivery tests' fixtures (sandbox cashier and courier, notify route, database)

@@ -12,12 +12,12 @@ import pytest
 from sqlmodel import Session, select
 
 from app.adapters import cashier
-from app.adapters.sandbox_cashier import make_app
 from app.domain.service_item import ServiceItem
 from app.flow import checkout, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
 from app.flow.store import applications, drafts
 from app.flow.tables import Application, ApplicationEvent
+from sandboxes.cashier import make_app
 from tests.factories import item
 from tests.sandbox_server import free_port, serve
 

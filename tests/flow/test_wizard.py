@@ -250,9 +250,15 @@ def test_one_definition_of_each_rule() -> None:
     names |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     names |= {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}  # fmt: skip
     again = []
-    app_dir = Path(rules.__file__).parents[1]
-    folders = ("flow", "state", "pages", "adapters/backoffice", "adapters/sandbox_backoffice")
-    for path in (p for folder in folders for p in (app_dir / folder).rglob("*.py")):
+    root = Path(rules.__file__).parents[2]
+    folders = (
+        "app/flow",
+        "app/state",
+        "app/pages",
+        "app/adapters/backoffice",
+        "sandboxes/backoffice",
+    )
+    for path in (p for folder in folders for p in (root / folder).rglob("*.py")):
         for n in ast.parse(path.read_text(encoding="utf-8")).body:
             defined = (
                 {t.id for t in n.targets if isinstance(t, ast.Name)} if isinstance(n, ast.Assign)

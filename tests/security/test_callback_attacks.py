@@ -10,9 +10,9 @@ from reflex.istate.data import RouterData
 
 from app.adapters.identity import OIDCSettings
 from app.adapters.identity.oidc import OIDCProvider
-from app.adapters.sandbox_idp import SandboxIdP
 from app.security import production, public_url
 from app.security.redirects import safe_return_path
+from sandboxes.idp import SandboxIdP
 
 ISSUER = "http://127.0.0.1:8765"
 GENUINE = "http://127.0.0.1:3000"

@@ -1,6 +1,6 @@
 """Back office (审批系统): where submitted applications are accepted, reviewed, completed,
 returned for correction or rejected. An httpx client of a small REST protocol;
-``app.adapters.sandbox_backoffice`` speaks it on loopback.
+``sandboxes.backoffice`` speaks it on loopback.
 
 Protocol (JSON; ``Authorization: Bearer <token>`` when a token is configured):
 

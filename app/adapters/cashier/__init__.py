@@ -1,5 +1,5 @@
 """Unified payment (统一支付): an httpx client of a cashier service and the signature that
-both directions carry. ``app.adapters.sandbox_cashier`` speaks the same protocol on loopback.
+both directions carry. ``sandboxes.cashier`` speaks the same protocol on loopback.
 
 Every message is a flat JSON object of strings plus ``sign``: the hex HMAC-SHA256, under the
 merchant key, of the other fields sorted by name and joined as ``k=v&k=v`` (amounts are whole

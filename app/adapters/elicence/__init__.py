@@ -1,5 +1,5 @@
 """Electronic licences (电子证照): list a holder's licences so a material can be replaced by one
-(免提交). An httpx client of a small REST protocol; ``app.adapters.sandbox_elicence`` speaks
+(免提交). An httpx client of a small REST protocol; ``sandboxes.elicence`` speaks
 it on loopback.
 
 Protocol: ``GET {base}/licences?holder=<ID number or USCC>`` with ``Authorization: Bearer

@@ -4,7 +4,7 @@ The flow never talks OpenID Connect itself: it asks an :class:`IdentityProvider`
 authorization request (a URL to send the browser to, plus the secrets to keep server-side)
 and hands the callback's ``code`` and ``state`` back to it for a verified :class:`Identity`.
 ``app.adapters.identity.oidc.OIDCProvider`` is the standard implementation; the sandbox in
-``app.adapters.sandbox_idp`` is a provider it can talk to on loopback.
+``sandboxes.idp`` is a provider it can talk to on loopback.
 """
 
 from __future__ import annotations

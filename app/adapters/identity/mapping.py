@@ -3,7 +3,7 @@
 Which scopes the client asks for, which claims hold the name, ID number, phone, account type,
 business name and USCC, and how the provider's assurance claim (``acr`` or a province's own
 level claim, integer or string) maps to 一级/二级/三级实名. A folder without the file uses
-:data:`DEFAULT_MAPPING` (the vocabulary of ``app.adapters.sandbox_idp``). The format is
+:data:`DEFAULT_MAPPING` (the vocabulary of ``sandboxes.idp``). The format is
 documented in ``docs/identity.md``.
 
 ``load_mapping(folder)`` returns the mapping and the problems found, as

@@ -1,7 +1,7 @@
 """A standard OpenID Connect client: authorization code flow with PKCE S256, on httpx + joserfc.
 
 Works against any OIDC provider that publishes discovery and a JWKS: the national or a
-provincial identity platform in production, ``app.adapters.sandbox_idp`` in tests and the demo,
+provincial identity platform in production, ``sandboxes.idp`` in tests and the demo,
 and the independent ``oidc-provider`` (npm) in the interop tests. What it does, by the spec:
 
 - discovery at ``<issuer without trailing slash>/.well-known/openid-configuration``; its

@@ -1,5 +1,5 @@
 """Unified logistics (统一物流, express delivery of results): an httpx client of a small REST
-protocol; ``app.adapters.sandbox_logistics`` speaks it on loopback.
+protocol; ``sandboxes.logistics`` speaks it on loopback.
 
 Protocol (JSON; ``Authorization: Bearer <token>`` when a token is configured):
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.adapters import sandboxes
-from app.adapters.sandboxes import SandboxError, flow_sandboxes, free_port
+from sandboxes import launcher
+from sandboxes.launcher import SandboxError, flow_sandboxes, free_port
 
-URL_VARS = [s.url_var for s in sandboxes.SANDBOXES]
+URL_VARS = [s.url_var for s in launcher.SANDBOXES]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -119,7 +119,7 @@ def test_the_command_runs_with_the_urls_and_its_exit_code_is_kept(
         "urllib.request.urlopen(os.environ['YIWANG_ELICENCE_URL'] + '/health'); "
         "print('seen', os.environ['YIWANG_OIDC_ISSUER']); sys.exit(3)"
     )
-    code = sandboxes.main(
+    code = launcher.main(
         ["--backoffice-db", str(tmp_path / "bo.db"), "--", sys.executable, "-c", child]
     )
     assert code == 3
@@ -130,5 +130,5 @@ def test_the_command_runs_with_the_urls_and_its_exit_code_is_kept(
 
 def test_no_command_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as exc:
-        sandboxes.main(["--"])
+        launcher.main(["--"])
     assert exc.value.code == 2

@@ -9,7 +9,7 @@ move an application the way a clerk would:
 - ``GET /operator/applications``: every application with its status.
 
 The store is a small SQLite database (``:memory:`` by default; ``--db PATH`` keeps it).
-Run: ``python -m app.adapters.sandbox_backoffice --port 8767``.
+Run: ``python -m sandboxes.backoffice --port 8767``.
 """
 
 from __future__ import annotations

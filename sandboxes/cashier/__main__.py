@@ -1,4 +1,4 @@
-"""``python -m app.adapters.sandbox_cashier --port N --key KEY [--db PATH]``: serve the
+"""``python -m sandboxes.cashier --port N --key KEY [--db PATH]``: serve the
 sandbox cashier on 127.0.0.1."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def main() -> None:
 
     import uvicorn
 
-    from app.adapters.sandbox_cashier import make_app
+    from sandboxes.cashier import make_app
 
     uvicorn.run(
         make_app(args.key, args.db, args.merchant),

@@ -1,6 +1,6 @@
 """Sandbox e-licence service (电子证照库) for the test accounts, on loopback only.
 
-Run: ``python -m app.adapters.sandbox_elicence --port 8766``.
+Run: ``python -m sandboxes.elicence --port 8766``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``python -m app.adapters.sandbox_logistics --port N [--step-seconds S] [--db PATH]``:
+"""``python -m sandboxes.logistics --port N [--step-seconds S] [--db PATH]``:
 serve the sandbox logistics service on 127.0.0.1."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def main() -> None:
 
     import uvicorn
 
-    from app.adapters.sandbox_logistics import make_app
+    from sandboxes.logistics import make_app
 
     uvicorn.run(
         make_app(args.token, args.db, args.step_seconds),

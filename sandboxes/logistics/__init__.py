@@ -4,7 +4,7 @@ It speaks the protocol of :mod:`app.adapters.logistics`. A booked shipment moves
 itself through 揽收, 运输中, 派送中 and 已签收, one step every ``step_seconds`` (0: only by
 the operator), and ``POST /operator/shipments/{tracking_no}/advance`` moves it one step now
 (404 unknown, 409 already signed). ``GET /operator/shipments`` lists every shipment.
-Run: ``python -m app.adapters.sandbox_logistics --port 8770 [--step-seconds S]``.
+Run: ``python -m sandboxes.logistics --port 8770 [--step-seconds S]``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``python -m app.adapters.sandbox_idp --port N``: serve the sandbox IdP on 127.0.0.1."""
+"""``python -m sandboxes.idp --port N``: serve the sandbox IdP on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def main() -> None:
 
     import uvicorn
 
-    from app.adapters.sandbox_idp import SandboxIdP
+    from sandboxes.idp import SandboxIdP
 
     idp = SandboxIdP(
         issuer=f"http://127.0.0.1:{args.port}",

@@ -1,4 +1,4 @@
-"""``python -m app.adapters.sandbox_backoffice --port N [--db PATH]``: serve the sandbox
+"""``python -m sandboxes.backoffice --port N [--db PATH]``: serve the sandbox
 back office on 127.0.0.1."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def main() -> None:
 
     import uvicorn
 
-    from app.adapters.sandbox_backoffice import make_app
+    from sandboxes.backoffice import make_app
 
     uvicorn.run(
         make_app(args.token, args.db), host="127.0.0.1", port=args.port, log_level="warning"

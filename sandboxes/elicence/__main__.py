@@ -1,4 +1,4 @@
-"""``python -m app.adapters.sandbox_elicence --port N``: serve the sandbox on 127.0.0.1."""
+"""``python -m sandboxes.elicence --port N``: serve the sandbox on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def main() -> None:
 
     import uvicorn
 
-    from app.adapters.sandbox_elicence import make_app
+    from sandboxes.elicence import make_app
 
     uvicorn.run(make_app(args.token), host="127.0.0.1", port=args.port, log_level="warning")
 

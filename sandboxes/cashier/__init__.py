@@ -15,7 +15,7 @@ notification again, as a cashier does when it did not hear ``success``).
 
 An unpaid order closes ``expire_seconds`` after it was created (timed out) and that is
 notified too. The store is SQLite (``:memory:`` by default; ``--db PATH`` keeps it).
-Run: ``python -m app.adapters.sandbox_cashier --port 8769 --key KEY``.
+Run: ``python -m sandboxes.cashier --port 8769 --key KEY``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ the spec's defaults do. It exists so that the real
 OIDC client is exercised end to end in tests and in the demo; it must never face the internet:
 ``__main__`` binds to 127.0.0.1 only.
 
-Run: ``python -m app.adapters.sandbox_idp --port 8765``.
+Run: ``python -m sandboxes.idp --port 8765``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from app.adapters.identity import mask_id_number
 from app.adapters.identity.oidc import REGISTRY as JWS
-from app.adapters.sandbox_idp.accounts import ACCOUNTS, account
+from sandboxes.idp.accounts import ACCOUNTS, account
 
 CODE_TTL_S = 60
 TOKEN_TTL_S = 600

@@ -19,7 +19,7 @@ the app does, so that login, e-licences and the back office work out of the box:
 
 Run a command with them (``scripts/run.sh`` does this with ``reflex run``)::
 
-    python -m app.adapters.sandboxes [--backoffice-db PATH] -- COMMAND [ARG...]
+    python -m sandboxes [--backoffice-db PATH] -- COMMAND [ARG...]
 
 The command gets the sandboxes' URLs in its environment; the sandboxes stop when it ends.
 From Python (``scripts/scaled.py``): ``with flow_sandboxes(env, backoffice_db=...) as urls``.
@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 HEALTH_TIMEOUT_S = 20.0
 
 
@@ -62,35 +62,35 @@ class Sandbox:
 
 IDP = Sandbox(
     "idp",
-    "app.adapters.sandbox_idp",
+    "sandboxes.idp",
     "YIWANG_OIDC_ISSUER",
     "SANDBOX_IDP_PORT",
     "Sandbox identity provider (test accounts only)",
 )
 ELICENCE = Sandbox(
     "elicence",
-    "app.adapters.sandbox_elicence",
+    "sandboxes.elicence",
     "YIWANG_ELICENCE_URL",
     "SANDBOX_ELICENCE_PORT",
     "Sandbox e-licence service (test licences only)",
 )
 BACKOFFICE = Sandbox(
     "backoffice",
-    "app.adapters.sandbox_backoffice",
+    "sandboxes.backoffice",
     "YIWANG_BACKOFFICE_URL",
     "SANDBOX_BACKOFFICE_PORT",
     "Sandbox back office (test applications only)",
 )
 CASHIER = Sandbox(
     "cashier",
-    "app.adapters.sandbox_cashier",
+    "sandboxes.cashier",
     "YIWANG_CASHIER_URL",
     "SANDBOX_CASHIER_PORT",
     "Sandbox cashier (no real money)",
 )
 LOGISTICS = Sandbox(
     "logistics",
-    "app.adapters.sandbox_logistics",
+    "sandboxes.logistics",
     "YIWANG_LOGISTICS_URL",
     "SANDBOX_LOGISTICS_PORT",
     "Sandbox logistics (test shipments only)",
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
-        parser.error("no command to run (python -m app.adapters.sandboxes -- COMMAND ...)")
+        parser.error("no command to run (python -m sandboxes -- COMMAND ...)")
 
     child: subprocess.Popen | None = None
     stopping: list[int] = []
@@ -231,7 +231,3 @@ def main(argv: list[str] | None = None) -> int:
     except SandboxError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
