@@ -68,7 +68,7 @@ compliance: setup-test         ## the full a11y / elder-mode matrix -> reports/c
 	source scripts/env.sh && python -m e2e.compliance.run
 
 conformance: setup-test        ## per province: catalogue elements, functions with e2e evidence, a11y figures -> reports/conformance/<p>/ (last line JSON; PATHS=folders)
-	source scripts/env.sh && python -m app.conformance $(PATHS)
+	source scripts/env.sh && python -m conformance $(PATHS)
 
 translations: setup            ## re-extract messages and merge them into every locale
 	source scripts/env.sh && python scripts/i18n.py extract update compile

@@ -1,4 +1,4 @@
-"""Record every e2e test's outcome in reports/e2e/results.json (read by app.conformance).
+"""Record every e2e test's outcome in reports/e2e/results.json (read by conformance).
 
 Per mode (``YIWANG_E2E_MODE``: embedded or scaled) and per test id: the outcome of its last run
 (``passed``, ``failed``, ``error`` or ``skipped``) and when that run finished; a test that

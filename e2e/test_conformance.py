@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.catalogue.readers import Record
-from app.conformance import inputs
-from app.conformance.__main__ import main as conformance_main
-from app.conformance.functions import load_table
+from conformance import inputs
+from conformance.__main__ import main as conformance_main
+from conformance.functions import load_table
 from e2e.axe import assert_no_violations
 from e2e.conftest import PROVINCE_HOSTS, open_page, province_url
 from e2e.server import e2e_mode

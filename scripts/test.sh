@@ -61,6 +61,6 @@ YIWANG_E2E_MODE=scaled python -m pytest e2e -p no:cacheprovider -p no:randomly
 
 # The conformance report of every built-in province, from this run's e2e results
 # (reports/e2e/results.json, both modes) and screenshots; fails below the thresholds of
-# app/conformance/thresholds.toml (docs/conformance.md).
+# conformance/thresholds.toml (docs/conformance.md).
 step "conformance report of the built-in provinces"
-python -m app.conformance
+python -m conformance

@@ -10,14 +10,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "components", "themes", "sandboxes")
-# Beside the app, not in it: the services' stand-ins (sandboxes/) import the app's clients and
-# rules like an entry point; nothing in these packages imports them.
+PACKAGES = ("app", "components", "themes", "sandboxes", "conformance")
+# Beside the app, not in it: the services' stand-ins (sandboxes/) and the conformance report
+# (conformance/) import the app like an entry point; nothing in these packages imports them.
 APP_PACKAGES = ("app", "components", "themes")
+BESIDE_THE_APP = ("sandboxes", "conformance")
 
 # Lower number = higher layer. A module may import its own layer's packages or lower ones.
 RANK: dict[str, float] = {
     "sandboxes": 0,  # the services' stand-ins on loopback: above the app, like an entry point
+    "conformance": 0,  # the conformance report: reads catalogue, flow forms, e2e results
     "app": 7,  # app/__init__.py: the package itself, importing nothing
     "app.app": 0,
     "app.cli": 0,  # the yiwang console script
@@ -35,7 +37,6 @@ RANK: dict[str, float] = {
     "app.serving": 5,
     "app.province_check": 5,  # one check over a province folder: catalogue, search, forms
     "app.licence_show": 5,  # 亮证 codes: signed, short-lived, over the e-licence adapter
-    "app.conformance": 4,  # the conformance report: reads catalogue, flow forms, e2e results
     "app.settings": 6,
     "app.context": 6,  # the request context: the host resolved once into one Province
     "app.content_i18n": 6,
@@ -188,12 +189,13 @@ def test_nothing_imports_an_entry_point() -> None:
     assert importers == []
 
 
-def test_the_app_does_not_import_the_sandboxes() -> None:
-    """The sandboxes start beside the app (python -m sandboxes), never inside it."""
+def test_the_app_does_not_import_what_runs_beside_it() -> None:
+    """The sandboxes start beside the app (python -m sandboxes) and the conformance report reads
+    it (python -m conformance); neither is ever imported by the app."""
     importers = sorted(
         f"{a} imports {b}"
         for a, b in imports(modules())
-        if a.split(".")[0] in APP_PACKAGES and b.split(".")[0] == "sandboxes"
+        if a.split(".")[0] in APP_PACKAGES and b.split(".")[0] in BESIDE_THE_APP
     )
     assert importers == []
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app.catalogue.readers import Record
-from app.conformance import inputs
+from conformance import inputs
 from themes import THEMES_DIR
 
 SOURCE = THEMES_DIR / "shandong"
@@ -88,7 +88,7 @@ def province(tmp_path: Path) -> Callable[..., Path]:
 
 def passing_results(path: Path, outcome: str = "passed") -> Path:
     """A results file in the e2e plugin's format where every test of the table has ``outcome``."""
-    from app.conformance.functions import load_table
+    from conformance.functions import load_table
 
     tests = {
         f"{test}[chromium]": {"outcome": outcome, "finished": "2026-12-01T10:00:00+00:00"}

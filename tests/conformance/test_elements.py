@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app.conformance.elements import CONSISTENCY, ELEMENT, Context, check_record
-from app.conformance.inputs import OnlineForm, area_names
+from conformance.elements import check_record
+from conformance.findings import CONSISTENCY, ELEMENT, Context
+from conformance.inputs import OnlineForm, area_names
 
 AREAS = area_names("37")
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from app.conformance import inputs
+from conformance import inputs
 from themes import THEMES_DIR
 
 

@@ -1,4 +1,4 @@
-"""``python -m app.conformance`` on province folders: the files it writes, the last line, the
+"""``python -m conformance`` on province folders: the files it writes, the last line, the
 thresholds, the function table's evidence and the waivers."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from app.conformance import inputs
-from app.conformance.__main__ import main
-from app.conformance.functions import (
+from conformance import inputs
+from conformance.__main__ import main
+from conformance.functions import (
     DISABLED,
     MISSING,
     NOT_BUILT,
@@ -24,7 +24,7 @@ from app.conformance.functions import (
     matches,
     route_paths,
 )
-from app.conformance.report import build, thresholds
+from conformance.report import build, thresholds
 from tests.conformance.conftest import passing_results
 
 LAST_LINE_KEYS = {
@@ -225,7 +225,7 @@ def test_a_folder_that_is_not_a_province_exits_2(tmp_path: Path, capsys) -> None
 def test_catalogue_problems_for_themes_check(
     province: Callable[..., Path], records: list[dict]
 ) -> None:
-    from app.conformance.report import catalogue_problems
+    from conformance.report import catalogue_problems
 
     broken = json.loads(json.dumps(records[0], ensure_ascii=False))
     del broken["materials"][0]["e_licence"]

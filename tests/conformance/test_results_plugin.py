@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.conformance import inputs
+from conformance import inputs
 
 TESTS = """
 import pytest

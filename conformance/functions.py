@@ -1,4 +1,4 @@
-"""Function conformance: the mobile-end functions of app/conformance/functions.toml, each present
+"""Function conformance: the mobile-end functions of conformance/functions.toml, each present
 or missing in a deployment, with its evidence (routes, the setting, the e2e tests of the last run).
 
 A function is
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.conformance.inputs import ROOT, TestResult
+from conformance.inputs import ROOT, TestResult
 
 TABLE = Path(__file__).with_name("functions.toml")
 ROUTES_FILE = ROOT / "app" / "routes.py"

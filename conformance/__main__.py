@@ -1,10 +1,10 @@
-"""``python -m app.conformance [PATH…]``: the conformance report of province folders.
+"""``python -m conformance [PATH…]``: the conformance report of province folders.
 
 Without a path: every folder under themes/ with a theme.toml. Writes
 ``reports/conformance/<province>/index.html`` and ``summary.json`` per province, prints one line
 per province and, last, a JSON object with ``provinces``, ``items``, ``element_score``,
 ``functions_present``, ``functions_total``, ``a11y_violations`` (and ``by_province``). Exits 1
-when a province is below the thresholds of app/conformance/thresholds.toml (``--no-check``: 0),
+when a province is below the thresholds of conformance/thresholds.toml (``--no-check``: 0),
 2 when a folder cannot be read as a province.
 """
 
@@ -15,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from app.conformance import inputs
-from app.conformance.report import build, write
+from conformance import inputs
+from conformance.report import build, write
 from themes import THEMES_DIR, ThemeError
 
 
@@ -28,7 +28,7 @@ def _folders(paths: list[str]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m app.conformance", description=__doc__.splitlines()[0]
+        prog="python -m conformance", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="province folders (default: themes/*)"

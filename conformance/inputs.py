@@ -29,7 +29,7 @@ from typing import Any
 
 from app.catalogue.readers import Problem, Record, read_records
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 FORMS_DIR = ROOT / "app" / "flow" / "forms"
 E2E_RESULTS = ROOT / "reports" / "e2e" / "results.json"
 E2E_SHOTS = ROOT / "reports" / "e2e" / "shots"  # <province>/<function key>.png
