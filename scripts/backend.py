@@ -1,6 +1,6 @@
 """Reflex's production backend (granian workers) that replaces a worker that dies.
 
-    python scripts/backend.py --backend-host 127.0.0.1 --backend-port 8000
+    python -m scripts.backend --backend-host 127.0.0.1 --backend-port 8000
 
 Same as ``reflex run --env prod --backend-only ...`` with one difference. Reflex 0.10 starts
 granian without ``respawn_failed_workers``, and granian then stops the whole server when one

@@ -26,11 +26,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from e2e.browser import device_context_args, launch
+from e2e.server import production_app
 
-from e2e.browser import device_context_args, launch  # noqa: E402
-from e2e.server import production_app  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SLOW_4G = {
     "offline": False,

@@ -1,8 +1,8 @@
 """Search benchmark (not a test): generate N synthetic items into a fresh database, load them
 (the loader validates in bulk and indexes as it writes), then run mixed queries and time them.
 
-    python scripts/bench_search.py --items 1000000 --queries 10000
-    REFLEX_DB_URL=postgresql+psycopg://user@host:port/db python scripts/bench_search.py
+    python -m scripts.bench_search --items 1000000 --queries 10000
+    REFLEX_DB_URL=postgresql+psycopg://user@host:port/db python -m scripts.bench_search
 
 SQLite by default (a file in the work directory). With ``REFLEX_DB_URL`` (or ``--db-url``) on
 PostgreSQL the bench creates a database of its own on that server (``yw_bench_<pid>``), and
@@ -27,9 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def _cpu_s() -> float:

@@ -3,8 +3,8 @@ templates and the places files (app/catalogue/build/places/<code>.toml).
 
 Deterministic: the same templates give byte-identical files. Run from the project root:
 
-    python scripts/build_seed.py            # all shipped provinces
-    python scripts/build_seed.py --check    # exit 1 if a committed file is stale
+    python -m scripts.build_seed            # all shipped provinces
+    python -m scripts.build_seed --check    # exit 1 if a committed file is stale
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from app.catalogue.build.builder import seed_items
+from app.catalogue.build.places import all_places
 
-from app.catalogue.build.builder import seed_items  # noqa: E402
-from app.catalogue.build.places import all_places  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 THEMES = ROOT / "themes"
 
@@ -54,7 +53,7 @@ def main() -> int:
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
     for path in stale:
-        print(f"stale: {path} (run python scripts/build_seed.py)", file=sys.stderr)
+        print(f"stale: {path} (run python -m scripts.build_seed)", file=sys.stderr)
     return 1 if stale else 0
 
 

@@ -1,12 +1,12 @@
 """Faults under load; each prints what it checked and exits non-zero if anything is lost.
 
-    python scripts/faults.py kill-worker    scaled: kill -9 one granian worker during load
-    python scripts/faults.py restart-app    embedded: stop and restart the whole app
-    python scripts/faults.py redis          scaled: stop Redis for a few seconds during load
-    python scripts/faults.py postgres       scaled: stop PostgreSQL for a few seconds during load
-    python scripts/faults.py cashier        scaled: stop the cashier for a few seconds during load
-    python scripts/faults.py all            every fault above, in that order (make faults)
-    python scripts/faults.py redis postgres several of them (scaled ones share one stack)
+    python -m scripts.faults kill-worker    scaled: kill -9 one granian worker during load
+    python -m scripts.faults restart-app    embedded: stop and restart the whole app
+    python -m scripts.faults redis          scaled: stop Redis for a few seconds during load
+    python -m scripts.faults postgres       scaled: stop PostgreSQL for a few seconds during load
+    python -m scripts.faults cashier        scaled: stop the cashier for a few seconds during load
+    python -m scripts.faults all            every fault above, in that order (make faults)
+    python -m scripts.faults redis postgres several of them (scaled ones share one stack)
 
 Witnesses are citizens (``scripts/load.py``) that type a query of their own before the fault
 (SearchState.typed, kept in the state manager: Redis or the disk) and then stay connected while
@@ -55,14 +55,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts import scaled as stack  # noqa: E402
-from scripts.loadgen.citizen import Citizen, Target  # noqa: E402
-from scripts.loadgen.crowd import Crowd, run_loop  # noqa: E402
-from scripts.loadgen.data import catalogue_codes, flow_codes, remove_synthetic_rows, search_queries  # noqa: E402
-from scripts.loadgen.flow import (  # noqa: E402
+from scripts import scaled as stack
+from scripts.loadgen.citizen import Citizen, Target
+from scripts.loadgen.crowd import Crowd, run_loop
+from scripts.loadgen.data import catalogue_codes, flow_codes, remove_synthetic_rows, search_queries
+from scripts.loadgen.flow import (
     PAID_BASIC_CODE,
     SYNTHETIC_PREFIX,
     FlowRecord,
@@ -70,8 +67,8 @@ from scripts.loadgen.flow import (  # noqa: E402
     flow_journey,
     pay_checkout,
 )
-from scripts.loadgen.report import Stats, percentile  # noqa: E402
-from scripts.loadgen.wire import (  # noqa: E402
+from scripts.loadgen.report import Stats, percentile
+from scripts.loadgen.wire import (
     APPLY_STATE,
     FROZEN,
     NOTICE,
@@ -83,6 +80,8 @@ from scripts.loadgen.wire import (  # noqa: E402
     delta_key,
     has,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WITNESSES = int(os.environ.get("FAULT_WITNESSES", "60"))
 BACKGROUND = int(os.environ.get("FAULT_BACKGROUND", "200"))

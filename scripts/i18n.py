@@ -1,9 +1,9 @@
 """Translation workflow on Babel: extract, update, compile, check.
 
-    python scripts/i18n.py extract   # write locales/messages.pot from the code
-    python scripts/i18n.py update    # merge the .pot into every shipped locale
-    python scripts/i18n.py compile   # .po -> .mo (make run does this)
-    python scripts/i18n.py check     # fail on a stale .pot, empty/fuzzy/missing entries,
+    python -m scripts.i18n extract   # write locales/messages.pot from the code
+    python -m scripts.i18n update    # merge the .pot into every shipped locale
+    python -m scripts.i18n compile   # .po -> .mo (make run does this)
+    python -m scripts.i18n check     # fail on a stale .pot, empty/fuzzy/missing entries,
                                      # user-visible text outside gettext in components/ and
                                      # app/pages/, or an untranslated form text of a province
                                      # folder outside themes/ (its own locales/<locale>.po)
@@ -26,8 +26,6 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # babel.cfg's form extractor lives in the app
-    sys.path.insert(0, str(ROOT))
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
 SOURCE_LOCALE = "zh_Hans"
@@ -216,11 +214,11 @@ def check() -> int:
         new, old = _ids(fresh), _ids(POT)
         for msg in sorted(map(str, new - old)):
             problems.append(
-                f"{POT}: stale, missing message {msg!r} (run: python scripts/i18n.py extract update)"
+                f"{POT}: stale, missing message {msg!r} (run: python -m scripts.i18n extract update)"
             )
         for msg in sorted(map(str, old - new)):
             problems.append(
-                f"{POT}: stale, unused message {msg!r} (run: python scripts/i18n.py extract update)"
+                f"{POT}: stale, unused message {msg!r} (run: python -m scripts.i18n extract update)"
             )
     for locale in shipped_locales():
         po = LOCALES / locale / "LC_MESSAGES" / "messages.po"

@@ -1,6 +1,6 @@
 """Simulated citizens speaking Reflex's websocket event protocol (socket.io over websocket).
 
-    python scripts/load.py --url http://127.0.0.1:3000 --clients 500 --duration 60
+    python -m scripts.load --url http://127.0.0.1:3000 --clients 500 --duration 60
 
 Each citizen is what a browser tab does, without the browser: it connects to ``/_event`` with
 its session token in the query string and the hydrate event (``State.hydrate_and_load`` with
@@ -47,17 +47,13 @@ import asyncio
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts.loadgen.citizen import PACED, PACED_NAME, Target  # noqa: E402
-from scripts.loadgen.crowd import MAX_CLIENTS, Crowd, run_loop  # noqa: E402
-from scripts.loadgen.data import catalogue_codes, flow_codes, search_queries  # noqa: E402
-from scripts.loadgen.report import print_table, summarize  # noqa: E402
-from scripts.loadgen.wire import LoadError, ensure_loopback  # noqa: E402
+from scripts.loadgen.citizen import PACED, PACED_NAME, Target
+from scripts.loadgen.crowd import MAX_CLIENTS, Crowd, run_loop
+from scripts.loadgen.data import catalogue_codes, flow_codes, search_queries
+from scripts.loadgen.report import print_table, summarize
+from scripts.loadgen.wire import LoadError, ensure_loopback
 
 MAX_DURATION_S = 3_600
 

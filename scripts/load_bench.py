@@ -42,15 +42,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts import load  # noqa: E402
-from scripts.loadgen.citizen import PACED, Target  # noqa: E402
-from scripts.loadgen.crowd import MAX_CLIENTS, Crowd, run_loop  # noqa: E402
-from scripts.loadgen.data import catalogue_codes, flow_codes, remove_synthetic_rows, search_queries  # noqa: E402
-from scripts.loadgen.report import percentile, print_table, summarize  # noqa: E402
-from scripts.scaled import (  # noqa: E402
+from scripts import load
+from scripts.loadgen.citizen import PACED, Target
+from scripts.loadgen.crowd import MAX_CLIENTS, Crowd, run_loop
+from scripts.loadgen.data import catalogue_codes, flow_codes, remove_synthetic_rows, search_queries
+from scripts.loadgen.report import percentile, print_table, summarize
+from scripts.scaled import (
     descendants,
     free_port,
     pg_url,
@@ -59,6 +56,8 @@ from scripts.scaled import (  # noqa: E402
     stop_process,
     wait_ready,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class SettingError(ValueError):

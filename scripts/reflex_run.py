@@ -1,6 +1,6 @@
 """``reflex run`` for the embedded mode, with the citizens' states kept across restarts.
 
-    python scripts/reflex_run.py --env prod --single-port --frontend-port 3000
+    python -m scripts.reflex_run --env prod --single-port --frontend-port 3000
 
 Same as ``reflex run ARGS`` except that the states directory (``.states``) is not emptied when
 the app starts: Reflex 0.10 empties it on every start, so a restart lost every open tab's state
@@ -11,13 +11,9 @@ the app starts: Reflex 0.10 empties it on every start, so a restart lost every o
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from app.resilience import cli as quiet_cli  # noqa: E402
-from app.resilience.disk import keep_states_across_restarts  # noqa: E402
+from app.resilience import cli as quiet_cli
+from app.resilience.disk import keep_states_across_restarts
 
 
 def main() -> int:

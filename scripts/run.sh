@@ -25,4 +25,4 @@ python -m app.catalogue migrate >/dev/null
 python -m app.catalogue sync
 # scripts/reflex_run.py: reflex run, keeping the citizens' states across restarts
 exec python -m sandboxes --backoffice-db "$YW_ROOT/backoffice-sandbox.db" -- \
-  python "$YW_ROOT/scripts/reflex_run.py" --env prod --single-port --frontend-port "$PORT"
+  python -m scripts.reflex_run --env prod --single-port --frontend-port "$PORT"

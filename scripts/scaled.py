@@ -1,10 +1,10 @@
 """Scaled mode: PostgreSQL, Redis, several granian workers and nginx in front, all on loopback.
 
-    python scripts/scaled.py run         install what is missing, start everything, serve (make run-scaled)
-    python scripts/scaled.py packages    install the Debian packages only (make test does, first)
-    python scripts/scaled.py services    start PostgreSQL and Redis only (migrated and seeded)
-    python scripts/scaled.py stop        stop PostgreSQL and Redis started by this checkout
-    python scripts/scaled.py status      print the URLs and whether each service answers
+    python -m scripts.scaled run         install what is missing, start everything, serve (make run-scaled)
+    python -m scripts.scaled packages    install the Debian packages only (make test does, first)
+    python -m scripts.scaled services    start PostgreSQL and Redis only (migrated and seeded)
+    python -m scripts.scaled stop        stop PostgreSQL and Redis started by this checkout
+    python -m scripts.scaled status      print the URLs and whether each service answers
 
 Everything lives under ``.tools/scaled/`` (data directories, logs, rendered nginx config) and
 listens on its own loopback ports, so no system service is used or disturbed. Debian's
@@ -499,8 +499,8 @@ def start_backend(env: dict[str, str], port: int, workers: int, log: Path) -> su
     env = {**env, "GRANIAN_WORKERS": str(workers)}
     with log.open("ab") as out:
         return subprocess.Popen(
-            # scripts/backend.py: reflex run --env prod --backend-only, dead workers replaced
-            [python(), str(ROOT / "scripts" / "backend.py"), "--backend-host", "127.0.0.1",
+            # python -m scripts.backend: reflex run --env prod --backend-only, dead workers replaced
+            [python(), "-m", "scripts.backend", "--backend-host", "127.0.0.1",
              "--backend-port", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip

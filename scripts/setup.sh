@@ -97,7 +97,7 @@ fi
 
 # 4. Translations and the database.
 say "compiling translations"
-python scripts/i18n.py compile
+python -m scripts.i18n compile
 if [ -d app/catalogue ]; then
   say "migrating the database and loading the province catalogues (skipped when unchanged)"
   python -m app.catalogue migrate

@@ -16,7 +16,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 # mode into a failure (conftest.py): a missing binary cannot hide a test.
 export CI="${CI:-true}"
 step "Debian's postgresql, redis-server and nginx"
-python scripts/scaled.py packages
+python -m scripts.scaled packages
 
 step "ruff"
 ruff check .
@@ -26,7 +26,7 @@ step "types (pyright)"
 pyright
 
 step "translations are extracted and complete"
-python scripts/i18n.py check
+python -m scripts.i18n check
 
 step "every province folder is valid"
 for folder in themes/*/; do
@@ -50,8 +50,8 @@ python -m pytest e2e -p no:cacheprovider -p no:randomly
 # stopped when the run ends, whatever its outcome.
 export YW_PG_PORT="${YW_PG_PORT:-25439}" YW_REDIS_PORT="${YW_REDIS_PORT:-26389}"
 step "scaled mode's services (PostgreSQL on $YW_PG_PORT, Redis on $YW_REDIS_PORT)"
-trap 'python scripts/scaled.py stop >/dev/null 2>&1 || true' EXIT
-python scripts/scaled.py services
+trap 'python -m scripts.scaled stop >/dev/null 2>&1 || true' EXIT
+python -m scripts.scaled services
 
 # The PostgreSQL search index: scaled.py has installed the server binaries; the tests start a
 # throwaway cluster of their own on a free loopback port (and fail, never skip, without them).

@@ -3,8 +3,6 @@ online forms, the labelled queries; and the clean-up of the synthetic citizens' 
 
 from __future__ import annotations
 
-import sys
-
 from scripts.loadgen.flow import FLOW_BASIC_CODES, SYNTHETIC_PREFIX
 from scripts.loadgen.wire import ROOT, LoadError
 
@@ -12,7 +10,6 @@ from scripts.loadgen.wire import ROOT, LoadError
 def default_province() -> str:
     """The province the app under load serves by default (YIWANG_PROVINCE / _DIR, the same
     resolver as the app's): the citizens' guides, forms and queries are taken from it."""
-    sys.path.insert(0, str(ROOT))
     from themes.loader import province_dir_from_env
 
     return province_dir_from_env().name
@@ -23,7 +20,6 @@ def catalogue_codes(db_url: str | None = None, limit: int = 500) -> list[str]:
     import sqlalchemy as sa
 
     if db_url is None:
-        sys.path.insert(0, str(ROOT))
         from rxconfig import config
 
         db_url = config.db_url
@@ -49,7 +45,6 @@ def flow_codes(db_url: str | None = None) -> list[str]:
     import sqlalchemy as sa
 
     if db_url is None:
-        sys.path.insert(0, str(ROOT))
         from rxconfig import config
 
         db_url = config.db_url

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-import sys
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +23,6 @@ def key(var: Any) -> str:
 def _wire_names() -> dict[str, str]:
     """Reflex's wire names of the states this client talks to, from the state classes
     themselves (``get_full_name``): a renamed or moved state changes them here too."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from reflex.state import OnLoadInternalState, State
 
     from app.security.session_cookie import SESSION_COOKIE

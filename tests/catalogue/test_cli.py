@@ -56,7 +56,7 @@ def test_seed_catalogue_content(province: str) -> None:
 
 def test_seed_files_are_up_to_date() -> None:
     run = subprocess.run(
-        [sys.executable, "scripts/build_seed.py", "--check"], cwd=ROOT, capture_output=True
+        [sys.executable, "-m", "scripts.build_seed", "--check"], cwd=ROOT, capture_output=True
     )
     assert run.returncode == 0, run.stderr.decode()
 

@@ -1,15 +1,12 @@
-"""``python scripts/i18n.py check`` finds user-visible text that bypasses gettext."""
+"""``python -m scripts.i18n check`` finds user-visible text that bypasses gettext."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
+from scripts import i18n as i18n_script
+
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
-assert _spec and _spec.loader
-i18n_script = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(i18n_script)
 
 SNIPPET = """
 import reflex as rx
