@@ -7,6 +7,7 @@ the short codes of ``app.catalogue.provinces`` (``shandong``, ``sichuan``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TypeVar
 
 from sqlmodel import Session, col, func, select
@@ -129,3 +130,19 @@ def departments(
     ).order_by(func.count().desc(), dept)
     with session_scope(session) as s:
         return [(name, int(n)) for name, n in s.exec(stmt).all()]
+
+
+def implementation_codes(
+    province: str,
+    basic_codes: Collection[str] | None = None,
+    limit: int | None = None,
+    session: Session | None = None,
+) -> list[str]:
+    """The province's implementation codes in order (only those of ``basic_codes`` if given;
+    the first ``limit``): what the load generator's citizens open and fill in."""
+    with session_scope(session) as s:
+        stmt = select(CatalogueItem.implementation_code).where(CatalogueItem.province == province)
+        if basic_codes is not None:
+            stmt = stmt.where(col(CatalogueItem.basic_code).in_(list(basic_codes)))
+        stmt = stmt.order_by(col(CatalogueItem.implementation_code)).limit(limit)
+        return list(s.exec(stmt).all())

@@ -16,6 +16,7 @@ payment queues a refund, a completion of an express application queues the dispa
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -233,3 +234,10 @@ def event_note(note: str) -> str | None:
     if kind == "tracking":
         return t("快递单号 {number}", number=value)
     return None
+
+
+def checkouts_of(owners: Collection[str], session: Session | None = None) -> list[Checkout]:
+    """Every checkout of these owners, oldest first (the fault drills' checks)."""
+    with session_scope(session) as s:
+        stmt = select(Checkout).where(col(Checkout.owner).in_(list(owners)))
+        return list(s.exec(stmt.order_by(col(Checkout.id))).all())

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -517,3 +517,19 @@ def receipts(owner: str, session: Session | None = None) -> dict[str, PaymentOrd
 
 def payment_client() -> CashierClient | None:
     return cashier_client()
+
+
+def orders_of(owners: Collection[str], session: Session | None = None) -> list[PaymentOrder]:
+    """Every payment order of these owners, oldest first (the fault drills' checks)."""
+    with session_scope(session) as s:
+        stmt = select(PaymentOrder).where(col(PaymentOrder.owner).in_(list(owners)))
+        return list(s.exec(stmt.order_by(col(PaymentOrder.id))).all())
+
+
+def orders_numbered(
+    order_nos: Collection[str], session: Session | None = None
+) -> list[PaymentOrder]:
+    """The payment orders with these order numbers, oldest first (those the app has)."""
+    with session_scope(session) as s:
+        stmt = select(PaymentOrder).where(col(PaymentOrder.order_no).in_(list(order_nos)))
+        return list(s.exec(stmt.order_by(col(PaymentOrder.id))).all())

@@ -88,3 +88,15 @@ def test_province_mapping() -> None:
     assert province("guangdong").name == "广东省" and province("guangdong").short_name == "粤"
     with pytest.raises(KeyError, match="known: chongqing, guangdong, shandong, sichuan"):
         province("beijing")
+
+
+def test_implementation_codes_of_a_province_in_order(session: Session) -> None:
+    codes = queries.implementation_codes("shandong", session=session)
+    assert codes == sorted(codes) and len(codes) == len(set(codes)) > 20
+    assert all(c.split("-")[1].startswith("37") for c in codes)
+    assert queries.implementation_codes("shandong", limit=5, session=session) == codes[:5]
+    basic = {codes[0].split("-")[0], codes[-1].split("-")[0]}
+    only = queries.implementation_codes("shandong", basic_codes=basic, session=session)
+    assert only and {c.split("-")[0] for c in only} == basic
+    assert set(only) <= set(codes)
+    assert queries.implementation_codes("nowhere", session=session) == []
