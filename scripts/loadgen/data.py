@@ -1,7 +1,11 @@
-"""What the crowd is given to do, read from the app's own data: the catalogue's guides and
-online forms, the labelled queries; and the clean-up of the synthetic citizens' rows."""
+"""What the crowd is given to do, read from the app's own data through the app's stores: the
+catalogue's guides and online forms, the labelled queries; and the clean-up of the synthetic
+citizens' rows (``app.flow.store.erasure``)."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
 
 from scripts.loadgen.flow import FLOW_BASIC_CODES, SYNTHETIC_PREFIX
 from scripts.loadgen.wire import ROOT, LoadError
@@ -15,87 +19,60 @@ def default_province() -> str:
     return province_dir_from_env().name
 
 
-def catalogue_codes(db_url: str | None = None, limit: int = 500) -> list[str]:
-    """Implementation codes of the default province's catalogue (guides to open)."""
+@contextlib.contextmanager
+def app_database(db_url: str | None = None) -> Iterator[None]:
+    """The app's stores read and write ``db_url`` (rxconfig's ``db_url`` by default) inside."""
     import sqlalchemy as sa
+
+    from app.db import one_session
 
     if db_url is None:
         from rxconfig import config
 
         db_url = config.db_url
     engine = sa.create_engine(db_url)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT implementation_code FROM catalogue_item "
-                "WHERE province = :p ORDER BY implementation_code LIMIT :n"
-            ),
-            {"n": limit, "p": default_province()},
-        ).all()
-    engine.dispose()
-    if not rows:
+    try:
+        with one_session(engine):
+            yield
+    finally:
+        engine.dispose()
+
+
+def catalogue_codes(db_url: str | None = None, limit: int = 500) -> list[str]:
+    """Implementation codes of the default province's catalogue (guides to open)."""
+    from app.catalogue.queries import implementation_codes
+
+    with app_database(db_url):
+        codes = implementation_codes(default_province(), limit=limit)
+    if not codes:
         raise LoadError(
             f"no {default_province()} items in the catalogue at {db_url}: run make setup"
         )
-    return [r[0] for r in rows]
+    return codes
 
 
 def flow_codes(db_url: str | None = None) -> list[str]:
     """Implementation codes (default province) of the online forms the flow journey fills in."""
-    import sqlalchemy as sa
+    from app.catalogue.queries import implementation_codes
 
-    if db_url is None:
-        from rxconfig import config
-
-        db_url = config.db_url
-    engine = sa.create_engine(db_url)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT implementation_code FROM catalogue_item WHERE province = :p "
-                "AND basic_code IN :codes ORDER BY implementation_code"
-            ).bindparams(sa.bindparam("codes", expanding=True)),
-            {"codes": list(FLOW_BASIC_CODES), "p": default_province()},
-        ).all()
-    engine.dispose()
-    if not rows:
+    with app_database(db_url):
+        codes = implementation_codes(default_province(), basic_codes=FLOW_BASIC_CODES)
+    if not codes:
         raise LoadError(f"no items with the forms {FLOW_BASIC_CODES} at {db_url}: run make setup")
-    return [r[0] for r in rows]
+    return codes
 
 
 def remove_synthetic_rows(db_url: str, subs: list[str] | None = None) -> int:
-    """Delete the flow rows (sessions, drafts, applications and their events) of synthetic
-    citizens: the ``subs`` given, or every ``sbx-load-*`` one when ``subs`` is None. Real
-    citizens' rows are never touched (only owners with the synthetic prefix qualify)."""
-    import sqlalchemy as sa
+    """Delete the flow rows (sessions, drafts, applications and their events, checkouts,
+    payments, deliveries) of synthetic citizens: the ``subs`` given, or every ``sbx-load-*``
+    one when ``subs`` is None. Real citizens' rows are never touched (only owners with the
+    synthetic prefix qualify)."""
+    from app.flow.store.erasure import erase_owners
 
-    if subs is None:
-        where, batches = "LIKE :p", [{"p": f"{SYNTHETIC_PREFIX}%"}]
-    else:
-        own = [s for s in subs if s.startswith(SYNTHETIC_PREFIX)]
-        where = "IN :subs"
-        batches = [{"subs": own[i : i + 500]} for i in range(0, len(own), 500)]
-    statements = [
-        f"DELETE FROM flow_payment WHERE owner {where}",
-        f"DELETE FROM flow_checkout WHERE owner {where}",
-        f"DELETE FROM flow_delivery WHERE owner {where}",
-        f"DELETE FROM flow_application_event WHERE application_id IN "
-        f"(SELECT id FROM flow_application WHERE owner {where})",
-        f"DELETE FROM flow_application WHERE owner {where}",
-        f"DELETE FROM flow_draft WHERE owner {where}",
-        f"DELETE FROM flow_session WHERE sub {where}",
-    ]
-    engine = sa.create_engine(db_url)
-    removed = 0
-    with engine.begin() as conn:
-        for params in batches:
-            for sql in statements:
-                stmt = sa.text(sql)
-                if subs is not None:
-                    stmt = stmt.bindparams(sa.bindparam("subs", expanding=True))
-                removed += conn.execute(stmt, params).rowcount or 0
-    engine.dispose()
-    return removed
+    with app_database(db_url):
+        if subs is None:
+            return erase_owners(prefix=SYNTHETIC_PREFIX)
+        return erase_owners([s for s in subs if s.startswith(SYNTHETIC_PREFIX)])
 
 
 def search_queries() -> list[str]:
