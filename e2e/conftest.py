@@ -22,7 +22,7 @@ __all__ = ["pytest_runtest_logreport", "pytest_sessionfinish"]
 def backoffice_url() -> str:
     """The back office the app talks to: ``YIWANG_BACKOFFICE_URL`` if set (also for an
     external app), else the sandbox that starts with the app on this port (scripts/run.sh,
-    or scripts/scaled.py in scaled mode: sandboxes/launcher.py)."""
+    or scripts/scaled/ in scaled mode: sandboxes/launcher.py)."""
     if configured := os.environ.get("YIWANG_BACKOFFICE_URL"):
         return configured.rstrip("/")
     return f"http://127.0.0.1:{os.environ.get('SANDBOX_BACKOFFICE_PORT') or free_port()}"

@@ -2,7 +2,7 @@
 
 ``YIWANG_E2E_MODE=scaled`` (``make test-scaled``) serves the same app the scaled way instead:
 PostgreSQL, Redis, several granian workers and nginx from ``deploy/nginx`` in front of a static
-build (``scripts/scaled.py``); the default, ``embedded``, is ``scripts/run.sh`` on one port.
+build (``scripts/scaled/``); the default, ``embedded``, is ``scripts/run.sh`` on one port.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def production_app(
     """Build and serve the app with ``scripts/run.sh``; yield its base URL; stop it after.
 
     In scaled mode the same call builds a static frontend for ``env`` and serves it through
-    nginx with the granian workers, PostgreSQL and Redis of ``scripts/scaled.py``."""
+    nginx with the granian workers, PostgreSQL and Redis of ``scripts/scaled/``."""
     if e2e_mode() == "scaled":
         from scripts.scaled import scaled_app
 

@@ -6,5 +6,5 @@ Starlette app with its own ``python -m sandboxes.<name> --port N``.
 They are not part of the app: nothing under ``app/`` imports them (tests/test_layers.py); they
 speak the protocols of the app's clients in ``app/adapters``. ``python -m sandboxes -- COMMAND``
 (``sandboxes/launcher.py``) starts those that no real service replaces beside a command
-(``scripts/run.sh``, ``scripts/scaled.py``, e2e).
+(``scripts/run.sh``, ``scripts/scaled/``, e2e).
 """

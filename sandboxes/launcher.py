@@ -22,7 +22,7 @@ Run a command with them (``scripts/run.sh`` does this with ``reflex run``)::
     python -m sandboxes [--backoffice-db PATH] -- COMMAND [ARG...]
 
 The command gets the sandboxes' URLs in its environment; the sandboxes stop when it ends.
-From Python (``scripts/scaled.py``): ``with flow_sandboxes(env, backoffice_db=...) as urls``.
+From Python (``scripts/scaled/``): ``with flow_sandboxes(env, backoffice_db=...) as urls``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``make load``: how many connected citizens each mode serves at p95 <= 200 ms.
 
 For the embedded mode (1 worker, SQLite, state on disk: ``scripts/run.sh``) and the scaled mode
-(3 granian workers, PostgreSQL, Redis, nginx: ``scripts/scaled.py``), citizens from
+(3 granian workers, PostgreSQL, Redis, nginx: ``scripts/scaled/``), citizens from
 ``scripts/load.py`` are added in steps; at each step every citizen keeps doing journeys (home,
 search, guide, and one in ten a form: sign in, a draft saved on every question page, half of
 them submitted), and the round trips of one measuring window give p50/p95, events per second,

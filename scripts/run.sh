@@ -7,7 +7,7 @@
 # YIWANG_ELICENCE_URL is set (SANDBOX_ELICENCE_PORT or a free port), and the sandbox back
 # office unless YIWANG_BACKOFFICE_URL is set (SANDBOX_BACKOFFICE_PORT or a free port; its store
 # is SANDBOX_BACKOFFICE_DB, default backoffice-sandbox.db beside yiwang.db). All stop with the
-# app. sandboxes/launcher.py starts them (scripts/scaled.py uses it too).
+# app. sandboxes/launcher.py starts them (scripts/scaled/ uses it too).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$YW_ROOT"

@@ -44,7 +44,7 @@ python -m pytest e2e -p no:cacheprovider -p no:randomly
 
 # The same suite against the scaled stack: nginx (deploy/nginx) in front of static builds and
 # several granian workers, state in Redis, catalogue and applications in PostgreSQL, the flow's
-# sandboxes beside them. scripts/scaled.py installs Debian's postgresql, redis-server and nginx
+# sandboxes beside them. scripts/scaled/ installs Debian's postgresql, redis-server and nginx
 # when missing (as root) and runs them on loopback ports of this checkout (YW_PG_PORT,
 # YW_REDIS_PORT: set them when another checkout on the machine runs scaled mode too); they are
 # stopped when the run ends, whatever its outcome.
@@ -53,7 +53,7 @@ step "scaled mode's services (PostgreSQL on $YW_PG_PORT, Redis on $YW_REDIS_PORT
 trap 'python -m scripts.scaled stop >/dev/null 2>&1 || true' EXIT
 python -m scripts.scaled services
 
-# The PostgreSQL search index: scaled.py has installed the server binaries; the tests start a
+# The PostgreSQL search index: scripts.scaled has installed the server binaries; the tests start a
 # throwaway cluster of their own on a free loopback port (and fail, never skip, without them).
 
 step "end-to-end tests in scaled mode (nginx, 3 workers, Redis, PostgreSQL)"

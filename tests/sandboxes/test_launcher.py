@@ -1,4 +1,4 @@
-"""The launcher of the flow's sandboxes that scripts/run.sh and scripts/scaled.py share."""
+"""The launcher of the flow's sandboxes that scripts/run.sh and scripts/scaled/ share."""
 
 from __future__ import annotations
 
