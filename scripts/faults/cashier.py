@@ -12,20 +12,15 @@ from typing import Any
 
 from scripts import scaled as stack
 from scripts.faults.common import ROOT, Checks
+from scripts.loadgen.checkout import checkout_view, pay_checkout
 from scripts.loadgen.citizen import Citizen
 from scripts.loadgen.crowd import Crowd
 from scripts.loadgen.data import (
     app_database,
     flow_codes,
 )
-from scripts.loadgen.flow import (
-    PAID_BASIC_CODE,
-    SYNTHETIC_PREFIX,
-    FlowRecord,
-    checkout_view,
-    flow_journey,
-    pay_checkout,
-)
+from scripts.loadgen.flow import flow_journey
+from scripts.loadgen.record import PAID_BASIC_CODE, SYNTHETIC_PREFIX, FlowRecord
 
 
 class CashierProcess:

@@ -11,9 +11,7 @@ from scripts.loadgen.data import (
     app_database,
     remove_synthetic_rows,
 )
-from scripts.loadgen.flow import (
-    FlowRecord,
-)
+from scripts.loadgen.record import FlowRecord
 
 
 def _owner_rows(db_url: str, subs: list[str]) -> tuple[dict, dict]:

@@ -8,9 +8,7 @@ import asyncio
 from scripts.faults.common import Checks
 from scripts.loadgen.citizen import Citizen, Target
 from scripts.loadgen.crowd import Crowd
-from scripts.loadgen.flow import (
-    flow_journey,
-)
+from scripts.loadgen.flow import flow_journey
 from scripts.loadgen.report import Stats
 from scripts.loadgen.wire import (
     APPLY_STATE,

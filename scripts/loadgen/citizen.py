@@ -42,7 +42,7 @@ from scripts.loadgen.wire import (
 )
 
 if TYPE_CHECKING:
-    from scripts.loadgen.flow import FlowRecord
+    from scripts.loadgen.record import FlowRecord
 
 
 #: ``--think paced``: seconds a citizen spends on each kind of page before the next action

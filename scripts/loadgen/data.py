@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from scripts.loadgen.flow import FLOW_BASIC_CODES, SYNTHETIC_PREFIX
+from scripts.loadgen.record import FLOW_BASIC_CODES, SYNTHETIC_PREFIX
 from scripts.loadgen.wire import ROOT, LoadError
 
 

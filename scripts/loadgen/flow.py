@@ -8,13 +8,13 @@ import random
 import time
 import urllib.parse
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from scripts.loadgen.checkout import pay_checkout
+from scripts.loadgen.record import SYNTHETIC_PREFIX, UPLOAD_PNG, FlowRecord, answers_for
 from scripts.loadgen.wire import (
     APPLY_STATE,
-    CHECKOUT_STATE,
     FLOW_AUTH_STATE,
     SESSION_COOKIE,
     Delta,
@@ -26,95 +26,8 @@ if TYPE_CHECKING:
     from scripts.loadgen.citizen import Citizen
 
 
-@dataclass
-class FlowRecord:
-    """What one simulated citizen did in the application flow, as the page acknowledged it."""
-
-    sub: str  # its own synthetic account at the sandbox identity provider
-    item_code: str
-    signed_in: bool = False
-    #: the draft as last acknowledged: the answers sent and the step the page moved on to
-    draft: dict[str, str] | None = None
-    draft_step: int = 0
-    #: the current draft's idempotency key (the page keeps one per draft: retries reuse it)
-    key: str = ""
-    #: acknowledged submissions: key -> (application number, answers sent)
-    submitted: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
-    #: submits without an answer (made or not; never twice): key -> answers sent. The next
-    #: journey settles them: the draft still there is submitted again with the same key.
-    unconfirmed: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: unconfirmed submits whose draft was gone afterwards: they must have been made
-    must_exist: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: acknowledged drafts that were gone without any submit (losses the journey saw)
-    lost: list[str] = field(default_factory=list)
-    #: a checkout (``/checkout/<code>``) waiting for its payment, with the submit's key and
-    #: answers; the next journey pays it first (the cashier was away, or the tab was cut off)
-    checkout: str = ""
-    checkout_key: str = ""
-    checkout_sent: dict[str, str] = field(default_factory=dict)
-    #: application numbers paid through the cashier
-    paid: list[str] = field(default_factory=list)
-    #: stop at the pay page (``make faults``: the citizen taps 去支付 during the outage)
-    hold_payment: bool = False
-    #: uploads answered 404 (no draft): (UTC time, field, the page's step), for the checks
-    upload_refused: list[tuple[str, str, Any]] = field(default_factory=list)
-
-
-#: the loopback sandbox identity provider signs in any ``sbx-load-*`` subject as a citizen
-#: of its own (sandboxes/idp/accounts.py)
-SYNTHETIC_PREFIX = "sbx-load-"
-
-
-#: the forms the flow journey fills in: a hand-written one laid over the derived form
-#: (住房公积金提取: its own questions, then uploads of its materials), one derived from the
-#: catalogue (无犯罪记录证明: a situation question and uploads of its materials)
-#: and 机动车驾驶证期满换证 (¥10 paid online through the cashier, window collection or express
-#: delivery)
-FLOW_BASIC_CODES = ("009068000000", "027018000000", "006021000000")
-#: of those, the one paid through the cashier (the faults' pay witnesses fill it in)
-PAID_BASIC_CODE = "006021000000"
-
-
-#: a valid 1x1 PNG (what a citizen's photo of a document is, as far as the checks go)
-UPLOAD_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
-    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
-)
-
-
-VALID_ID_NUMBER = "11010519491231002X"  # GB 11643's own example
-
-
 def apply_view(citizen: Citizen, var: str) -> Any:
     return citizen.state.get(APPLY_STATE, {}).get(delta_key(var))
-
-
-def answers_for(fields: list[dict[str, Any]], n: int) -> dict[str, str]:
-    """What a citizen types into the fields the page shows (kept values stay as they are)."""
-    answers: dict[str, str] = {}
-    for fld in fields:
-        name, kind, value = fld["name"], fld["kind"], str(fld.get("value") or "")
-        options = [o["value"] for o in fld.get("options") or []]
-        if fld.get("locked") or kind == "file":
-            continue
-        if kind == "checkbox":
-            answers[f"{name}::{options[0]}"] = "on"
-        elif kind == "address":
-            answers[name] = value if value in options else options[0]
-            answers[f"{name}.detail"] = fld.get("detail") or f"文化东路{n}号{n % 30 + 1}单元"
-        elif value:
-            answers[name] = value
-        elif kind in ("radio", "select"):
-            answers[name] = options[0]
-        elif kind == "date":
-            answers[name] = "2024-03-01"
-        elif kind == "phone":
-            answers[name] = "13800138000"
-        elif kind == "id_number":
-            answers[name] = VALID_ID_NUMBER
-        else:
-            answers[name] = f"6222{n:015d}"[: int(fld.get("max_length") or 19)]
-    return answers
 
 
 async def flow_sign_in(citizen: Citizen, flow: FlowRecord, idp_url: str) -> bool:
@@ -354,89 +267,3 @@ async def flow_journey(citizen: Citizen, submit: bool | None = None, max_steps: 
     flow.unconfirmed.pop(key, None)
     flow.draft, flow.draft_step, flow.key = None, 0, ""
     citizen.page = "done"
-
-
-def checkout_view(citizen: Citizen, var: str) -> Any:
-    return citizen.state.get(CHECKOUT_STATE, {}).get(delta_key(var))
-
-
-async def pay_checkout(citizen: Citizen, flow: FlowRecord, *, on_page: bool = False) -> bool:
-    """The checkout of a submitted form: window collection if asked, then 去支付 (a redirect to
-    the cashier's page), the cashier's 确认支付 (an HTTP form post: the cashier notifies the app
-    server to server before it sends the browser back), the return page loaded in this tab
-    and the receipt shown. The whole of it is the ``payment`` journey time. An unreachable
-    cashier leaves the checkout for the next journey (the citizen taps 重新支付 later).
-    ``on_page``: the tab already shows this checkout (the citizen only taps)."""
-    path = flow.checkout
-    if not (on_page and citizen.path == path) and not await citizen.navigate("checkout_open", path):
-        return False
-    if checkout_view(citizen, "stage") == "delivery":
-        # (the page's own load may still answer meanwhile: wait for the stage to move on)
-        def chosen(delta: Delta) -> bool:
-            view = delta.get(CHECKOUT_STATE, {})
-            return view.get(delta_key("stage"), "delivery") != "delivery" or bool(
-                view.get(delta_key("errors"))
-            )
-
-        payload = {"form_data": {"method": "collect"}}
-        if not await citizen.event(
-            "delivery_choose", f"{CHECKOUT_STATE}.choose_delivery", payload, chosen
-        ):
-            return False
-    if flow.hold_payment:
-        return False
-    if checkout_view(citizen, "stage") != "done":
-        started = time.monotonic()
-        citizen.redirects.clear()
-
-        def answered(delta: Delta) -> bool:
-            # the cashier's page, or the page saying why not (a late answer of the page's
-            # own load carries the stage too: that is not the answer to 去支付)
-            stage = delta.get(CHECKOUT_STATE, {}).get(delta_key("stage"))
-            return bool(citizen.redirects) or stage in ("unreachable", "done", "missing", "signin")
-
-        if not await citizen.event("pay", f"{CHECKOUT_STATE}.pay", {}, answered):
-            return False
-        external = [r for r in citizen.redirects if not r.startswith("/")]
-        if not external:
-            stage = checkout_view(citizen, "stage")
-            citizen.stats.error(f"payment: no cashier page (stage {stage!r}; order kept)")
-            return False
-        pay_url = external[-1]
-        ensure_loopback(pay_url)
-        try:
-            async with citizen.http.post(
-                pay_url, data={"action": "pay"}, allow_redirects=False
-            ) as answer:
-                back = answer.headers.get("Location", "")
-        except Exception as exc:  # aiohttp errors: the cashier went away meanwhile
-            citizen.stats.error(f"payment: cashier page unreachable ({type(exc).__name__})")
-            return False
-        parts = urllib.parse.urlsplit(back)
-        if not parts.path.startswith("/checkout/"):
-            citizen.stats.error(f"payment: the cashier sent the browser to {back[:80]!r}")
-            return False
-        if not await citizen.reload("pay_return", f"{parts.path}?{parts.query}"):
-            return False
-        if checkout_view(citizen, "stage") == "waiting":  # no notification yet: ask again
-            await citizen.event(
-                "pay_check",
-                f"{CHECKOUT_STATE}.check_result",
-                {},
-                lambda d: delta_key("stage") in d.get(CHECKOUT_STATE, {}),
-            )
-        if checkout_view(citizen, "stage") != "done":
-            citizen.stats.error(f"payment: stage {checkout_view(citizen, 'stage')!r} on return")
-            return False
-        citizen.stats.add_journey("payment", (time.monotonic() - started) * 1000)
-    number = str(checkout_view(citizen, "application_number") or "")
-    if not number:
-        citizen.stats.error("payment: done without an application number")
-        return False
-    flow.submitted[flow.checkout_key] = (number, dict(flow.checkout_sent))
-    flow.unconfirmed.pop(flow.checkout_key, None)
-    flow.paid.append(number)
-    flow.checkout, flow.checkout_key, flow.checkout_sent = "", "", {}
-    flow.draft, flow.draft_step, flow.key = None, 0, ""
-    citizen.page = "done"
-    return True

@@ -210,7 +210,8 @@ def test_the_load_generators_upload_is_the_pages_post(flow_db: Session) -> None:
     import aiohttp
 
     from scripts.loadgen.citizen import Citizen, Target
-    from scripts.loadgen.flow import FlowRecord, flow_upload
+    from scripts.loadgen.flow import flow_upload
+    from scripts.loadgen.record import FlowRecord
     from scripts.loadgen.report import Stats
     from tests.sandbox_server import serve
 

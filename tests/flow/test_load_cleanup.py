@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from app.flow.store import applications, drafts
 from app.flow.tables import Application, Draft
 from scripts.loadgen.data import remove_synthetic_rows
-from scripts.loadgen.flow import SYNTHETIC_PREFIX
+from scripts.loadgen.record import SYNTHETIC_PREFIX
 
 
 def _rows(db: Session, owner: str) -> None:

@@ -8,7 +8,7 @@ from collections import namedtuple
 
 from scripts.faults.payments import payment_problems
 from scripts.loadgen.data import flow_codes
-from scripts.loadgen.flow import FLOW_BASIC_CODES, PAID_BASIC_CODE
+from scripts.loadgen.record import FLOW_BASIC_CODES, PAID_BASIC_CODE
 
 Order = namedtuple(
     "Order", "owner order_no status outbox receipt_no application_number checkout_id"

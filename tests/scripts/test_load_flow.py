@@ -9,7 +9,7 @@ from scripts import load
 from scripts.loadgen.citizen import PACED, Citizen, Target
 from scripts.loadgen.crowd import Crowd
 from scripts.loadgen.data import flow_codes
-from scripts.loadgen.flow import FLOW_BASIC_CODES, UPLOAD_PNG, VALID_ID_NUMBER, answers_for
+from scripts.loadgen.record import FLOW_BASIC_CODES, UPLOAD_PNG, VALID_ID_NUMBER, answers_for
 from scripts.loadgen.report import Stats, summarize
 from scripts.loadgen.wire import (
     APPLY_STATE,
