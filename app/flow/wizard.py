@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Literal, Protocol
 
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.domain.rules import valid_idempotency_key
 from app.flow.schema import FormDefinition, FormField
 from app.flow.validate import (

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import Session
 
 from app.adapters.backoffice import BackOfficeClient
-from app.adapters.identity import Identity
 from app.adapters.sandbox_backoffice import make_app
+from app.domain.identity import Identity
 from app.flow import backoffice, store
 from app.flow.store import applications, outbox
 from app.flow.tables import StoredFile

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.adapters.identity import Identity
 from app.domain import rules
+from app.domain.identity import Identity
 from app.domain.service_item import ServiceItem
 from app.flow.derive import derived_form
 from app.flow.forms import form_for_item

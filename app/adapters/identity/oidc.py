@@ -42,13 +42,13 @@ from joserfc.jws import JWSRegistry
 from app.adapters.identity import (
     AUTH_METHODS,
     AuthRequest,
-    Identity,
     IdentityError,
     IdentityUnavailable,
     OIDCSettings,
 )
 from app.adapters.identity.mapping import DEFAULT_MAPPING, ClaimMapping
 from app.adapters.tls import tls_context
+from app.domain.identity import Identity
 
 DISCOVERY_TTL_S = 3600
 TIMEOUT_S = 10.0
