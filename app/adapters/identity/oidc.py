@@ -29,7 +29,7 @@ import json
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import httpx
 from authlib.common.security import generate_token
@@ -49,6 +49,7 @@ from app.adapters.identity import (
 from app.adapters.identity.mapping import DEFAULT_MAPPING, ClaimMapping
 from app.adapters.tls import tls_context
 from app.domain.identity import Identity
+from app.security.outbound import InsecureURL, require_safe_url
 
 DISCOVERY_TTL_S = 3600
 TIMEOUT_S = 10.0
@@ -104,15 +105,10 @@ class OIDCProvider:
         return httpx.AsyncClient(timeout=timeout, verify=tls_context(), transport=self._transport)
 
     def _check_url(self, url: str, what: str) -> None:
-        parsed = urlparse(url)
-        loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-        if parsed.scheme == "https" or (
-            parsed.scheme == "http" and loopback and self.settings.allow_http_loopback
-        ):
-            return
-        raise IdentityError(
-            f"{what} {url!r} must use https (plain http only on loopback)", "insecure_url"
-        )
+        try:
+            require_safe_url(url, what, allow_http_loopback=self.settings.allow_http_loopback)
+        except InsecureURL as exc:
+            raise IdentityError(str(exc), "insecure_url") from exc
 
     # -- discovery -----------------------------------------------------------------------------
     @property
@@ -124,7 +120,7 @@ class OIDCProvider:
         if self._discovery and fresh and not refresh:
             return self._discovery
         url = self.discovery_url
-        self._check_url(url, "discovery URL")
+        self._check_url(url, "YIWANG_OIDC_ISSUER (its discovery URL)")
         async with self._http() as client:
             try:
                 response = await client.get(url)
@@ -149,7 +145,7 @@ class OIDCProvider:
                     "end_session_endpoint",
                 ):
                     if doc.get(key):
-                        self._check_url(doc[key], key)
+                        self._check_url(doc[key], f"discovery's {key}")
                 jwks_response = await client.get(doc["jwks_uri"])
                 if jwks_response.status_code >= 500:
                     raise IdentityUnavailable(
