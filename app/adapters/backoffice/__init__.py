@@ -30,12 +30,13 @@ from urllib.parse import quote
 import httpx
 
 from app.adapters.tls import tls_context
-from app.domain.rules import STATUSES
+from app.domain.rules import STATUSES, Status
 from app.security.outbound import InsecureURL, require_safe_url
 
 TIMEOUT_S = 5.0
 
-OPERATOR_MOVES = ("accepted", "reviewing", "completed", "returned", "rejected")
+#: the statuses an operator moves an application to (submitted only comes from the citizen)
+OPERATOR_MOVES: tuple[Status, ...] = tuple(s for s in STATUSES if s is not Status.SUBMITTED)
 
 
 class BackOfficeError(Exception):
@@ -59,7 +60,9 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Status:
+class StatusReport:
+    """The back office's answer about one application: its status and its changes."""
+
     number: str
     status: str
     changes: tuple[Change, ...] = ()
@@ -148,11 +151,11 @@ class BackOfficeClient:
         except (KeyError, TypeError) as exc:
             raise BackOfficeError(f"back office submit of {number}: no status in {data!r}") from exc
 
-    async def status(self, number: str) -> Status:
+    async def status(self, number: str) -> StatusReport:
         """One application's status and the back office's changes to it."""
         data = await self._call("status", "GET", self._path(number))
         try:
-            return Status(
+            return StatusReport(
                 str(data["number"]),
                 str(data["status"]),
                 tuple(_change(r) for r in data.get("changes", [])),
