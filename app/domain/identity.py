@@ -54,4 +54,6 @@ class Identity:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Identity:
+        # the stored dict is this class's own to_dict(), each value of its field's type; to
+        # pyright they are only objects
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})  # type: ignore[arg-type]
