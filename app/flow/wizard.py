@@ -116,7 +116,7 @@ def gate(form: FormDefinition, ident: Identity) -> str | None:
     """Why this account may not apply with this form, or ``None`` when it may: the wrong
     kind of account, or claims the provider did not vouch for (ID number, USCC, level)."""
     if form.audience != ident.audience:
-        if form.audience is Audience.LEGAL_PERSON:
+        if form.audience == Audience.LEGAL_PERSON:
             return t("本事项由企业办理，请退出后使用法人账号登录。")
         return t("本事项由个人办理，请退出后使用个人账号登录。")
     if lacks := ident.missing(form.audience, form.min_level):
