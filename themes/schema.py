@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Audience = Literal["个人", "法人"]
+from app.domain.enums import Audience
+
 HomeSection = Literal["hero", "search", "hot_searches", "services", "life_events", "progress"]
 DEFAULT_SECTIONS: tuple[HomeSection, ...] = (
     "hero",
@@ -141,7 +142,7 @@ class LifeEvent(_Strict):
 
     name: str = Field(min_length=1, max_length=8, description="Theme label, at most 8 characters")
     icon: str = Field(min_length=1, description="Icon name from the component library")
-    audience: Audience = Field(default="个人", description="个人 or 法人")
+    audience: Audience = Field(default=Audience.PERSON, description="个人 or 法人")
 
 
 class Hero(_Strict):

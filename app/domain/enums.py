@@ -6,6 +6,7 @@ Values are the Chinese words the data files use, so a catalogue reads like a rea
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 
 class ItemType(StrEnum):
@@ -21,11 +22,37 @@ class ItemType(StrEnum):
     PUBLIC_SERVICE = "公共服务"
 
 
+#: the English key of an :class:`Audience`: an account's kind (``Identity.kind``, the identity
+#: providers' claim values), the search index's filter token, the search command line
+AudienceKey = Literal["person", "business"]
+
+
 class Audience(StrEnum):
     """服务对象: natural persons or legal persons."""
 
     PERSON = "个人"
     LEGAL_PERSON = "法人"
+
+    @property
+    def key(self) -> AudienceKey:
+        """``person`` or ``business``."""
+        return "business" if self is Audience.LEGAL_PERSON else "person"
+
+    @classmethod
+    def from_key(cls, key: str) -> Audience:
+        """The audience of an English key; ``ValueError`` for anything else."""
+        for audience in cls:
+            if audience.key == key:
+                return audience
+        raise ValueError(f"{key!r} is not an audience key (person or business)")
+
+    @classmethod
+    def parse(cls, value: str) -> Audience | None:
+        """The audience named by its word (个人, 法人) or its English key; ``None`` otherwise."""
+        for audience in cls:
+            if value in (audience.value, audience.key):
+                return audience
+        return None
 
 
 class Level(StrEnum):

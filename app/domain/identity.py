@@ -5,9 +5,8 @@ adapter (``app.adapters.identity``) makes these from the provider's claims."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
 
-AccountKind = Literal["person", "business"]
+from app.domain.enums import Audience, AudienceKey
 
 #: Real-name levels of the national identity platform: 1 = name and ID number checked,
 #: 2 = plus a verified phone or bank card, 3 = plus face verification (实人). An identity whose
@@ -24,7 +23,8 @@ class Identity:
     id_number: str
     phone: str
     level: int
-    kind: AccountKind = "person"
+    #: the account's audience by its English key (person: 个人, business: 法人)
+    kind: AudienceKey = "person"
     org_name: str = ""
     uscc: str = ""
     issuer: str = ""
@@ -32,11 +32,16 @@ class Identity:
     #: shown, logged or sent anywhere but to the provider's end_session_endpoint
     id_token: str = field(default="", repr=False)
 
-    def missing(self, audience: str = "个人", min_level: int = 1) -> list[str]:
+    @property
+    def audience(self) -> Audience:
+        """Whom this account applies as: 个人 or 法人."""
+        return Audience.from_key(self.kind)
+
+    def missing(self, audience: str = Audience.PERSON, min_level: int = 1) -> list[str]:
         """What this login lacks for an application by ``audience`` (个人/法人) that needs
         ``min_level``: ``name``, ``id_number``, ``uscc``, ``org_name``, ``level``."""
         lacks = [] if self.name.strip() else ["name"]
-        if audience == "法人":
+        if audience == Audience.LEGAL_PERSON:
             lacks += [k for k in ("uscc", "org_name") if not getattr(self, k).strip()]
         elif not self.id_number.strip():
             lacks.append("id_number")
@@ -49,4 +54,6 @@ class Identity:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Identity:
+        # the stored dict is this class's own to_dict(), each value of its field's type; to
+        # pyright they are only objects
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})  # type: ignore[arg-type]

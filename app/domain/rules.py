@@ -8,7 +8,9 @@ all read these names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from enum import StrEnum
 
 # -- the idempotency key of a submission -------------------------------------------------------
 KEY_MIN, KEY_MAX = 16, 64
@@ -21,19 +23,49 @@ def valid_idempotency_key(key: object) -> bool:
 
 
 # -- statuses of an application ----------------------------------------------------------------
-STATUSES = ("submitted", "accepted", "reviewing", "completed", "returned", "rejected")
+class Status(StrEnum):
+    """Where an application (办件) stands; stored as the English value."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REVIEWING = "reviewing"
+    COMPLETED = "completed"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+
+
+STATUSES: tuple[Status, ...] = tuple(Status)
 #: which status may follow which (``returned`` goes back to ``submitted`` only through a
-#: correction from the citizen)
-MOVES: dict[str, tuple[str, ...]] = {
-    "submitted": ("accepted", "returned", "rejected"),
-    "accepted": ("reviewing", "returned", "rejected"),
-    "reviewing": ("completed", "returned", "rejected"),
-    "returned": ("submitted",),
-    "completed": (),
-    "rejected": (),
+#: correction from the citizen); keyed by str so a stored status looks itself up
+MOVES: Mapping[str, tuple[Status, ...]] = {
+    Status.SUBMITTED: (Status.ACCEPTED, Status.RETURNED, Status.REJECTED),
+    Status.ACCEPTED: (Status.REVIEWING, Status.RETURNED, Status.REJECTED),
+    Status.REVIEWING: (Status.COMPLETED, Status.RETURNED, Status.REJECTED),
+    Status.RETURNED: (Status.SUBMITTED,),
+    Status.COMPLETED: (),
+    Status.REJECTED: (),
 }
 #: finished: nothing more happens, the promise clock stops and the citizen may evaluate
-FINAL_STATUSES = ("completed", "rejected")
+FINAL_STATUSES: tuple[Status, ...] = (Status.COMPLETED, Status.REJECTED)
+
+
+class Milestone(StrEnum):
+    """What else an application's timeline records besides its statuses: the payment
+    (``paid`` … ``refunded``) and the delivery of the result (``shipped``, then the courier's
+    tracked statuses ``collected`` … ``signed``)."""
+
+    PAID = "paid"
+    REFUNDING = "refunding"
+    REFUNDED = "refunded"
+    SHIPPED = "shipped"
+    COLLECTED = "collected"
+    IN_TRANSIT = "in_transit"
+    DELIVERING = "delivering"
+    SIGNED = "signed"
+
+
+#: the kind of one row of an application's timeline (``ApplicationEvent.status``)
+TimelineKind = Status | Milestone
 
 
 def is_final(status: str) -> bool:

@@ -147,7 +147,7 @@ class ServiceItem(_Model):
     promised_limit: TimeLimit
     fee_required: bool = False
     fees: list[Fee] = Field(default_factory=list, validate_default=True)
-    halls: list[Hall] = Field(default_factory=list)
+    halls: list[Hall] = Field(default_factory=list[Hall])
     consultation: list[Channel] = Field(min_length=1)
     complaint: list[Channel] = Field(min_length=1)
     visits: int = Field(ge=0, le=10)
@@ -159,7 +159,7 @@ class ServiceItem(_Model):
     cross_province: bool = False
     popularity: int = Field(default=0, ge=0)
     effective_date: date | None = None
-    materials: list[Material] = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list[Material])
 
     @field_validator("implementation_code")
     @classmethod

@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.db import session_scope
+from app.domain.rules import Milestone, Status
 from app.domain.service_item import ServiceItem
 from app.flow import delivery, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
@@ -193,9 +194,9 @@ def advance(
 
 def after_move(number: str, status: str, s: Session | None) -> None:
     """A back-office move was recorded: refund after rejection, dispatch after completion."""
-    if status == "rejected":
-        payment.mark_refund(number, "rejected", s)
-    elif status == "completed":
+    if status == Status.REJECTED:
+        payment.mark_refund(number, Status.REJECTED, s)
+    elif status == Status.COMPLETED:
         delivery.mark_dispatch(number, s)
 
 
@@ -212,16 +213,17 @@ async def sync(owner: str | None = None) -> None:
 
 def event_label(status: str) -> str | None:
     """Timeline labels of the payment and delivery events (None: not one of ours)."""
-    return {
-        "paid": t("已缴费"),
-        "refunding": t("退费办理中"),
-        "refunded": t("已退费"),
-        "shipped": t("已交寄"),
-        "collected": t("快递已揽收"),
-        "in_transit": t("运输中"),
-        "delivering": t("派送中"),
-        "signed": t("已签收"),
-    }.get(status)
+    labels: dict[str, str] = {
+        Milestone.PAID: t("已缴费"),
+        Milestone.REFUNDING: t("退费办理中"),
+        Milestone.REFUNDED: t("已退费"),
+        Milestone.SHIPPED: t("已交寄"),
+        Milestone.COLLECTED: t("快递已揽收"),
+        Milestone.IN_TRANSIT: t("运输中"),
+        Milestone.DELIVERING: t("派送中"),
+        Milestone.SIGNED: t("已签收"),
+    }
+    return labels.get(status)
 
 
 def event_note(note: str) -> str | None:

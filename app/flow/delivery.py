@@ -26,11 +26,13 @@ from app.adapters.logistics import TRACKED, LogisticsClient, LogisticsError
 from app.adapters.logistics import client_from_env as logistics_client
 from app.db import session_scope
 from app.domain.enums import MaterialForm
+from app.domain.rules import Milestone
 from app.domain.service_item import ServiceItem
 from app.flow import store
 from app.flow.areas import division_name, divisions
 from app.flow.checkout_tables import Delivery
-from app.flow.tables import Application, ApplicationEvent
+from app.flow.store import timeline
+from app.flow.tables import Application
 from components.i18n import st as t
 
 log = logging.getLogger(__name__)
@@ -213,14 +215,7 @@ def _booked(delivery_id: int, tracking_no: str) -> None:
             select(Application).where(Application.number == row.application_number)
         ).first()
         if app is not None and app.id is not None:
-            s.add(
-                ApplicationEvent(
-                    application_id=app.id,
-                    status="shipped",
-                    note=f"tracking:{row.tracking_no}",
-                    at=store.now(),
-                )
-            )
+            timeline.record(s, app.id, Milestone.SHIPPED, f"tracking:{row.tracking_no}")
         s.commit()
 
 
@@ -281,14 +276,7 @@ def _moved(delivery_id: int, events: list) -> int:
         ).first()
         for event in new:
             if app is not None and app.id is not None:
-                s.add(
-                    ApplicationEvent(
-                        application_id=app.id,
-                        status=event.status,
-                        note=f"tracking:{row.tracking_no}",
-                        at=store.now(),
-                    )
-                )
+                timeline.record(s, app.id, Milestone(event.status), f"tracking:{row.tracking_no}")
             applied += 1
         s.commit()
     return applied

@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from app import audit
+from app.domain.rules import Status
 from app.flow import files, store
 from app.flow.lookup import form_for_code
 from app.flow.payment_http import NOTIFY_PATH
@@ -175,7 +176,7 @@ async def _correction(
         if exc.foreign:
             _audit_foreign(request, owner, "application")
         return _error(t("没有找到这件申请。"), 404)
-    if application.status != "returned":
+    if application.status != Status.RETURNED:
         return _error(t("这件申请现在不需要补正材料。"), 409)
     if upload_file is None or isinstance(upload_file, str):
         return _error(refusal_message("empty"), 400)

@@ -37,10 +37,12 @@ from app.adapters.cashier import NOTIFIED, BadSignature, CashierClient, CashierE
 from app.adapters.cashier import client_from_env as cashier_client
 from app.adapters.cashier import settings as cashier_settings
 from app.db import session_scope
+from app.domain.rules import Milestone
 from app.domain.service_item import ServiceItem
 from app.flow import store
 from app.flow.checkout_tables import Checkout, PaymentOrder
-from app.flow.tables import Application, ApplicationEvent
+from app.flow.store import timeline
+from app.flow.tables import Application
 
 log = logging.getLogger(__name__)
 security_log = logging.getLogger("yiwang.security")
@@ -261,11 +263,7 @@ def link_application(order_id: int, number: str, s: Session) -> None:
     assert app is not None and app.id is not None
     order.application_number = number
     s.add(order)
-    s.add(
-        ApplicationEvent(
-            application_id=app.id, status="paid", note=f"receipt:{order.receipt_no}", at=store.now()
-        )
-    )
+    timeline.record(s, app.id, Milestone.PAID, f"receipt:{order.receipt_no}")
     s.commit()
 
 
@@ -422,7 +420,7 @@ def mark_refund(number: str, reason: str, session: Session | None = None) -> Pay
         s.add(order)
         app = s.exec(select(Application).where(Application.number == number)).first()
         if app is not None and app.id is not None:
-            s.add(ApplicationEvent(application_id=app.id, status="refunding", at=store.now()))
+            timeline.record(s, app.id, Milestone.REFUNDING)
         s.commit()
         return order
 
@@ -444,14 +442,7 @@ def _refunded(order_id: int) -> None:
             select(Application).where(Application.number == order.application_number)
         ).first()
         if app is not None and app.id is not None:
-            s.add(
-                ApplicationEvent(
-                    application_id=app.id,
-                    status="refunded",
-                    note=f"refund:{order.refund_no}",
-                    at=store.now(),
-                )
-            )
+            timeline.record(s, app.id, Milestone.REFUNDED, f"refund:{order.refund_no}")
         s.commit()
 
 

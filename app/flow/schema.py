@@ -14,11 +14,12 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.domain.enums import Audience
+
 FieldKind = Literal[
     "text", "id_number", "phone", "date", "select", "radio", "checkbox", "address", "file"
 ]
 PrefillKey = Literal["name", "id_number", "phone", "org_name", "uscc"]
-Audience = Literal["个人", "法人"]
 NAME_RE = r"^[a-z][a-z0-9_]{0,39}$"
 CHOICE_KINDS = {"select", "radio", "checkbox"}
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from app.adapters.identity import Identity, mask_id_number, mask_phone
+from app.adapters.identity import mask_id_number, mask_phone
 from app.domain.codes import validate_id_number
+from app.domain.identity import Identity
 from app.flow.areas import division_name
 from app.flow.schema import FormDefinition, FormField, FormStep
 from components.i18n import sjoin, stext

@@ -19,7 +19,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Literal, Protocol
 
-from app.adapters.identity import Identity
+from app.domain.enums import Audience
+from app.domain.identity import Identity
 from app.domain.rules import valid_idempotency_key
 from app.flow.schema import FormDefinition, FormField
 from app.flow.validate import (
@@ -114,9 +115,9 @@ def missing_claims_message(lacks: list[str], min_level: int, level: int) -> str:
 def gate(form: FormDefinition, ident: Identity) -> str | None:
     """Why this account may not apply with this form, or ``None`` when it may: the wrong
     kind of account, or claims the provider did not vouch for (ID number, USCC, level)."""
-    if form.audience == "法人" and ident.kind != "business":
-        return t("本事项由企业办理，请退出后使用法人账号登录。")
-    if form.audience == "个人" and ident.kind == "business":
+    if form.audience != ident.audience:
+        if form.audience == Audience.LEGAL_PERSON:
+            return t("本事项由企业办理，请退出后使用法人账号登录。")
         return t("本事项由个人办理，请退出后使用个人账号登录。")
     if lacks := ident.missing(form.audience, form.min_level):
         return missing_claims_message(lacks, form.min_level, ident.level)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.search.documents import (  # noqa: F401  (re-exported: the item side moved)
-    AUDIENCES,
     LEVELS,
     Document,
     analyze_item,
+    audience_token,
     body_text,
     dept_token,
     scope_tokens,

@@ -12,8 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.domain.enums import Audience
+
 OK, USAGE = 0, 2
-AUDIENCE = {"person": "个人", "business": "法人", "个人": "个人", "法人": "法人"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,7 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--province", help="province code (shandong, sichuan)")
     parser.add_argument("--limit", type=int, default=10, help="number of hits (1-100)")
     parser.add_argument("--json", action="store_true", help="print a JSON list of hits")
-    parser.add_argument("--audience", choices=sorted(AUDIENCE), help="个人/person or 法人/business")
+    parser.add_argument(
+        "--audience",
+        choices=sorted(v for a in Audience for v in (a.value, a.key)),
+        help="个人/person or 法人/business",
+    )
     parser.add_argument("--department", help="implementing body, exact name")
     parser.add_argument("--level", help="省级, 市级, 县级 …")
     parser.add_argument("--online", action=argparse.BooleanOptionalAction, default=None)
@@ -51,8 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print("python -m app.search: error: QUERY is required", file=sys.stderr)
         return USAGE
+    audience = Audience.parse(args.audience or "")  # a word or a key (argparse's choices)
     filters = Filters(
-        audience=AUDIENCE[args.audience] if args.audience else None,
+        audience=audience.value if audience else None,
         department=args.department,
         level=args.level,
         online=args.online,

@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.domain.enums import Audience
 from app.search.foreign import index_terms
 from app.search.text import compact, has_cjk, initials, ngrams, normalize, pinyin, segment
 
@@ -33,7 +34,6 @@ DOC_COLUMNS = "docid, group_id, " + ITEM_COLUMNS
 FIELDS = ("name", "keywords", "body", "pinyin", "initials", "scope")
 
 
-AUDIENCES = {"个人": "person", "法人": "business"}
 LEVELS = {"国家级": "national", "省级": "province", "市级": "city", "县级": "county", "乡级": "town", "村级": "village"}  # fmt: skip
 
 
@@ -42,13 +42,19 @@ def dept_token(department: str) -> str:
     return "dept" + hashlib.sha1(department.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
+def audience_token(audience: str) -> str:
+    """The filter token of an audience (``audperson``, ``audbusiness``; ``audother``)."""
+    found = Audience.parse(audience)
+    return f"aud{found.key if found else 'other'}"
+
+
 def scope_tokens(
     province: str, audience: str, level: str, online: bool, department: str
 ) -> list[str]:
     """Filter tokens: every filter is a term that must be present."""
     return [
         f"prov{province}",
-        f"aud{AUDIENCES.get(audience, 'other')}",
+        audience_token(audience),
         f"lvl{LEVELS.get(level, 'other')}",
         f"online{int(bool(online))}",
         dept_token(department),

@@ -33,7 +33,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from app.adapters.identity import mask_id_number
-from app.adapters.identity.oidc import REGISTRY as JWS
+from app.adapters.identity.tokens import REGISTRY as JWS
 from sandboxes.idp.accounts import ACCOUNTS, account
 
 CODE_TTL_S = 60

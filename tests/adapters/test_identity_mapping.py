@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from app.adapters.identity.claims import identity_from_claims
 from app.adapters.identity.mapping import DEFAULT_MAPPING, load_mapping, mapping_for
-from app.adapters.identity.oidc import identity_from_claims
 from themes import THEMES_DIR, ThemeProblem
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,12 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.adapters.identity import AuthRequest, IdentityError, IdentityUnavailable, OIDCSettings
-from app.adapters.identity.oidc import (
-    REGISTRY,
-    OIDCProvider,
-    identity_from_claims,
-    merge_userinfo,
-)
+from app.adapters.identity.claims import identity_from_claims, merge_userinfo
+from app.adapters.identity.oidc import OIDCProvider
+from app.adapters.identity.tokens import REGISTRY
 from sandboxes.idp import SandboxIdP
 
 ISSUER = "http://127.0.0.1:9999"

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.flow import store
 from app.flow.store import applications, sessions
 from app.flow.tables import FlowSession

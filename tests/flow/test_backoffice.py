@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from app.adapters.backoffice import BackOfficeClient
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.flow import backoffice, store
 from app.flow.store import applications, outbox
 from app.flow.tables import StoredFile

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from sqlmodel import Session
 
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.flow import files
 from app.flow.http import flow_api
 from app.flow.store import drafts, sessions

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlmodel import Session
 
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.flow.store import applications, drafts, evaluations, sessions
 from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState

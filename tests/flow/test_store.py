@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.flow import store
 from app.flow.store import applications, drafts, evaluations, sessions
 from app.flow.tables import Application, Draft

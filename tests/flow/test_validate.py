@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.domain.service_item import ServiceItem
 from app.flow.forms import form_for_item, get_form
 from app.flow.validate import (

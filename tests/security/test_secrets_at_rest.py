@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.adapters.identity import Identity
+from app.domain.identity import Identity
 from app.flow import files, store
 from app.flow.http import flow_api
 from app.flow.store import drafts, sessions

@@ -25,16 +25,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import httpx
 
 from app.adapters.tls import tls_context
-from app.domain.rules import STATUSES
+from app.domain.rules import STATUSES, Status
+from app.security.outbound import InsecureURL, require_safe_url
 
 TIMEOUT_S = 5.0
 
-OPERATOR_MOVES = ("accepted", "reviewing", "completed", "returned", "rejected")
+#: the statuses an operator moves an application to (submitted only comes from the citizen)
+OPERATOR_MOVES: tuple[Status, ...] = tuple(s for s in STATUSES if s is not Status.SUBMITTED)
 
 
 class BackOfficeError(Exception):
@@ -58,7 +60,9 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Status:
+class StatusReport:
+    """The back office's answer about one application: its status and its changes."""
+
     number: str
     status: str
     changes: tuple[Change, ...] = ()
@@ -81,13 +85,10 @@ class BackOfficeClient:
     def __init__(
         self, base_url: str, token: str = "", transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
-        parsed = urlparse(base_url)
-        loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
-            raise BackOfficeError(
-                f"back office URL {base_url!r} must use https (http only on loopback)"
-            )
-        self.base_url = base_url.rstrip("/")
+        try:
+            self.base_url = require_safe_url(base_url, "YIWANG_BACKOFFICE_URL").rstrip("/")
+        except InsecureURL as exc:
+            raise BackOfficeError(str(exc)) from exc
         self.token = token
         self._transport = transport
 
@@ -150,11 +151,11 @@ class BackOfficeClient:
         except (KeyError, TypeError) as exc:
             raise BackOfficeError(f"back office submit of {number}: no status in {data!r}") from exc
 
-    async def status(self, number: str) -> Status:
+    async def status(self, number: str) -> StatusReport:
         """One application's status and the back office's changes to it."""
         data = await self._call("status", "GET", self._path(number))
         try:
-            return Status(
+            return StatusReport(
                 str(data["number"]),
                 str(data["status"]),
                 tuple(_change(r) for r in data.get("changes", [])),

@@ -37,11 +37,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import httpx
 
 from app.adapters.tls import tls_context
+from app.security.outbound import InsecureURL, require_safe_url
 
 TIMEOUT_S = 5.0
 STATUSES = ("created", "paid", "cancelled", "failed", "closed", "refunded")
@@ -137,13 +138,12 @@ class CashierClient:
         key: str,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        parsed = urlparse(base_url)
-        loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
-            raise CashierError(f"cashier URL {base_url!r} must use https (http only on loopback)")
+        try:
+            self.base_url = require_safe_url(base_url, "YIWANG_CASHIER_URL").rstrip("/")
+        except InsecureURL as exc:
+            raise CashierError(str(exc)) from exc
         if not key:
             raise CashierError("YIWANG_CASHIER_KEY is required with YIWANG_CASHIER_URL")
-        self.base_url = base_url.rstrip("/")
         self.merchant_id = merchant_id
         self.key = key
         self._transport = transport

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from urllib.parse import urlparse
 
 import httpx
 
 from app.adapters.tls import tls_context
+from app.security.outbound import InsecureURL, require_safe_url
 
 TIMEOUT_S = 5.0
 
@@ -45,13 +45,10 @@ class ELicenceClient:
     def __init__(
         self, base_url: str, token: str = "", transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
-        parsed = urlparse(base_url)
-        loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
-            raise ELicenceError(
-                f"e-licence URL {base_url!r} must use https (http only on loopback)"
-            )
-        self.base_url = base_url.rstrip("/")
+        try:
+            self.base_url = require_safe_url(base_url, "YIWANG_ELICENCE_URL").rstrip("/")
+        except InsecureURL as exc:
+            raise ELicenceError(str(exc)) from exc
         self.token = token
         self._transport = transport
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.enums import Audience
 from themes import ThemeProblem
 
 FILE_NAME = "identity.toml"
@@ -36,8 +37,9 @@ class ClaimMapping:
     account_type: str = "account_type"
     org_name: str = "org_name"
     uscc: str = "uscc"
-    business_values: tuple[str, ...] = ("business",)
-    person_values: tuple[str, ...] = ("person",)
+    #: the provider's account-type values of each audience (by default its English key)
+    business_values: tuple[str, ...] = (Audience.LEGAL_PERSON.key,)
+    person_values: tuple[str, ...] = (Audience.PERSON.key,)
     level_claim: str = "real_name_level"
     #: the assurance claim's value (as text: 3 and "3" are the same) -> real-name level 1-3
     levels: dict[str, int] = field(default_factory=lambda: {"1": 1, "2": 2, "3": 3})
@@ -107,7 +109,7 @@ def parse_mapping(data: dict[str, Any], path: Path) -> tuple[ClaimMapping, list[
         bad("account_type", "must be a table with person = [...] and business = [...]")
         kinds = {}
     for key, given in kinds.items():
-        if key not in {"person", "business"}:
+        if key not in {a.key for a in Audience}:
             bad(f"account_type.{key}", "unknown; known: business, person")
             continue
         listed = _strings(given) if not isinstance(given, str) else (given,)

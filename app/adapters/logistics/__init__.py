@@ -22,11 +22,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import httpx
 
 from app.adapters.tls import tls_context
+from app.security.outbound import InsecureURL, require_safe_url
 
 TIMEOUT_S = 5.0
 STATUSES = ("booked", "collected", "in_transit", "delivering", "signed")
@@ -66,13 +67,10 @@ class LogisticsClient:
     def __init__(
         self, base_url: str, token: str = "", transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
-        parsed = urlparse(base_url)
-        loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
-            raise LogisticsError(
-                f"logistics URL {base_url!r} must use https (http only on loopback)"
-            )
-        self.base_url = base_url.rstrip("/")
+        try:
+            self.base_url = require_safe_url(base_url, "YIWANG_LOGISTICS_URL").rstrip("/")
+        except InsecureURL as exc:
+            raise LogisticsError(str(exc)) from exc
         self.token = token
         self._transport = transport
 

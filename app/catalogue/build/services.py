@@ -16,6 +16,7 @@ from app.catalogue.build.template import (
     Template,
     m,
 )
+from app.domain.enums import Audience
 
 ID_LAW = "《中华人民共和国居民身份证法》"
 HUKOU_LAW = "《中华人民共和国户口登记条例》"
@@ -25,7 +26,7 @@ SI_LAW = "《中华人民共和国社会保险法》"
 COMPANY_LAW = "《中华人民共和国市场主体登记管理条例》"
 PHOTO = m("近期免冠证件照片", "原件", need="非必要", when="不在窗口现场采集照片的", copies=1)
 
-P, L = "个人", "法人"
+P, L = Audience.PERSON.value, Audience.LEGAL_PERSON.value
 
 SERVICES: tuple[Template, ...] = (
     Template("id-renew", "居民身份证换领", "公共服务", P, "gongan", "县级",

@@ -10,9 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import session_scope
-from app.domain.rules import MOVES, valid_idempotency_key
+from app.domain.rules import MOVES, Status, valid_idempotency_key
+from app.flow.store import timeline
 from app.flow.store.base import NotFound, Refused, now, rowcount
 from app.flow.tables import Application, ApplicationEvent, Draft, StoredFile
+
+#: the note of the timeline row a correction (补正) writes; counted for its round
+CORRECTION = "correction"
 
 
 def _number(area: str, at: datetime, row_id: int) -> str:
@@ -57,7 +61,7 @@ def submit(
             item_name=item_name,
             department=department,
             values=dict(values),
-            status="submitted",
+            status=Status.SUBMITTED.value,
             promised_days=promised_days,
             submitted_at=at,
             updated_at=at,
@@ -82,7 +86,7 @@ def submit(
         assert app.id is not None
         app.number = _number(area_code, at, app.id)
         s.add(app)
-        s.add(ApplicationEvent(application_id=app.id, status="submitted", at=at))
+        timeline.record(s, app.id, Status.SUBMITTED, at=at)
         draft = s.exec(
             select(Draft).where(Draft.owner == owner, Draft.item_code == item_code)
         ).first()
@@ -158,7 +162,7 @@ def advance(
         app.status, app.updated_at = status, at
         s.add(app)
         assert app.id is not None
-        s.add(ApplicationEvent(application_id=app.id, status=status, note=note[:500], at=at))
+        timeline.record(s, app.id, Status(status), note, at)
         s.commit()
         return True
 
@@ -166,7 +170,7 @@ def advance(
 def correction_round(application_id: int, session: Session | None = None) -> int:
     with session_scope(session) as s:
         stmt = select(sa.func.count()).where(
-            ApplicationEvent.application_id == application_id, ApplicationEvent.note == "correction"
+            ApplicationEvent.application_id == application_id, ApplicationEvent.note == CORRECTION
         )
         return int(s.exec(stmt).one())
 
@@ -181,7 +185,7 @@ def correct(
         raise Refused("at least one corrected material is required")
     with session_scope(session) as s:
         app = get_application(owner, number, s)
-        if app.status != "returned":
+        if app.status != Status.RETURNED:
             raise Refused(f"{number} is {app.status}; only returned applications take corrections")
         for file_id in ids:
             row = s.get(StoredFile, file_id)
@@ -191,12 +195,12 @@ def correct(
         values["corrections"] = [*values.get("corrections", []), *ids]
         app.values = values
         at = now()
-        app.status, app.updated_at = "submitted", at
+        app.status, app.updated_at = Status.SUBMITTED.value, at
         if app.outbox != "submit":  # never sent at all: the submission carries the values
             app.outbox = "correction"
         s.add(app)
         assert app.id is not None
-        s.add(ApplicationEvent(application_id=app.id, status="submitted", note="correction", at=at))
+        timeline.record(s, app.id, Status.SUBMITTED, CORRECTION, at)
         s.commit()
         s.refresh(app)
         return app

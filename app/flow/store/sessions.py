@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from app.adapters.identity import Identity
 from app.db import session_scope
+from app.domain.identity import Identity
 from app.domain.rules import ABSOLUTE_LIFETIME, IDLE_TIMEOUT
 from app.flow.store.base import aware, now, rowcount
 from app.flow.tables import FlowSession

@@ -16,12 +16,12 @@ import sqlalchemy as sa
 
 from app.search.analyze import Query
 from app.search.documents import (
-    AUDIENCES,
     BATCH,
     DOC_COLUMNS,
     ITEM_COLUMNS,
     LEVELS,
     GroupTerms,
+    audience_token,
     catalogue_rows,
     dept_token,
     doc_row,
@@ -45,7 +45,7 @@ class Filters:
     def tokens(self) -> list[str]:
         out = []
         if self.audience is not None:
-            out.append(f"aud{AUDIENCES.get(self.audience, 'other')}")
+            out.append(audience_token(self.audience))
         if self.level is not None:
             out.append(f"lvl{LEVELS.get(self.level, 'other')}")
         if self.online is not None:
