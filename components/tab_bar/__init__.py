@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
@@ -20,6 +21,10 @@ class TabItem:
     icon: IconName
 
 
+def _current(is_current: bool) -> dict[str, Any]:
+    return {"aria_current": "page"} if is_current else {}
+
+
 def tab_bar(items: Sequence[TabItem], current: str | None) -> rx.Component:
     """``<nav>`` named 主导航; the current tab has ``aria-current="page"`` (``None``: none)."""
     if current is not None and current not in {item.key for item in items}:
@@ -33,7 +38,7 @@ def tab_bar(items: Sequence[TabItem], current: str | None) -> rx.Component:
                         rx.el.span(item.label),
                         href=item.href,
                         class_name="yw-tabbar__link",
-                        **({"aria_current": "page"} if item.key == current else {}),
+                        **_current(item.key == current),
                     ),
                     class_name="yw-tabbar__item",
                 )
