@@ -22,7 +22,7 @@ def file_upload(
     hint: Text = "",
     error: Text = "",
     described_by: Text = "",
-    status: Text = "",
+    status: Text | rx.Component = "",
     offer: rx.Component | None = None,
     accept: str = ACCEPT,
     on_change: Any = None,

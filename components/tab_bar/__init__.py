@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
+from reflex.vars.base import Var
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from components.i18n import t
@@ -16,7 +17,7 @@ from components.icon import IconName, icon
 @dataclass(frozen=True)
 class TabItem:
     key: str
-    label: str
+    label: str | Var
     href: str
     icon: IconName
 
