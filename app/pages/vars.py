@@ -4,12 +4,12 @@ The states declare their fields with plain annotations (``item_name: str = ""``)
 checker sees ``ApplyState.item_name`` as a ``str``; on the class, Reflex makes it a Var.
 ``var_of(ApplyState.item_name)`` is that same Var (nothing is wrapped or copied), typed as
 Reflex types an ``rx.Field`` read on its class: ``StringVar``, ``NumberVar``, ``BooleanVar``,
-``ArrayVar[list[T]]``, ``ObjectVar[dict[K, V]]``.
+``ArrayVar[list[T]]``, ``ObjectVar[dict[K, V]]``, ``ObjectVar[D]`` for a dataclass.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from reflex.vars.base import Var
 from reflex.vars.number import BooleanVar, NumberVar
@@ -19,7 +19,11 @@ from reflex.vars.sequence import ArrayVar, StringVar
 from components.field_parts import as_var
 from components.i18n import server_text
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
+D = TypeVar("D", bound="DataclassInstance")
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -34,6 +38,8 @@ def var_of(field: str) -> StringVar: ...
 def var_of(field: list[T]) -> ArrayVar[list[T]]: ...
 @overload
 def var_of(field: dict[K, V]) -> ObjectVar[dict[K, V]]: ...
+@overload
+def var_of(field: D) -> ObjectVar[D]: ...
 def var_of(field: Any) -> Var:
     if not isinstance(field, Var):
         raise TypeError(f"var_of: {field!r} is not a state field read on its class")
