@@ -37,7 +37,7 @@ setup-test:
 lint: setup-test
 	source scripts/env.sh && ruff check . && ruff format --check .
 
-types: setup-test              ## pyright over app/domain, flow, search, catalogue, adapters and themes (zero errors)
+types: setup-test              ## pyright over app, components, themes and scripts (zero errors)
 	source scripts/env.sh && pyright
 
 lock:                          ## refresh requirements/*.txt (hashed pins) from pyproject.toml; UPGRADE=1 for newer releases

@@ -11,8 +11,9 @@ from reflex.app import default_error_boundary
 
 from app.flow.http import flow_api
 from app.pages import fallback
-from app.pages.host_html import FAVICON_PATH, favicon_route, per_host_html
+from app.pages.host_html import FAVICON_PATH, ASGIApp, favicon_route, per_host_html
 from app.pages.province import head_script, is_multi, tokens_css
+from app.pages.vars import var_of
 from app.resilience import install as install_resilience
 from app.resilience.notice import backend_exception_handler
 from app.routes import routes
@@ -46,6 +47,10 @@ def create_app() -> rx.App:
         raise SystemExit(2) from None
     ident = theme.settings.identity
     version = write_catalogs(CATALOG_DIR, theme.default_language)
+
+    def host_html(inner: ASGIApp) -> ASGIApp:
+        return per_host_html(inner, theme, theme_for_host)
+
     application = rx.App(
         # Our own translated connection banner instead of Reflex's toast overlay (and no
         # toast provider: nothing else uses it, and it costs every page's bundle).
@@ -55,7 +60,9 @@ def create_app() -> rx.App:
                 **({"on_error": rx.noop()} if not stateful else {})
             ),
             (5, "ConnectionStatus"): lambda stateful: (
-                connection_status(service_notice=NoticeState.service_notice) if stateful else None
+                connection_status(service_notice=var_of(NoticeState.service_notice))
+                if stateful
+                else None
             ),
         },
         # An action the server cannot process (Redis or PostgreSQL away) gets the translated
@@ -75,7 +82,7 @@ def create_app() -> rx.App:
         # outermost, the browser cache lifetimes of deploy/nginx (app/serving.py)
         api_transformer=[
             flow_api(extra=[favicon_route(theme_for_host)]),
-            *([lambda inner: per_host_html(inner, theme, theme_for_host)] if is_multi() else []),
+            *([host_html] if is_multi() else []),
             security_headers,
             cache_control,
         ],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-USAGE = __doc__.strip().splitlines()
+USAGE = (__doc__ or "").strip().splitlines()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

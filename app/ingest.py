@@ -16,7 +16,7 @@ from its files are removed from the database and the search index.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,8 @@ class SearchIndex:
     documents as each batch is written, their services' terms once after the last batch."""
 
     # the item's text analysed where it is validated (worker processes for a large file)
-    prepare = staticmethod(analyse_row)
-    tables = ("search_doc", "search_group")
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = staticmethod(analyse_row)
+    tables: tuple[str, ...] = ("search_doc", "search_group")
 
     def __init__(self) -> None:
         self.pending = Pending()

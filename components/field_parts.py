@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import reflex as rx
 from reflex.vars.base import Var
+from reflex.vars.sequence import StringVar
 
 from components.i18n import shown_lang, t
 
@@ -26,13 +27,19 @@ def as_var(value: Any) -> Var:
     return value if isinstance(value, Var) else Var.create(value)
 
 
+def text_var(value: Text) -> StringVar:
+    """A text prop as a string Var, to join with ``+`` (an id and its suffix) in the browser."""
+    var = as_var(value)
+    return var if isinstance(var, StringVar) else var.to(str)
+
+
 def label(text: Text, html_for: Text) -> rx.Component:
     return rx.el.label(text, html_for=html_for, lang=shown_lang(text), class_name="yw-label")
 
 
 def hint_and_error(input_id: Text, hint: Text, error: Text) -> list[rx.Component]:
     """The hint (if any) and the error (if any, announced as 错误：…) under a label."""
-    input_id = as_var(input_id)
+    input_id = text_var(input_id)
     return [
         rx.cond(
             as_var(hint) != "",

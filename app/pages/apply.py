@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.vars.base import Var
+from reflex.vars.object import ObjectVar
 
 from app.domain.rules import DRAFT_RETENTION
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.layout import layout
+from app.pages.vars import server_var as S
+from app.pages.vars import var_of
 from app.state.flow import ERROR_SUMMARY_ID, HEADING_ID, ApplyState, FieldView
 from app.state.flow_auth import FlowAuthState
 from components.address_input import address_input
 from components.checkboxes import checkboxes
 from components.date_input import date_input
 from components.error_summary import error_summary
+from components.field_parts import text_var
 from components.i18n import server_span, t, t_var
-from components.i18n import server_text as S
 from components.id_number_input import id_number_input
 from components.js import js
 from components.phone_input import phone_input
@@ -40,7 +43,7 @@ IDEMPOTENCY_KEY_JS = (
 
 
 def _key_var() -> Var:
-    token = ApplyState.draft_token
+    token = var_of(ApplyState.draft_token)
     return js(IDEMPOTENCY_KEY_JS.replace("{token}", str(token)), str, uses=(token,))
 
 
@@ -49,7 +52,7 @@ def heading(text) -> rx.Component:
 
 
 # -- fields: the library's form components, fed from the FieldView of each question -------------
-def _text(f: FieldView) -> rx.Component:
+def _text(f: ObjectVar[FieldView]) -> rx.Component:
     return text_input(
         f.input_id, f.name, S(f.label), value=f.value, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by, max_length=f.max_length,
@@ -58,7 +61,7 @@ def _text(f: FieldView) -> rx.Component:
     )  # fmt: skip
 
 
-def _common(f: FieldView) -> dict:
+def _common(f: ObjectVar[FieldView]) -> dict:
     return {
         "value": f.value,
         "hint": S(f.hint),
@@ -68,21 +71,21 @@ def _common(f: FieldView) -> dict:
     }
 
 
-def _select(f: FieldView) -> rx.Component:
+def _select(f: ObjectVar[FieldView]) -> rx.Component:
     return select_input(
         f.input_id, f.name, S(f.label), f.options, value=f.value, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by, on_change=lambda value: ApplyState.save_field(f.name, value),
     )  # fmt: skip
 
 
-def _radios(f: FieldView) -> rx.Component:
+def _radios(f: ObjectVar[FieldView]) -> rx.Component:
     return radios(
         f.input_id, f.name, S(f.label), f.options, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by, on_change=lambda value: ApplyState.save_field(f.name, value),
     )  # fmt: skip
 
 
-def _checkboxes(f: FieldView) -> rx.Component:
+def _checkboxes(f: ObjectVar[FieldView]) -> rx.Component:
     return checkboxes(
         f.input_id, f.name, S(f.label), f.options, hint=S(f.hint), error=S(f.error),
         described_by=f.described_by,
@@ -90,28 +93,28 @@ def _checkboxes(f: FieldView) -> rx.Component:
     )  # fmt: skip
 
 
-def _address(f: FieldView) -> rx.Component:
+def _address(f: ObjectVar[FieldView]) -> rx.Component:
     return address_input(
         f.input_id, f.name, S(f.label), f.options, value=f.value, detail=f.detail, hint=S(f.hint),
         error=S(f.error), described_by=f.described_by,
         on_change=lambda value: ApplyState.save_field(f.name, value),
-        on_detail_blur=lambda value: ApplyState.save_field(f.name + ".detail", value),
+        on_detail_blur=lambda value: ApplyState.save_field(text_var(f.name) + ".detail", value),
     )  # fmt: skip
 
 
-def _locked(f: FieldView) -> rx.Component:
+def _locked(f: ObjectVar[FieldView]) -> rx.Component:
     return rx.el.dl(
         rx.el.dt(server_span(f.label)), rx.el.dd(server_span(f.value)), class_name="yw-locked"
     )
 
 
-def _file(f: FieldView) -> rx.Component:
+def _file(f: ObjectVar[FieldView]) -> rx.Component:
     from app.pages.apply_upload import file_field
 
     return file_field(f)
 
 
-def field(f: FieldView) -> rx.Component:
+def field(f: ObjectVar[FieldView]) -> rx.Component:
     control = rx.match(
         f.kind,
         ("select", _select(f)),
@@ -130,8 +133,8 @@ def field(f: FieldView) -> rx.Component:
 # -- stages -----------------------------------------------------------------------------------
 def _errors() -> rx.Component:
     return rx.cond(
-        ApplyState.errors.length() > 0,
-        error_summary(t("出现了问题"), ApplyState.errors, ERROR_SUMMARY_ID),
+        var_of(ApplyState.errors).length() > 0,
+        error_summary(t("出现了问题"), var_of(ApplyState.errors), ERROR_SUMMARY_ID),
     )
 
 
@@ -141,16 +144,18 @@ def _back() -> rx.Component:
 
 def _intro() -> rx.Component:
     return rx.el.div(
-        heading(server_span(ApplyState.item_name)),
+        heading(server_span(var_of(ApplyState.item_name))),
         session_ended_notice(),
         login_error(),
         rx.el.dl(
-            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(server_span(ApplyState.department))),
+            rx.el.div(
+                rx.el.dt(t("办理部门")), rx.el.dd(server_span(var_of(ApplyState.department)))
+            ),
             rx.el.div(rx.el.dt(t("承诺时限")), rx.el.dd(S(ApplyState.promise))),
             class_name="yw-summary-list",
         ),
         rx.cond(
-            ApplyState.members.length() > 0,
+            var_of(ApplyState.members).length() > 0,
             rx.el.section(
                 rx.el.h2(t("一次办理以下事项"), class_name="yw-section-title"),
                 rx.el.ul(rx.foreach(ApplyState.members, lambda m: rx.el.li(server_span(m)))),
@@ -191,12 +196,12 @@ def _step() -> rx.Component:
             t_var(
                 "{item}：第 {n} 步，共 {total} 步",
                 item=S(ApplyState.item_name),
-                n=ApplyState.step_index + 1,
-                total=ApplyState.step_count,
+                n=var_of(ApplyState.step_index) + 1,
+                total=var_of(ApplyState.step_count),
             )
         ),
-        heading(server_span(ApplyState.step_title)),
-        rx.cond(ApplyState.step_intro != "", rx.el.p(server_span(ApplyState.step_intro))),
+        heading(server_span(var_of(ApplyState.step_title))),
+        rx.cond(ApplyState.step_intro != "", rx.el.p(server_span(var_of(ApplyState.step_intro)))),
         rx.el.form(
             rx.foreach(ApplyState.fields, field),
             rx.el.div(
@@ -219,7 +224,7 @@ def _extra() -> rx.Component:
     return rx.el.div(
         _back(),
         _errors(),
-        heading(server_span(ApplyState.step_title)),
+        heading(server_span(var_of(ApplyState.step_title))),
         rx.el.form(
             button(t("继续"), "primary", "submit"),
             on_submit=ApplyState.continue_step,
@@ -245,17 +250,17 @@ def _check() -> rx.Component:
                 aria_pressed=rx.cond(ApplyState.revealed, "true", "false"),
             )
         ),
-        summary_list(ApplyState.answers, on_change=ApplyState.change),
+        summary_list(var_of(ApplyState.answers), on_change=ApplyState.change),
         rx.el.form(
             rx.el.h2(t("承诺与授权"), class_name="yw-section-title"),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-declaration", name="declaration", value="yes"),
-                rx.el.label(server_span(ApplyState.declaration), html_for="f-declaration"),
+                rx.el.label(server_span(var_of(ApplyState.declaration)), html_for="f-declaration"),
                 class_name="yw-choice",
             ),
             rx.el.div(
                 rx.el.input(type="checkbox", id="f-consent", name="consent", value="yes"),
-                rx.el.label(server_span(ApplyState.consent_text), html_for="f-consent"),
+                rx.el.label(server_span(var_of(ApplyState.consent_text)), html_for="f-consent"),
                 class_name="yw-choice",
             ),
             button(t("提交申请"), "primary", "submit"),

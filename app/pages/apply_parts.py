@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.domain.rules import IDLE_WARNING, IDLE_WARNING_BEFORE, minutes
+from app.pages.vars import var_of
 from app.state.flow_auth import IDLE_WARNING_ID, FlowAuthState
 from components.i18n import server_text, t
 from components.question_page import button
@@ -23,7 +24,7 @@ def idle_warning() -> rx.Component:
         id=IDLE_WARNING_ID,
         role="alert",
         hidden=True,
-        custom_attrs={"data-deadline": FlowAuthState.idle_deadline_ms.to_string()},
+        custom_attrs={"data-deadline": var_of(FlowAuthState.idle_deadline_ms).to_string()},
         class_name="yw-idle-warning",
     )
 

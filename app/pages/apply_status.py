@@ -7,6 +7,7 @@ import reflex as rx
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
 from app.pages.apply_upload import ACCEPT, upload_handler
 from app.pages.layout import layout
+from app.pages.vars import var_of
 from app.state.flow_me import LEVEL_MESSAGES, ApplicationState
 from components.i18n import server_span, t
 from components.i18n import server_text as S
@@ -62,7 +63,7 @@ def _correction() -> rx.Component:
     return rx.el.section(
         rx.el.h2(t("补正材料"), id="correction-title", class_name="yw-section-title"),
         rx.el.p(t("办理部门退回了您的申请，请按要求补充或更正材料后重新提交：")),
-        rx.el.p(rx.el.strong(server_span(ApplicationState.returned_note))),
+        rx.el.p(rx.el.strong(server_span(var_of(ApplicationState.returned_note)))),
         rx.el.form(
             rx.cond(
                 ApplicationState.correction_error != "",
@@ -86,7 +87,7 @@ def _correction() -> rx.Component:
                 type="file",
                 accept=ACCEPT,
                 aria_describedby="correction-hint correction-status",
-                on_change=upload_handler({"application": ApplicationState.number}),
+                on_change=upload_handler({"application": var_of(ApplicationState.number)}),
                 class_name="yw-input",
             ),
             rx.el.input(type="hidden", id="correction-value", name="correction_file"),
@@ -103,10 +104,12 @@ def _correction() -> rx.Component:
 
 def _found() -> rx.Component:
     return rx.el.div(
-        rx.el.h1(server_span(ApplicationState.item_name), class_name="yw-page-title"),
+        rx.el.h1(server_span(var_of(ApplicationState.item_name)), class_name="yw-page-title"),
         rx.el.dl(
             rx.el.div(rx.el.dt(t("办件编号")), rx.el.dd(ApplicationState.number)),
-            rx.el.div(rx.el.dt(t("办理部门")), rx.el.dd(server_span(ApplicationState.department))),
+            rx.el.div(
+                rx.el.dt(t("办理部门")), rx.el.dd(server_span(var_of(ApplicationState.department)))
+            ),
             rx.el.div(rx.el.dt(t("当前状态")), rx.el.dd(S(ApplicationState.status))),
             # issue 15: payment and delivery
             rx.cond(
@@ -122,7 +125,7 @@ def _found() -> rx.Component:
                 rx.el.div(
                     rx.el.dt(t("领取方式")),
                     rx.el.dd(
-                        server_span(ApplicationState.delivery_text),
+                        server_span(var_of(ApplicationState.delivery_text)),
                         rx.el.br(),
                         rx.el.span(S(ApplicationState.delivery_place), lang="zh-Hans"),
                     ),

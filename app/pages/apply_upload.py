@@ -7,13 +7,15 @@ import json
 
 import reflex as rx
 from reflex.vars.base import Var
+from reflex.vars.object import ObjectVar
 from reflex_base.event import EventChain
 
 from app.flow import files
+from app.pages.vars import server_var as S
+from app.pages.vars import var_of
 from app.state.flow import ApplyState, FieldView
 from components.elicence_picker import elicence_picker
 from components.file_upload import ACCEPT, file_upload
-from components.i18n import server_text as S
 from components.i18n import t
 from components.js import js as js_expr
 
@@ -55,7 +57,7 @@ def upload_handler(fields: dict[str, Var]) -> Var:
     )
 
 
-def file_field(f: FieldView) -> rx.Component:
+def file_field(f: ObjectVar[FieldView]) -> rx.Component:
     return file_upload(
         f.input_id,
         S(f.label),
@@ -84,5 +86,5 @@ def file_field(f: FieldView) -> rx.Component:
             ),
         ),
         accept=ACCEPT,
-        on_change=upload_handler({"item": ApplyState.item_code, "field": f.name}),
+        on_change=upload_handler({"item": var_of(ApplyState.item_code), "field": f.name}),
     )

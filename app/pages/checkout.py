@@ -4,12 +4,16 @@ application, between its check page and its submission. Everything shown comes f
 
 from __future__ import annotations
 
+from typing import Literal
+
 import reflex as rx
 
 from app.pages.apply_parts import idle_warning
 from app.pages.layout import layout
+from app.pages.vars import server_var, var_of
 from app.state.checkout import ERROR_SUMMARY_ID, HEADING_ID, CheckoutState
 from components.error_summary import error_summary
+from components.field_parts import text_var
 from components.i18n import server_lang, server_span, server_text, t, t_var
 from components.question_page import button, field_wrapper, panel
 
@@ -22,16 +26,17 @@ def heading(text) -> rx.Component:
 
 def _errors() -> rx.Component:
     return rx.cond(
-        S.errors.length() > 0, error_summary(t("出现了问题"), S.errors, ERROR_SUMMARY_ID)
+        var_of(S.errors).length() > 0,
+        error_summary(t("出现了问题"), var_of(S.errors), ERROR_SUMMARY_ID),
     )
 
 
 def _error(name: str) -> rx.Component:
     return rx.cond(
-        S.field_errors.contains(name),
+        var_of(S.field_errors).contains(name),
         rx.el.p(
             rx.el.span(t("错误："), class_name="yw-visually-hidden"),
-            server_text(S.field_errors[name].to(str)),
+            server_text(var_of(S.field_errors)[name].to(str)),
             id=f"d-{name}-error",
             class_name="yw-error-message",
         ),
@@ -39,8 +44,8 @@ def _error(name: str) -> rx.Component:
 
 
 def _described(name: str, hint: bool = False):
-    error = rx.cond(S.field_errors.contains(name), f"d-{name}-error", "")
-    return error + (f" d-{name}-hint" if hint else "")
+    error = rx.cond(var_of(S.field_errors).contains(name), f"d-{name}-error", "")
+    return text_var(error) + (f" d-{name}-hint" if hint else "")
 
 
 def _back_to_form() -> rx.Component:
@@ -79,12 +84,16 @@ def _hall() -> rx.Component:
         rx.el.dl(
             rx.el.div(
                 rx.el.dt(t("领取地点")),
-                rx.el.dd(server_span(S.hall_name), rx.el.br(), server_span(S.hall_address)),
+                rx.el.dd(
+                    server_span(var_of(S.hall_name)),
+                    rx.el.br(),
+                    server_span(var_of(S.hall_address)),
+                ),
             ),
-            rx.el.div(rx.el.dt(t("办公时间")), rx.el.dd(server_span(S.hall_hours))),
+            rx.el.div(rx.el.dt(t("办公时间")), rx.el.dd(server_span(var_of(S.hall_hours)))),
             rx.cond(
                 S.hall_phone != "",
-                rx.el.div(rx.el.dt(t("咨询电话")), rx.el.dd(server_span(S.hall_phone))),
+                rx.el.div(rx.el.dt(t("咨询电话")), rx.el.dd(server_span(var_of(S.hall_phone)))),
             ),
             class_name="yw-summary-list",
         ),
@@ -108,7 +117,9 @@ def _method_radio(value: str, label) -> rx.Component:
     )
 
 
-def _text(name: str, label, input_type: str = "text", **extra) -> rx.Component:
+def _text(
+    name: str, label, input_type: Literal["text", "tel", "email"] = "text", **extra
+) -> rx.Component:
     return field_wrapper(
         rx.el.label(label, html_for=f"d-{name}", class_name="yw-label"),
         _error(name),
@@ -117,11 +128,11 @@ def _text(name: str, label, input_type: str = "text", **extra) -> rx.Component:
             name=name,
             type=input_type,
             aria_describedby=_described(name),
-            aria_invalid=rx.cond(S.field_errors.contains(name), "true", "false"),
+            aria_invalid=rx.cond(var_of(S.field_errors).contains(name), "true", "false"),
             class_name="yw-input",
             **extra,
         ),
-        invalid=S.field_errors.contains(name),
+        invalid=var_of(S.field_errors).contains(name),
     )
 
 
@@ -148,10 +159,10 @@ def _address() -> rx.Component:
                 max_length=13,
                 auto_complete="tel",
                 aria_describedby=_described("phone", hint=True),
-                aria_invalid=rx.cond(S.field_errors.contains("phone"), "true", "false"),
+                aria_invalid=rx.cond(var_of(S.field_errors).contains("phone"), "true", "false"),
                 class_name="yw-input",
             ),
-            invalid=S.field_errors.contains("phone"),
+            invalid=var_of(S.field_errors).contains("phone"),
         ),
         field_wrapper(
             rx.el.label(t("所在区县"), html_for="d-division", class_name="yw-label"),
@@ -168,10 +179,10 @@ def _address() -> rx.Component:
                 id="d-division",
                 name="division",
                 aria_describedby=_described("division"),
-                aria_invalid=rx.cond(S.field_errors.contains("division"), "true", "false"),
+                aria_invalid=rx.cond(var_of(S.field_errors).contains("division"), "true", "false"),
                 class_name="yw-select",
             ),
-            invalid=S.field_errors.contains("division"),
+            invalid=var_of(S.field_errors).contains("division"),
         ),
         _text(
             "detail",
@@ -192,7 +203,7 @@ def _delivery() -> rx.Component:
         rx.el.p(
             t_var(
                 "{item}办结后，结果可以到窗口领取，也可以快递送达。",
-                item=server_text(S.item_name),
+                item=server_var(S.item_name),
             )
         ),
         rx.el.form(
@@ -204,7 +215,7 @@ def _delivery() -> rx.Component:
                     _method_radio("express", t("快递送达（免费邮寄）")),
                     class_name="yw-fieldset",
                 ),
-                invalid=S.field_errors.contains("method"),
+                invalid=var_of(S.field_errors).contains("method"),
             ),
             rx.cond(S.method == "collect", _hall()),
             rx.cond(S.method == "express", _address()),
@@ -224,7 +235,7 @@ def _delivery_summary() -> rx.Component:
         S.delivery_text != "",
         rx.el.section(
             rx.el.h2(t("领取方式"), class_name="yw-section-title"),
-            rx.el.p(server_span(S.delivery_text)),
+            rx.el.p(server_span(var_of(S.delivery_text))),
             rx.el.p(server_text(S.delivery_place), lang="zh-Hans"),
             rx.cond(
                 S.method == "collect",
@@ -275,8 +286,8 @@ def _pay() -> rx.Component:
         button(
             rx.cond(
                 S.stage == "pay",
-                t_var("去支付 {amount}", amount=server_text(S.total_text)),
-                t_var("重新支付 {amount}", amount=server_text(S.total_text)),
+                t_var("去支付 {amount}", amount=server_var(S.total_text)),
+                t_var("重新支付 {amount}", amount=server_var(S.total_text)),
             ),
             "primary",
             on_click=S.pay,

@@ -8,26 +8,30 @@ The route is dynamic, so it is not prerendered: a readable skeleton shows until 
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.base import Var
+from reflex.vars.object import ObjectVar
 
+from app.catalogue.presenters import ChannelView, MaterialView
 from app.pages.layout import layout
+from app.pages.vars import server_var as S
+from app.pages.vars import var_of
 from app.state.guide import GuideState
 from components.badge import badge
 from components.i18n import server_span as C
-from components.i18n import server_text as S
 from components.i18n import t, t_var
 from components.question_page import focus_link
 from components.search_entry import search_entry
 from components.section_card import section_card
 from components.skeleton import skeleton
 
-G = GuideState.guide
+G = var_of(GuideState.guide)
 
 
-def _fact(term: str, value: rx.Var) -> rx.Component:
+def _fact(term: Var, value: Var) -> rx.Component:
     return rx.fragment(rx.el.dt(term), rx.el.dd(value))
 
 
-def _material(m: rx.Var) -> rx.Component:
+def _material(m: ObjectVar[MaterialView]) -> rx.Component:
     return rx.el.li(
         rx.el.div(
             C(m.name, class_name="yw-guide__material-name"),
@@ -51,7 +55,7 @@ def _material(m: rx.Var) -> rx.Component:
     )
 
 
-def _channel(c: rx.Var) -> rx.Component:
+def _channel(c: ObjectVar[ChannelView]) -> rx.Component:
     return rx.el.li(
         rx.el.span(S(c.kind), class_name="yw-guide__channel-kind"),
         rx.cond(
@@ -89,7 +93,7 @@ def _found() -> rx.Component:
             ),
         ),
         rx.cond(
-            GuideState.bundles.length() > 0,
+            var_of(GuideState.bundles).length() > 0,
             rx.el.ul(
                 rx.foreach(
                     GuideState.bundles,
@@ -114,7 +118,7 @@ def _found() -> rx.Component:
                 class_name="yw-facts",
             ),
             rx.cond(
-                G.services.length() > 0,
+                G.services.to(list).length() > 0,
                 rx.el.p(
                     rx.foreach(G.services, lambda s: badge(S(s), "info")),
                     class_name="yw-guide__badges",
@@ -126,7 +130,7 @@ def _found() -> rx.Component:
             t("申请材料"),
             "materials-title",
             rx.cond(
-                G.materials.length() > 0,
+                G.materials.to(list).length() > 0,
                 rx.el.ol(rx.foreach(G.materials, _material), class_name="yw-guide__materials"),
                 rx.el.p(t("无需提交材料。")),
             ),
@@ -218,7 +222,9 @@ def _not_found() -> rx.Component:
     return rx.el.div(
         rx.el.h1(t("没有找到这个事项"), class_name="yw-page-title"),
         rx.el.p(t("链接可能已失效，或事项已调整。您可以搜索事项，或到“办事”中按主题查找。")),
-        rx.el.p(t_var("事项编码：{code}", code=GuideState.requested), class_name="yw-muted"),
+        rx.el.p(
+            t_var("事项编码：{code}", code=var_of(GuideState.requested)), class_name="yw-muted"
+        ),
         search_entry(field_id="yw-guide-q"),
         rx.el.a(t("按主题和部门查找事项"), href="/services", class_name="yw-guide__channel-link"),
         class_name="yw-stack",

@@ -17,7 +17,7 @@ from components.elder_switch import elder_switch
 from components.home_hero import home_hero
 from components.hot_searches import hot_searches
 from components.i18n import t, t_content
-from components.icon import icon
+from components.icon import icon, icon_name
 from components.progress_entry import progress_entry
 from components.search_entry import search_entry
 from components.service_grid import ServiceTile, service_grid
@@ -29,7 +29,12 @@ ELDER_TOP_SERVICES = 6
 
 def service_tiles(theme: Theme) -> list[ServiceTile]:
     return [
-        ServiceTile(t_content(s.name), f"/search/?{urlencode({'q': s.query})}", s.icon, s.audience)
+        ServiceTile(
+            t_content(s.name),
+            f"/search/?{urlencode({'q': s.query})}",
+            icon_name(s.icon),
+            s.audience,
+        )
         for s in theme.settings.home.services
     ]
 
@@ -39,7 +44,7 @@ def life_event_tiles(theme: Theme) -> list[ServiceTile]:
         ServiceTile(
             t_content(e.name),
             f"/items?{urlencode({'audience': e.audience, 'theme': e.name})}",
-            e.icon,
+            icon_name(e.icon),
             e.audience,
         )
         for e in theme.settings.home.life_events

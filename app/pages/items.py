@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.layout import layout
+from app.pages.vars import var_of
 from app.state.items import ItemsState
 from components.i18n import server_span, server_text, t, t_var
 from components.link_row import link_list, link_row
@@ -24,8 +25,8 @@ def page() -> rx.Component:
                 rx.el.p(
                     t_var(
                         "共 {total} 项，第 {page} / {pages} 页",
-                        total=ItemsState.total,
-                        page=ItemsState.page,
+                        total=var_of(ItemsState.total),
+                        page=var_of(ItemsState.page),
                         pages=ItemsState.pages,
                     ),
                     class_name="yw-muted",
@@ -51,7 +52,11 @@ def page() -> rx.Component:
                 pagination(
                     ItemsState.previous_href,
                     ItemsState.next_href,
-                    t_var("第 {page} / {pages} 页", page=ItemsState.page, pages=ItemsState.pages),
+                    t_var(
+                        "第 {page} / {pages} 页",
+                        page=var_of(ItemsState.page),
+                        pages=ItemsState.pages,
+                    ),
                 ),
                 class_name="yw-stack",
             ),

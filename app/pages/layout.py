@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.base import Var
 from reflex_base.constants.compiler import MemoizationMode
 
 from app.pages.province import per_province
 from app.pages.tabs import TabKey, tabs
+from app.pages.vars import var_of
 from components.app_header import app_header
 from components.i18n import t_content
 from components.language_select import language_select
@@ -18,7 +20,9 @@ from themes import Theme
 MAIN_ID = "main"
 
 
-def layout(*content: rx.Component, current: TabKey | None, stateful: bool = True) -> rx.Component:
+def layout(
+    *content: rx.Component | Var, current: TabKey | None, stateful: bool = True
+) -> rx.Component:
     """The shell around a page's content; ``current`` marks the tab (``None``: no tab).
 
     ``stateful=False`` leaves out the hydration marker, for the static fallback document.
@@ -31,7 +35,9 @@ def layout(*content: rx.Component, current: TabKey | None, stateful: bool = True
         tab_bar(tabs(), current),
         class_name="yw-page",
         # "true" once the page is connected to the backend; tests and tools wait for it.
-        custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()} if stateful else {},
+        custom_attrs={"data-hydrated": var_of(rx.State.is_hydrated).to_string()}
+        if stateful
+        else {},
     )
     # One memoized component for the whole page instead of one per translated string: every
     # t() reads the device locale through a hook, and Reflex would otherwise wrap each of them

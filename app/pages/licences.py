@@ -11,6 +11,7 @@ import reflex as rx
 
 from app.pages.layout import layout
 from app.pages.province import per_province
+from app.pages.vars import var_of
 from app.state.licences import (
     COUNTDOWN_ID,
     QR_ID,
@@ -76,7 +77,7 @@ def _gated(
 
 def _list() -> rx.Component:
     return rx.cond(
-        LicencesState.licences.length() > 0,
+        var_of(LicencesState.licences).length() > 0,
         rx.el.ul(
             rx.foreach(
                 LicencesState.licences,
@@ -132,7 +133,7 @@ def _countdown() -> rx.Component:
             class_name="yw-licence-countdown",
             custom_attrs={
                 "data-code": s.code_id,
-                "data-ttl": s.ttl_ms.to_string(),
+                "data-ttl": var_of(s.ttl_ms).to_string(),
                 "data-template": t("亮证码 {time} 后失效", time="{time}"),
                 "data-expired": t("亮证码已失效，请点击“刷新亮证码”后再出示。"),
             },

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.base import Var
 
 from app.pages.apply_parts import login_error, signed_out_notice
 from app.pages.layout import layout
 from app.pages.province import per_province
+from app.pages.vars import server_var as S
+from app.pages.vars import var_of
 from app.state.flow_me import FlowMeState
 from components.elder_switch import elder_switch
 from components.i18n import server_span, t, t_var
-from components.i18n import server_text as S
 from components.icon import icon
 from components.language_select import language_select
 from components.question_page import button
@@ -18,7 +20,7 @@ from components.section_card import section_card
 from themes import Theme
 
 
-def _section(heading_id: str, title: str, *body: rx.Component) -> rx.Component:
+def _section(heading_id: str, title: Var, *body: rx.Component) -> rx.Component:
     return section_card(title, heading_id, *body, section_id=heading_id.removesuffix("-title"))
 
 
@@ -37,10 +39,14 @@ def _account() -> rx.Component:
         FlowMeState.signed_in,
         rx.el.div(
             rx.el.dl(
-                rx.el.div(rx.el.dt(t("姓名")), rx.el.dd(server_span(FlowMeState.display_name))),
+                rx.el.div(
+                    rx.el.dt(t("姓名")), rx.el.dd(server_span(var_of(FlowMeState.display_name)))
+                ),
                 rx.cond(
                     FlowMeState.is_business,
-                    rx.el.div(rx.el.dt(t("企业")), rx.el.dd(server_span(FlowMeState.org_name))),
+                    rx.el.div(
+                        rx.el.dt(t("企业")), rx.el.dd(server_span(var_of(FlowMeState.org_name)))
+                    ),
                 ),
                 rx.el.div(rx.el.dt(t("实名等级")), rx.el.dd(S(FlowMeState.level_name))),
                 rx.el.div(rx.el.dt(t("证件号码")), rx.el.dd(FlowMeState.shown_id_number)),
@@ -72,7 +78,7 @@ def _account() -> rx.Component:
 
 def _applications() -> rx.Component:
     return rx.cond(
-        FlowMeState.applications.length() > 0,
+        var_of(FlowMeState.applications).length() > 0,
         rx.el.ul(
             rx.foreach(
                 FlowMeState.applications,
@@ -98,7 +104,7 @@ def _applications() -> rx.Component:
 
 def _messages() -> rx.Component:
     return rx.cond(
-        FlowMeState.messages.length() > 0,
+        var_of(FlowMeState.messages).length() > 0,
         rx.el.ul(
             rx.foreach(
                 FlowMeState.messages,
@@ -120,7 +126,7 @@ def _drafts() -> rx.Component:
             rx.el.p(S(FlowMeState.notice), role="status", class_name="yw-notice"),
         ),
         rx.cond(
-            FlowMeState.drafts.length() > 0,
+            var_of(FlowMeState.drafts).length() > 0,
             rx.el.ul(
                 rx.foreach(
                     FlowMeState.drafts,

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
+from reflex.vars.base import Var
+from reflex.vars.object import ObjectVar
 
 from app.pages.layout import layout
 from app.pages.province import per_province
+from app.pages.vars import var_of
 from app.state.search import SearchState
 from components.elder_switch import elder_switch
 from components.i18n import server_lang, source_lang, t, t_var
@@ -16,7 +20,7 @@ from components.section_card import section_card
 from themes import Theme
 
 
-def _chip(label: str, pressed: rx.Var, on_click: object) -> rx.Component:
+def _chip(label: Var, pressed: Var, on_click: EventType[()]) -> rx.Component:
     return rx.el.li(
         rx.el.button(
             label,
@@ -30,9 +34,17 @@ def _chip(label: str, pressed: rx.Var, on_click: object) -> rx.Component:
 
 def _filters() -> rx.Component:
     return rx.el.ul(
-        _chip(t("个人办事"), SearchState.audience == "个人", SearchState.toggle_audience("个人")),
-        _chip(t("法人办事"), SearchState.audience == "法人", SearchState.toggle_audience("法人")),
-        _chip(t("可网上办"), SearchState.online, SearchState.toggle_online),
+        _chip(
+            t("个人办事"),
+            var_of(SearchState.audience) == "个人",
+            SearchState.toggle_audience("个人"),
+        ),
+        _chip(
+            t("法人办事"),
+            var_of(SearchState.audience) == "法人",
+            SearchState.toggle_audience("法人"),
+        ),
+        _chip(t("可网上办"), var_of(SearchState.online), SearchState.toggle_online),
         aria_label=t("筛选"),
         class_name="yw-chips",
     )
@@ -86,7 +98,7 @@ def _recent() -> rx.Component:
     )
 
 
-def _spelled(entry: rx.Var) -> rx.Component:
+def _spelled(entry: ObjectVar[dict[str, str]]) -> rx.Component:
     # a word of the index: Chinese in every locale, marked so
     word = entry["suggest"].to(str)
     return rx.el.li(rx.el.a(word, href=entry["href"], lang=server_lang(word), class_name="yw-chip"))
@@ -103,7 +115,7 @@ def _zero_for(theme: Theme, suffix: str) -> rx.Component:
             t("没有找到相关服务。请换个说法试试，例如少写几个字、用常用叫法，或看看热门搜索。")
         ),
         rx.cond(
-            SearchState.spelled.length() > 0,
+            var_of(SearchState.spelled).length() > 0,
             rx.el.div(
                 rx.el.p(t("你是不是要找："), id=f"spelled-title{suffix}"),
                 rx.el.ul(
@@ -126,7 +138,7 @@ def _zero_for(theme: Theme, suffix: str) -> rx.Component:
 def _results() -> rx.Component:
     return rx.el.section(
         rx.el.h2(
-            t_var("“{query}”的搜索结果", query=SearchState.query),
+            t_var("“{query}”的搜索结果", query=var_of(SearchState.query)),
             id="results-title",
             class_name="yw-section-title",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.layout import layout
+from app.pages.vars import var_of
 from app.state.services import ServicesState
 from components.audience_switch import audience_scope, audience_switch
 from components.i18n import server_span, server_text, t
@@ -36,13 +37,13 @@ def page() -> rx.Component:
             ServicesState.loaded,
             audience_scope(
                 audience_switch(name="services-audience"),
-                section_card(t("按主题办"), "by-theme", _rows(ServicesState.themes)),
+                section_card(t("按主题办"), "by-theme", _rows(var_of(ServicesState.themes))),
                 section_card(
                     t("按部门办"),
                     "by-department",
                     rx.el.details(
                         rx.el.summary(t("展开全部部门")),
-                        _rows(ServicesState.departments),
+                        _rows(var_of(ServicesState.departments)),
                         class_name="yw-details",
                     ),
                 ),

@@ -42,11 +42,11 @@ def keep_states_across_restarts() -> None:
 
 def state_fingerprint() -> str:
     """A hash of the state tree's shape: what a stored state must match to be loaded."""
-    from reflex.state import State, _serialize_type
+    from reflex.state import BaseState, State, _serialize_type
     from reflex_base.constants import Reflex
 
     lines = [f"reflex {Reflex.VERSION}"]
-    pending = [State]
+    pending: list[type[BaseState]] = [State]
     while pending:
         cls = pending.pop()
         fields = sorted(

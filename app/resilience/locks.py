@@ -24,9 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from reflex.istate.manager.redis import StateManagerRedis
 
@@ -93,7 +94,7 @@ class OwnedLockStateManager(StateManagerRedis):
             await asyncio.sleep(RETRY_S)
             for key, lock_id in list(pending.items()):
                 try:
-                    await self.redis.eval(_DELETE_IF_SAME, 1, key, lock_id)
+                    await delete_if_same(self.redis, key, lock_id)
                 except RedisError:
                     break  # still away
                 del pending[key]
@@ -107,7 +108,17 @@ async def break_dead_lock(redis: Any, token: str, dead_instance: str) -> bool:
     value = await redis.get(key)
     if not value or not value.startswith(f"{dead_instance}|".encode()):
         return False
-    return bool(await redis.eval(_DELETE_IF_SAME, 1, key, value))
+    return await delete_if_same(redis, key, value)
+
+
+async def delete_if_same(redis: Redis, key: bytes | str, value: bytes) -> bool:
+    """Delete ``key`` if it still holds ``value`` (one Lua call, atomic); whether it did.
+
+    redis-py gives ``eval`` one signature for its sync and asyncio clients
+    (``Awaitable[str] | str``); on the asyncio client it is always awaitable."""
+    answer = redis.eval(_DELETE_IF_SAME, 1, key, value)
+    assert isinstance(answer, Awaitable)
+    return bool(await answer)
 
 
 def install(app: Any, owner: Callable[[], str]) -> bool:

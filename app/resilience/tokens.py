@@ -49,7 +49,7 @@ from reflex.utils.token_manager import (
     _get_new_token,
 )
 
-from app.resilience.locks import break_dead_lock
+from app.resilience.locks import break_dead_lock, delete_if_same
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -64,14 +64,6 @@ GRACE_CHECKS = 3
 GRACE_S = 0.1
 #: how long a link waits for this instance's own liveness to be announced
 READY_WAIT_S = 1.0
-
-# Delete the key only while it still holds this exact record (a newer link may own it now).
-_DELETE_IF_SAME = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
 
 
 def alive_channel(instance_id: str) -> str:
@@ -161,6 +153,7 @@ class LiveTokenManager(RedisTokenManager):
         """The record of a live socket holding ``token``, after the grace re-reads; else None.
 
         Raises on Redis errors."""
+        record: SocketRecord | None = None
         for attempt in range(GRACE_CHECKS + 1):
             raw = await self.redis.get(self._get_redis_key(token))
             if raw is None:
@@ -220,9 +213,8 @@ class LiveTokenManager(RedisTokenManager):
         if self._unstored.pop(token, None) is not None:
             return  # never reached Redis
         try:
-            await self.redis.eval(
-                _DELETE_IF_SAME, 1, self._get_redis_key(token), pickle.dumps(record)
-            )
+            # only while it still holds this exact record (a newer link may own it now)
+            await delete_if_same(self.redis, self._get_redis_key(token), pickle.dumps(record))
         except Exception as exc:
             logger.warning("Redis error deleting token %s (retried later): %s", token, exc)
             self._undeleted[token] = record
@@ -238,9 +230,8 @@ class LiveTokenManager(RedisTokenManager):
             )
             self._unstored.pop(token, None)
         for token, record in list(self._undeleted.items()):
-            await self.redis.eval(
-                _DELETE_IF_SAME, 1, self._get_redis_key(token), pickle.dumps(record)
-            )
+            # only while it still holds this exact record (a newer link may own it now)
+            await delete_if_same(self.redis, self._get_redis_key(token), pickle.dumps(record))
             self._undeleted.pop(token, None)
 
     async def close(self) -> None:

@@ -26,6 +26,7 @@ async def clear_unless_owner(app: Any, token: str, secret: str) -> bool:
     """Clear the tab's personal data unless this connection holds its session's cookie;
     ``True`` when something was cleared."""
     import reflex as rx
+    from reflex.state import BaseState
 
     from app.state.flow_auth import FlowAuthState
 
@@ -40,7 +41,7 @@ async def clear_unless_owner(app: Any, token: str, secret: str) -> bool:
             "personal data of a tab cleared: its token reconnected without its session cookie"
         )
         kept = {name: getattr(auth, name) for name in FlowAuthState._keep_on_reset}
-        pending = [FlowAuthState]
+        pending: list[type[BaseState]] = [FlowAuthState]
         while pending:
             cls = pending.pop()
             (await root.get_state(cls)).reset()

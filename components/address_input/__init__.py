@@ -4,11 +4,9 @@ divisions, GB/T 2260 codes) and the street address. Posts ``<name>`` (the 12-dig
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 
-from components.field_parts import Handler, Text, as_var, events, fieldset, label
+from components.field_parts import Handler, Text, events, fieldset, label, text_var
 from components.i18n import t
 from components.select_input import select_control
 
@@ -28,7 +26,7 @@ def address_input(
     on_detail_blur: Handler = None,
 ) -> rx.Component:
     """``divisions``: objects with ``value`` (the code) and ``label`` (the full name)."""
-    detail_id: Any = as_var(input_id) + "-detail"
+    detail_id = text_var(input_id) + "-detail"
     return fieldset(
         legend, input_id, hint, error, described_by,
         label(t("所在区县"), input_id),
@@ -36,7 +34,7 @@ def address_input(
                        error=error, on_change=on_change),
         label(t("街道、小区和门牌号"), detail_id),
         rx.el.input(
-            id=detail_id, name=as_var(name) + ".detail", type="text", default_value=detail,
+            id=detail_id, name=text_var(name) + ".detail", type="text", default_value=detail,
             max_length=100, auto_complete="street-address", class_name="yw-input",
             **events(on_blur=on_detail_blur),
         ),

@@ -10,21 +10,24 @@ from __future__ import annotations
 from typing import Literal
 
 import reflex as rx
+from reflex.vars.base import Var
 
 from components.i18n import t
 
 Audience = Literal["个人", "法人"]
 AUDIENCE_KEYS: dict[str, str] = {"个人": "personal", "法人": "legal"}
+_AUDIENCES: tuple[Audience, ...] = ("个人", "法人")  # in AUDIENCE_KEYS's order
 
 
-def audience_label(audience: Audience) -> str:
+def audience_label(audience: Audience) -> Var:
     return {"个人": t("个人服务"), "法人": t("法人服务")}[audience]
 
 
 def audience_switch(name: str = "audience", selected: Audience = "个人") -> rx.Component:
     """``<fieldset>`` with a legend and two native radio buttons styled as a segmented control."""
     options = []
-    for audience, key in AUDIENCE_KEYS.items():
+    for audience in _AUDIENCES:
+        key = AUDIENCE_KEYS[audience]
         input_id = f"{name}-{key}"
         options += [
             rx.el.input(

@@ -10,7 +10,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.field_parts import Text, as_var, fieldset
+from components.field_parts import Text, as_var, events, fieldset, text_var
 from components.i18n import server_lang, server_text
 
 
@@ -29,15 +29,14 @@ def checkboxes(
     items: Any = as_var(options)
 
     def box(o: Any) -> rx.Component:
-        extra = {"on_change": on_toggle(o)} if on_toggle is not None else {}
         return rx.el.div(
             rx.el.input(
                 type="checkbox",
                 id=o.input_id.to(str),
-                name=as_var(name) + "::" + o.value.to(str),
+                name=text_var(name) + "::" + o.value.to(str),
                 value="on",
                 default_checked=o.checked.bool(),
-                **extra,
+                **events(on_change=on_toggle(o) if on_toggle is not None else None),
             ),
             rx.el.label(
                 server_text(o.label.to(str)),

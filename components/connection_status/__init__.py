@@ -29,7 +29,7 @@ from components.i18n import t
 Kind = Literal["connection", "slow", "failed", "limited"]
 
 
-def _banner(title: str, body: str) -> rx.Component:
+def _banner(title: Var, body: Var) -> rx.Component:
     return rx.el.div(
         rx.el.p(title, class_name="yw-connection__title"),
         rx.el.p(body),

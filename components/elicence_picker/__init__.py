@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.field_parts import Handler, Text, as_var
+from components.field_parts import Handler, Text, as_var, events
 from components.i18n import t
 from components.question_page import button
 
@@ -14,14 +14,13 @@ def elicence_picker(
     licence_text: Text, *, using: bool | rx.Var = False, on_use: Handler = None
 ) -> rx.Component:
     """``licence_text``: the licence as issued, in Chinese (title, number, issuer, date)."""
-    extra = {"on_click": on_use} if on_use is not None else {}
     return rx.el.div(
         # the licence as issued (title, number, issuer, date) is Chinese data, marked so
         rx.el.p(t("您有可用的电子证照："), rx.el.span(licence_text, lang="zh-Hans")),
         rx.cond(
             as_var(using),
             rx.el.p(t("已使用电子证照，无需上传。"), class_name="yw-hint"),
-            button(t("使用电子证照，免于上传"), "secondary", **extra),
+            button(t("使用电子证照，免于上传"), "secondary", **events(on_click=on_use)),
         ),
         rx.el.p(t("也可以上传纸质证件的照片或扫描件："), class_name="yw-hint"),
         class_name="yw-notice",

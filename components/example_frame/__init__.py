@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import reflex as rx
+from reflex.vars.base import Var
 
 from components.i18n import t
 
 Mode = Literal["standard", "elder"]
 
 
-def mode_label(mode: Mode) -> str:
+def mode_label(mode: Mode) -> Var:
     return {"standard": t("标准模式"), "elder": t("长辈模式")}[mode]
 
 
 def example_frame(
-    title: str, *content: rx.Component, mode: Mode = "standard", example: str = ""
+    title: str | Var, *content: rx.Component, mode: Mode = "standard", example: str = ""
 ) -> rx.Component:
     """``<figure>`` captioned with the example and mode; its canvas carries ``data-mode``.
 
     In elder mode the canvas has ``data-mode="elder"``, so the elder token overrides apply to
     the example inside it (type, spacing, targets), as they would on a whole page.
     """
+    # ``component/example``: an accessibility check names the example a violation is in
+    named: dict[str, Any] = {"custom_attrs": {"data-example": example}} if example else {}
     return rx.el.figure(
         rx.el.figcaption(
             rx.el.span(title, class_name="yw-example__name"),
@@ -35,8 +38,7 @@ def example_frame(
             custom_attrs={"data-mode": mode},
         ),
         class_name="yw-example",
-        # ``component/example``: an accessibility check names the example a violation is in
-        **({"custom_attrs": {"data-example": example}} if example else {}),
+        **named,
     )
 
 

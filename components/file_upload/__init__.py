@@ -9,7 +9,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.field_parts import Text, as_var, hint_and_error, label, wrapper
+from components.field_parts import Text, events, hint_and_error, label, text_var, wrapper
 
 #: what citizens' materials may be (the server checks the bytes again)
 ACCEPT = "image/jpeg,image/png,application/pdf,.ofd,.pdf,.jpg,.jpeg,.png"
@@ -22,14 +22,13 @@ def file_upload(
     hint: Text = "",
     error: Text = "",
     described_by: Text = "",
-    status: Text = "",
+    status: Text | rx.Component = "",
     offer: rx.Component | None = None,
     accept: str = ACCEPT,
     on_change: Any = None,
 ) -> rx.Component:
     """``status``: the text of the status line now (e.g. 已上传：me.png)."""
-    input_id_var: Any = as_var(input_id)
-    extra = {"on_change": on_change} if on_change is not None else {}
+    input_id_var = text_var(input_id)
     return wrapper(
         label(label_text, input_id),
         *hint_and_error(input_id, hint, error),
@@ -38,9 +37,9 @@ def file_upload(
             id=input_id,
             type="file",
             accept=accept,
-            aria_describedby=as_var(described_by) + " " + input_id_var + "-status",
+            aria_describedby=text_var(described_by) + " " + input_id_var + "-status",
             class_name="yw-input",
-            **extra,
+            **events(on_change=on_change),
         ),
         rx.el.p(status, id=input_id_var + "-status", role="status", class_name="yw-hint"),
         error=error,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal, TypeGuard, get_args
 
 import reflex as rx
 
@@ -12,6 +12,19 @@ IconName = Literal[
     "briefcase", "phone", "chevron", "progress", "globe", "text-size", "speaker",
 ]  # fmt: skip
 ICON_NAMES: frozenset[str] = frozenset(get_args(IconName))
+
+
+def is_icon_name(name: str) -> TypeGuard[IconName]:
+    """Whether the library has an icon of that name (a theme names icons as plain strings)."""
+    return name in ICON_NAMES
+
+
+def icon_name(name: str) -> IconName:
+    """``name`` as an :data:`IconName`; ``ValueError`` if the library has no such icon."""
+    if not is_icon_name(name):
+        raise ValueError(f"unknown icon {name!r}; known: {', '.join(sorted(ICON_NAMES))}")
+    return name
+
 
 _PATHS: dict[str, str] = {
     "home": "M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10",

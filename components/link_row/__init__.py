@@ -11,7 +11,11 @@ Text = str | rx.Var
 
 
 def link_row(
-    label: Text, href: Text, secondary: Text = "", meta: Text = "", audience_key: Text | None = None
+    label: Text | rx.Component,
+    href: Text,
+    secondary: Text | rx.Component = "",
+    meta: Text = "",
+    audience_key: Text | None = None,
 ) -> rx.Component:
     """``<li>`` holding one link; pass Vars inside ``rx.foreach``.
 

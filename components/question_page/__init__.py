@@ -15,27 +15,27 @@ import reflex as rx
 from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
+from components.field_parts import text_var
 from components.js import js
 
 ButtonKind = Literal["primary", "secondary", "link", "danger"]
+ButtonType = Literal["button", "submit", "reset"]
 
 
 def focus_link(text: Any, target_id: Any) -> rx.Component:
     """A link to ``#target`` that, once hydrated, focuses the target (the router would not)."""
-    target = target_id if isinstance(target_id, Var) else Var.create(target_id)
+    target = text_var(target_id)
     handler = js(
         f"((e) => {{ e.preventDefault(); const el = document.getElementById({target!s});"
         " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); } })",
         EventChain,
         uses=(target,),
     )
-    return rx.el.a(
-        text, href="#" + target if isinstance(target, Var) else f"#{target_id}", on_click=handler
-    )
+    return rx.el.a(text, href="#" + target, on_click=handler)
 
 
 def button(
-    text: Any, kind: ButtonKind = "primary", type_: str = "button", **attrs: Any
+    text: Any, kind: ButtonKind = "primary", type_: ButtonType = "button", **attrs: Any
 ) -> rx.Component:
     return rx.el.button(text, type=type_, class_name=f"yw-button yw-button--{kind}", **attrs)
 

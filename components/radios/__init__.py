@@ -10,7 +10,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.field_parts import Handler, Text, as_var, fieldset
+from components.field_parts import Handler, Text, as_var, events, fieldset
 from components.i18n import server_lang, server_text
 
 
@@ -29,7 +29,6 @@ def radios(
     items: Any = as_var(options)
 
     def choice(o: Any) -> rx.Component:
-        extra = {"on_change": on_change} if on_change is not None else {}
         return rx.el.div(
             rx.el.input(
                 type="radio",
@@ -37,7 +36,7 @@ def radios(
                 name=name,
                 value=o.value.to(str),
                 default_checked=o.checked.bool(),
-                **extra,
+                **events(on_change=on_change),
             ),
             rx.el.label(
                 server_text(o.label.to(str)),

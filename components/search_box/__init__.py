@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars.object import ObjectVar
 
 from components.i18n import server_lang, server_text, t
 from components.icon import icon
 from components.native_form import native_form
 
 
-def _option(item: rx.Var, active: rx.Var) -> rx.Component:
+def _option(item: ObjectVar[dict[str, str]], active: rx.Var) -> rx.Component:
     label = item["label"].to(str)
     return rx.el.li(
         server_text(label),  # a local text (a service's name in every locale) or plain text

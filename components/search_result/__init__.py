@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars.object import ObjectVar
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from components.badge import badge
 from components.i18n import locale_var, server_span, server_text, t_var
 
 
-def _part(part: rx.Var) -> rx.Component:
+def _part(part: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.cond(
         part["hit"] != "",
         rx.el.mark(part["text"], class_name="yw-mark"),
@@ -21,7 +22,7 @@ def _part(part: rx.Var) -> rx.Component:
     )
 
 
-def _other(other: rx.Var) -> rx.Component:
+def _other(other: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.li(
         ReactRouterLink.create(
             server_span(other["label"].to(str)),

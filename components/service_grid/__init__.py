@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
@@ -23,6 +23,16 @@ class ServiceTile:
 
 
 GridVariant = Literal["tiles", "chips"]
+
+
+def _data(tile: ServiceTile, is_extra: bool) -> dict[str, Any]:
+    """The tile's ``data-audience`` (if it has one) and ``data-extra`` (if it is extra)."""
+    data: dict[str, Any] = {}
+    if tile.audience:
+        data["data-audience"] = AUDIENCE_KEYS[tile.audience]
+    if is_extra:
+        data["data-extra"] = "true"
+    return data
 
 
 def service_grid(
@@ -64,8 +74,7 @@ def service_grid(
                         class_name="yw-grid__link",
                     ),
                     class_name="yw-grid__item",
-                    **({"data-audience": AUDIENCE_KEYS[tile.audience]} if tile.audience else {}),
-                    **({"data-extra": "true"} if is_extra else {}),
+                    **_data(tile, is_extra),
                 )
                 for tile, is_extra in zip(tiles, extra, strict=True)
             ],

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
+from reflex.vars.base import Var
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from components.i18n import t
@@ -15,9 +17,13 @@ from components.icon import IconName, icon
 @dataclass(frozen=True)
 class TabItem:
     key: str
-    label: str
+    label: str | Var
     href: str
     icon: IconName
+
+
+def _current(is_current: bool) -> dict[str, Any]:
+    return {"aria_current": "page"} if is_current else {}
 
 
 def tab_bar(items: Sequence[TabItem], current: str | None) -> rx.Component:
@@ -33,7 +39,7 @@ def tab_bar(items: Sequence[TabItem], current: str | None) -> rx.Component:
                         rx.el.span(item.label),
                         href=item.href,
                         class_name="yw-tabbar__link",
-                        **({"aria_current": "page"} if item.key == current else {}),
+                        **_current(item.key == current),
                     ),
                     class_name="yw-tabbar__item",
                 )
