@@ -22,7 +22,8 @@ from app.serving import cache_control
 from app.settings import active_theme, hosted_themes, theme_for_host
 from app.state.notice import NoticeState
 from components.connection_status import connection_status
-from components.i18n import text_direction, title_var, write_catalogs
+from components.i18n import title_var
+from components.locales import text_direction, write_catalogs
 from components.runtime import boot_script
 from components.styles import library_css, minify_css
 from themes import ThemeError

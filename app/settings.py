@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from app.content_i18n import content_translations
-from components.i18n import activate, register_content
-from components.icon import ICON_NAMES
+from app.text import activate, register_content
+from components.icon_names import ICON_NAMES
 from themes import THEMES_DIR, Theme, ThemeError, ThemeProblem, load_theme
 
 

@@ -27,7 +27,7 @@ from app.catalogue.i18n import content_for
 from app.domain.service_item import ServiceItem
 from app.flow.derive import can_apply_online, derived_form, merge
 from app.flow.schema import FormDefinition
-from components.i18n import active_locale
+from app.text import active_locale
 
 FORMS_DIR = Path(__file__).resolve().parent
 PROVINCE_FORMS = "forms"
