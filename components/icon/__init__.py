@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
 import reflex as rx
 
-IconName = Literal[
-    "home", "grid", "user", "search", "id-card", "card", "house", "car", "family", "health",
-    "baby", "document", "building", "close-doc", "receipt", "shop", "crane", "school",
-    "briefcase", "phone", "chevron", "progress", "globe", "text-size", "speaker",
-]  # fmt: skip
-ICON_NAMES: frozenset[str] = frozenset(get_args(IconName))
+from components.icon_names import ICON_NAMES, IconName
+
+__all__ = ["ICON_NAMES", "IconName", "from_props", "icon"]
+
 
 _PATHS: dict[str, str] = {
     "home": "M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10",
