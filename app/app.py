@@ -20,10 +20,11 @@ from app.routes import routes
 from app.security import production
 from app.security.headers import security_headers
 from app.serving import cache_control
-from app.settings import active_theme, hosted_themes, theme_for_host
+from app.settings import activate_languages, theme_for_host
 from app.state.notice import NoticeState
 from components.connection_status import connection_status
-from components.i18n import text_direction, title_var, write_catalogs
+from components.i18n import title_var
+from components.locales import text_direction, write_catalogs
 from components.runtime import boot_script
 from components.styles import library_css, minify_css
 from themes import ThemeError
@@ -40,8 +41,9 @@ def create_app() -> rx.App:
             print(f"Yiwang cannot start in production: {problem}", file=sys.stderr)
         raise SystemExit(2)
     try:
-        theme = active_theme()
-        hosted_themes()  # every province of YIWANG_HOSTS is valid, or the build stops
+        # every province of YIWANG_HOSTS is valid, or the build stops; then the default's
+        # language is the build's and every province's content translations are known
+        theme = activate_languages()
     except ThemeError as exc:  # stop the build with the file and field, not a traceback
         print(f"Yiwang cannot build this province: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from components.i18n import SHIPPED_LOCALES, SOURCE_LOCALE
+from app.text import SHIPPED_LOCALES, SOURCE_LOCALE
 from themes import Theme, ThemeError, ThemeProblem
 
 FILE_NAME = "translations.toml"

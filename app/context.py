@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.settings import theme_for_host
-from components.i18n import SOURCE_LOCALE, request_locale
+from app.text import SOURCE_LOCALE, request_locale
 from themes import Theme
 
 CATALOGUE_DIR = "catalogue"

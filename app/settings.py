@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from app.content_i18n import content_translations
-from components.i18n import activate, register_content
-from components.icon import ICON_NAMES
+from app.text import activate, register_content
+from components.icon_names import ICON_NAMES
 from themes import THEMES_DIR, Theme, ThemeError, ThemeProblem, load_theme
 
 
@@ -38,12 +38,11 @@ def library_problems(theme: Theme) -> list[ThemeProblem]:
 
 @functools.cache
 def active_theme() -> Theme:
-    """The province chosen by the environment, validated; its language made active."""
+    """The province chosen by the environment, validated (reading it changes nothing: the
+    languages are made active by :func:`activate_languages`)."""
     theme = load_theme()
     if problems := library_problems(theme):
         raise ThemeError(problems)
-    activate(theme.default_language)
-    register_content(content_translations(theme))
     return theme
 
 
@@ -127,13 +126,22 @@ def hosted_themes() -> tuple[Theme, ...]:
         themes.append(theme)
     if problems:
         raise ThemeError(problems)
-    if len(themes) > 1:  # every province's own content, translated in its folder
-        merged: dict[str, dict[str, str]] = {}
-        for theme in themes:
-            for locale, table in content_translations(theme).items():
-                merged.setdefault(locale, {}).update(table)
-        register_content(merged)
     return tuple(themes)
+
+
+def activate_languages() -> Theme:
+    """Make the default province's language the build's (what pages prerender in) and every
+    hosted province's own content, translated in its folder, known to server text, the
+    page's ``t_content`` and the browser's catalogs. Called once where the app is built
+    (``app.app``) and by tests that need it; returns the default province."""
+    themes = hosted_themes()
+    activate(themes[0].default_language)
+    merged: dict[str, dict[str, str]] = {}
+    for theme in themes:
+        for locale, table in content_translations(theme).items():
+            merged.setdefault(locale, {}).update(table)
+    register_content(merged)
+    return themes[0]
 
 
 def theme_for_host(host: str) -> Theme:

@@ -15,7 +15,7 @@ import json
 
 import reflex as rx
 
-from components.i18n import CATALOG_URL_BASE, RTL_LOCALES, SHIPPED_LOCALES, html_lang
+from components.locales import CATALOG_URL_BASE, RTL_LOCALES, SHIPPED_LOCALES, html_lang
 
 # The device remembers its choices in localStorage under these keys; yw_runtime.js mirrors
 # them into cookies of the same names, which server-side handlers read.

@@ -89,7 +89,7 @@ if (typeof window !== "undefined" && window.__yw) {
   if (window.__yw.want) ywSetLocale(window.__yw.want);
 }
 
-// Server text (components/i18n.py ``localized``): "\x1e" + JSON {locale: text} holds a text
+// Server text (app/text ``localized``): "\x1e" + JSON {locale: text} holds a text
 // in every locale the server has it in; a plain string reads the same in every locale.
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 const parsed = new Map();

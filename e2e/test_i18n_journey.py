@@ -16,8 +16,8 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from sqlalchemy.engine import Engine
 
 from app.catalogue.i18n import content_for
-from components.format import format_time_limit
-from components.i18n import translate
+from app.text import translate
+from app.text.format import format_time_limit
 from e2e.browser import device_context_args
 from e2e.conftest import open_page
 from e2e.test_flow import ID_CARD, clear_drafts, count_applications, png_bytes, sign_in

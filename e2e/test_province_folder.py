@@ -152,7 +152,7 @@ def test_the_folders_untranslated_questions_are_marked_chinese_for_an_english_ci
     """A province's own step with no English yet: the rest of the page in English, and the
     step's own Chinese title, question, choices and error marked lang=zh-Hans (a screen reader
     switches voice); nothing Chinese outside such a mark."""
-    from components.i18n import translate
+    from app.text import translate
     from e2e.axe import assert_no_violations
     from e2e.test_flow import clear_drafts, sign_in
     from e2e.test_i18n_journey import assert_translated

@@ -40,6 +40,8 @@ RANK: dict[str, float] = {
     "app.settings": 6,
     "app.context": 6,  # the request context: the host resolved once into one Province
     "app.content_i18n": 6,
+    # server text in every shipped locale and its formatter: no Reflex, below every rule
+    "app.text": 7,
     "themes": 6,
     "app.domain": 7,
     "app.db": 7,

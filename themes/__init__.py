@@ -9,12 +9,11 @@ from themes.loader import (
     DEFAULT_PROVINCE,
     THEMES_DIR,
     Theme,
-    ThemeError,
-    ThemeProblem,
     available_provinces,
     load_theme,
     province_dir_from_env,
 )
+from themes.problems import ThemeError, ThemeProblem
 
 __all__ = [
     "DEFAULT_PROVINCE",

@@ -11,13 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from themes.loader import (
-    THEMES_DIR,
-    ThemeError,
-    available_provinces,
-    load_theme,
-    province_dir_from_env,
-)
+from themes.loader import THEMES_DIR, available_provinces, load_theme, province_dir_from_env
+from themes.problems import ThemeError
 from themes.schema import json_schema
 
 SCHEMA_PATH = THEMES_DIR / "theme.schema.json"

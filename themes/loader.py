@@ -1,4 +1,6 @@
-"""Load a province folder into a validated :class:`Theme` (all problems reported at once)."""
+"""Load a province folder into a validated :class:`Theme` (all problems reported at once):
+its settings, its design tokens over the base's (``themes.tokens``), its assets and the
+languages it offers."""
 
 from __future__ import annotations
 
@@ -13,43 +15,22 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from themes.contrast import check_pairs, constraints_on, nearest_passing_all
+from components.locales import LOCALES_DIR, SOURCE_LOCALE
 from themes.divisions import province_division
+from themes.problems import ThemeError, ThemeProblem, file_problem
 from themes.schema import ThemeFile
+from themes.tokens import (
+    BASE_TOKENS,
+    KEY_NAME,
+    TIERS,
+    Origins,
+    contrast_problems,
+    overlay_tokens,
+    resolve_tokens,
+)
 
 THEMES_DIR = Path(__file__).resolve().parent
-BASE_TOKENS = THEMES_DIR / "base" / "tokens.toml"
-LOCALES_DIR = THEMES_DIR.parent / "locales"
-SOURCE_LOCALE = "zh_Hans"
 DEFAULT_PROVINCE = "shandong"
-TIERS = ("palette", "scale", "role", "component")
-
-_REF = re.compile(r"^\{(palette|scale|role|component)\.([a-z0-9-]+)\}$")
-_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_UNSAFE_CSS = re.compile(r"[;{}<>\\]")
-
-
-@dataclass(frozen=True)
-class ThemeProblem:
-    """One thing wrong with a theme: the file, the field (dotted path) and why."""
-
-    file: Path
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.field}" if self.field else str(self.file)
-        return f"{where}: {self.message}"
-
-
-class ThemeError(Exception):
-    """A theme could not be loaded; ``problems`` lists every reason found."""
-
-    def __init__(self, problems: list[ThemeProblem]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"theme is invalid ({len(problems)} problem(s)):\n{lines}")
 
 
 @dataclass(frozen=True)
@@ -122,7 +103,7 @@ def province_dir_from_env(environ: dict[str, str] | None = None) -> Path:
     if explicit := env.get("YIWANG_PROVINCE_DIR"):
         return Path(explicit).expanduser().resolve()
     code = env.get("YIWANG_PROVINCE", DEFAULT_PROVINCE).strip()
-    if not _KEY.match(code) or not (THEMES_DIR / code / "theme.toml").is_file():
+    if not KEY_NAME.match(code) or not (THEMES_DIR / code / "theme.toml").is_file():
         known = ", ".join(available_provinces()) or "none"
         raise ThemeError(
             [
@@ -154,137 +135,6 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _css_name(tier: str, key: str) -> str:
-    return f"--yw-{tier}-{key}" if tier in ("palette", "scale") else f"--yw-{key}"
-
-
-Origins = dict[tuple[str, str], tuple[Path, str]]  # (tier, key) -> (file, table prefix)
-
-
-@dataclass
-class _Resolved:
-    css: dict[str, str]  # --yw-name -> CSS value (references kept as var())
-    values: dict[str, str]  # --yw-name -> final value
-    links: dict[str, tuple[str, str]]  # --yw-name -> (tier, key)
-
-
-def _resolve_tokens(
-    raw: dict[str, dict[str, str]], origin: Origins
-) -> tuple[_Resolved, list[ThemeProblem]]:
-    problems: list[ThemeProblem] = []
-    resolved: dict[tuple[str, str], str] = {}
-
-    def value_of(tier: str, key: str, trail: tuple[tuple[str, str], ...]) -> str | None:
-        if (tier, key) in resolved:
-            return resolved[(tier, key)]
-        value = raw[tier][key]
-        match = _REF.match(value)
-        if not match:
-            resolved[(tier, key)] = value
-            return value
-        target = (match.group(1), match.group(2))
-        where, prefix = origin[(tier, key)]
-        if target in trail:
-            chain = " -> ".join(f"{t}.{k}" for t, k in (*trail, target))
-            problems.append(ThemeProblem(where, f"{prefix}{tier}.{key}", f"circular: {chain}"))
-            return None
-        if target[1] not in raw.get(target[0], {}):
-            problems.append(
-                ThemeProblem(where, f"{prefix}{tier}.{key}", f"refers to unknown token {value}")
-            )
-            return None
-        result = value_of(*target, (*trail, (tier, key)))
-        if result is not None:
-            resolved[(tier, key)] = result
-        return result
-
-    out = _Resolved({}, {}, {})
-    for tier in TIERS:
-        for key in raw[tier]:
-            if (resolved_value := value_of(tier, key, ())) is None:
-                continue
-            name = _css_name(tier, key)
-            out.values[name] = resolved_value
-            out.links[name] = (tier, key)
-            match = _REF.match(raw[tier][key])
-            # keep the reference live in CSS so the tiers stay visible in devtools
-            out.css[name] = f"var({_css_name(*match.groups())})" if match else raw[tier][key]
-    return out, problems
-
-
-def _chain(
-    tier: str, key: str, raw: dict[str, dict[str, str]], origin: Origins
-) -> list[tuple[str, str, Path, str]]:
-    """The reference chain from a token to its literal value: (tier, key, file, table)."""
-    links: list[tuple[str, str, Path, str]] = []
-    seen: set[tuple[str, str]] = set()
-    while (tier, key) not in seen and key in raw.get(tier, {}):
-        seen.add((tier, key))
-        links.append((tier, key, *origin[(tier, key)]))
-        match = _REF.match(raw[tier][key])
-        if not match:
-            break
-        tier, key = match.groups()
-    return links
-
-
-def _check_value(tier: str, key: str, value: object, path: Path) -> list[ThemeProblem]:
-    name = f"tokens.{tier}.{key}"
-    if not isinstance(value, str):
-        return [ThemeProblem(path, name, f"must be a string, got {value!r}")]
-    if _REF.match(value):
-        return []
-    if tier == "palette" and not _COLOUR.match(value):
-        return [ThemeProblem(path, name, f"{value!r} is not a colour like #1760c4")]
-    if _UNSAFE_CSS.search(value) or not value:
-        return [ThemeProblem(path, name, f"{value!r} is not a safe CSS value")]
-    return []
-
-
-def _overlay_tokens(
-    base_tables: dict,
-    province_tables: dict,
-    base_path: Path,
-    theme_path: Path,
-    field_prefix: str,
-    raw: dict[str, dict[str, str]],
-    origin: Origins,
-) -> list[ThemeProblem]:
-    """Apply base then province overrides (one tier table each) onto ``raw``; check each value."""
-    problems: list[ThemeProblem] = []
-    for path, tables, prefix in (
-        (base_path, base_tables, field_prefix.removeprefix("tokens.")),
-        (theme_path, province_tables, field_prefix),
-    ):
-        for tier, values in (tables or {}).items():
-            if tier not in TIERS or not isinstance(values, dict):
-                if path == base_path:
-                    problems.append(ThemeProblem(path, f"{prefix}{tier}", "not a token tier"))
-                continue  # a province's is already reported by the schema
-            for key, value in values.items():
-                name = f"{prefix}{tier}.{key}"
-                if key not in raw[tier]:
-                    problems.append(ThemeProblem(path, name, "no such token in themes/base"))
-                    continue
-                found = _check_value(tier, key, value, path)
-                problems += [ThemeProblem(p.file, name, p.message) for p in found]
-                if not found:
-                    raw[tier][key] = value
-                    origin[(tier, key)] = (path, prefix)
-    return problems
-
-
-def _file_problem(
-    folder: Path, theme_path: Path, field_name: str, relative: str, kind: str
-) -> tuple[Path | None, list[ThemeProblem]]:
-    path = (folder / relative).resolve()
-    if not path.is_relative_to(folder):
-        return None, [ThemeProblem(theme_path, field_name, "must stay inside the folder")]
-    if not path.is_file():
-        return None, [ThemeProblem(theme_path, field_name, f"{kind} not found: {path}")]
-    return path, []
-
-
 def _svg_problems(path: Path, field_name: str) -> tuple[str, list[ThemeProblem]]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -296,69 +146,6 @@ def _svg_problems(path: Path, field_name: str) -> tuple[str, list[ThemeProblem]]
             ThemeProblem(path, field_name, "must be an SVG without scripts or event handlers")
         ]
     return text, []
-
-
-def _contrast_problems(
-    resolved: _Resolved,
-    raw: dict[str, dict[str, str]],
-    origin: Origins,
-    theme_path: Path,
-    mode: str,
-) -> list[ThemeProblem]:
-    by_short = {name.removeprefix("--yw-"): link for name, link in resolved.links.items()}
-    values = {name.removeprefix("--yw-"): value for name, value in resolved.values.items()}
-    province_set = {
-        short
-        for short, (tier, key) in by_short.items()
-        if any(link[2] != BASE_TOKENS for link in _chain(tier, key, raw, origin))
-    }
-    failures, not_colours = check_pairs(values, mode, prefer=province_set)
-    problems: list[ThemeProblem] = []
-    for short in not_colours:
-        if short not in by_short:
-            continue  # a missing token is reported by the resolver
-        tier, key = by_short[short]
-        links = _chain(tier, key, raw, origin)
-        tier, key, path, prefix = links[-1]
-        problems.append(
-            ThemeProblem(
-                path,
-                f"{prefix}{tier}.{key}",
-                f"{short} is drawn as a colour ({mode} mode) but {values[short]!r} is not "
-                "a colour like #1760c4",
-            )
-        )
-    summary: dict[tuple[Path, str], tuple[str, set[str]]] = {}
-    for failure in failures:
-        tier, key = by_short[failure.adjust]
-        links = _chain(tier, key, raw, origin)
-        # the link to change: the first one the province set, else the literal at the end
-        tier, key, path, prefix = next((link for link in links if link[2] == theme_path), links[-1])
-        chain = " -> ".join(
-            f"{t}.{k}" + (f" ({p.name} [{pre.rstrip('.') or 'base'}])" if p != BASE_TOKENS else "")
-            for t, k, p, pre in links
-        )
-        where = f"{path} ({chain})" if len(links) > 1 else str(path)
-        problems.append(ThemeProblem(path, f"{prefix}{tier}.{key}", failure.message(where)))
-        # the tokens that draw with this setting's colour, for one fix passing every pair
-        sharing = {
-            short
-            for short, (t, k) in by_short.items()
-            if any((link[0], link[1]) == (tier, key) for link in _chain(t, k, raw, origin))
-        }
-        summary.setdefault((path, f"{prefix}{tier}.{key}"), (values[failure.adjust], set()))
-        summary[(path, f"{prefix}{tier}.{key}")][1].update(sharing)
-    for (path, field_name), (colour, sharing) in summary.items():
-        fix = nearest_passing_all(colour, constraints_on(values, sharing))
-        if fix and len([p for p in problems if p.field == field_name and p.file == path]) > 1:
-            problems.append(
-                ThemeProblem(
-                    path,
-                    field_name,
-                    f"one colour passing every pair above ({mode} mode): {fix}",
-                )
-            )
-    return problems
 
 
 def load_theme(folder: Path | None = None) -> Theme:
@@ -394,8 +181,8 @@ def load_theme(folder: Path | None = None) -> Theme:
     origin: Origins = {(tier, key): (BASE_TOKENS, "") for tier in TIERS for key in raw[tier]}
     tokens_data: dict[str, Any] = data["tokens"] if isinstance(data.get("tokens"), dict) else {}
     province_std = {k: v for k, v in tokens_data.items() if k != "elder"}
-    problems += _overlay_tokens({}, province_std, BASE_TOKENS, theme_path, "tokens.", raw, origin)
-    standard, token_problems = _resolve_tokens(raw, origin)
+    problems += overlay_tokens({}, province_std, BASE_TOKENS, theme_path, "tokens.", raw, origin)
+    standard, token_problems = resolve_tokens(raw, origin)
     problems += token_problems
 
     # elder mode: the standard tokens, then base [elder.<tier>], then [tokens.elder.<tier>]
@@ -404,7 +191,7 @@ def load_theme(folder: Path | None = None) -> Theme:
     province_elder: dict[str, Any] = (
         tokens_data["elder"] if isinstance(tokens_data.get("elder"), dict) else {}
     )
-    problems += _overlay_tokens(
+    problems += overlay_tokens(
         base.get("elder", {}),
         province_elder,
         BASE_TOKENS,
@@ -413,12 +200,12 @@ def load_theme(folder: Path | None = None) -> Theme:
         elder_raw,
         elder_origin,
     )
-    elder, elder_problems = _resolve_tokens(elder_raw, elder_origin)
+    elder, elder_problems = resolve_tokens(elder_raw, elder_origin)
     problems += [p for p in elder_problems if p not in token_problems]
 
     if len(problems) == before_tokens:  # contrast needs every token resolved
-        problems += _contrast_problems(standard, raw, origin, theme_path, "standard")
-        elder_found = _contrast_problems(elder, elder_raw, elder_origin, theme_path, "elder")
+        problems += contrast_problems(standard, raw, origin, theme_path, "standard")
+        elder_found = contrast_problems(elder, elder_raw, elder_origin, theme_path, "elder")
         # a pair failing alike in both modes is reported once (by the standard mode)
         problems += [
             p
@@ -429,14 +216,14 @@ def load_theme(folder: Path | None = None) -> Theme:
     mark_svg, favicon, favicon_type = "", "", "image/svg+xml"
     if settings is not None:
         ident = settings.identity
-        mark_path, found = _file_problem(folder, theme_path, "identity.mark", ident.mark, "file")
+        mark_path, found = file_problem(folder, theme_path, "identity.mark", ident.mark, "file")
         problems += found
         if mark_path:
             mark_svg, found = _svg_problems(mark_path, "identity.mark")
             problems += found
         favicon = _data_uri(mark_svg.encode("utf-8"), "image/svg+xml") if mark_svg else ""
         if ident.favicon:
-            icon_path, found = _file_problem(
+            icon_path, found = file_problem(
                 folder, theme_path, "identity.favicon", ident.favicon, "file"
             )
             problems += found

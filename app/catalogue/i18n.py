@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from app.domain.service_item import ServiceItem
-from components.i18n import SHIPPED_LOCALES, SOURCE_LOCALE, is_local, localized, pick
+from app.text import SHIPPED_LOCALES, SOURCE_LOCALE, is_local, localized, pick
 from themes import ThemeProblem
 
 BASE = Path(__file__).resolve().parent / "translations.toml"

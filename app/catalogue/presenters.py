@@ -12,10 +12,10 @@ from decimal import Decimal
 from app.catalogue.i18n import CatalogueContent, base_content, content_text, summary_text
 from app.domain.enums import ChannelKind, Necessity
 from app.domain.service_item import Channel, Material, ServiceItem, TimeLimit
-from components.format import local_fee, local_time_limit
-from components.i18n import N_, sjoin
-from components.i18n import snt as nt
-from components.i18n import st as t
+from app.text import N_, sjoin
+from app.text import snt as nt
+from app.text import st as t
+from app.text.format import local_fee, local_time_limit
 
 #: the values of the catalogue's code lists (app/domain/enums.py) a guide shows, as message
 #: ids (tests/catalogue/test_presenters.py checks every enum value is here)

@@ -27,7 +27,7 @@ from app.domain.service_item import ServiceItem
 from app.flow import delivery, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
 from app.flow.store import applications
-from components.i18n import st as t
+from app.text import st as t
 
 log = logging.getLogger(__name__)
 ROUTE = "/checkout"

@@ -33,7 +33,7 @@ from app.flow.areas import division_name, divisions
 from app.flow.checkout_tables import Delivery
 from app.flow.store import timeline
 from app.flow.tables import Application
-from components.i18n import st as t
+from app.text import st as t
 
 log = logging.getLogger(__name__)
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")

@@ -25,9 +25,9 @@ from app.catalogue.i18n import CatalogueContent, base_content, content_text
 from app.domain.enums import Audience, Necessity, OnlineDepth, TimeUnit
 from app.domain.service_item import Material, ServiceItem, Step
 from app.flow.schema import FormDefinition, FormField, FormStep
-from components.format import local_time_limit
-from components.i18n import composed, remember, sjoin, st
-from components.i18n import source_text as t
+from app.text import composed, remember, sjoin, st
+from app.text import source_text as t
+from app.text.format import local_time_limit
 
 ONLINE_DEPTHS = (OnlineDepth.APPLY, OnlineDepth.FULL)
 #: the real-name level a derived form asks for (二级: verified against the population register)

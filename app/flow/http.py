@@ -37,8 +37,8 @@ from app.security import public_url
 from app.security.redirects import safe_return_path
 from app.security.session_cookie import MAX_AGE_S, SESSION_COOKIE, cookie_attributes
 from app.settings import theme_for_host
-from components.i18n import LOCALE_COOKIE, SOURCE_LOCALE, pick, request_locale
-from components.i18n import st as t
+from app.text import LOCALE_COOKIE, SOURCE_LOCALE, pick, request_locale
+from app.text import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"
 

@@ -15,8 +15,8 @@ from app.domain.codes import validate_id_number
 from app.domain.identity import Identity
 from app.flow.areas import division_name
 from app.flow.schema import FormDefinition, FormField, FormStep
-from components.i18n import sjoin, stext
-from components.i18n import st_whole as t
+from app.text import sjoin, stext
+from app.text import st_whole as t
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 DETAIL = ".detail"

@@ -33,8 +33,8 @@ from app.flow.validate import (
     visible_fields,
     with_locked,
 )
-from components.i18n import sjoin
-from components.i18n import st as t
+from app.text import sjoin
+from app.text import st as t
 
 LICENCE_PREFIX = "elic:"
 MAX_VALUE = 2000

@@ -8,7 +8,7 @@ province. This ASGI middleware rewrites the prerendered HTML the server sends, p
 province's. The favicon is a route of its own (``/_yw/favicon``), answered per host in every
 mode. With one province the rewriting is not installed at all.
 
-``scripts/scaled.py`` builds one static site per province behind nginx, so there the files are
+``scripts/scaled/`` builds one static site per province behind nginx, so there the files are
 already the host's own; this is the embedded (single-port) server's counterpart.
 """
 
@@ -38,7 +38,7 @@ FAVICON_PATH = "/_yw/favicon"
 def substitutions(default: Theme, theme: Theme) -> list[tuple[str, str]]:
     """What differs between the page ``default`` prerendered and the same page of ``theme``:
     (text, replacement) pairs, each applied once. nginx's ``sub_filter`` applies the same
-    pairs in scaled mode (scripts/scaled.py)."""
+    pairs in scaled mode (scripts/scaled/)."""
     if theme.code == default.code:
         return []
     old_name, new_name = default.settings.identity.app_name, theme.settings.identity.app_name

@@ -14,11 +14,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.catalogue.i18n import CatalogueContent, content_text
+from app.catalogue.presenters import visits_summary
+from app.catalogue.tables import CatalogueItem
 from app.search.analyze import Query
 from app.search.highlight import highlight
 from app.search.lexicon import Lexicon
 from app.search.service import Hit
 from app.search.text import compact, pinyin
+from app.text import st as t
+from themes.divisions import division
 
 MAX_SUGGESTIONS = 3
 
@@ -26,15 +30,11 @@ MAX_SUGGESTIONS = 3
 def area_name(code: str) -> str:
     """How an address names an area code (``济南市历下区``: the national division table), or
     ``""`` for a code it lacks."""
-    from themes.divisions import division
-
     found = division(code)
     return found.full_name if found else ""
 
 
 def _facts(conn: sa.Connection, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
-    from app.catalogue.tables import CatalogueItem
-
     items = CatalogueItem.__table__  # type: ignore[attr-defined]
     if not codes:
         return {}
@@ -50,9 +50,6 @@ def _facts(conn: sa.Connection, codes: Sequence[str]) -> dict[str, dict[str, Any
 
 def badges(facts: dict[str, Any]) -> list[str]:
     """The badges of one item, in the citizen's language."""
-    from app.catalogue.presenters import visits_summary
-    from components.i18n import st as t
-
     out = []
     if facts.get("online"):
         out.append(t("可网上办"))

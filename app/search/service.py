@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from app.search.analyze import Query, analyze_query
 from app.search.index import Filters, Pending, index_for
-from app.search.index.base import items_of_groups
+from app.search.index.items import items_of_groups
 from app.search.lexicon import Lexicon, build_lexicon
 from app.search.rank import NAME, POPULARITY, REGION, Candidate, score
 from app.search.synonyms import Synonyms, synonyms_for

@@ -14,7 +14,7 @@ CORS is Reflex's own middleware with ``cors_allowed_origins`` set from
 :func:`app.security.public_url.allowed_origins` in ``rxconfig.py``: a foreign origin gets no
 ``Access-Control-Allow-Origin`` and its websocket is refused.
 
-The nginx config (``deploy/nginx``) sends the same headers; ``scripts/scaled.py`` writes the
+The nginx config (``deploy/nginx``) sends the same headers; ``scripts/scaled/`` writes the
 hash list of the static build with :func:`csp_for_build`.
 """
 

@@ -22,9 +22,9 @@ from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
 from app.state.routing import CHECKOUT, route_arg
-from components.format import local_fee
-from components.i18n import is_local, source_text
-from components.i18n import st as t
+from app.text import is_local, source_text
+from app.text import st as t
+from app.text.format import local_fee
 
 HEADING_ID = "checkout-heading"
 ERROR_SUMMARY_ID = "checkout-errors"

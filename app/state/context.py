@@ -12,7 +12,7 @@ import reflex as rx
 
 from app.context import RequestContext, context_for
 from app.security import session_cookie
-from components.i18n import LOCALE_COOKIE
+from app.text import LOCALE_COOKIE
 
 
 def _locale_cookie(cookie_header: str) -> str | None:

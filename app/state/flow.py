@@ -44,9 +44,9 @@ from app.settings import theme_for_host
 from app.state.checkout import hold_checkout
 from app.state.flow_auth import FlowAuthState
 from app.state.routing import APPLY, route_arg
-from components.format import local_time_limit
-from components.i18n import SOURCE_LOCALE, has_han, pick, source_text, stext
-from components.i18n import st as t
+from app.text import SOURCE_LOCALE, has_han, pick, source_text, stext
+from app.text import st as t
+from app.text.format import local_time_limit
 
 ERROR_SUMMARY_ID = "error-summary"
 HEADING_ID = KEY_TARGET

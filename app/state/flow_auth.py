@@ -42,7 +42,7 @@ from app.flow.wizard import level_name
 from app.offloop import in_thread, off_loop
 from app.security import public_url, sealed, session_cookie
 from app.security.redirects import safe_return_path
-from components.i18n import st as t
+from app.text import st as t
 
 CALLBACK_PATH = public_url.CALLBACK_PATH
 POST_LOGOUT_PATH = "/me"

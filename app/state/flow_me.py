@@ -24,9 +24,9 @@ from app.offloop import in_thread, off_loop
 from app.settings import theme_for_host
 from app.state.flow_auth import FlowAuthState
 from app.state.routing import APPLICATION, route_arg
-from components.format import local_date, local_datetime, local_time_limit
-from components.i18n import N_, stext
-from components.i18n import st as t
+from app.text import N_, stext
+from app.text import st as t
+from app.text.format import local_date, local_datetime, local_time_limit
 
 
 def status_label(status: str) -> str:

@@ -15,8 +15,8 @@ from app.flow.forms import bundles_with, form_for_item
 from app.readcache import ReadCache
 from app.settings import theme_for_host
 from app.state.routing import ITEM, route_arg
-from components.i18n import st as t
-from components.i18n import stext
+from app.text import st as t
+from app.text import stext
 
 MAX_CODE_LENGTH = 80
 

@@ -26,7 +26,7 @@ from app.offloop import off_loop
 from app.security import public_url
 from app.state.flow_auth import FlowAuthState
 from app.state.routing import LICENCE, route_arg
-from components.format import local_datetime
+from app.text.format import local_datetime
 
 LICENCES = "/me/licences"
 VERIFY = ls.VERIFY_PATH

@@ -9,8 +9,8 @@ import reflex as rx
 from app.catalogue.queries import departments, life_event_themes
 from app.offloop import in_thread
 from app.settings import theme_for_host
+from app.text import snt as nt
 from components.audience_switch import AUDIENCE_KEYS
-from components.i18n import snt as nt
 
 
 def _entries(kind: str, rows: list[tuple[str, int]], audience: str) -> list[dict[str, str]]:

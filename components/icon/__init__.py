@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeGuard, get_args
+from typing import TypeGuard
 
 import reflex as rx
 
-IconName = Literal[
-    "home", "grid", "user", "search", "id-card", "card", "house", "car", "family", "health",
-    "baby", "document", "building", "close-doc", "receipt", "shop", "crane", "school",
-    "briefcase", "phone", "chevron", "progress", "globe", "text-size", "speaker",
-]  # fmt: skip
-ICON_NAMES: frozenset[str] = frozenset(get_args(IconName))
+from components.icon_names import ICON_NAMES, IconName
+
+__all__ = ["ICON_NAMES", "IconName", "from_props", "icon"]
 
 
 def is_icon_name(name: str) -> TypeGuard[IconName]:

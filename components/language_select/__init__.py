@@ -8,16 +8,10 @@ import reflex as rx
 from reflex.vars.base import Var
 from reflex_base.event import EventChain
 
-from components.i18n import (
-    LOCALE_NAMES,
-    SHIPPED_LOCALES,
-    html_lang,
-    locale_var,
-    runtime_var,
-    t,
-)
+from components.i18n import locale_var, runtime_var, t
 from components.icon import icon
 from components.js import js
+from components.locales import LOCALE_NAMES, SHIPPED_LOCALES, html_lang
 
 SelectVariant = Literal["compact", "full"]
 

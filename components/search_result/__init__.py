@@ -35,7 +35,7 @@ def _other(other: ObjectVar[dict[str, str]]) -> rx.Component:
 def search_result(entry: dict[str, Any] | rx.Var) -> rx.Component:
     """``entry``: ``{href, parts: [{text, hit}], local, department, area, badges: [str],
     others: [{href, label}]}`` (``app.search.present.entries``). ``local``, ``department``
-    and the badges may be local texts (components/i18n.py): shown in the device's locale;
+    and the badges may be local texts (app/text): shown in the device's locale;
     in Chinese the name shows the query's matches (``parts``), elsewhere its translation
     (``local``, marked ``lang="zh-Hans"`` where it has none)."""
     e: Any = entry if isinstance(entry, rx.Var) else rx.Var.create(entry)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.content_i18n import FILE_NAME, content_texts, content_translations
-from components import i18n
+from components import i18n, locales
 from themes import THEMES_DIR, ThemeError, load_theme
 
 
@@ -22,15 +22,15 @@ def test_default_province_translates_all_of_its_content() -> None:
 
 
 def test_content_joins_the_browser_catalog_without_overriding_interface_strings() -> None:
-    i18n.register_content({"en": {"身份证换领": "Renew ID card", "首页": "NOT THIS"}})
+    locales.register_content({"en": {"身份证换领": "Renew ID card", "首页": "NOT THIS"}})
     try:
-        catalog = i18n.catalog_json("en")["m"]
+        catalog = locales.catalog_json("en")["m"]
         assert catalog["身份证换领"] == "Renew ID card"
         assert catalog["首页"] == "Home"
         assert str(i18n.t_content("身份证换领")) == 'ywT(ywLoc, "身份证换领")'
         assert i18n.t_content("") == ""
     finally:
-        i18n.register_content({})
+        locales.register_content({})
 
 
 @pytest.mark.parametrize(

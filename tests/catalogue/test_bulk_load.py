@@ -16,6 +16,7 @@ from app import ingest
 from app.catalogue import loader
 from app.catalogue.db import secondary_indexes, upgrade
 from app.catalogue.generator import write_items
+from app.catalogue.loader import writing
 from tests.catalogue.conftest import snapshot
 
 TABLES = ("catalogue_item", "catalogue_item_theme", "search_doc")
@@ -47,10 +48,10 @@ def test_bulk_load_gives_what_a_plain_load_gives(
     data = tmp_path / "items.jsonl"
     write_items(2500, 3, data)
     plain = _engine(tmp_path / "plain.db")
-    monkeypatch.setattr(loader, "BULK_BYTES", 1 << 40)
+    monkeypatch.setattr(writing, "BULK_BYTES", 1 << 40)
     assert ingest.load_files([data], plain).ok
     bulk = _engine(tmp_path / "bulk.db")
-    monkeypatch.setattr(loader, "BULK_BYTES", 0)
+    monkeypatch.setattr(writing, "BULK_BYTES", 0)
     monkeypatch.setenv("YW_LOAD_WORKERS", "2")
     monkeypatch.setattr("app.catalogue.bulk.PARALLEL_BYTES", 0)
     report = ingest.load_files([data], bulk)
@@ -72,7 +73,7 @@ def test_a_failed_bulk_load_keeps_the_tables_and_their_indexes(
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     engine = _engine(tmp_path / "bulk.db")
     before = _state(engine)
-    monkeypatch.setattr(loader, "BULK_BYTES", 0)
+    monkeypatch.setattr(writing, "BULK_BYTES", 0)
     report = ingest.load_files([data], engine)
     assert [(p.where, p.field) for p in report.problems] == [("line 1101", "visits")]
     assert _state(engine) == before

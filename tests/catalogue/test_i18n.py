@@ -21,7 +21,7 @@ from app.catalogue.i18n import (
 from app.catalogue.presenters import ENUM_MESSAGES, guide_view
 from app.domain import enums
 from app.domain.service_item import ServiceItem
-from components.i18n import pick, picks_source
+from app.text import pick, picks_source
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -142,7 +142,6 @@ def test_folder_warnings_read_the_folders_catalogue(tmp_path: Path) -> None:
 
 def test_a_local_text_is_never_wrapped_twice() -> None:
     from app.catalogue.i18n import content_for, content_text
-    from components.i18n import pick
 
     content = content_for(None)
     once = content_text("居民身份证换领", content)

@@ -36,12 +36,14 @@ def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ses
         with Session(engine) as own:
             yield own
 
-    from app.flow import checkout, delivery, files, leases, payment
+    from app.flow import checkout, delivery, leases
+    from app.flow.files import storage
+    from app.flow.payment import orders, sending
     from app.flow.store import applications, drafts, evaluations, outbox, sessions
 
     # every flow module with its own ``session_scope`` (from app.db) uses the test database
-    modules = (applications, drafts, evaluations, outbox, sessions, files)
-    for module in (*modules, checkout, delivery, leases, payment):
+    modules = (applications, drafts, evaluations, outbox, sessions, storage)
+    for module in (*modules, checkout, delivery, leases, orders, sending):
         monkeypatch.setattr(module, "session_scope", scope)
     monkeypatch.setenv("YIWANG_FILES_DIR", str(tmp_path / "files"))
     return db

@@ -23,7 +23,7 @@ from app.security import session_cookie
 from app.state import flow_auth
 from app.state.flow_auth import FlowAuthState
 from app.state.flow_me import ApplicationState
-from components.i18n import pick
+from app.text import pick
 from sandboxes.idp import SandboxIdP
 from tests.sandbox_server import free_port, serve
 

@@ -209,8 +209,8 @@ def test_checkout_texts_read_in_every_locale() -> None:
     from decimal import Decimal
 
     from app.state.checkout import money
-    from components.format import format_fee
-    from components.i18n import SHIPPED_LOCALES, is_local, pick, translate
+    from app.text import SHIPPED_LOCALES, is_local, pick, translate
+    from app.text.format import format_fee
 
     amount = money(1250)
     assert is_local(amount)

@@ -110,7 +110,7 @@ def test_a_province_folders_translations_reach_its_derived_forms(tmp_path: Path)
     derived form reads them; without the folder (first: the texts are this test's own) they
     stay Chinese, shown marked zh-Hans."""
     from app.flow.forms import form_for_item
-    from components.i18n import pick, stext
+    from app.text import pick, stext
 
     item = ServiceItem.model_validate(raw("就业登记") | {"materials": [
         material("申请人居民身份证", e_licence=True),

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.domain.identity import Identity
 from app.flow import files
+from app.flow.files import storage
 from app.flow.http import flow_api
 from app.flow.store import drafts, sessions
 from tests.asgi import ASGIClient
@@ -253,7 +254,7 @@ def test_a_file_two_uploads_replaced_at_once_is_removed_once(flow_db: Session) -
         assert stale is not None
         assert files.delete_unreferenced("alice", [old.id]) == 1
         assert not files.path_of(old).exists()
-        assert files._remove(second, [stale]) == 0  # already gone: not an error
+        assert storage._remove(second, [stale]) == 0  # already gone: not an error
         assert first.exec(select(StoredFile).where(StoredFile.id == kept.id)).first()
 
 

@@ -10,7 +10,7 @@ from app.domain.identity import Identity
 from app.flow.store import applications, drafts, evaluations, sessions
 from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState
-from components.i18n import pick
+from app.text import pick
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
@@ -264,7 +264,7 @@ def test_a_submitted_application_stores_the_catalogue_names_not_local_texts(
     application keeps them as the catalogue names them, so 我的 and the progress page can
     show them per locale again (a stored local text would be shown as its raw JSON)."""
     from app.state.flow import ApplyState
-    from components.i18n import is_local
+    from app.text import is_local
 
     state = _derived_at_check(ALICE, flow_db, monkeypatch)
     assert is_local(state.department) or is_local(state.item_name)

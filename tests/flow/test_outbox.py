@@ -19,6 +19,7 @@ from app.adapters import cashier
 from app.adapters.backoffice import BackOfficeClient
 from app.flow import checkout, delivery, leases, outbox, payment, store
 from app.flow.checkout_tables import Delivery, PaymentOrder, WorkLease
+from app.flow.payment import sending
 from app.flow.store import applications
 from sandboxes.backoffice import make_app as backoffice_app
 from tests.flow.test_delivery import TRACKED, _submitted
@@ -92,9 +93,9 @@ def test_a_failed_retry_keeps_the_row_for_the_next_round(
     kept = _order(pay_db, order.order_no)
     assert kept.outbox == "create" and kept.status == "created"
     # claimed by that round: the next worker leaves it until the lease has passed
-    assert payment._unsent(None, LEASE) == []
+    assert sending._unsent(None, LEASE) == []
     _age(pay_db, PaymentOrder, LEASE * 2)
-    assert [o.order_no for o in payment._unsent(None, LEASE)] == [order.order_no]
+    assert [o.order_no for o in sending._unsent(None, LEASE)] == [order.order_no]
 
 
 def test_workers_retrying_at_once_claim_each_row_once(
@@ -104,11 +105,11 @@ def test_workers_retrying_at_once_claim_each_row_once(
     order = _queued_order(pay_db, app_notify)
     _age(pay_db, PaymentOrder, LEASE * 2)
     with ThreadPoolExecutor(4) as pool:
-        claims = list(pool.map(lambda _: payment._unsent(None, LEASE), range(4)))
+        claims = list(pool.map(lambda _: sending._unsent(None, LEASE), range(4)))
     assert sorted(len(c) for c in claims) == [0, 0, 0, 1]
     assert next(c for c in claims if c)[0].order_no == order.order_no
     # a citizen's own page (no lease) still sends it at once
-    assert [o.order_no for o in payment._unsent("alice")] == [order.order_no]
+    assert [o.order_no for o in sending._unsent("alice")] == [order.order_no]
 
 
 def test_a_refund_sent_by_two_workers_is_recorded_once(
@@ -138,7 +139,7 @@ def test_a_refund_sent_by_two_workers_is_recorded_once(
     app = applications.get_application("alice", number, pay_db)
     statuses = [e.status for e in applications.events(app.id or 0, pay_db)]
     assert statuses.count("refunded") == 1 and statuses.count("refunding") == 1
-    payment._refunded(refunded.id or 0)  # a late second answer changes nothing
+    sending._refunded(refunded.id or 0)  # a late second answer changes nothing
     assert [e.status for e in applications.events(app.id or 0, pay_db)].count("refunded") == 1
     listing = httpx.get(f"{cashier_url}/operator/orders").json()
     assert len(listing["refunds"]) == 1  # the cashier refunds once by refund number

@@ -99,7 +99,7 @@ def test_a_fraction_of_a_fen_is_refused() -> None:
 
 
 def test_fees_are_formatted_per_locale() -> None:
-    from components.format import format_fee
+    from app.text.format import format_fee
 
     assert format_fee(Decimal("10"), "zh_Hans") == "¥10.00"
     assert format_fee(Decimal("10"), "en") == "CN¥10.00"

@@ -144,9 +144,9 @@ def test_a_bulk_load_on_postgres_checks_foreign_keys_once_and_keeps_them(
     import sqlalchemy as sa
 
     from app import ingest
-    from app.catalogue import loader
     from app.catalogue.db import foreign_keys, secondary_indexes, upgrade
     from app.catalogue.generator import write_items
+    from app.catalogue.loader import writing
 
     server = sa.make_url(pg_url)
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
@@ -161,7 +161,7 @@ def test_a_bulk_load_on_postgres_checks_foreign_keys_once_and_keeps_them(
             keys = {t: foreign_keys(conn, t) for t in tables}
             indexes = {t: secondary_indexes(conn, t) for t in tables}
         assert all(keys.values())  # each references catalogue_item
-        monkeypatch.setattr(loader, "BULK_BYTES", 0)
+        monkeypatch.setattr(writing, "BULK_BYTES", 0)
         data = tmp_path / "items.jsonl"
         write_items(1500, 6, data)
         lines = data.read_text(encoding="utf-8").splitlines()

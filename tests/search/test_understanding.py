@@ -17,7 +17,7 @@ from app.search.lexicon import build_lexicon, edit1, syllable_distance
 from app.search.present import entries, suggestions
 from app.search.service import lexicon_for, search
 from app.search.synonyms import SynonymError, load_table, synonyms_for, synonyms_from
-from components.i18n import pick, translate
+from app.text import pick, translate
 
 LEX = build_lexicon(
     [("居民身份证换领", 1), ("户口迁移", 1), ("社会保障卡申领", 1), ("社保卡", 1), ("结婚登记", 1),

@@ -26,7 +26,7 @@ def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ses
     to the test database, and its private files to a temporary folder."""
     from contextlib import contextmanager
 
-    from app.flow import files
+    from app.flow.files import storage
     from app.flow.store import applications, drafts, evaluations, outbox, sessions
 
     engine = db.get_bind()
@@ -39,7 +39,7 @@ def flow_db(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ses
         with Session(engine) as own:
             yield own
 
-    for module in (applications, drafts, evaluations, outbox, sessions, files):
+    for module in (applications, drafts, evaluations, outbox, sessions, storage):
         monkeypatch.setattr(module, "session_scope", scope)
     monkeypatch.setenv("YIWANG_FILES_DIR", str(tmp_path / "files"))
     return db

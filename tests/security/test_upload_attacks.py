@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from app.domain.identity import Identity
 from app.flow import files
+from app.flow.files import checks, storage
 from app.flow.http import flow_api
 from app.flow.store import drafts, sessions
 from app.flow.tables import StoredFile
@@ -44,7 +45,7 @@ def test_a_79_megapixel_png_is_refused_before_decoding() -> None:
 
 
 def test_pillows_bomb_warning_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "max_pixels", lambda: 10**12)  # explicit check off
+    monkeypatch.setattr(checks, "max_pixels", lambda: 10**12)  # explicit check off
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow warns above, errs at 2x
     with pytest.raises(files.UploadRefused) as err:
         files.reencode(_png(40, 40), "image/png")  # 1,600 px: warning territory
@@ -140,7 +141,7 @@ def test_the_bomb_is_refused_through_the_route(flow_db: Session) -> None:
 
 def test_uploads_per_minute_are_limited(flow_db: Session, monkeypatch) -> None:
     monkeypatch.setenv("YIWANG_UPLOADS_PER_MINUTE", "5")
-    files._RECENT.clear()
+    storage._RECENT.clear()
     _draft(flow_db)
 
     async def go() -> list[int]:
@@ -152,7 +153,7 @@ def test_uploads_per_minute_are_limited(flow_db: Session, monkeypatch) -> None:
 
 
 def test_bytes_per_day_and_files_per_draft_are_limited(flow_db: Session, monkeypatch) -> None:
-    files._RECENT.clear()
+    storage._RECENT.clear()
     _draft(flow_db)
     monkeypatch.setenv("YIWANG_UPLOAD_FILES_PER_DRAFT", "2")
     for _ in range(2):
@@ -164,7 +165,7 @@ def test_bytes_per_day_and_files_per_draft_are_limited(flow_db: Session, monkeyp
 
 
 def test_a_replaced_material_is_deleted(flow_db: Session) -> None:
-    files._RECENT.clear()
+    storage._RECENT.clear()
     _draft(flow_db)
 
     async def go() -> list[str]:
@@ -187,7 +188,7 @@ def test_orphans_are_purged(flow_db: Session) -> None:
 def test_uploads_do_not_stall_the_event_loop(flow_db: Session, monkeypatch) -> None:
     """Eight heavy images at once: another citizen's turn on the loop stays prompt."""
     monkeypatch.setenv("YIWANG_UPLOADS_PER_MINUTE", "100")
-    files._RECENT.clear()
+    storage._RECENT.clear()
     _draft(flow_db)
     import random
 

@@ -27,7 +27,8 @@ from app.catalogue.i18n import content_for
 from app.domain.service_item import ServiceItem
 from app.flow.derive import can_apply_online, derived_form, merge
 from app.flow.schema import FormDefinition
-from components.i18n import active_locale
+from app.text import active_locale
+from themes import ThemeProblem
 
 FORMS_DIR = Path(__file__).resolve().parent
 PROVINCE_FORMS = "forms"
@@ -42,10 +43,8 @@ class FormProblem:
     def __str__(self) -> str:
         return f"{self.file.name}: {self.field}: {self.message}"
 
-    def as_theme_problem(self):
+    def as_theme_problem(self) -> ThemeProblem:
         """The same problem as ``themes.ThemeProblem`` (for ``python -m themes check``)."""
-        from themes.loader import ThemeProblem
-
         return ThemeProblem(self.file, self.field, self.message)
 
 

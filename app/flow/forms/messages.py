@@ -3,7 +3,7 @@
 A form's labels, hints, option labels, step titles and intros, declaration, consent text and
 next steps are message ids: ``babel.cfg`` extracts them with ``extract_form`` (the built-in
 forms and those of the province folders in ``themes/``); the wizard shows them through
-``components.i18n.stext``. A province folder outside the repository carries its own
+``app.text.stext``. A province folder outside the repository carries its own
 catalogues (``<folder>/locales/<locale>.po``), which ``scripts/i18n.py check`` checks.
 """
 

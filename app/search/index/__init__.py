@@ -17,14 +17,8 @@ Both implementations keep ``search_doc`` and the groups in step with ``catalogue
 from __future__ import annotations
 
 from app.search.documents import GroupTerms
-from app.search.index.base import (
-    Filters,
-    GroupIndex,
-    Pending,
-    SearchIndex,
-    items_of,
-    query_terms,
-)
+from app.search.index.base import GroupIndex, SearchIndex
+from app.search.index.items import Filters, Pending, items_of, query_terms
 from app.search.index.postgres import PostgresIndex
 from app.search.index.sqlite import SqliteIndex
 

@@ -1,178 +1,27 @@
-"""What both index engines share: filters, the groups' bookkeeping, fetching a group's
-items, and the terms a query looks up. ``GroupIndex`` is the abstract base: an engine keeps
-the term index (``_write_terms``/``_write_group``, ``_read_terms``, ``_delete_group``) and
-matches it (``candidates``); everything else is here, the same on every database."""
+"""The abstract index both engines build on (``GroupIndex``) and the interface every index
+provides (``SearchIndex``): an engine keeps the term index (``_write_terms``/``_write_group``,
+``_read_terms``, ``_delete_group``) and matches it (``candidates``); everything else is here,
+the same on every database. What they read alike (filters, a group's items, a query's terms)
+is ``app.search.index.items``."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from operator import itemgetter
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 
+from app.catalogue.db import insert_rows
 from app.search.analyze import Query
 from app.search.documents import (
     BATCH,
-    DOC_COLUMNS,
-    ITEM_COLUMNS,
-    LEVELS,
     GroupTerms,
-    audience_token,
     catalogue_rows,
-    dept_token,
     doc_row,
 )
+from app.search.index.items import DOC_FIELDS, DOC_VALUES, Filters, Pending, chunks
 from app.search.rank import Candidate
-from app.search.text import compact, initials, ngrams, pinyin
-
-DOC_FIELDS = tuple(DOC_COLUMNS.split(", "))
-_DOC_VALUES = itemgetter(*DOC_FIELDS)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Optional filters; ``None`` means any."""
-
-    audience: str | None = None  # 个人 | 法人
-    department: str | None = None
-    level: str | None = None  # 省级 | 市级 | 县级 ...
-    online: bool | None = None
-
-    def tokens(self) -> list[str]:
-        out = []
-        if self.audience is not None:
-            out.append(audience_token(self.audience))
-        if self.level is not None:
-            out.append(f"lvl{LEVELS.get(self.level, 'other')}")
-        if self.online is not None:
-            out.append(f"online{int(self.online)}")
-        if self.department is not None:
-            out.append(dept_token(self.department))
-        return out
-
-    def where(self) -> tuple[str, dict[str, Any]]:
-        """SQL conditions on ``search_doc`` columns (for items of a group)."""
-        sql, params = "", {}
-        for column in ("audience", "department", "level", "online"):
-            value = getattr(self, column)
-            if value is not None:
-                sql += f" AND {column} = :{column}"
-                params[column] = value
-        return sql, params
-
-
-@dataclass
-class Pending:
-    """Groups touched by ``write_items`` and not yet refreshed."""
-
-    keys: dict[tuple[str, str], int] | None = None  # (province, basic_code) -> group_id
-    next_group: int = 1
-    created: set[int] = field(default_factory=set)  # groups with no terms written yet
-    stale: set[int] = field(default_factory=set)  # an item left or changed: recompute
-    added: dict[int, GroupTerms] = field(default_factory=dict)  # new items' terms
-    written: int = 0
-
-    def groups(self) -> set[int]:
-        return self.stale | set(self.added)
-
-
-def _chunks(codes: Sequence[str], n: int = 500) -> Iterator[list[str]]:
-    for i in range(0, len(codes), n):
-        yield list(codes[i : i + n])
-
-
-@lru_cache(maxsize=65536)
-def split_keywords(keywords: str | None) -> tuple[str, ...]:
-    """The compact keywords stored joined by ``|`` (items of a service share them)."""
-    return tuple(k for k in (keywords or "").split("|") if k)
-
-
-@lru_cache(maxsize=4096)
-def _compact_body(body: str | None) -> str:
-    return body.replace(" ", "") if body else ""
-
-
-def group_candidate(group_id: int, row: Any, body: str) -> Candidate:
-    return Candidate(
-        code=f"group:{group_id}",
-        basic_code=row.basic_code,
-        name=row.name,
-        name_c=compact(row.name),
-        keywords=list(split_keywords(row.keywords)),
-        body=_compact_body(body),
-        popularity=int(row.popularity),
-        area_code="",
-        audience="",
-        level="",
-        department="",
-        online=False,
-        group_id=group_id,
-    )
-
-
-def items_of(
-    conn: sa.Connection, group: Candidate, filters: Filters, area: str | None, limit: int
-) -> list[Candidate]:
-    """The ``limit`` most popular items of a group that pass the filters, and with an
-    ``area``, also the most popular in the user's county and city (the region boost can
-    lift those above more popular ones). Each uses the (group_id, popularity) index."""
-    return items_of_groups(conn, [group], filters, area, limit)[group.group_id]
-
-
-def items_of_groups(
-    conn: sa.Connection,
-    groups: Sequence[Candidate],
-    filters: Filters,
-    area: str | None,
-    limit: int,
-) -> dict[int, list[Candidate]]:
-    """``items_of`` for several groups in one round trip: one statement, a ``UNION ALL`` of
-    the per-group look-ups (each still an index range of its own)."""
-    cond, params = filters.where()
-    params["n"] = limit
-    parts: list[str] = []
-    ranges = [("", None)]
-    if area:
-        ranges += [("AND area_code >= :lo{d} AND area_code < :hi{d} ", d) for d in (6, 4)]
-        for d in (6, 4):
-            params[f"lo{d}"], params[f"hi{d}"] = area[:d], area[:d] + "~"
-    for i, group in enumerate(groups):
-        params[f"g{i}"] = group.group_id
-        for where, d in ranges:
-            parts.append(
-                f"SELECT * FROM (SELECT {ITEM_COLUMNS}, group_id FROM search_doc "
-                f"WHERE group_id = :g{i}{cond} {where.format(d=d) if d else ''}"
-                "ORDER BY popularity DESC, implementation_code LIMIT :n) AS p"
-                f"{i}_{d or 0}"
-            )
-    rows = conn.execute(sa.text(" UNION ALL ".join(parts)), params) if parts else []
-    by_id = {g.group_id: g for g in groups}
-    found: dict[int, dict[str, Candidate]] = {g.group_id: {} for g in groups}
-    for r in rows:
-        group = by_id[r.group_id]
-        items = found[r.group_id]
-        if r.implementation_code not in items:
-            items[r.implementation_code] = Candidate(
-                code=r.implementation_code,
-                basic_code=r.basic_code,
-                name=r.name,
-                name_c=compact(r.name),
-                keywords=list(split_keywords(r.keywords)),
-                body=group.body,
-                popularity=int(r.popularity),
-                area_code=r.area_code,
-                audience=r.audience,
-                level=r.level,
-                department=r.department,
-                online=bool(r.online),
-                group_id=group.group_id,
-            )
-    # the order of one group's look-ups is kept: most popular first, then the user's area
-    return {g: list(items.values()) for g, items in found.items()}
 
 
 class GroupIndex(ABC):
@@ -183,9 +32,7 @@ class GroupIndex(ABC):
     def _insert_docs(self, conn: sa.Connection, docs: list[dict[str, Any]]) -> None:
         """Item rows in bulk (COPY on PostgreSQL, executemany straight on the driver on
         SQLite: SQLAlchemy's per-row parameter handling cost as much as the insert itself)."""
-        from app.catalogue.db import insert_rows
-
-        insert_rows(conn, "search_doc", DOC_FIELDS, [_DOC_VALUES(d) for d in docs])
+        insert_rows(conn, "search_doc", DOC_FIELDS, [DOC_VALUES(d) for d in docs])
 
     def _write_terms(self, conn: sa.Connection, group_id: int, terms: GroupTerms) -> None:
         """The term index row of a group (engines that write terms apart from the group)."""
@@ -242,7 +89,7 @@ class GroupIndex(ABC):
             return pending
         else:
             self._load_keys(conn, pending)
-            for chunk in _chunks(list(codes if replace is None else replace)):
+            for chunk in chunks(list(codes if replace is None else replace)):
                 marks = ", ".join(f":c{i}" for i in range(len(chunk)))
                 params = {f"c{i}": c for i, c in enumerate(chunk)}
                 old = conn.execute(
@@ -346,7 +193,7 @@ class GroupIndex(ABC):
         """Drop the documents of ``codes`` (items leaving the catalogue); their groups are
         recomputed (or dropped when empty) by ``refresh``."""
         self._load_keys(conn, pending)
-        for chunk in _chunks(codes):
+        for chunk in chunks(codes):
             marks = ", ".join(f":c{i}" for i in range(len(chunk)))
             params = {f"c{i}": c for i, c in enumerate(chunk)}
             old = conn.execute(
@@ -406,29 +253,3 @@ class SearchIndex(Protocol):
         """Up to ``limit`` groups matching any term of the query (recall over precision),
         as candidates carrying the group's name, keywords and guide text."""
         ...
-
-
-def query_terms(q: Query, broad: bool) -> tuple[list[str], list[str], list[str]]:
-    """(CJK terms, pinyin prefixes, initials prefixes) to look up for a query."""
-    cjk: list[str] = list(q.words)
-    for phrase, _ in q.phrases:
-        cjk += ngrams(phrase, 2)
-        if broad or len(phrase) <= 2:
-            cjk += ngrams(phrase, 1)
-    py: list[str] = []
-    ini: list[str] = []
-    if q.kind in ("pinyin", "initials"):
-        if q.latin:
-            py.append(q.latin)
-        ini.append(q.compact)
-        if broad and len(q.latin) >= 4:
-            py.append(q.latin[:3])
-    for word in q.words:
-        if len(word) >= 2 and word.isascii() is False:
-            py.append(pinyin(word))
-    if q.kind in ("chinese", "mixed") and len(q.compact) >= 2:
-        py.append(pinyin(q.compact))
-        if broad:
-            ini.append(initials(q.compact))
-    dedup = lambda xs: list(dict.fromkeys(x for x in xs if x))  # noqa: E731
-    return dedup(cjk), dedup(py), dedup(ini)

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.search.analyze import Query
 from app.search.documents import GroupTerms
-from app.search.index.base import Filters, GroupIndex, group_candidate, query_terms
+from app.search.index.base import GroupIndex
+from app.search.index.items import Filters, group_candidate, query_terms
 from app.search.rank import Candidate
 
 

@@ -1,7 +1,7 @@
 """Dates, numbers, fees and time limits in the citizen's locale (Babel): the one formatter.
 
 ``format_*(value, locale)`` give the text in one locale (HTTP responses, logs, tests);
-``local_*(value)`` give a local text in every shipped locale (``components.i18n.localized``),
+``local_*(value)`` give a local text in every shipped locale (``app.text.localized``),
 which is what states put into state: the page picks the device's locale, so the language
 selector switches formatted values instantly. The page never glues numbers into sentences.
 """
@@ -16,7 +16,7 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 
-from components.i18n import babel_locale, localized, ntranslate, translate
+from app.text import babel_locale, localized, ntranslate, translate
 
 TimeUnit = Literal["working_day", "natural_day", "hour", "immediate"]
 # The units of the catalogue (GB/T 39554.2, app.domain.enums.TimeUnit) by their Chinese name.

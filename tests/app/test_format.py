@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from components.format import (
+from app.text import is_local, pick
+from app.text.format import (
     format_date,
     format_fee,
     format_number,
@@ -18,7 +19,6 @@ from components.format import (
     local_number,
     local_time_limit,
 )
-from components.i18n import is_local, pick
 
 DAY = date(2026, 3, 5)
 
