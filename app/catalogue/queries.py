@@ -129,3 +129,10 @@ def departments(
     ).order_by(func.count().desc(), dept)
     with session_scope(session) as s:
         return [(name, int(n)) for name, n in s.exec(stmt).all()]
+
+
+def item_name(basic_code: str, session: Session | None = None) -> str | None:
+    """The catalogue's name of a basic item code (the members of a 一件事 bundle), or None."""
+    with session_scope(session) as s:
+        stmt = select(CatalogueItem.name).where(CatalogueItem.basic_code == basic_code)
+        return s.exec(stmt.limit(1)).first()

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.catalogue.queries import get_item
 from app.db import session_scope
 from app.domain.service_item import ServiceItem
 from app.flow import delivery, payment, store
@@ -36,6 +37,24 @@ def needs(item: ServiceItem | None) -> tuple[bool, bool]:
     if item is None:
         return False, False
     return payment.payable_online(item), bool(item.express_delivery)
+
+
+def hold_if_needed(owner: str, key: str, snapshot: dict[str, Any]) -> str | None:
+    """The check page's submit: if the snapshot's item needs delivery or payment, keep the
+    snapshot in a checkout and return the page to go to; ``None``: submit it as before."""
+    item = get_item(str(snapshot["item_code"])) if snapshot.get("item_code") else None
+    needs_payment, needs_delivery = needs(item)
+    if not (needs_payment or needs_delivery):
+        return None
+    hold(
+        owner,
+        str(snapshot["item_code"]),
+        key,
+        snapshot,
+        needs_payment=needs_payment,
+        needs_delivery=needs_delivery,
+    )
+    return f"{ROUTE}/{snapshot['item_code']}"
 
 
 def hold(

@@ -92,7 +92,6 @@ def _apply_state(identity: Identity, db: Session, monkeypatch):
 
     from app.state import flow
 
-    monkeypatch.setattr(flow, "_item_name", lambda code: code)  # no catalogue needed
     monkeypatch.delenv("YIWANG_ELICENCE_URL", raising=False)
     state = _state(flow.ApplyState, identity, db, "/apply/yjs-birth")
     asyncio.run(flow.ApplyState.load.fn(state))
