@@ -16,7 +16,7 @@ payment queues a refund, a completion of an express application queues the dispa
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
@@ -30,6 +30,39 @@ from components.i18n import st as t
 
 log = logging.getLogger(__name__)
 ROUTE = "/checkout"
+
+#: where a checkout stands, as its page shows it (``/checkout/<code>``)
+Stage = Literal[
+    "delivery", "confirm", "pay", "unreachable", "waiting", "cancelled", "failed", "timeout", "done"
+]
+#: an order's status -> the stage of a checkout that needs payment and has its delivery
+ORDER_STAGES: dict[str, Stage] = {
+    "open": "waiting",
+    "paid": "done",
+    "refunding": "done",
+    "refunded": "done",
+    "cancelled": "cancelled",
+    "failed": "failed",
+    "closed": "timeout",
+}
+
+
+def stage(row: Checkout, order: PaymentOrder | None) -> Stage | None:
+    """The stage of a stored checkout and its current order: submitted (``done``), the
+    delivery to choose, the confirmation of an unpaid item, or where its payment stands
+    (``unreachable``: the order was never acknowledged by the cashier). ``None``: an order in
+    a state no stage describes (the page keeps what it showed)."""
+    if row.application_number:
+        return "done"
+    if row.needs_delivery and not row.delivery:
+        return "delivery"
+    if not row.needs_payment:
+        return "confirm"
+    if order is None:
+        return "pay"
+    if order.status == "created" and order.outbox == "create":
+        return "unreachable"
+    return ORDER_STAGES.get(order.status)
 
 
 def needs(item: ServiceItem | None) -> tuple[bool, bool]:

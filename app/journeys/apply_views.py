@@ -15,11 +15,13 @@ from app.flow.areas import divisions
 from app.flow.schema import FormDefinition, FormField
 from app.flow.validate import DETAIL, choices, display, visible_fields
 from app.flow.wizard import CHECK, KEY_TARGET, LICENCE_PREFIX, QUESTIONS, STEP_KINDS, licence_for
+from app.journeys.next_step import Audit, Focus
 from components.i18n import has_han, source_text, stext
 from components.i18n import st as t
 
 ERROR_SUMMARY_ID = "error-summary"
 HEADING_ID = KEY_TARGET
+__all__ = ["Audit", "Focus"]  # what the wizard does next (app.journeys.next_step)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,24 +69,6 @@ class AnswerView:
     value: str = ""
     step: int = 0
     change_label: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class Focus:
-    """What the page focuses next (and the document title that says so; "" keeps the title)."""
-
-    element_id: str
-    title: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class Audit:
-    """A security event for the audit log; the state records it with the request's client."""
-
-    event: str
-    outcome: str
-    sub: str = ""
-    detail: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""What a page focuses after an event: a journey's :class:`~app.journeys.apply_views.Focus`
+"""What a page focuses after an event: a journey's :class:`~app.journeys.next_step.Focus`
 (an element id and the document title that says what the page shows) as a script."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 import reflex as rx
 
-from app.journeys.apply_views import Focus
+from app.journeys.next_step import Focus
 
 
 def focus_script(focus: Focus, app_name: str = "") -> rx.event.EventSpec:
