@@ -26,8 +26,7 @@ from app.journeys.apply_event import ApplyView, Event, Tab, licences
 from app.journeys.apply_views import ERROR_SUMMARY_ID, HEADING_ID, Audit, ErrorView, Focus, Rendered
 from app.journeys.offload import Offload
 from app.journeys.session import citizen
-from components.i18n import SOURCE_LOCALE, pick
-from components.i18n import st as t
+from app.journeys.text import SOURCE_LOCALE, pick, t
 
 __all__ = ["ApplyView", "Tab"]
 
@@ -266,9 +265,9 @@ def _snapshot(e: Event, form: FormDefinition, values: dict[str, str]) -> dict[st
     }
 
 
-def _submit(e: Event, form_data: Mapping[str, Any], key: str, code: str) -> ApplyView | None:
-    """The checks and the database write of :func:`submit`; the view to show unless the
-    application went in (then ``stage`` is ``done`` and the back office still to be told)."""
+def _submit(e: Event, form_data: Mapping[str, Any], key: str, code: str) -> ApplyView | str | None:
+    """The checks and the database write of :func:`submit`: the view to show, or the owner
+    when the application went in (the back office still to be told)."""
     form = e.form()
     ident = e.signed_in_or_intro()
     if form is None or ident is None or e.tab.stage != "check":
@@ -303,7 +302,7 @@ def _submit(e: Event, form_data: Mapping[str, Any], key: str, code: str) -> Appl
         return e.view(focus=Focus(ERROR_SUMMARY_ID, t("错误：{title}", title=t("提交前请核对"))))
     e.page = Rendered(errors=())
     e.set(stage="done", application_number=application.number, draft_token="", done_for=code)
-    return None
+    return ident.sub
 
 
 async def submit(
@@ -318,9 +317,8 @@ async def submit(
     """Submit once: the client's idempotency key makes retries and double taps harmless."""
     e = Event(ctx, tab)
     shown = await run(_submit, e, form_data, str(key), code.strip())
-    if shown is not None or e.get("stage") != "done":
+    if not isinstance(shown, str):
         return shown
     # hand it to the back office; if that fails it stays queued and the next sync resends it
-    assert e.ident is not None
-    await backoffice.sync(e.ident.sub, pull_changes=False)
+    await backoffice.sync(shown, pull_changes=False)
     return e.view(focus=Focus(HEADING_ID, t("申请已提交")))

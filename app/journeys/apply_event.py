@@ -31,9 +31,7 @@ from app.journeys.apply_views import (
     render,
 )
 from app.journeys.session import citizen
-from components.format import local_time_limit
-from components.i18n import SOURCE_LOCALE, pick, source_text, stext
-from components.i18n import st as t
+from app.journeys.text import SOURCE_LOCALE, local_time_limit, pick, source_text, stext, t
 
 
 @dataclasses.dataclass(frozen=True)

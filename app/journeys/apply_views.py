@@ -16,8 +16,7 @@ from app.flow.schema import FormDefinition, FormField
 from app.flow.validate import DETAIL, choices, display, visible_fields
 from app.flow.wizard import CHECK, KEY_TARGET, LICENCE_PREFIX, QUESTIONS, STEP_KINDS, licence_for
 from app.journeys.next_step import Audit, Focus
-from components.i18n import has_han, source_text, stext
-from components.i18n import st as t
+from app.journeys.text import has_han, source_text, stext, t
 
 ERROR_SUMMARY_ID = "error-summary"
 HEADING_ID = KEY_TARGET

@@ -36,10 +36,8 @@ from app.journeys.checkout_views import (
 from app.journeys.next_step import Focus
 from app.journeys.offload import Offload
 from app.journeys.session import citizen
-from components.i18n import is_local, source_text
-from components.i18n import st as t
+from app.journeys.text import is_local, source_text, t
 
-UNREACHABLE = "暂时无法连接统一支付平台。您的申请和订单都已保存，没有扣款，请稍后重试。"
 #: the delivery form's fields -> the id the error summary links to
 TARGETS = {
     "method": "d-method-collect",
@@ -50,10 +48,14 @@ TARGETS = {
 }
 
 
+def _unreachable() -> str:
+    return t("暂时无法连接统一支付平台。您的申请和订单都已保存，没有扣款，请稍后重试。")
+
+
 def _notice(stage: str | None) -> str:
     """What the page says about an order in this stage ("" for none)."""
     if stage == "unreachable":
-        return t(UNREACHABLE)
+        return _unreachable()
     if stage == "cancelled":
         return t("您已取消支付，没有扣款。申请草稿已保留，可以重新支付。")
     if stage == "failed":
@@ -317,7 +319,7 @@ async def pay(ctx: RequestContext, tab: CheckoutTab, origin: str, *, run: Offloa
             client, order, subject, notify_url=origin + NOTIFY_PATH, return_url=back
         )
     except CashierError:
-        e.set(stage="unreachable", notice=t(UNREACHABLE))
+        e.set(stage="unreachable", notice=_unreachable())
         return e.view(Focus(HEADING_ID))
     if order.status == "open" and order.pay_url:
         return e.view(redirect=order.pay_url)

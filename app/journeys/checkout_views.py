@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from app.journeys.next_step import Focus
-from components.format import local_fee
+from app.journeys.text import local_fee
 
 HEADING_ID = "checkout-heading"
 ERROR_SUMMARY_ID = "checkout-errors"
