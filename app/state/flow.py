@@ -96,7 +96,6 @@ class ApplyState(FlowAuthState):
         """Copy the view into vars; what the page does next."""
         if view is None:
             return None
-        revealed = self.revealed
         for name in SHOWN:
             self._put(name, getattr(view.tab, name))
         for name in KEPT:
@@ -107,8 +106,6 @@ class ApplyState(FlowAuthState):
                     self._put(f.name, value)  # a part of the page that is None is unchanged
         for a in view.audits:
             self._audit(a.event, a.outcome, a.sub, detail=a.detail)
-        if self.revealed != revealed and (ident := self._active()) is not None:
-            self._show(ident)
         if view.redirect:
             return rx.redirect(view.redirect)
         if view.focus:
@@ -175,8 +172,11 @@ class ApplyState(FlowAuthState):
     @rx.event
     @in_thread
     def reveal_answers(self):
-        self._active()
-        return self._take(apply.reveal_answers(context_of(self), self._tab()))
+        ident = self._active()
+        then = self._take(apply.reveal_answers(context_of(self), self._tab()))
+        if ident is not None:
+            self._show(ident)  # the account's ID number and phone, shown as the answers are
+        return then
 
     @rx.event
     async def submit(self, form_data: dict, key: str):
