@@ -13,6 +13,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.context import RequestContext
 from app.journeys import apply
 from app.journeys.apply_event import ApplyView, Tab
 from app.journeys.apply_views import (
@@ -92,7 +93,7 @@ class ApplyState(FlowAuthState):
         if getattr(self, name) != value:
             setattr(self, name, value)
 
-    def _take(self, view: ApplyView | None):
+    def _take(self, view: ApplyView | None, ctx: RequestContext):
         """Copy the view into vars; what the page does next."""
         if view is None:
             return None
@@ -109,7 +110,7 @@ class ApplyState(FlowAuthState):
         if view.redirect:
             return rx.redirect(view.redirect)
         if view.focus:
-            return focus_script(view.focus, context_of(self).province.app_name)
+            return focus_script(view.focus, ctx.province.app_name)
         return None
 
     # -- events ----------------------------------------------------------------------------------
@@ -119,61 +120,69 @@ class ApplyState(FlowAuthState):
         start = self.router.url.query_parameters.get("start") == "1"
         code = route_arg(self, APPLY)
         ctx, tab = context_of(self), self._tab()
-        return self._take(await apply.load(ctx, tab, code, start=start, run=off_loop))
+        return self._take(await apply.load(ctx, tab, code, start=start, run=off_loop), ctx)
 
     @rx.event
     async def start(self):
         """开始办理: log in if needed (only now), then open the first question page."""
         await off_loop(self._active)
-        view = await apply.start(context_of(self), self._tab(), run=off_loop)
+        ctx = context_of(self)
+        view = await apply.start(ctx, self._tab(), run=off_loop)
         if view is not None and view.login:
             return await self._login(view.login)  # back here after login, into the form
-        return self._take(view)
+        return self._take(view, ctx)
 
     @rx.event
     @in_thread
     def save_field(self, name: str, value: str):
         """A field lost focus (or a choice changed): keep its value in the draft."""
         self._active()
-        return self._take(apply.save_field(context_of(self), self._tab(), name, value))
+        ctx = context_of(self)
+        return self._take(apply.save_field(ctx, self._tab(), name, value), ctx)
 
     @rx.event
     @in_thread
     def set_choice(self, name: str, option: str, checked: bool):
         self._active()
-        return self._take(apply.set_choice(context_of(self), self._tab(), name, option, checked))
+        ctx = context_of(self)
+        return self._take(apply.set_choice(ctx, self._tab(), name, option, checked), ctx)
 
     @rx.event
     @in_thread
     def continue_step(self, form_data: dict):
         self._active()
-        return self._take(apply.continue_step(context_of(self), self._tab(), form_data))
+        ctx = context_of(self)
+        return self._take(apply.continue_step(ctx, self._tab(), form_data), ctx)
 
     @rx.event
     @in_thread
     def back(self):
         self._active()
-        return self._take(apply.back(context_of(self), self._tab()))
+        ctx = context_of(self)
+        return self._take(apply.back(ctx, self._tab()), ctx)
 
     @rx.event
     @in_thread
     def change(self, step: int):
         """A change link on the check page: that question page, then back to the check page."""
         self._active()
-        return self._take(apply.change(context_of(self), self._tab(), step))
+        ctx = context_of(self)
+        return self._take(apply.change(ctx, self._tab(), step), ctx)
 
     @rx.event
     @in_thread
     def use_licence(self, name: str):
         """Attach the citizen's e-licence instead of uploading (免提交)."""
         self._active()
-        return self._take(apply.use_licence(context_of(self), self._tab(), name))
+        ctx = context_of(self)
+        return self._take(apply.use_licence(ctx, self._tab(), name), ctx)
 
     @rx.event
     @in_thread
     def reveal_answers(self):
         ident = self._active()
-        then = self._take(apply.reveal_answers(context_of(self), self._tab()))
+        ctx = context_of(self)
+        then = self._take(apply.reveal_answers(ctx, self._tab()), ctx)
         if ident is not None:
             self._show(ident)  # the account's ID number and phone, shown as the answers are
         return then
@@ -183,4 +192,4 @@ class ApplyState(FlowAuthState):
         """Submit once: the client's idempotency key makes retries and double taps harmless."""
         await off_loop(self._active)
         ctx, tab, code = context_of(self), self._tab(), route_arg(self, APPLY)
-        return self._take(await apply.submit(ctx, tab, form_data, key, code, run=off_loop))
+        return self._take(await apply.submit(ctx, tab, form_data, key, code, run=off_loop), ctx)
