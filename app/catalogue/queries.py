@@ -146,3 +146,10 @@ def implementation_codes(
             stmt = stmt.where(col(CatalogueItem.basic_code).in_(list(basic_codes)))
         stmt = stmt.order_by(col(CatalogueItem.implementation_code)).limit(limit)
         return list(s.exec(stmt).all())
+
+
+def item_name(basic_code: str, session: Session | None = None) -> str | None:
+    """The catalogue's name of a basic item code (the members of a 一件事 bundle), or None."""
+    with session_scope(session) as s:
+        stmt = select(CatalogueItem.name).where(CatalogueItem.basic_code == basic_code)
+        return s.exec(stmt.limit(1)).first()

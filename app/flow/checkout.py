@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
+from app.catalogue.queries import get_item
 from app.db import session_scope
 from app.domain.rules import Milestone, Status
 from app.domain.service_item import ServiceItem
@@ -32,12 +33,63 @@ from app.text import st as t
 log = logging.getLogger(__name__)
 ROUTE = "/checkout"
 
+#: where a checkout stands, as its page shows it (``/checkout/<code>``)
+Stage = Literal[
+    "delivery", "confirm", "pay", "unreachable", "waiting", "cancelled", "failed", "timeout", "done"
+]
+#: an order's status -> the stage of a checkout that needs payment and has its delivery
+ORDER_STAGES: dict[str, Stage] = {
+    "open": "waiting",
+    "paid": "done",
+    "refunding": "done",
+    "refunded": "done",
+    "cancelled": "cancelled",
+    "failed": "failed",
+    "closed": "timeout",
+}
+
+
+def stage(row: Checkout, order: PaymentOrder | None) -> Stage | None:
+    """The stage of a stored checkout and its current order: submitted (``done``), the
+    delivery to choose, the confirmation of an unpaid item, or where its payment stands
+    (``unreachable``: the order was never acknowledged by the cashier). ``None``: an order in
+    a state no stage describes (the page keeps what it showed)."""
+    if row.application_number:
+        return "done"
+    if row.needs_delivery and not row.delivery:
+        return "delivery"
+    if not row.needs_payment:
+        return "confirm"
+    if order is None:
+        return "pay"
+    if order.status == "created" and order.outbox == "create":
+        return "unreachable"
+    return ORDER_STAGES.get(order.status)
+
 
 def needs(item: ServiceItem | None) -> tuple[bool, bool]:
     """``(payment, delivery)`` this item asks for before it is submitted."""
     if item is None:
         return False, False
     return payment.payable_online(item), bool(item.express_delivery)
+
+
+def hold_if_needed(owner: str, key: str, snapshot: dict[str, Any]) -> str | None:
+    """The check page's submit: if the snapshot's item needs delivery or payment, keep the
+    snapshot in a checkout and return the page to go to; ``None``: submit it as before."""
+    item = get_item(str(snapshot["item_code"])) if snapshot.get("item_code") else None
+    needs_payment, needs_delivery = needs(item)
+    if not (needs_payment or needs_delivery):
+        return None
+    hold(
+        owner,
+        str(snapshot["item_code"]),
+        key,
+        snapshot,
+        needs_payment=needs_payment,
+        needs_delivery=needs_delivery,
+    )
+    return f"{ROUTE}/{snapshot['item_code']}"
 
 
 def hold(

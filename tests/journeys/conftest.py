@@ -1,0 +1,70 @@
+"""Journeys run without Reflex against a real SQLite database (the flow's fixtures) with the
+catalogue's queries on the same database, and a request context as a state would build it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from app.catalogue import queries
+from app.catalogue.loader import DATA_JSON, row_of
+from app.catalogue.tables import CatalogueItem
+from app.context import RequestContext, context_for
+from app.domain.identity import Identity
+from app.domain.service_item import ServiceItem
+from app.flow import lookup
+from app.flow.store import sessions
+from tests.flow.conftest import db, flow_db
+
+__all__ = ["db", "flow_db"]  # the flow's database fixtures, for these tests too
+
+ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
+BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
+
+
+@pytest.fixture
+def journey_db(flow_db: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
+    """The flow's test database, the catalogue's queries on it too, no read cache (each test
+    its own items) and no outside system unless a test starts its sandbox."""
+    engine = flow_db.get_bind()
+
+    @contextmanager
+    def scope(session: Session | None = None) -> Iterator[Session]:
+        if session is not None:
+            yield session
+            return
+        with Session(engine) as own:
+            yield own
+
+    monkeypatch.setattr(queries, "session_scope", scope)
+    monkeypatch.setenv("YIWANG_READ_CACHE_TTL", "0")
+    lookup.ITEMS.clear()  # items of an earlier test's database are not this one's
+    for name in ("YIWANG_ELICENCE_URL", "YIWANG_BACKOFFICE_URL", "YIWANG_CASHIER_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return flow_db
+
+
+def put_item(db: Session, data: dict[str, Any]) -> ServiceItem:
+    """A catalogue item in the test database (as the loader writes it)."""
+    item = ServiceItem.model_validate(data)
+    row = row_of(item, "shandong")
+    row["data"] = json.loads(row.pop(DATA_JSON))
+    db.add(CatalogueItem(**row))
+    db.commit()
+    return item
+
+
+@pytest.fixture
+def signed_in(journey_db: Session) -> Callable[[Identity | None], RequestContext]:
+    """The request context of a browser with this citizen's session (None: signed out)."""
+
+    def context(identity: Identity | None) -> RequestContext:
+        secret = sessions.open_session(identity, journey_db) if identity is not None else ""
+        return context_for("localhost", None, secret)
+
+    return context
