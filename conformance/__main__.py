@@ -28,7 +28,8 @@ def _folders(paths: list[str]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m conformance", description=__doc__.splitlines()[0]
+        prog="python -m conformance",
+        description=__doc__.splitlines()[0] if __doc__ else None,  # none under -OO
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="province folders (default: themes/*)"

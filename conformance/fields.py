@@ -4,6 +4,7 @@ the record itself, not the parsed model, so that a missing element is reported a
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from app.domain.enums import ChannelKind, MaterialForm, Necessity, TimeUnit
@@ -26,7 +27,7 @@ def present_text(data: dict[str, Any], key: str, what: str, label: str = "") -> 
     return None
 
 
-def one_of(data: dict[str, Any], key: str, enum: type, label: str = "") -> str | None:
+def one_of(data: dict[str, Any], key: str, enum: type[Enum], label: str = "") -> str | None:
     value = get_field(data, key)
     key = label or key
     choices = "、".join(e.value for e in enum)

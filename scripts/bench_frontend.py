@@ -168,7 +168,9 @@ def median(values: list[float | None]) -> float | None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None  # none under -OO
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--base-url", help="measure a running server instead of building one")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse scores")
@@ -192,10 +194,12 @@ def main() -> int:
                     "runs": len(runs),
                     "requests": median([r["requests"] for r in runs]),
                     "kb_by_type": {
-                        k: round(median([r["bytes"].get(k, 0) for r in runs]) / 1024, 1)
+                        k: round(statistics.median([r["bytes"].get(k, 0) for r in runs]) / 1024, 1)
                         for k in kinds
                     },
-                    "total_kb": round(median([r["total_bytes"] for r in runs]) / 1024, 1),
+                    "total_kb": round(
+                        statistics.median([r["total_bytes"] for r in runs]) / 1024, 1
+                    ),
                     "fcp_ms": median([r["fcp_ms"] for r in runs]),
                     "lcp_ms": median([r["lcp_ms"] for r in runs]),
                     "cls": median([r["cls"] for r in runs]),

@@ -66,6 +66,7 @@ def main() -> int:
         stamp.write_text(made)
         print(f"generated {args.items} items in {time.perf_counter() - started:.1f} s")
     postgres = bool(args.db_url) and args.db_url.startswith("postgresql")
+    admin, name = None, ""  # the server, and the bench database made on it (postgres)
     if postgres:
         import sqlalchemy as sa
 
@@ -81,7 +82,7 @@ def main() -> int:
         return _run(args, engine, data, postgres)
     finally:
         engine.dispose()
-        if postgres:
+        if admin is not None:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
 

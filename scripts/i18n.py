@@ -22,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
@@ -66,9 +67,15 @@ def extract(target: Path = POT) -> None:
     )  # fmt: skip
 
 
+def _msgid(message: Message) -> str | tuple[str, ...]:
+    """The id as read_po makes it: a str, or a (singular, plural) tuple. Babel types ids as
+    possibly a list as well (unhashable), which a catalogue read from a file never holds."""
+    return tuple(message.id) if isinstance(message.id, list) else message.id
+
+
 def _ids(path: Path) -> set[str | tuple[str, ...]]:
     with path.open("rb") as fh:
-        return {m.id for m in read_po(fh) if m.id}
+        return {_msgid(m) for m in read_po(fh) if m.id}
 
 
 def update() -> None:
@@ -192,12 +199,18 @@ def check_province(folder: Path) -> list[str]:
         if locale == SOURCE_LOCALE:
             continue
         with (LOCALES / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-            known = {m.id for m in read_po(fh, locale=locale) if m.id and m.string}
+            known = {_msgid(m) for m in read_po(fh, locale=locale) if m.id and m.string}
         own: dict[str, str] = {}
         po = folder / "locales" / f"{locale}.po"
         if po.is_file():
             with po.open("rb") as fh:
-                own = {m.id: m.string for m in read_po(fh, locale=locale) if m.id and not m.fuzzy}
+                # singular entries only: a form text is a str (a plural's id is a tuple)
+                own = {
+                    m.id: m.string
+                    for m in read_po(fh, locale=locale)
+                    if isinstance(m.id, str) and isinstance(m.string, str)
+                    if m.id and not m.fuzzy
+                }
         for text, path in texts.items():
             if text not in known and not own.get(text):
                 problems.append(f"{path}: no {locale} translation of {text!r} (add it to {po})")
@@ -224,7 +237,7 @@ def check() -> int:
         po = LOCALES / locale / "LC_MESSAGES" / "messages.po"
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=locale)
-        have = {m.id for m in catalog if m.id}
+        have = {_msgid(m) for m in catalog if m.id}
         for msg in sorted(map(str, _ids(POT) - have)):
             problems.append(f"{po}: missing message {msg!r}")
         for message in catalog:

@@ -99,12 +99,15 @@ class Citizen:
         self.page = "home"  # the kind of page the tab shows (its think time when paced)
         self._stop: asyncio.Event | None = None
         self._retrying: asyncio.Task[None] | None = None
-        self._waiter: tuple[Predicate, asyncio.Future[bool]] | None = None
+        # the action in flight: its answer's test, and True/False when answered, None if cut off
+        self._waiter: tuple[Predicate, asyncio.Future[bool | None]] | None = None
         self._lock = asyncio.Lock()
         self._reconnecting_since: float | None = None
         self.sio = socketio.AsyncClient(
             reconnection=True,
-            reconnection_delay=0.2,
+            # python-socketio has no annotations: pyright takes int from the default (1); the
+            # delay is seconds, doubled and handed to asyncio.wait_for, a float is meant
+            reconnection_delay=0.2,  # pyright: ignore[reportArgumentType]
             reconnection_delay_max=2,
             randomization_factor=0.5,
             handle_sigint=False,
@@ -242,7 +245,9 @@ class Citizen:
                     **({"Cookie": f"{SESSION_COOKIE}={self.cookie}"} if self.cookie else {}),
                 },
                 auth=self._boot,
-                wait_timeout=self.target.timeout_s,
+                # seconds for asyncio.wait_for; int only as pyright infers it from the
+                # unannotated default (1) of python-socketio
+                wait_timeout=self.target.timeout_s,  # pyright: ignore[reportArgumentType]
             )
 
         ok = await self._round_trip(kind, send, hydrated)

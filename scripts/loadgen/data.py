@@ -29,6 +29,8 @@ def app_database(db_url: str | None = None) -> Iterator[None]:
     if db_url is None:
         from rxconfig import config
 
+        if config.db_url is None:  # rxconfig always sets it; Reflex types it optional
+            raise LoadError("rxconfig.py sets no db_url")
         db_url = config.db_url
     engine = sa.create_engine(db_url)
     try:
