@@ -179,10 +179,12 @@ def server_lang(text: Var) -> Var:
     return js(f"ywSL(ywLoc, {text}, {json.dumps(active_locale())})", str, uses=(text,), data=data)
 
 
-def server_span(text: Var, **props: object):
+def server_span(text: Var, class_name: str = "") -> rx.Component:
     """``server_text(text)`` in a span carrying its ``lang`` (``zh-Hans`` where it fell back
     to the source), for catalogue content and text the citizen typed."""
-    return rx.el.span(server_text(text), lang=server_lang(text), **props)
+    if class_name:
+        return rx.el.span(server_text(text), lang=server_lang(text), class_name=class_name)
+    return rx.el.span(server_text(text), lang=server_lang(text))
 
 
 def shown_lang(text: Var | str) -> Var | str | None:
