@@ -92,10 +92,13 @@ class FlowAuthState(rx.State):
     def _audit(self, event, outcome, sub: str = "", reason: str = "", detail: str = "") -> None:
         record(context_of(self), event, outcome, sub=sub, reason=reason, detail=detail)
 
+    def _was(self) -> str:
+        """Who the page shows signed in ("" when no one): their session's end is audited."""
+        return self._signed_in_sub if self.signed_in else ""
+
     def _active(self) -> Identity | None:
         """The signed-in citizen (session re-read and marked active), or ``None``: blocking."""
-        was = self._signed_in_sub if self.signed_in else ""
-        return self._copy(account.account(context_of(self), self.revealed, was))
+        return self._copy(account.account(context_of(self), self.revealed, self._was()))
 
     def _copy(self, found: account.Account | None) -> Identity | None:
         if found is None:
@@ -167,8 +170,7 @@ class FlowAuthState(rx.State):
     @in_thread
     def toggle_reveal(self):
         """显示/隐藏 the ID number and phone (showing them is audited)."""
-        was = self._signed_in_sub if self.signed_in else ""
-        found = account.reveal(context_of(self), not self.revealed, was)
+        found = account.reveal(context_of(self), not self.revealed, self._was())
         if found is not None:
             self.revealed = not self.revealed
         self._copy(found)
@@ -176,9 +178,8 @@ class FlowAuthState(rx.State):
     @rx.event
     async def sign_out(self):
         """退出登录: end this site's session, then the provider's when it offers that."""
-        was = self._signed_in_sub if self.signed_in else ""
-        ctx = context_of(self)
-        step = await account.sign_out(ctx, self.router.session.session_id, was, off_loop)
+        ctx, socket = context_of(self), self.router.session.session_id
+        step = await account.sign_out(ctx, socket, self._was(), off_loop)
         self._clear()
         # the page loads /flow/signed-out next: that connection, without the cookie, resets
         # every flow state of this tab before it hydrates
