@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from app.db import one_session
 
 P = ParamSpec("P")
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 def _in_one_session(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -35,14 +36,16 @@ async def off_loop(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     return await asyncio.to_thread(_in_one_session, fn, *args, **kwargs)
 
 
-def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
+def in_thread(
+    fn: Callable[Concatenate[S, P], R],
+) -> Callable[Concatenate[S, P], Coroutine[Any, Any, R]]:
     """Decorate a synchronous handler body (under ``@rx.event``) to run in a worker thread.
 
     The signature and annotations stay the handler's (``functools.wraps``), so Reflex still
     sees its arguments and their types."""
 
     @functools.wraps(fn)
-    async def handler(self: Any, *args: Any, **kwargs: Any) -> Any:
+    async def handler(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
         return await asyncio.to_thread(_in_one_session, fn, self, *args, **kwargs)
 
     return handler

@@ -280,4 +280,4 @@ def evaluate(
 def _with(shown: Status, focus_id: str, **changes: object) -> Status:
     """The page with the outcome of the citizen's input (and its error focused)."""
     error = changes.get("correction_error") or changes.get("evaluation_error")
-    return replace(shown, **changes, focus=focus_id if error else "")  # type: ignore[arg-type]
+    return replace(shown, **changes, focus=focus_id if error else "")

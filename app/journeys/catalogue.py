@@ -9,6 +9,7 @@ minute: one page per (province, code) is kept a minute (``app.readcache``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -126,7 +127,7 @@ def page_number(raw: object) -> int:
         return 1
 
 
-def items(ctx: RequestContext, params: dict[str, object]) -> Items:
+def items(ctx: RequestContext, params: Mapping[str, object]) -> Items:
     """/items?audience=&theme=&department=&page=: blocking (catalogue reads)."""
     audience = str(params.get("audience", ""))
     audience = audience if audience in AUDIENCES else ""

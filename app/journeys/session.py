@@ -26,8 +26,8 @@ def citizen(ctx: RequestContext) -> Identity | None:
 
 def record(
     ctx: RequestContext,
-    event: str,
-    outcome: str,
+    event: audit.Event,
+    outcome: audit.Outcome,
     sub: str = "",
     reason: str = "",
     detail: str = "",
