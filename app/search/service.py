@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.catalogue.provinces import registry
 from app.context import Province
 from app.search.analyze import Query, analyze_query
 from app.search.index import Filters, Pending, index_for
@@ -80,8 +81,6 @@ class Result:
 
 
 def _validate(province: Where, limit: int, area: str | None) -> None:
-    from app.catalogue.provinces import registry
-
     if isinstance(province, str) and province not in (known := registry()):
         names = ", ".join(sorted(known))
         raise SearchError(

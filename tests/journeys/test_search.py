@@ -75,6 +75,8 @@ def test_the_province_folder_is_used_as_the_request_resolved_it(
 ) -> None:
     """A synonyms file in the request's folder is read, with no registry look-up by code."""
     import app.catalogue.provinces as provinces
+    import app.search.service as service
+    import app.search.synonyms as synonyms
 
     folder = tmp_path / "shandong"
     folder.mkdir()
@@ -86,7 +88,8 @@ def test_the_province_folder_is_used_as_the_request_resolved_it(
     def no_registry():
         raise AssertionError("the search looked the province up by code")
 
-    monkeypatch.setattr(provinces, "registry", no_registry)
+    for module in (provinces, service, synonyms):  # wherever the name is bound
+        monkeypatch.setattr(module, "registry", no_registry)
     found = find(moved, "证件本本")
     assert "居民身份证换领" in [pick(r["name"], "zh_Hans") for r in found.results][:3]
 

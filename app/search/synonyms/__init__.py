@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from app.catalogue.provinces import registry
 from app.search.foreign import ForeignLexicon, lexicon_at, province_folder
 from app.search.text import compact, initials, pinyin
 
@@ -208,8 +209,6 @@ SYNONYMS_FILE = "synonyms.toml"
 
 def province_file(province: str) -> Path | None:
     """The province folder's synonyms file (``None`` for a province not in the registry)."""
-    from app.catalogue.provinces import registry
-
     found = registry().get(province)
     return found.folder / SYNONYMS_FILE if found else None
 
