@@ -21,6 +21,7 @@ from app.security import production
 from app.security.headers import security_headers
 from app.serving import cache_control
 from app.settings import activate_languages, theme_for_host
+from app.state.flow_auth import FlowAuthState, personal_key
 from app.state.notice import NoticeState
 from components.connection_status import connection_status
 from components.i18n import title_var
@@ -110,7 +111,7 @@ def create_app() -> rx.App:
         )
     # Killed workers' tabs keep their state, the embedded mode keeps states across restarts,
     # the service notice clears with the next answer (app/resilience).
-    install_resilience(application)
+    install_resilience(application, NoticeState.get_full_name())
     install_security(application)
     install_outbox_retry(application)
     return application
@@ -142,6 +143,8 @@ def install_security(application: rx.App) -> None:
     namespace = getattr(application, "_event_namespace", None)
     if namespace is not None:
         session_cookie.install(namespace)
+        # the state that holds a tab's personal data, handed down (guard imports no state)
+        guard.install(FlowAuthState, FlowAuthState.KEEP_ON_RESET, personal_key)
         guard.install_personal_guard(namespace)
         limits.install(namespace)
     root = Path(__file__).resolve().parent.parent

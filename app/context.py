@@ -108,6 +108,10 @@ class RequestContext:
     locale: str = SOURCE_LOCALE
     host: str = ""
     session_secret: str = field(default="", repr=False)
+    #: who is asking, for the audit log: the client's address and the request id (a proxy's
+    #: ``X-Request-ID`` or a new one); "" outside a request
+    client: str = ""
+    request_id: str = ""
 
 
 def province_for_host(host: str) -> Province:
@@ -116,14 +120,22 @@ def province_for_host(host: str) -> Province:
 
 
 def context_for(
-    host: str, locale_cookie: str | None = None, session_secret: str = ""
+    host: str,
+    locale_cookie: str | None = None,
+    session_secret: str = "",
+    *,
+    client: str = "",
+    request_id: str = "",
 ) -> RequestContext:
-    """The context of a request from its ``Host`` header, locale cookie and session secret."""
+    """The context of a request from its ``Host`` header, locale cookie and session secret
+    (and, for the audit log, the client's address and the request id)."""
     return RequestContext(
         province=province_for_host(host),
         locale=request_locale(locale_cookie),
         host=host.split(":", 1)[0].strip().lower(),
         session_secret=session_secret,
+        client=client,
+        request_id=request_id,
     )
 
 

@@ -15,7 +15,7 @@ codes verify until their key is dropped; they expire within minutes anyway). Cod
 stored: one is valid until its ``expires`` time, for ``YIWANG_LICENCE_CODE_TTL_S`` seconds
 (default 180, 30 to 600).
 
-Plain Python, no Reflex: the states of ``app/state/licences.py`` only adapt events to it.
+Plain Python, no Reflex: the licences journey (``app/journeys/licences.py``) uses it.
 """
 
 from __future__ import annotations

@@ -25,7 +25,9 @@ RANK: dict[str, float] = {
     "app.cli": 0,  # the yiwang console script
     "app.routes": 1,
     "app.pages": 2,
-    "app.resilience": 3,  # the Reflex seam: installs hooks that reach the notice state
+    # the Reflex seam: hooks the app installs at start-up, handing them the states they reach
+    # (the notice state's name, the personal-data state): they import no state
+    "app.resilience": 4.8,
     "app.state": 4,
     "app.journeys": 4.5,  # the use cases: below the states, above the rules they call
     "app.ingest": 4,  # catalogue files into the database and the search index: above both
@@ -49,10 +51,10 @@ RANK: dict[str, float] = {
     "app.audit": 7,  # structured security events, written from routes and states
     # security rules (public URLs, cookies, encryption, headers) sit below everything that
     # uses them; its two Reflex seams (event limits, the personal-data guard) sit with
-    # app.resilience, above the states they reach
+    # app.resilience, below the states (app/app.py hands them the states at start-up)
     "app.security": 7,
-    "app.security.limits": 3,
-    "app.security.guard": 3,
+    "app.security.limits": 4.8,
+    "app.security.guard": 4.8,
     "components": 7,
 }
 

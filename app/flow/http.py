@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from app import audit
+from app.context import RequestContext, context_for
 from app.domain.rules import Status
 from app.flow import files, store
 from app.flow.lookup import form_for_code
@@ -36,8 +37,7 @@ from app.offloop import off_loop
 from app.security import public_url
 from app.security.redirects import safe_return_path
 from app.security.session_cookie import MAX_AGE_S, SESSION_COOKIE, cookie_attributes
-from app.settings import theme_for_host
-from app.text import LOCALE_COOKIE, SOURCE_LOCALE, pick, request_locale
+from app.text import LOCALE_COOKIE, SOURCE_LOCALE, pick
 from app.text import st as t
 
 UPLOAD_HEADER = "x-yiwang-upload"
@@ -66,8 +66,18 @@ def refusal_message(code: str) -> str:
 _LOCALE: ContextVar[str] = ContextVar("yw_request_locale", default=SOURCE_LOCALE)
 
 
-def _use_locale(request: Request) -> None:
-    _LOCALE.set(request_locale(request.cookies.get(LOCALE_COOKIE)))
+def _context(request: Request) -> RequestContext:
+    """This request's context, built once: the province of its host, its locale (also set
+    for :func:`_said`), its session secret (the HttpOnly cookie), its client and request id."""
+    ctx = context_for(
+        request.headers.get("host", ""),
+        request.cookies.get(LOCALE_COOKIE),
+        request.cookies.get(SESSION_COOKIE, ""),
+        client=request.client.host if request.client else "",
+        request_id=request.headers.get("x-request-id", ""),
+    )
+    _LOCALE.set(ctx.locale)
+    return ctx
 
 
 def _said(message: str) -> str:
@@ -79,14 +89,14 @@ def _error(message: str, status: int) -> Response:
     return JSONResponse({"message": _said(message)}, status, headers={"Cache-Control": "no-store"})
 
 
-def _audit_foreign(request: Request, sub: str, what: str) -> None:
+def _audit_foreign(ctx: RequestContext, sub: str, what: str) -> None:
     """An attempt to reach another citizen's record, for the audit log."""
     audit.record(
         "cross_citizen_access",
         "denied",
         sub=sub,
-        client=request.client.host if request.client else "",
-        request_id=request.headers.get("x-request-id", ""),
+        client=ctx.client,
+        request_id=ctx.request_id,
         detail=what,
     )
 
@@ -99,10 +109,10 @@ def _same_origin(request: Request) -> bool:
 
 
 async def upload(request: Request) -> Response:
-    _use_locale(request)
+    ctx = _context(request)
     if request.headers.get(UPLOAD_HEADER) != "1" or not _same_origin(request):
         return _error(t("请求来源无效。"), 403)
-    active = await off_loop(sessions.touch_session, request.cookies.get(SESSION_COOKIE, ""))
+    active = await off_loop(sessions.touch_session, ctx.session_secret)
     if active is None:
         return _error(t("登录已过期，请重新登录后再上传。"), 401)
     limit = files.max_bytes()
@@ -113,11 +123,11 @@ async def upload(request: Request) -> Response:
     try:
         upload_file = form.get("file")
         if number := str(form.get("application", "")):
-            return await _correction(active.identity.sub, number[:40], upload_file, limit, request)
+            return await _correction(active.identity.sub, number[:40], upload_file, limit, ctx)
         item, field = str(form.get("item", "")), str(form.get("field", ""))
         # the draft (decrypted) and its form (derived on first use) off the event loop
         draft = await off_loop(drafts.get_draft, active.identity.sub, item[:80])
-        folder = theme_for_host(request.headers.get("host", "")).folder
+        folder = ctx.province.folder
         found = await off_loop(form_for_code, draft.item_code, folder) if draft else None
         definition = found[0] if found and draft and found[0].key == draft.form_key else None
         target = None
@@ -167,14 +177,14 @@ async def _store(owner: str, name: str, data: bytes, item_code: str | None):
 
 
 async def _correction(
-    owner: str, number: str, upload_file, limit: int, request: Request
+    owner: str, number: str, upload_file, limit: int, ctx: RequestContext
 ) -> Response:
     """A corrected material for a returned application (补正); attached by ``applications.correct``."""
     try:
         application = await off_loop(applications.get_application, owner, number)
     except store.NotFound as exc:
         if exc.foreign:
-            _audit_foreign(request, owner, "application")
+            _audit_foreign(ctx, owner, "application")
         return _error(t("没有找到这件申请。"), 404)
     if application.status != Status.RETURNED:
         return _error(t("这件申请现在不需要补正材料。"), 409)
@@ -194,15 +204,15 @@ async def _correction(
 
 
 async def download(request: Request) -> Response:
-    _use_locale(request)
-    active = await off_loop(sessions.touch_session, request.cookies.get(SESSION_COOKIE, ""))
+    ctx = _context(request)
+    active = await off_loop(sessions.touch_session, ctx.session_secret)
     if active is None:
         return _error(t("请先登录。"), 401)
     try:
         row = await off_loop(files.get, active.identity.sub, request.path_params["file_id"])
     except store.NotFound as exc:
         if exc.foreign:
-            _audit_foreign(request, active.identity.sub, "file")
+            _audit_foreign(ctx, active.identity.sub, "file")
         return _error(t("没有找到这个文件。"), 404)
     return FileResponse(
         files.path_of(row),

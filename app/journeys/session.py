@@ -7,6 +7,7 @@ the secret (the HttpOnly ``yw_sid`` cookie) that the request context carries.
 
 from __future__ import annotations
 
+from app import audit
 from app.context import RequestContext
 from app.domain.identity import Identity
 from app.flow.store import sessions
@@ -21,3 +22,23 @@ def citizen(ctx: RequestContext) -> Identity | None:
     """The signed-in citizen of this request, or ``None``."""
     active = current(ctx)
     return active.identity if active is not None else None
+
+
+def record(
+    ctx: RequestContext,
+    event: audit.Event,
+    outcome: audit.Outcome,
+    sub: str = "",
+    reason: str = "",
+    detail: str = "",
+) -> None:
+    """One audit line for this request (its client address and request id from the context)."""
+    audit.record(
+        event,
+        outcome,
+        sub=sub,
+        client=ctx.client,
+        request_id=ctx.request_id,
+        reason=reason,
+        detail=detail,
+    )

@@ -31,11 +31,14 @@ def check_reflex_version(installed: str | None = None) -> None:
         )
 
 
-def install(app: Any) -> None:
-    """Apply the three to a constructed ``rx.App`` (state manager and namespace exist)."""
+def install(app: Any, notice_state_name: str) -> None:
+    """Apply the three to a constructed ``rx.App`` (state manager and namespace exist);
+    ``notice_state_name``: the full name of the state whose ``service_notice`` the page reads
+    (the app passes it in: nothing here imports a state)."""
     check_reflex_version()
-    from app.resilience import disk, locks, notice, tokens
+    from app.resilience import disk, locks, notice, tokens  # their Reflex internals, on use
 
+    notice.install(notice_state_name)
     namespace = getattr(app, "_event_namespace", None)
     if namespace is not None:
         if tokens.install(namespace):

@@ -45,10 +45,23 @@ _SLOW_PENDING: dict[str, int] = {}
 _TASKS: set[asyncio.Task] = set()
 
 
-def _key() -> tuple[str, str]:
-    from app.state.notice import NoticeState
+#: the full name of the state whose ``service_notice`` var the page reads: set at start-up by
+#: the app (``install``), which sits above the states; this hook never imports one
+_NOTICE_STATE: list[str] = []
+NOTICE_VAR = "service_notice"
 
-    return NoticeState.get_full_name(), "service_notice" + FIELD_MARKER
+
+def install(notice_state_name: str) -> None:
+    """Name the state (``NoticeState.get_full_name()``) whose ``service_notice`` the page reads."""
+    _NOTICE_STATE[:] = [notice_state_name]
+
+
+def _key() -> tuple[str, str]:
+    if not _NOTICE_STATE:
+        raise RuntimeError(
+            "app.resilience.notice: no notice state installed (app/app.py names it first)"
+        )
+    return _NOTICE_STATE[0], NOTICE_VAR + FIELD_MARKER
 
 
 def notice_delta(kind: str) -> dict[str, dict[str, Any]]:

@@ -22,6 +22,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.catalogue.provinces import registry
+from app.context import Province
 from app.search.analyze import Query, analyze_query
 from app.search.index import Filters, Pending, index_for
 from app.search.index.items import items_of_groups
@@ -35,6 +37,18 @@ MAX_LIMIT = 100
 # An item's name may differ from its group's (a local suffix): allow that much more relevance
 # than the group's when deciding which groups can still place an item.
 NAME_SLACK = 0.1 * NAME
+
+
+#: a province by its code (looked up in the registry), or the request's resolved Province
+Where = str | Province | None
+
+
+def _code(province: Where) -> str | None:
+    return province.code if isinstance(province, Province) else province
+
+
+def _folder(province: Where) -> Path | None:
+    return province.folder if isinstance(province, Province) else None
 
 
 class SearchError(ValueError):
@@ -66,10 +80,8 @@ class Result:
     hits: list[Hit]
 
 
-def _validate(province: str | None, limit: int, area: str | None) -> None:
-    from app.catalogue.provinces import registry
-
-    if province is not None and province not in (known := registry()):
+def _validate(province: Where, limit: int, area: str | None) -> None:
+    if isinstance(province, str) and province not in (known := registry()):
         names = ", ".join(sorted(known))
         raise SearchError(
             f"province: unknown {province!r}; known: {names} "
@@ -84,24 +96,27 @@ def _validate(province: str | None, limit: int, area: str | None) -> None:
 def search(
     conn: sa.Connection,
     query: str,
-    province: str | None = None,
+    province: Where = None,
     limit: int = 10,
     filters: Filters | None = None,
     area: str | None = None,
     synonyms_path: Path | None = None,
 ) -> Result:
-    """Ranked hits for ``query`` (empty list for an empty query: never an error)."""
+    """Ranked hits for ``query`` (empty list for an empty query: never an error). The
+    province is a code (the command line, the evaluation: looked up in the registry) or the
+    request's :class:`~app.context.Province` (its folder used as it is)."""
     _validate(province, limit, area)
     filters = filters or Filters()
     q = understand(query or "", province, synonyms_path, lexicon_for(conn, province, synonyms_path))
     if q.empty:
         return Result(q, [])
     index = index_for(conn.dialect.name)
-    groups = _rank(q, index.candidates(conn, q, province, filters, CANDIDATES), None)
+    code = _code(province)
+    groups = _rank(q, index.candidates(conn, q, code, filters, CANDIDATES), None)
     fetched: dict[int, list[Candidate]] = {}
     ranked = _open(conn, q, groups, filters, area, limit, fetched)
     if len({c.group_id for c in ranked if c.relevance >= MIN_RELEVANCE * 1.5}) < min(limit, 3):
-        more = index.candidates(conn, q, province, filters, CANDIDATES, broad=True)
+        more = index.candidates(conn, q, code, filters, CANDIDATES, broad=True)
         seen = {g.group_id for g in groups}
         groups = _rank(q, groups + [g for g in more if g.group_id not in seen], None)
         ranked = _open(conn, q, groups, filters, area, limit, fetched)
@@ -135,14 +150,14 @@ def _hit(c: Candidate) -> Hit:
 
 def understand(
     query: str,
-    province: str | None,
+    province: Where,
     synonyms_path: Path | None = None,
     lexicon: Lexicon | None = None,
 ) -> Query:
     """``analyze_query`` with the province's synonyms and lexicon, cached: suggestions as one
     types ask the same prefixes again and again, and jieba and pinyin cost more than the
     look-up."""
-    synonyms = synonyms_for(province, synonyms_path)
+    synonyms = synonyms_for(_code(province), synonyms_path, _folder(province))
     q = _understand(query, synonyms, lexicon)
     return replace(q, phrases=list(q.phrases), words=list(q.words))  # callers may not share
 
@@ -157,13 +172,12 @@ _LEXICONS: dict[tuple[str, str | None, Synonyms], tuple[float, tuple, Lexicon]] 
 _LEXICON_LOCK = threading.Lock()
 
 
-def lexicon_for(
-    conn: sa.Connection, province: str | None, synonyms_path: Path | None = None
-) -> Lexicon:
+def lexicon_for(conn: sa.Connection, where: Where, synonyms_path: Path | None = None) -> Lexicon:
     """The words the index can find in a province (its services' names and keywords) and
     the synonyms' words, by pinyin. Built once per database and province, rebuilt when the
     groups change (checked at most every ``LEXICON_TTL`` seconds)."""
-    synonyms = synonyms_for(province, synonyms_path)  # one object per set of files
+    province = _code(where)
+    synonyms = synonyms_for(province, synonyms_path, _folder(where))  # one object per files
     key = (conn.engine.url.render_as_string(hide_password=True), province, synonyms)
     now = time.monotonic()
     cached = _LEXICONS.get(key)

@@ -37,6 +37,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.resilience import notice
+
 logger = logging.getLogger("yiwang.security")
 
 LOG_LIMIT = 200
@@ -322,8 +324,6 @@ def install(namespace: Any) -> Limits:
 
 async def _notice(namespace: Any, sid: str, kind: str) -> None:
     """The translated banner on the page of this socket (see ``app.resilience.notice``)."""
-    from app.resilience import notice
-
     token = namespace.sid_to_token.get(sid)
     if not token:
         return

@@ -10,6 +10,7 @@ from http.cookies import SimpleCookie
 
 import reflex as rx
 
+from app import audit
 from app.context import RequestContext, context_for
 from app.security import session_cookie
 from app.text import LOCALE_COOKIE
@@ -29,8 +30,11 @@ def context_of(state: rx.State) -> RequestContext:
     """This event's context: the province of the tab's host, its locale cookie and the session
     secret of its browser (the HttpOnly ``yw_sid`` cookie, found through the socket)."""
     router = state.router
+    client, request_id = audit.request_context(router)
     return context_for(
         router.headers.host,
         _locale_cookie(router.headers.cookie),
         session_cookie.secret_for(router.session.session_id),
+        client=client,
+        request_id=request_id,
     )

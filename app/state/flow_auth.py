@@ -1,90 +1,29 @@
-"""Sign-in state of the flow: unified identity login, session lifetime, masked personal data.
+"""Sign-in state of the flow: adapts the account's events (``app/journeys/account.py``) and
+holds what the pages show of the session.
 
-The session lives in the database (``app.flow.store.sessions``); the browser keeps only a random
-secret in the ``yw_sid`` cookie, HttpOnly and set by an HTTP route (``/flow/session``), never
-in this state: handlers find it through their socket (``app.security.session_cookie``).
-The login callback is built from the configured public URL of the request's host
-(``app.security.public_url``), never from the request's origin. Every handler of the flow states calls ``_active()`` first:
-it re-reads the session, enforces the idle timeout (15 min) and the absolute lifetime (12 h),
-and marks the citizen active.
-
-Claims are read through the claim mapping of the province the request's host resolves to
-(``<province folder>/identity.toml``, ``app.adapters.identity.mapping``). Logins, failed
-logins (with the reason code), logouts, idle expiry and reveals are written to the audit
-log (``app.audit``). An unreachable provider says so and offers a retry; it never leaves the
-citizen on a browser error page.
+The session lives in the database; the browser keeps only a random secret in the HttpOnly
+``yw_sid`` cookie, which handlers find through their socket (``app.state.context``). Every
+handler of the flow states calls ``_active()`` first: it re-reads the session (idle timeout
+15 min, absolute lifetime 12 h) and marks the citizen active. This state and the flow states
+below it are sealed at rest in the state manager (``app.security.sealed``).
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import time
 from typing import ClassVar
-from urllib.parse import urlencode
 
 import reflex as rx
 
-from app import audit
-from app.adapters.identity import (
-    AuthRequest,
-    Identity,
-    IdentityError,
-    IdentityUnavailable,
-    mask_id_number,
-    mask_phone,
-    settings_from_env,
-)
-from app.adapters.identity.mapping import ClaimMapping, mapping_for
+from app.domain.identity import Identity
 from app.domain.rules import IDLE_WARNING_BEFORE
-from app.flow.store import sessions
-from app.flow.wizard import level_name
+from app.journeys import account
+from app.journeys.session import record
 from app.offloop import in_thread, off_loop
-from app.security import public_url, sealed, session_cookie
-from app.security.redirects import safe_return_path
-from app.text import st as t
+from app.security import sealed
+from app.state.context import context_of
 
-CALLBACK_PATH = public_url.CALLBACK_PATH
-POST_LOGOUT_PATH = "/me"
-SESSION_COOKIE = session_cookie.SESSION_COOKIE
-_PROVIDER = None
-log = logging.getLogger(__name__)
-#: the provider's ``error`` codes (RFC 6749 4.1.2.1, OIDC Core 3.1.2.6) kept in the audit log
-CALLBACK_ERRORS = frozenset(
-    {
-        "access_denied",
-        "invalid_request",
-        "unauthorized_client",
-        "unsupported_response_type",
-        "invalid_scope",
-        "server_error",
-        "temporarily_unavailable",
-        "login_required",
-        "consent_required",
-        "interaction_required",
-        "account_selection_required",
-    }
-)
-
-
-def provider():
-    """The configured OIDC provider (one per process; discovery is cached inside)."""
-    global _PROVIDER
-    try:
-        settings = settings_from_env()
-    except ValueError as exc:
-        log.error("identity provider not configured: %s", exc)
-        return None
-    if settings is None:
-        return None
-    if _PROVIDER is None or _PROVIDER.settings != settings:
-        from app.adapters.identity.oidc import OIDCProvider
-
-        _PROVIDER = OIDCProvider(settings)
-    return _PROVIDER
-
-
-__all__ = ["FlowAuthState", "level_name", "provider", "safe_return_path"]
+__all__ = ["IDLE_WARNING_ID", "IDLE_WATCH_JS", "FlowAuthState"]
 
 
 def _go(url: str) -> rx.event.EventSpec:
@@ -138,64 +77,48 @@ class FlowAuthState(rx.State):
     _signed_in_sub: str = ""
     #: which session the personal data above belongs to (a one-way key of its secret, never
     #: the secret): a tab reconnecting without that cookie gets it cleared before it hydrates
+    #: (``app.security.guard``, installed by ``app/app.py`` with this state)
     _session_key: str = ""
     #: what the reset of a signed-out tab keeps: the page says what was signed out of
-    _keep_on_reset: ClassVar[tuple[str, ...]] = ("signed_out_notice",)
+    KEEP_ON_RESET: ClassVar[tuple[str, ...]] = ("signed_out_notice",)
 
-    # -- at rest: this state and the flow states below it are sealed in the state manager ----
     def __getstate__(self):
         return sealed.seal(type(self), super().__getstate__())
 
     def __setstate__(self, state):
         super().__setstate__(sealed.unseal(state))
 
-    # -- helpers (not events) ------------------------------------------------------------------
+    # -- helpers for this state and the flow states below it (not events) ----------------------
     def _audit(self, event, outcome, sub: str = "", reason: str = "", detail: str = "") -> None:
-        client, request_id = audit.request_context(self.router)
-        audit.record(
-            event,
-            outcome,
-            sub=sub,
-            client=client,
-            request_id=request_id,
-            reason=reason,
-            detail=detail,
-        )
+        record(context_of(self), event, outcome, sub=sub, reason=reason, detail=detail)
 
-    def _mapping(self) -> ClaimMapping:
-        """The claim mapping of the province this request's host resolves to."""
-        from app.settings import theme_for_host
-
-        return mapping_for(theme_for_host(self.router.headers.host).folder)
-
-    def _secret(self) -> str:
-        """The session secret of this tab's browser (its HttpOnly cookie), never in state."""
-        return session_cookie.secret_for(self.router.session.session_id)
+    def _was(self) -> str:
+        """Who the page shows signed in ("" when no one): their session's end is audited."""
+        return self._signed_in_sub if self.signed_in else ""
 
     def _active(self) -> Identity | None:
-        active = sessions.touch_session(self._secret())
-        if active is None:
+        """The signed-in citizen (session re-read and marked active), or ``None``: blocking."""
+        return self._copy(account.account(context_of(self), self.revealed, self._was()))
+
+    def _copy(self, found: account.Account | None) -> Identity | None:
+        if found is None:
             if self.signed_in:
                 self.session_ended = True
-                self._audit("idle_expiry", "success", self._signed_in_sub)
             if self._session_key:  # the next connection resets every flow state of this tab
                 self._session_key = "ended"
             self._clear()
             return None
+        ident = found.identity
         self.signed_in, self.session_ended = True, False
-        self._session_key = session_cookie.state_key(self._secret())
-        ident = active.identity
-        self._signed_in_sub = ident.sub
-        self.display_name, self.org_name = ident.name, ident.org_name
-        self.is_business = ident.kind == "business"
-        self.level_name = level_name(ident.level)
-        self.idle_deadline_ms = int(active.idle_deadline.timestamp() * 1000)
-        self._show(ident)
+        self._session_key, self._signed_in_sub = found.session_key, ident.sub
+        self.display_name, self.org_name = found.display_name, found.org_name
+        self.is_business, self.level_name = found.is_business, found.level_name
+        self.shown_id_number, self.shown_phone = found.shown_id_number, found.shown_phone
+        self.idle_deadline_ms = found.idle_deadline_ms
         return ident
 
     def _show(self, ident: Identity) -> None:
-        self.shown_id_number = ident.id_number if self.revealed else mask_id_number(ident.id_number)
-        self.shown_phone = ident.phone if self.revealed else mask_phone(ident.phone)
+        self.shown_id_number, self.shown_phone = account.shown(ident, self.revealed)
 
     def _clear(self) -> None:
         self.signed_in = False
@@ -205,9 +128,15 @@ class FlowAuthState(rx.State):
         self.idle_deadline_ms = 0
         self._signed_in_sub = ""
 
-    def _callback_url(self) -> str:
-        # configured per host; the Host header only picks one of them (never the Origin)
-        return public_url.callback_url_for_host(self.router.headers.host)
+    async def _login(self, return_to: str):
+        """Start a login at the provider; the redirect there (``None`` when it cannot)."""
+        self.signed_out_notice = ""
+        step = await account.begin_login(context_of(self), return_to)
+        self.login_error, self.login_retry = step.error, step.retry
+        if not step.redirect:
+            return None
+        self._pending = dict(step.pending)
+        return rx.redirect(step.redirect)
 
     # -- events --------------------------------------------------------------------------------
     @rx.event
@@ -220,103 +149,15 @@ class FlowAuthState(rx.State):
         """重试: start the login that the outage interrupted again."""
         return await self._login(self.login_retry or "/me")
 
-    def _unavailable(self, return_to: str) -> None:
-        self.login_error = t("统一身份认证暂时不可用，请稍后点击“重试”。已填写的内容不会丢失。")
-        self.login_retry = safe_return_path(return_to)
-
-    async def _login(self, return_to: str):
-        idp = provider()
-        self.signed_out_notice = ""
-        if idp is None:
-            self.login_error = t("统一身份认证暂未配置，请稍后再试或拨打服务热线。")
-            self.login_retry = ""
-            self._audit("login_failed", "failure", reason="not_configured")
-            return None
-        try:
-            mapping = self._mapping()
-        except ValueError as exc:  # the province's identity.toml is wrong: the operator's job
-            log.error("claim mapping: %s", exc)
-            self.login_error = t("统一身份认证暂未配置，请稍后再试或拨打服务热线。")
-            self.login_retry = ""
-            self._audit("login_failed", "failure", reason="bad_mapping")
-            return None
-        try:
-            request = await idp.begin(self._callback_url(), mapping.scope, mapping.acr_values)
-        except IdentityUnavailable as exc:
-            log.warning("identity provider unavailable at login start: %s", exc)
-            self._unavailable(return_to)
-            self._audit("login_failed", "failure", reason=exc.reason)
-            return None
-        except IdentityError as exc:
-            log.error("identity provider misconfigured: %s", exc)
-            self.login_error = t("统一身份认证暂未配置，请稍后再试或拨打服务热线。")
-            self.login_retry = ""
-            self._audit("login_failed", "failure", reason=exc.reason)
-            return None
-        self.login_error, self.login_retry = "", ""
-        self._pending = {
-            "url": request.url,
-            "state": request.state,
-            "nonce": request.nonce,
-            "code_verifier": request.code_verifier,
-            "redirect_uri": request.redirect_uri,
-            "return_to": safe_return_path(return_to),
-            "at": str(time.time()),
-        }
-        return rx.redirect(request.url)
-
     @rx.event
     async def finish_login(self):
         """``/auth/callback``: exchange the code, open a session, go back where the login began."""
-        params = self.router.url.query_parameters
+        params = {k: str(v) for k, v in self.router.url.query_parameters.items()}
         pending, self._pending = dict(self._pending), {}
-        return_to = pending.get("return_to", "/me")
-        self.login_retry = ""
-        error = str(params.get("error", ""))
-        if error or not pending or time.time() - float(pending["at"]) > 600:
-            reason = "no_pending_login" if not pending else "login_timeout"
-            if error:
-                reason = error if error in CALLBACK_ERRORS else "provider_error"
-            self._audit("login_failed", "failure", reason=reason)
-            if error == "temporarily_unavailable" or error == "server_error":
-                self._unavailable(return_to)
-            else:
-                self.login_error = t("登录没有完成。您可以重新开始办理并登录。")
-            return rx.redirect(return_to)
-        idp = provider()
-        request = AuthRequest(
-            pending["url"],
-            pending["state"],
-            pending["nonce"],
-            pending["code_verifier"],
-            pending["redirect_uri"],
-        )
-        try:
-            if idp is None:
-                raise IdentityError("no identity provider configured", "not_configured")
-            identity = await idp.complete(
-                request,
-                str(params.get("code", "")),
-                str(params.get("state", "")),
-                self._mapping(),
-            )
-        except IdentityUnavailable as exc:
-            log.warning("identity provider unavailable at login end: %s", exc)
-            self._audit("login_failed", "failure", reason=exc.reason)
-            self._unavailable(return_to)
-            return rx.redirect(return_to)
-        except (IdentityError, ValueError) as exc:
-            log.warning("login refused: %s", exc)
-            reason = exc.reason if isinstance(exc, IdentityError) else "bad_mapping"
-            self._audit("login_failed", "failure", reason=reason)
-            self.login_error = t("登录验证失败，请重新登录。")
-            return rx.redirect(return_to)
-        ticket = await off_loop(sessions.open_handoff, identity)
-        self.login_error = ""
-        lacks = identity.missing("个人", 1) if identity.kind == "person" else []
-        self._audit("login", "success", identity.sub, detail=",".join(lacks))
+        step = await account.finish_login(context_of(self), pending, params, off_loop)
+        self.login_error, self.login_retry = step.error, step.retry
         # the HTTP route sets the HttpOnly cookie and goes on to return_to
-        return _go("/flow/session?" + urlencode({"ticket": ticket, "next": return_to}))
+        return _go(step.redirect) if step.full_load else rx.redirect(step.redirect)
 
     @rx.event
     @in_thread
@@ -328,54 +169,25 @@ class FlowAuthState(rx.State):
     @rx.event
     @in_thread
     def toggle_reveal(self):
-        ident = self._active()
-        if ident is None:
-            return
-        self.revealed = not self.revealed
-        if self.revealed:
-            self._audit("reveal", "success", ident.sub, detail="id_number,phone")
-        self._show(ident)
+        """显示/隐藏 the ID number and phone (showing them is audited)."""
+        found = account.reveal(context_of(self), not self.revealed, self._was())
+        if found is not None:
+            self.revealed = not self.revealed
+        self._copy(found)
 
     @rx.event
     async def sign_out(self):
-        """退出登录: end this site's session, then the provider's (RP-initiated logout) when
-        it offers that; otherwise say that only this site was signed out of."""
-        ident = await off_loop(self._active)
-        if secret := self._secret():
-            await off_loop(sessions.end_session, secret)
-        session_cookie.forget(self.router.session.session_id)
+        """退出登录: end this site's session, then the provider's when it offers that."""
+        ctx, socket = context_of(self), self.router.session.session_id
+        step = await account.sign_out(ctx, socket, self._was(), off_loop)
         self._clear()
-        # the page loads /flow/signed-out next (directly, or back from the provider): that
-        # connection, without the cookie, resets every flow state of this tab before it hydrates
+        # the page loads /flow/signed-out next: that connection, without the cookie, resets
+        # every flow state of this tab before it hydrates
         self._session_key = "signed-out" if self._session_key else ""
         self.session_ended = False
         self.login_error, self.login_retry = "", ""
-        signed_out = "/flow/signed-out?" + urlencode({"next": POST_LOGOUT_PATH})
-        if ident is None:
-            return _go(signed_out)
-        idp = provider()
-        url = None
-        reason = ""
-        if idp is not None:
-            try:
-                url = await idp.logout_url(ident.id_token, self._post_logout_url())
-            except IdentityError as exc:
-                log.warning("RP-initiated logout unavailable: %s", exc)
-                reason = exc.reason
-        if url:
-            self._audit("logout", "success", ident.sub, detail="provider")
-            self.signed_out_notice = t("您已退出登录，统一身份认证的登录也已结束。")
-            return rx.redirect(url)
-        self._audit("logout", "success", ident.sub, reason=reason, detail="local_only")
-        self.signed_out_notice = t(
-            "您已退出本网站。统一身份认证的登录没有结束：在公用或他人的手机上，请关闭浏览器或到统一身份认证退出，以免下一位使用者直接以您的身份登录。"
-        )
-        return _go(signed_out)
-
-    def _post_logout_url(self) -> str:
-        # configured per host (never the Origin); the route clears the cookie, then /me
-        base = public_url.public_url_for_host(self.router.headers.host)
-        return base + "/flow/signed-out?" + urlencode({"next": POST_LOGOUT_PATH})
+        self.signed_out_notice = step.notice
+        return _go(step.redirect) if step.full_load else rx.redirect(step.redirect)
 
     @rx.event
     @in_thread
@@ -383,3 +195,9 @@ class FlowAuthState(rx.State):
         """On load of flow pages: refresh the session and start the idle-warning watcher."""
         self._active()
         return rx.call_script(IDLE_WATCH_JS)
+
+
+def personal_key(auth: FlowAuthState) -> str:
+    """Which session the personal data of this tab belongs to ("" when it holds none): what
+    ``app.security.guard`` compares with a reconnecting browser's cookie (``app/app.py``)."""
+    return auth._session_key or ("signed-in" if auth.signed_in else "")

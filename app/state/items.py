@@ -1,4 +1,5 @@
-"""State of the item list (/items): one audience, by theme or department, a page at a time."""
+"""State of the item list (/items): one audience, by theme or department, a page at a time;
+adapts its load to ``app.journeys.catalogue.items``."""
 
 from __future__ import annotations
 
@@ -6,21 +7,10 @@ import math
 
 import reflex as rx
 
-from app.catalogue.i18n import content_for
-from app.catalogue.presenters import ItemSummary, item_summary
-from app.catalogue.queries import list_items
+from app.journeys import catalogue
+from app.journeys.catalogue import PER_PAGE, ItemSummary
 from app.offloop import in_thread
-from app.settings import theme_for_host
-
-PER_PAGE = 10
-AUDIENCES = ("个人", "法人")
-
-
-def _page_number(raw: object) -> int:
-    try:
-        return max(1, min(int(str(raw)), 10_000))
-    except ValueError:
-        return 1
+from app.state.context import context_of
 
 
 class ItemsState(rx.State):
@@ -35,22 +25,10 @@ class ItemsState(rx.State):
     @rx.event
     @in_thread  # catalogue reads: off the event loop (app/offloop.py)
     def load(self) -> None:
-        params = self.router.url.query_parameters
-        audience = str(params.get("audience", ""))
-        self.audience = audience if audience in AUDIENCES else ""
-        self.theme = str(params.get("theme", "")).strip()[:20]
-        self.department = str(params.get("department", "")).strip()[:100]
-        self.page = _page_number(params.get("page", 1))
-        found, self.total = list_items(
-            province=theme_for_host(self.router.headers.host).code,
-            audience=self.audience or None,
-            theme=self.theme or None,
-            department=self.department or None,
-            page=self.page,
-            per_page=PER_PAGE,
-        )
-        content = content_for(theme_for_host(self.router.headers.host).folder)
-        self.items = [item_summary(item, content) for item in found]
+        params = dict(self.router.url.query_parameters)
+        found = catalogue.items(context_of(self), params)
+        self.audience, self.theme, self.department = found.audience, found.theme, found.department
+        self.page, self.total, self.items = found.page, found.total, list(found.items)
         self.loaded = True
 
     @rx.var
@@ -62,11 +40,7 @@ class ItemsState(rx.State):
         return self.theme or self.department or self.audience
 
     def _href(self, page: int) -> str:
-        from urllib.parse import urlencode
-
-        query = {"audience": self.audience, "theme": self.theme, "department": self.department}
-        query = {k: v for k, v in query.items() if v}
-        return f"/items?{urlencode({**query, 'page': page})}"
+        return catalogue.items_href(self.audience, self.theme, self.department, page)
 
     @rx.var
     def previous_href(self) -> str:

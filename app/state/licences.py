@@ -1,35 +1,21 @@
 """States of 我的证照 (the citizen's e-licences), 亮证 (one shown with its code) and the
-verifier's page. They only adapt events: the codes, expiry and masking are
-``app/licence_show.py``; the licences come from the province's e-licence service through
-``app.adapters.elicence`` (its sandbox on loopback in development and tests).
-
-Every handler of the citizen's pages re-reads the session first (``_active``) and fetches the
-signed-in citizen's own licences: a licence id of someone else is simply not among them
-(``licence_show`` denied, ``not_holder``). The verifier's page needs no login; each
-verification is one ``licence_verify`` audit line.
+verifier's page. They adapt events to ``app/journeys/licences.py`` and copy its views into
+their vars; the countdown of a shown code runs in the page (``COUNTDOWN_JS``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import time
-from datetime import datetime
-
 import reflex as rx
 
-from app import audit
-from app import licence_show as ls
-from app.adapters.elicence import ELicenceError, Licence
-from app.adapters.elicence import client_from_env as elicence_client
-from app.adapters.identity import Identity
+from app.journeys import licences as journey
+from app.journeys.licences import LICENCES, LicenceRow
 from app.offloop import off_loop
-from app.security import public_url
+from app.state.context import context_of
 from app.state.flow_auth import FlowAuthState
 from app.state.routing import LICENCE, route_arg
-from app.text.format import local_datetime
 
-LICENCES = "/me/licences"
-VERIFY = ls.VERIFY_PATH
+__all__ = ["COUNTDOWN_ID", "LICENCES", "QR_ID", "LicenceShowState", "LicencesState"]
+
 COUNTDOWN_ID = "licence-countdown"
 QR_ID = "licence-qr"
 
@@ -59,68 +45,28 @@ window.ywLicenceTick();
 """.replace("COUNTDOWN_ID", COUNTDOWN_ID).replace("QR_ID", QR_ID)
 
 
-@dataclasses.dataclass
-class LicenceRow:
-    id: str = ""
-    kind: str = ""
-    title: str = ""
-    issuer: str = ""
-    issued: str = ""
-    href: str = ""
+class LicencesState(FlowAuthState):
+    """我的证照: the list."""
 
-
-def _holder(ident: Identity) -> str:
-    """Whose licences a session may list: the unit's for a business account, else the person's."""
-    return ident.uscc if ident.kind == "business" and ident.uscc else ident.id_number
-
-
-def _holder_name(ident: Identity) -> str:
-    return ident.org_name if ident.kind == "business" and ident.org_name else ident.name
-
-
-def _when(epoch: int) -> str:
-    return local_datetime(datetime.fromtimestamp(epoch).astimezone(), "medium")
-
-
-class _LicencesBase(FlowAuthState):
     loaded: bool = False
     #: the e-licence service is off or failed: the page says so (nothing is shown then)
     unavailable: bool = False
-
-    async def _own_licences(self, ident: Identity) -> list[Licence] | None:
-        """The signed-in citizen's licences, fresh from the service (None when it failed)."""
-        client = elicence_client()
-        if client is None:
-            return None
-        try:
-            return await client.licences(_holder(ident))
-        except ELicenceError:
-            return None
-
-
-class LicencesState(_LicencesBase):
-    """我的证照: the list."""
-
     licences: list[LicenceRow] = []
 
     @rx.event
     async def load(self):
-        ident = await off_loop(self._active)
-        self.loaded = True
-        if ident is None:
-            self.licences, self.unavailable = [], False
-            return
-        found = await self._own_licences(ident)
-        self.unavailable = found is None
-        self.licences = [
-            LicenceRow(lic.id, lic.kind, lic.title, lic.issuer, lic.issued, f"{LICENCES}/{lic.id}")
-            for lic in found or []
-        ]
+        ctx = context_of(self)
+        view = await journey.licences(ctx, self.revealed, self._was(), off_loop)
+        self._copy(view.account)
+        self.loaded, self.unavailable = True, view.unavailable
+        self.licences = list(view.licences)
 
 
-class LicenceShowState(_LicencesBase):
+class LicenceShowState(FlowAuthState):
     """亮证: one licence of the signed-in citizen, with a fresh verification code."""
 
+    loaded: bool = False
+    unavailable: bool = False
     found: bool = False
     kind: str = ""
     title: str = ""
@@ -135,49 +81,18 @@ class LicenceShowState(_LicencesBase):
     ttl_ms: int = 0
     expires_text: str = ""
 
-    def _licence_id(self) -> str:
-        return route_arg(self, LICENCE)[:80]
-
-    def _forget(self) -> None:
-        self.found = False
-        self.kind = self.title = self.holder_name = self.holder_number = self.number = ""
-        self.issuer = self.issued = self.qr_svg = self.verify_url = self.code_id = ""
-        self.expires_text = ""
-        self.ttl_ms = 0
-
     async def _present(self) -> rx.event.EventSpec | None:
-        ident = await off_loop(self._active)
-        self.loaded = True
-        if ident is None:
-            self._forget()
-            self.unavailable = False
-            return None
-        found = await self._own_licences(ident)
-        self.unavailable = found is None
-        if found is None:
-            self._forget()
-            self._audit("licence_show", "failure", ident.sub, reason="service_unavailable")
-            return None
-        wanted = self._licence_id()
-        licence = next((lic for lic in found if lic.id == wanted), None)
-        if licence is None:  # not theirs (or gone): nothing of it is shown
-            self._forget()
-            self._audit("licence_show", "denied", ident.sub, reason="not_holder")
-            return None
-        ttl = ls.ttl_seconds()
-        code, shown = ls.issue(licence, _holder_name(ident), now=time.time(), ttl=ttl)
-        url = ls.verify_url(public_url.public_url_for_host(self.router.headers.host), code)
-        self.found = True
-        self.kind, self.title = licence.kind, licence.title
+        ctx, wanted = context_of(self), route_arg(self, LICENCE)
+        shown = await journey.show(ctx, wanted, self.revealed, self._was(), off_loop)
+        self._copy(shown.account)
+        self.loaded, self.unavailable, self.found = True, shown.unavailable, shown.found
+        self.kind, self.title = shown.kind, shown.title
         self.holder_name, self.holder_number = shown.holder_name, shown.holder_number
         self.number, self.issuer, self.issued = shown.number, shown.issuer, shown.issued
-        self.qr_svg = ls.qr_svg(url)
-        self.verify_url = url
-        self.code_id = shown.code_id
-        self.ttl_ms = ttl * 1000
-        self.expires_text = _when(shown.expires)
-        self._audit("licence_show", "success", ident.sub, detail=f"code:{shown.code_id}")
-        return rx.call_script(COUNTDOWN_JS)
+        self.qr_svg, self.verify_url = shown.qr_svg, shown.verify_url
+        self.code_id, self.ttl_ms = shown.code_id, shown.ttl_ms
+        self.expires_text = shown.expires_text
+        return rx.call_script(COUNTDOWN_JS) if shown.found else None
 
     @rx.event
     async def load(self):
@@ -206,31 +121,9 @@ class LicenceVerifyState(rx.State):
 
     @rx.event
     def load(self):
-        code = str(self.router.url.query_parameters.get("code", ""))[: ls.MAX_CODE_CHARS + 1]
-        now = time.time()
-        self.checked = True
-        self.checked_text = _when(int(now))
-        self.kind = self.holder_name = self.holder_number = self.number = ""
-        self.issuer = self.issued = self.expires_text = ""
-        if not code.strip():
-            self.status = ""
-            return
-        verdict = ls.verify(code, now=now)
-        self.status = verdict.status
-        client, request_id = audit.request_context(self.router)
-        audit.record(
-            "licence_verify",
-            "success" if verdict.status == "valid" else "failure",
-            client=client,
-            request_id=request_id,
-            reason=verdict.status,
-            detail=f"code:{verdict.code_id}" if verdict.code_id else "",
-        )
-        if verdict.shown is None:
-            return
-        shown = verdict.shown
-        self.kind = shown.kind
-        self.expires_text = _when(shown.expires)
-        if verdict.status == "valid":  # the holder's facts only while the code holds
-            self.holder_name, self.holder_number = shown.holder_name, shown.holder_number
-            self.number, self.issuer, self.issued = shown.number, shown.issuer, shown.issued
+        code = str(self.router.url.query_parameters.get("code", ""))
+        verdict = journey.verify(context_of(self), code)
+        self.checked, self.status, self.checked_text = True, verdict.status, verdict.checked_text
+        self.kind, self.expires_text = verdict.kind, verdict.expires_text
+        self.holder_name, self.holder_number = verdict.holder_name, verdict.holder_number
+        self.number, self.issuer, self.issued = verdict.number, verdict.issuer, verdict.issued

@@ -1,4 +1,5 @@
-"""Event handlers authorize on every call: another citizen's ids get nothing."""
+"""Event handlers authorize on every call: another citizen's ids get nothing (the wizard's
+here; 我的 and the progress page are tested without Reflex in tests/journeys/test_me.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 from sqlmodel import Session
 
 from app.domain.identity import Identity
-from app.flow.store import applications, drafts, evaluations, sessions
+from app.flow.store import applications, drafts, sessions
 from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState
 from app.text import pick
@@ -54,40 +55,24 @@ def _bobs_application(db: Session) -> str:
     return app.number
 
 
-def test_delete_draft_of_another_user_is_refused(flow_db: Session) -> None:
+def test_the_me_states_copy_the_journeys_page_into_their_vars(flow_db: Session) -> None:
+    """Contract of FlowMeState and ApplicationState with the pages (what they decide is
+    tests/journeys/test_me.py): the session's view, the lists, the notice, the focus."""
     bobs = drafts.save_draft("bob", "X", "001018000000", "n", {"a": "1"}, 1, flow_db)
     state = _state(FlowMeState, ALICE, flow_db)
     asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
-    assert zh(state.notice) == "没有找到这份草稿，它可能已被删除。"
-    assert pick(state.notice, "en") == "Draft not found. It may have been deleted."
-    flow_db.expire_all()
-    assert drafts.get_draft("bob", "X", flow_db) is not None
-
-
-def test_without_a_session_nothing_is_listed_or_deleted(flow_db: Session) -> None:
-    bobs = drafts.save_draft("bob", "X", "001018000000", "n", {}, 1, flow_db)
-    state = _state(FlowMeState, None, flow_db)
-    session_cookie.remember(state.router.session.session_id, "forged")
-    asyncio.run(FlowMeState.delete_draft.fn(state, bobs.id))
-    assert state.drafts == [] and not state.signed_in
-    flow_db.expire_all()
-    assert drafts.get_draft("bob", "X", flow_db) is not None
-
-
-def test_another_users_application_is_not_shown_or_evaluated(flow_db: Session) -> None:
+    assert state.signed_in and zh(state.notice) == "没有找到这份草稿，它可能已被删除。"
+    assert state.drafts == [] and state.applications == [] and state.messages == []
     number = _bobs_application(flow_db)
-    state = _state(ApplicationState, ALICE, flow_db, f"/me/applications/{number}")
-    asyncio.run(ApplicationState.load.fn(state))
-    assert state.loaded and not state.found and state.timeline == []
-    asyncio.run(ApplicationState.evaluate.fn(state, {"level": "5"}))
-    assert not state.found
-    assert (
-        evaluations.get_evaluation(applications.get_application("bob", number, flow_db).id, flow_db)
-        is None
-    )
     owner = _state(ApplicationState, BOB, flow_db, f"/me/applications/{number}")
     asyncio.run(ApplicationState.load.fn(owner))
-    assert owner.found and zh(owner.status) == "已办结" and owner.can_evaluate
+    assert owner.loaded and owner.found and owner.number == number and owner.can_evaluate
+    assert zh(owner.status) == "已办结" and owner.timeline and owner.display_name == "李秀英"
+    spec = asyncio.run(ApplicationState.evaluate.fn(owner, {"level": "9"}))
+    assert "evaluation-error" in str(spec.args[0][1]._var_value) and owner.evaluation_error
+    other = _state(ApplicationState, ALICE, flow_db, f"/me/applications/{number}")
+    asyncio.run(ApplicationState.load.fn(other))
+    assert other.loaded and not other.found and other.timeline == []
 
 
 # -- the wizard and the checkout: their journeys are tested in tests/journeys/; here only the

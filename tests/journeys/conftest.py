@@ -1,11 +1,14 @@
-"""Journeys run without Reflex against a real SQLite database (the flow's fixtures) with the
-catalogue's queries on the same database, and a request context as a state would build it."""
+"""Journeys run without Reflex against a real, migrated database (SQLite, and PostgreSQL with
+YW_TEST_POSTGRES=1): every store on it (``app.db.use_engine``), and a request context as a
+state or a route builds it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,3 +71,29 @@ def signed_in(journey_db: Session) -> Callable[[Identity | None], RequestContext
         return context_for("localhost", None, secret)
 
     return context
+
+
+HOST = "127.0.0.1:3999"
+
+
+def context(host: str = HOST, secret: str = "") -> RequestContext:
+    """A request's context as a state or a route builds it (client and request id included)."""
+    return context_for(host, None, secret, client="10.1.2.3", request_id="req-42")
+
+
+def with_secret(ctx: RequestContext, secret: str) -> RequestContext:
+    """The context of the same request from a browser holding this session secret."""
+    return dataclasses.replace(ctx, session_secret=secret)
+
+
+@pytest.fixture
+def audit_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("YIWANG_AUDIT_LOG", str(path))
+    return path
+
+
+def lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

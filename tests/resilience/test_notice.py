@@ -20,6 +20,7 @@ VAR = "service_notice_rx_state_"
 
 @pytest.fixture(autouse=True)
 def clean() -> None:
+    notice.install(STATE)  # what app/app.py does at start-up
     notice.SHOWN.clear()
     notice._SLOW_PENDING.clear()
 

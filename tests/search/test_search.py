@@ -181,7 +181,7 @@ def test_cli_prints_json_hits(db: str, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_elder_mode_queries_are_recognised() -> None:
-    from app.state.search import wants_elder_mode
+    from app.journeys.search import wants_elder_mode
 
     for query in ("长辈版", "关怀版", "亲情版", " 长辈 版 ", "关怀模式", "大字版"):
         assert wants_elder_mode(query), query

@@ -19,7 +19,14 @@ import app.state.guide
 import app.state.items
 import app.state.search
 import app.state.services  # noqa: F401
+from app.resilience import notice
 from app.security import limits
+from app.state.notice import NoticeState
+
+
+@pytest.fixture(autouse=True)
+def notice_state() -> None:
+    notice.install(NoticeState.get_full_name())  # what app/app.py does at start-up
 
 
 class FakeApp:

@@ -6,10 +6,10 @@ import asyncio
 
 import httpx
 import pytest
-from reflex.istate.data import RouterData
 
 from app.adapters.identity import OIDCSettings
 from app.adapters.identity.oidc import OIDCProvider
+from app.journeys import account
 from app.security import production, public_url
 from app.security.redirects import safe_return_path
 from sandboxes.idp import SandboxIdP
@@ -19,23 +19,17 @@ GENUINE = "http://127.0.0.1:3000"
 ATTACKER = "http://127.0.0.1:9999"  # another port of the same host: the attacker's listener
 
 
-def _auth_state(headers: dict[str, str]):
-    import reflex as rx
+def _context(headers: dict[str, str]):
+    """A request's context: built from its Host header; its Origin is never read."""
+    from app.context import context_for
 
-    from app.state.flow_auth import FlowAuthState
-
-    root = rx.State(_reflex_internal_init=True)
-    state = root.get_substate(FlowAuthState.get_full_name().split(".")[1:])
-    root.router = RouterData.from_router_data(
-        {"pathname": "/me", "asPath": "/me", "headers": headers, "query": {}}
-    )
-    return state
+    return context_for(headers["host"])
 
 
 def test_a_forged_origin_does_not_choose_the_callback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YIWANG_PUBLIC_URL", GENUINE)
-    state = _auth_state({"origin": ATTACKER, "host": "127.0.0.1:9999"})
-    assert state._callback_url() == f"{GENUINE}/auth/callback"
+    ctx = _context({"origin": ATTACKER, "host": "127.0.0.1:9999"})
+    assert account.callback_url(ctx) == f"{GENUINE}/auth/callback"
 
 
 def test_without_configuration_the_callback_is_still_not_the_request_origin(
@@ -44,8 +38,8 @@ def test_without_configuration_the_callback_is_still_not_the_request_origin(
     monkeypatch.delenv("YIWANG_PUBLIC_URL", raising=False)
     monkeypatch.delenv("YIWANG_HOSTS", raising=False)
     monkeypatch.setenv("PORT", "3000")
-    state = _auth_state({"origin": ATTACKER, "host": "evil.example:9999"})
-    assert state._callback_url() == "http://localhost:3000/auth/callback"
+    ctx = _context({"origin": ATTACKER, "host": "evil.example:9999"})
+    assert account.callback_url(ctx) == "http://localhost:3000/auth/callback"
 
 
 def test_the_takeover_chain_fails_at_the_provider() -> None:

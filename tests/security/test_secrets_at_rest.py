@@ -311,6 +311,10 @@ def _app():
     """One Reflex app for this process (Reflex allows one per registration context)."""
     import reflex as rx
 
+    from app.security import guard
+    from app.state.flow_auth import FlowAuthState, personal_key
+
     application = rx.App()
     application._enable_state()
+    guard.install(FlowAuthState, FlowAuthState.KEEP_ON_RESET, personal_key)  # as app/app.py
     return application

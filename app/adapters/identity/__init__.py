@@ -19,11 +19,6 @@ from app.domain.identity import Identity
 if TYPE_CHECKING:
     from app.adapters.identity.mapping import ClaimMapping
 
-# Re-exported only for app.state.flow, app.state.flow_auth and app.state.licences, which are
-# being rewritten elsewhere; everything else imports Identity from app.domain.identity. Drop this
-# once those states do too.
-__all__ = ["Identity"]
-
 
 class IdentityError(Exception):
     """Login failed or its answer could not be trusted; the message says why (for the

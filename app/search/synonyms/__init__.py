@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from app.catalogue.provinces import registry
 from app.search.foreign import ForeignLexicon, lexicon_at, province_folder
 from app.search.text import compact, initials, pinyin
 
@@ -208,17 +209,26 @@ SYNONYMS_FILE = "synonyms.toml"
 
 def province_file(province: str) -> Path | None:
     """The province folder's synonyms file (``None`` for a province not in the registry)."""
-    from app.catalogue.provinces import registry
-
     found = registry().get(province)
     return found.folder / SYNONYMS_FILE if found else None
 
 
-def synonyms_for(province: str | None, path: Path | None = None) -> Synonyms:
+def synonyms_for(
+    province: str | None, path: Path | None = None, folder: Path | None = None
+) -> Synonyms:
     """Base synonyms merged with a province's file (``path``, else its folder's, if any),
     with the English and Uyghur lexicon of the province folder. Cached by the files and the
-    folder, not the province code: two folders may carry the same code."""
+    folder, not the province code: two folders may carry the same code. ``folder``: the
+    province's folder as the request resolved it (no registry look-up by code)."""
+    if folder is not None:
+        return _with_foreign(synonyms_from(files_in(folder, path)), folder)
     return _with_foreign(synonyms_from(files_for(province, path)), province_folder(province))
+
+
+def files_in(folder: Path, path: Path | None = None) -> tuple[Path, ...]:
+    """``files_for`` of a province folder: the base, then ``path`` or its ``synonyms.toml``."""
+    extra = path or folder / SYNONYMS_FILE
+    return (BASE, extra) if path is not None or extra.is_file() else (BASE,)
 
 
 @lru_cache(maxsize=32)
