@@ -24,8 +24,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.catalogue import loader
+from app.catalogue.db import upgrade
 from app.catalogue.loader import SOURCES, LoadReport, Source
 from app.catalogue.provinces import Province
+from app.catalogue.provinces import province as province_by_code
 from app.search.documents import analyse_row
 from app.search.index import Pending
 from app.search.service import refresh, remove_items, sync_items, sync_missing
@@ -134,10 +136,7 @@ def sync(
 def ensure_loaded(engine: sa.Engine, codes: Sequence[str]) -> SyncReport:
     """Make sure the named provinces' catalogues are loaded and current (command-line tools
     asked about a province this database has not loaded yet); unknown codes raise KeyError."""
-    from app.catalogue.db import upgrade
-    from app.catalogue.provinces import province
-
-    chosen = [province(code) for code in codes]
+    chosen = [province_by_code(code) for code in codes]
     upgrade(engine)
     return sync(chosen, engine)
 

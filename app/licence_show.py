@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 from app.adapters.elicence import Licence
 from app.adapters.identity import mask_id_number, mask_uscc
 from app.domain.codes import validate_id_number
+from app.security.crypto import derived_keys
 
 VERSION = "v1"
 PURPOSE = "licence-show"
@@ -145,8 +146,6 @@ def new_code_id() -> str:
 def _keys(keys: Sequence[bytes] | None) -> Sequence[bytes]:
     if keys is not None:
         return keys
-    from app.security.crypto import derived_keys
-
     return derived_keys(PURPOSE)
 
 

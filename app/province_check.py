@@ -14,7 +14,10 @@ from pathlib import Path
 from app.adapters.identity.mapping import mapping_problems
 from app.catalogue.loader import check_files
 from app.catalogue.provinces import catalogue_files_in, of_theme
+from app.content_i18n import content_translations
+from app.flow.forms import problems_of as forms_problems_of
 from app.search.synonyms import SYNONYMS_FILE, SynonymError, load_synonyms
+from app.settings import library_problems
 from themes import Theme, ThemeError, ThemeProblem, load_theme
 
 FORMS_DIR = "forms"
@@ -22,9 +25,6 @@ FORMS_DIR = "forms"
 
 def content_problems(theme: Theme) -> list[ThemeProblem]:
     """What is wrong with the folder's content files (the theme itself already loaded)."""
-    from app.content_i18n import content_translations
-    from app.flow.forms import problems_of as forms_problems_of
-    from app.settings import library_problems
 
     folder = theme.folder
     problems = list(library_problems(theme))

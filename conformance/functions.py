@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.inputs import ROOT, TestResult
+from themes.schema import Features
 
 TABLE = Path(__file__).with_name("functions.toml")
 ROUTES_FILE = ROOT / "app" / "routes.py"
@@ -54,8 +55,6 @@ def load_table(path: Path = TABLE, features: set[str] | None = None) -> list[Fun
     """The function table, checked against the route table and the [features] settings."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     if features is None:
-        from themes.schema import Features
-
         features = set(Features.model_fields)
     known_routes = set(route_paths())
     functions: list[Function] = []

@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from app.catalogue.provinces import catalogue_files_in
 from app.catalogue.readers import Problem, Record, read_records
+from app.domain.service_item import ServiceItem
+from app.flow.checkout import needs
+from app.flow.forms import FormFileError, form_for_item, parse_form
+from themes.divisions import divisions_of
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS_DIR = ROOT / "app" / "flow" / "forms"
@@ -38,8 +45,6 @@ COMPLIANCE_SUMMARY = ROOT / "reports" / "compliance" / "summary.json"
 
 def catalogue_files(folder: Path) -> list[Path]:
     """The catalogue files of a province folder: ``catalogue/*.json|jsonl|csv``, in name order."""
-    from app.catalogue.provinces import catalogue_files_in
-
     return catalogue_files_in(folder)
 
 
@@ -58,8 +63,6 @@ def area_names(prefix: str) -> dict[str, str] | None:
     """The 12-digit area codes of the province with this prefix and their full names, or
     ``None`` when the national division table has no such province (then only the prefix is
     checked)."""
-    from themes.divisions import divisions_of
-
     found = {d.code: d.full_name for d in divisions_of(prefix)}
     return found or None
 
@@ -83,10 +86,6 @@ def online_form(
     (``app.flow.forms.form_for_item``), the very form citizens fill in. Its steps include those
     the checkout adds after the form for this item (``app.flow.checkout.needs``).
     """
-    from pydantic import ValidationError
-
-    from app.domain.service_item import ServiceItem
-    from app.flow.forms import FormFileError, form_for_item, parse_form
 
     item = None
     if record is not None:
@@ -111,8 +110,6 @@ def checkout_steps(item: Any) -> frozenset[str]:
     result is received for an item with express delivery, the fee for one payable online."""
     if item is None:
         return frozenset()
-    from app.flow.checkout import needs
-
     pays, delivers = needs(item)
     return frozenset({"payment"} if pays else set()) | frozenset(
         {"delivery"} if delivers else set()

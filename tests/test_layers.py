@@ -16,47 +16,46 @@ PACKAGES = ("app", "components", "themes", "sandboxes", "conformance")
 APP_PACKAGES = ("app", "components", "themes")
 BESIDE_THE_APP = ("sandboxes", "conformance")
 
-# Lower number = higher layer. A module may import its own layer's packages or lower ones.
-RANK: dict[str, float] = {
-    "sandboxes": 0,  # the services' stand-ins on loopback: above the app, like an entry point
-    "conformance": 0,  # the conformance report: reads catalogue, flow forms, e2e results
-    "app": 7,  # app/__init__.py: the package itself, importing nothing
-    "app.app": 0,
-    "app.cli": 0,  # the yiwang console script
-    "app.routes": 1,
-    "app.pages": 2,
-    # the Reflex seam: hooks the app installs at start-up, handing them the states they reach
-    # (the notice state's name, the personal-data state): they import no state
-    "app.resilience": 4.8,
-    "app.state": 4,
-    "app.journeys": 4.5,  # the use cases: below the states, above the rules they call
-    "app.ingest": 4,  # catalogue files into the database and the search index: above both
-    "app.flow": 5,
-    "app.catalogue": 5,
-    "app.search": 5,
-    "app.adapters": 5,
-    "app.readcache": 5,
-    "app.serving": 5,
-    "app.province_check": 5,  # one check over a province folder: catalogue, search, forms
-    "app.licence_show": 5,  # 亮证 codes: signed, short-lived, over the e-licence adapter
-    "app.settings": 6,
-    "app.context": 6,  # the request context: the host resolved once into one Province
-    "app.content_i18n": 6,
-    # server text in every shipped locale and its formatter: no Reflex, below every rule
-    "app.text": 7,
-    "themes": 6,
-    "app.domain": 7,
-    "app.db": 7,
-    "app.offloop": 7,  # blocking work off the event loop, in one database session
-    "app.audit": 7,  # structured security events, written from routes and states
-    # security rules (public URLs, cookies, encryption, headers) sit below everything that
-    # uses them; its two Reflex seams (event limits, the personal-data guard) sit with
-    # app.resilience, below the states (app/app.py hands them the states at start-up)
-    "app.security": 7,
-    "app.security.limits": 4.8,
-    "app.security.guard": 4.8,
-    "components": 7,
-}
+# The layers, highest first: a module may import its own entry or one below it, never one
+# above. Every entry has a rank of its own, so the order is total: flow above search above the
+# catalogue above the adapters, the request context above the province settings, the Reflex
+# hooks (resilience, the personal-data guard, the event limits) below the states they serve.
+ORDER = (
+    "sandboxes",  # the services' stand-ins on loopback: above the app, like an entry point
+    "conformance",  # the conformance report: reads catalogue, flow forms, e2e results
+    "app.cli",  # the yiwang console script
+    "app.app",  # builds rx.App; installs the hooks with the states they reach
+    "app.routes",
+    "app.pages",
+    "app.state",  # event adapters: one journey call per event
+    "app.journeys",  # the use cases: plain typed Python, no Reflex
+    "app.ingest",  # catalogue files into the database and the search index: above both
+    "app.province_check",  # one check over a province folder: catalogue, search, forms
+    "app.flow",  # the application's rules and their stores
+    "app.licence_show",  # 亮证 codes: signed, short-lived, over the e-licence adapter
+    "app.search",
+    "app.catalogue",
+    "app.adapters",  # clients of outside systems
+    "app.readcache",
+    "app.serving",
+    "app.context",  # the request context: the host resolved once into one Province
+    "app.settings",  # the provinces this build serves
+    "app.content_i18n",  # a province's content translations
+    "themes",
+    # the Reflex seams, handed the states they reach by app.app at start-up
+    "app.security.guard",
+    "app.security.limits",
+    "app.resilience",
+    "app.offloop",  # blocking work off the event loop, in one database session
+    "app.audit",  # structured security events
+    "app.security",  # public URLs, outbound URLs, cookies, encryption, headers
+    "app.db",  # the engine and sessions
+    "app.text",  # server text in every shipped locale and its formatter
+    "app.domain",  # types and rules every layer shares
+    "components",  # the component library (components.locales: Reflex-free locale facts)
+    "app",  # app/__init__.py: the package itself, importing nothing
+)
+RANK: dict[str, int] = {name: rank for rank, name in enumerate(ORDER)}
 
 # Edges between packages that close a cycle today, each with its reason; for their owners to
 # remove. Nothing else may form a cycle. (None today: the catalogue loader's search-index sync
@@ -67,7 +66,13 @@ KNOWN_CYCLES: set[tuple[str, str]] = set()
 # catalogue keeps the search index in step, so they call app.ingest; the evaluation loads the
 # provinces its labelled set names); nothing in the app imports them
 # (test_nothing_imports_an_entry_point).
-COMMAND_LINES = {"app.catalogue.cli", "app.search.cli", "app.search.evaluate"}
+COMMAND_LINES = {
+    "app.catalogue.cli",
+    "app.search.cli",
+    "app.search.evaluate",
+    "app.resilience.cli",  # installed by scripts/reflex_run.py before ``reflex run`` starts
+    "app.cli",  # the yiwang console script
+}
 
 
 def modules() -> dict[str, Path]:
@@ -212,3 +217,37 @@ def test_no_module_imports_itself_around() -> None:
 def test_the_checks_see_an_upward_edge_and_a_cycle() -> None:
     assert cycles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
     assert RANK["app.flow"] > RANK["app.state"]  # so flow -> state is reported as upward
+    assert len(set(RANK.values())) == len(RANK)  # every layer has a rank of its own
+
+
+def function_local_imports() -> list[str]:
+    """Imports of the project's own modules inside a function body (outside the command lines,
+    which import lazily so that ``--help`` stays fast)."""
+    own = tuple(f"{p}." for p in PACKAGES) + PACKAGES
+    found = []
+    for module, path in modules().items():
+        if is_entry_point(module):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom) and not node.level:
+                    names = [node.module or ""]
+                elif isinstance(node, ast.ImportFrom):
+                    names = [f".{node.module or ''}"]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                else:
+                    continue
+                for name in names:
+                    if name.startswith(".") or name.startswith(own) or name in PACKAGES:
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    return sorted(set(found))
+
+
+def test_no_function_local_import_hides_an_edge() -> None:
+    """Every edge between the project's modules is at the top of a module, where a reader
+    (and this test) sees it; an import inside a function hid cycles and upward edges."""
+    assert function_local_imports() == []

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from app.catalogue.readers import Record, read_records
 from app.domain.service_item import ServiceItem
 from app.text import SHIPPED_LOCALES, SOURCE_LOCALE, is_local, localized, pick
 from themes import ThemeProblem
@@ -212,10 +215,6 @@ def folder_warnings(folder: Path) -> list[ThemeProblem]:
     ``catalogue/*.json|*.jsonl|*.csv`` (as warnings with counts per locale), after the
     problems of its ``translations.toml``. Records that do not read as items are the
     catalogue check's to report and are skipped here."""
-    from pydantic import ValidationError
-
-    from app.catalogue.readers import Record, read_records
-
     items: list[ServiceItem] = []
     for path in sorted((folder / "catalogue").glob("*")):
         if path.suffix not in {".json", ".jsonl", ".csv"}:

@@ -27,6 +27,7 @@ from app.catalogue.provinces import catalogue_files_in
 from app.domain.enums import Necessity
 from app.domain.service_item import ServiceItem
 from app.flow.derive import can_apply_online, derived_form
+from app.flow.forms import form_for_item
 from app.flow.schema import FormDefinition, FormField
 
 #: wording of a question about receiving the result (邮寄、快递送达、领取方式 …) or paying
@@ -140,8 +141,6 @@ def item_problems(form: FormDefinition | None, item: ServiceItem) -> list[str]:
 
 def coverage(folder: Path) -> Coverage:
     """The figures of one province folder (its catalogue files and forms)."""
-    from app.flow.forms import form_for_item
-
     items, _problems = province_items(folder)
     out = Coverage(folder.name, items=len(items))
     for item in items:

@@ -24,7 +24,7 @@ from app.flow.validate import DETAIL, cleaned
 from app.flow.wizard import Progress
 from app.journeys.apply_event import ApplyView, Event, Tab, licences
 from app.journeys.apply_views import ERROR_SUMMARY_ID, HEADING_ID, Audit, ErrorView, Focus, Rendered
-from app.journeys.offload import Offload
+from app.journeys.blocking import Blocking
 from app.journeys.session import citizen
 from app.text import SOURCE_LOCALE, pick
 from app.text import st as t
@@ -79,7 +79,7 @@ def _load_draft(e: Event, form: FormDefinition, ident: Identity, start: bool) ->
 
 
 async def load(
-    ctx: RequestContext, tab: Tab, code: str, *, start: bool, run: Offload
+    ctx: RequestContext, tab: Tab, code: str, *, start: bool, run: Blocking
 ) -> ApplyView | None:
     """The page opened (or its tab reconnected) on ``/apply/<code>``; ``start``: back from the
     login with ``?start=1``, straight into the form."""
@@ -104,7 +104,7 @@ def _start(e: Event) -> tuple[FormDefinition, Identity] | str | None:
     return (form, ident) if e.gate(form, ident) else None
 
 
-async def start(ctx: RequestContext, tab: Tab, *, run: Offload) -> ApplyView | None:
+async def start(ctx: RequestContext, tab: Tab, *, run: Blocking) -> ApplyView | None:
     """开始办理: sign in if needed (only now), then the first question page."""
     e = Event(ctx, tab)
     opened = await run(_start, e)
@@ -313,7 +313,7 @@ async def submit(
     key: str,
     code: str,
     *,
-    run: Offload,
+    run: Blocking,
 ) -> ApplyView | None:
     """Submit once: the client's idempotency key makes retries and double taps harmless."""
     e = Event(ctx, tab)

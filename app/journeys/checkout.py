@@ -23,6 +23,7 @@ from app.domain.service_item import ServiceItem
 from app.flow import backoffice, checkout, delivery, payment, store
 from app.flow.checkout_tables import Checkout, PaymentOrder
 from app.flow.payment_http import NOTIFY_PATH
+from app.journeys.blocking import Blocking
 from app.journeys.checkout_views import (
     ERROR_SUMMARY_ID,
     HEADING_ID,
@@ -34,7 +35,6 @@ from app.journeys.checkout_views import (
     money,
 )
 from app.journeys.next_step import Focus
-from app.journeys.offload import Offload
 from app.journeys.session import citizen
 from app.text import is_local, source_text
 from app.text import st as t
@@ -185,7 +185,7 @@ class _Event:
 
 
 # -- events --------------------------------------------------------------------------------------
-async def load(ctx: RequestContext, tab: CheckoutTab, *, run: Offload) -> CheckoutView:
+async def load(ctx: RequestContext, tab: CheckoutTab, *, run: Blocking) -> CheckoutView:
     """The page opened (or the citizen came back from the cashier)."""
     e = _Event(ctx, tab)
     e.set(stage="loading")
@@ -270,7 +270,7 @@ def _confirm(e: _Event) -> str:
     return ident.sub
 
 
-async def confirm(ctx: RequestContext, tab: CheckoutTab, *, run: Offload) -> CheckoutView:
+async def confirm(ctx: RequestContext, tab: CheckoutTab, *, run: Blocking) -> CheckoutView:
     """Submit an item that needs no payment once its delivery is chosen, then hand it to the
     back office (queued in its outbox if that fails, as on the check page)."""
     e = _Event(ctx, tab)
@@ -298,7 +298,7 @@ def _prepare_order(e: _Event) -> tuple[PaymentOrder, str] | None:
     return order, source_text("{item}：{fees}", item=item.name, fees=names)
 
 
-async def pay(ctx: RequestContext, tab: CheckoutTab, origin: str, *, run: Offload) -> CheckoutView:
+async def pay(ctx: RequestContext, tab: CheckoutTab, origin: str, *, run: Blocking) -> CheckoutView:
     """去支付 / 重新支付: one open order per application (a double tap finds it again); the
     cashier's page is on another host (``redirect``). ``origin``: the page's own origin, for
     the cashier's return and notification addresses unless ``YIWANG_PUBLIC_URL`` is set."""
@@ -328,7 +328,7 @@ async def pay(ctx: RequestContext, tab: CheckoutTab, origin: str, *, run: Offloa
     return e.view(Focus(HEADING_ID))
 
 
-async def check_result(ctx: RequestContext, tab: CheckoutTab, *, run: Offload) -> CheckoutView:
+async def check_result(ctx: RequestContext, tab: CheckoutTab, *, run: Blocking) -> CheckoutView:
     """我已支付，刷新结果: ask the cashier about the open order (signed answer only)."""
     e = _Event(ctx, tab)
     if (order := await run(e.load)) is not None:

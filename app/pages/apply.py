@@ -12,6 +12,7 @@ from reflex.vars.object import ObjectVar
 
 from app.domain.rules import DRAFT_RETENTION
 from app.pages.apply_parts import idle_warning, login_error, session_ended_notice
+from app.pages.apply_upload import file_field
 from app.pages.layout import layout
 from app.pages.vars import server_var as S
 from app.pages.vars import var_of
@@ -109,8 +110,6 @@ def _locked(f: ObjectVar[FieldView]) -> rx.Component:
 
 
 def _file(f: ObjectVar[FieldView]) -> rx.Component:
-    from app.pages.apply_upload import file_field
-
     return file_field(f)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from app.resilience import check_reflex_version
+from app.resilience.seam import check_reflex_version
 
 logger = logging.getLogger("reflex")
 

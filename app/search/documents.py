@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.catalogue.tables import CatalogueItem
 from app.domain.enums import Audience
 from app.search.foreign import index_terms
 from app.search.text import compact, has_cjk, initials, ngrams, normalize, pinyin, segment
@@ -267,8 +268,6 @@ def doc_row(row: dict[str, Any], docid: int, group_id: int) -> tuple[dict[str, A
 def catalogue_rows(
     conn: sa.Connection, codes: Sequence[str] | None, group: tuple[str, str] | None = None
 ) -> Iterator[dict[str, Any]]:
-    from app.catalogue.tables import CatalogueItem
-
     items = CatalogueItem.__table__  # type: ignore[attr-defined]
     cols = [
         items.c.implementation_code,

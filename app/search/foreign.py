@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from app.catalogue.i18n import CatalogueContent, content_for, foreign_phrases
+from app.catalogue.provinces import registry
 
 # Latin words and digits; Arabic-script words (Uyghur), joiners kept inside a word
 _WORD = re.compile(r"[a-z0-9]+|[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
@@ -124,8 +125,6 @@ def province_folder(province: str | None) -> Path | None:
     """The folder of a province by its code (the province registry), or None."""
     if not province:
         return None
-    from app.catalogue.provinces import registry
-
     found = registry().get(province)
     return found.folder if found else None
 

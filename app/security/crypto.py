@@ -27,6 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from app.security.public_url import is_production
+
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "gAAAA"  # every Fernet token starts so (version byte 0x80 + timestamp)
 
@@ -43,8 +45,6 @@ def _configured_keys() -> list[str]:
     raw = os.environ.get("YIWANG_DATA_KEYS", "").strip()
     if raw:
         return [k.strip() for k in raw.split(",") if k.strip()]
-    from app.security.public_url import is_production
-
     if is_production():
         raise DataKeyError("YIWANG_DATA_KEYS is required when YIWANG_ENV=production")
     path = _key_file()

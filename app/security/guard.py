@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import reflex as rx
+from reflex.state import BaseState
 
 from app.security.session_cookie import logger, parse_secret, state_key
 
@@ -72,7 +73,7 @@ async def clear_unless_owner(app: Any, token: str, secret: str) -> bool:
             "personal data of a tab cleared: its token reconnected without its session cookie"
         )
         kept = {name: getattr(holder, name) for name in what.keep}
-        pending = [what.state]
+        pending: list[type[BaseState]] = [what.state]
         while pending:
             cls = pending.pop()
             (await root.get_state(cls)).reset()

@@ -9,6 +9,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from app.security import logs
 from app.security.public_url import PublicURLError, host_public_urls, is_production
 
 #: files and folders the app creates are readable by their owner only
@@ -64,8 +65,6 @@ def owner_only(*paths: Path) -> None:
 def prepare(env: Mapping[str, str] | None = None) -> list[str]:
     """At import of the app: tokens redacted from logs; the production problems (empty
     outside production)."""
-    from app.security import logs
-
     logs.install()
     return problems(env) if is_production(env) else []
 

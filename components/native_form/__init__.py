@@ -13,6 +13,8 @@ import reflex as rx
 from reflex_base.vars.base import Var
 from reflex_components_core.el.elements.base import BaseHTML
 
+from components.i18n import t
+
 FormMethod = Literal["get", "post"]
 
 
@@ -38,8 +40,6 @@ def native_form(
 
 
 def from_props(props: dict) -> rx.Component:
-    from components.i18n import t
-
     return native_form(
         rx.el.button(t("提交"), type="submit", class_name="yw-button yw-button--primary"), **props
     )
