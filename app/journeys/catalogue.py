@@ -17,7 +17,7 @@ from app.catalogue.i18n import content_for
 from app.catalogue.presenters import GuideView, ItemSummary, guide_view, item_summary
 from app.catalogue.queries import departments, get_item, life_event_themes, list_items
 from app.context import Province, RequestContext
-from app.domain.enums import ChannelKind
+from app.domain.enums import Audience, ChannelKind
 from app.domain.service_item import ServiceItem
 from app.flow.forms import bundles_with, form_for_item
 from app.readcache import ReadCache
@@ -27,9 +27,8 @@ from app.text import stext
 
 MAX_CODE_LENGTH = 80
 PER_PAGE = 10
-AUDIENCES = ("个人", "法人")
-#: the audience switch's keys by audience (the same as components.audience_switch's: a test says so)
-AUDIENCE_KEYS = {"个人": "personal", "法人": "legal"}
+#: 个人 and 法人, in the order the pages show them (app.domain.enums.Audience, the one definition)
+AUDIENCES: tuple[str, ...] = tuple(a.value for a in Audience)
 
 
 # -- the guide -----------------------------------------------------------------------------
@@ -169,7 +168,7 @@ def _entries(kind: str, rows: list[tuple[str, int]], audience: str) -> list[dict
             "name": name,
             "count": nt("{n} 项", "{n} 项", count),
             "href": f"/items?{urlencode({'audience': audience, kind: name})}",
-            "audience": AUDIENCE_KEYS[audience],
+            "audience": Audience(audience).key,
         }
         for name, count in rows
     ]
@@ -181,12 +180,12 @@ def services(ctx: RequestContext) -> Services:
     return Services(
         tuple(
             entry
-            for audience in AUDIENCE_KEYS
+            for audience in AUDIENCES
             for entry in _entries("theme", life_event_themes(code, audience), audience)
         ),
         tuple(
             entry
-            for audience in AUDIENCE_KEYS
+            for audience in AUDIENCES
             for entry in _entries("department", departments(code, audience), audience)
         ),
     )

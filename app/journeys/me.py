@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from app.catalogue.i18n import content_for, content_text
 from app.context import RequestContext
+from app.domain.rules import Status
 from app.flow import backoffice, checkout, payment, store
 from app.flow.store import applications, drafts
 from app.journeys.account import Account, account
@@ -37,18 +38,16 @@ LEVEL_MESSAGES = {
 
 
 def status_label(status: str) -> str:
-    return (
-        {
-            "submitted": t("已提交"),
-            "accepted": t("已受理"),
-            "reviewing": t("审查中"),
-            "completed": t("已办结"),
-            "returned": t("退回补正"),
-            "rejected": t("不予受理"),
-        }.get(status)
-        or checkout.event_label(status)
-        or status
-    )
+    """An application's status (or a payment or delivery milestone) as a local text."""
+    labels: dict[str, str] = {
+        Status.SUBMITTED: t("已提交"),
+        Status.ACCEPTED: t("已受理"),
+        Status.REVIEWING: t("审查中"),
+        Status.COMPLETED: t("已办结"),
+        Status.RETURNED: t("退回补正"),
+        Status.REJECTED: t("不予受理"),
+    }
+    return labels.get(status) or checkout.event_label(status) or status
 
 
 def level_label(level: int) -> str:

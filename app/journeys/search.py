@@ -16,12 +16,14 @@ from urllib.parse import urlencode
 from app.catalogue.db import get_engine
 from app.catalogue.i18n import content_for
 from app.context import Province, RequestContext
+from app.domain.enums import Audience
 from app.readcache import ReadCache
 from app.search.index import Filters
 from app.search.present import entries, suggestions
 from app.search.service import lexicon_for, search
 
-AUDIENCE_FILTERS = ("个人", "法人")
+#: the audience filters a query may carry: 个人 and 法人 (app.domain.enums.Audience)
+AUDIENCE_FILTERS: tuple[str, ...] = tuple(a.value for a in Audience)
 MAX_QUERY = 64
 RESULTS_LIMIT = 20
 SUGGESTIONS_LIMIT = 6

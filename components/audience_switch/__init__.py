@@ -15,7 +15,7 @@ from reflex.vars.base import Var
 from components.i18n import t
 
 Audience = Literal["个人", "法人"]
-AUDIENCE_KEYS: dict[str, str] = {"个人": "personal", "法人": "legal"}
+AUDIENCE_KEYS: dict[str, str] = {"个人": "person", "法人": "business"}
 _AUDIENCES: tuple[Audience, ...] = ("个人", "法人")  # in AUDIENCE_KEYS's order
 
 

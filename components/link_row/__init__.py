@@ -19,7 +19,7 @@ def link_row(
 ) -> rx.Component:
     """``<li>`` holding one link; pass Vars inside ``rx.foreach``.
 
-    ``audience_key`` ("personal" or "legal") lets an enclosing audience switch filter the row.
+    ``audience_key`` ("person" or "business", as ``app.domain.enums.Audience.key``) lets an enclosing audience switch filter the row.
     """
     return rx.el.li(
         ReactRouterLink.create(

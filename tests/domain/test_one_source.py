@@ -25,12 +25,10 @@ STATUS_WORDS = {s.value for s in Status}
 #: (path, vocabulary) of declarations still to be replaced, each with its reason
 KNOWN: dict[tuple[str, str], str] = {
     ("components/audience_switch/__init__.py", "audience"): (
-        "Literal['个人', '法人'] and AUDIENCE_KEYS with the keys personal/legal (also in its "
-        "style.css and examples): the component library is changed on another branch"
+        "the component's own prop vocabulary (Literal['个人', '法人'] and its data-audience keys, "
+        "the same as Audience.key: tests/journeys/test_catalogue.py): components sit below "
+        "app.domain and cannot import it"
     ),
-    ("app/state/search.py", "audience"): "AUDIENCE_FILTERS: the states are being rewritten",
-    ("app/state/items.py", "audience"): "AUDIENCES: the states are being rewritten",
-    ("app/state/flow_me.py", "status"): "status_label's dict: the states are being rewritten",
 }
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.catalogue import queries
 from app.catalogue.db import get_engine
 from app.context import RequestContext
+from app.domain.enums import Audience
 from app.domain.service_item import ServiceItem
 from app.journeys import catalogue
 from app.text import pick
@@ -90,10 +91,10 @@ def test_the_item_list_is_the_provinces_a_page_at_a_time(ctx: RequestContext) ->
 def test_services_list_themes_and_departments_per_audience(ctx: RequestContext) -> None:
     found = catalogue.services(ctx)
     assert found.themes and found.departments
-    assert {e["audience"] for e in found.departments} <= set(catalogue.AUDIENCE_KEYS.values())
+    assert {e["audience"] for e in found.departments} <= set(AUDIENCE_KEYS.values())
     first = found.departments[0]
     assert first["href"].startswith("/items?audience=") and pick(first["count"], "zh_Hans")
 
 
 def test_the_audience_keys_are_the_switchs() -> None:
-    assert catalogue.AUDIENCE_KEYS == AUDIENCE_KEYS
+    assert {a.value: a.key for a in Audience} == AUDIENCE_KEYS  # the component's, the domain's
