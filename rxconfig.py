@@ -6,12 +6,11 @@ province: ``YIWANG_PROVINCE`` (or ``YIWANG_PROVINCE_DIR``) picks the theme folde
 to PostgreSQL; ``REFLEX_REDIS_URL`` turns on Redis state and several workers.
 """
 
-import os
 import sys
-from pathlib import Path
 
 import reflex as rx
 
+from app.db import database_url
 from app.security.public_url import PublicURLError, allowed_origins
 
 try:
@@ -20,13 +19,12 @@ except PublicURLError as _exc:  # production without its public URL: refuse, nam
     print(f"Yiwang cannot start: {_exc}", file=sys.stderr)
     raise SystemExit(2) from None
 
-ROOT = Path(__file__).resolve().parent
-DEFAULT_DB_URL = f"sqlite:///{ROOT / 'yiwang.db'}"
 
 config = rx.Config(
     app_name="app",
-    # db_url has no default in Reflex 0.10; the embedded default is SQLite in the checkout.
-    db_url=os.environ.get("REFLEX_DB_URL", DEFAULT_DB_URL),
+    # db_url has no default in Reflex 0.10; the embedded default is SQLite in the checkout
+    # (app.db: the app's own engine reads the same URL, without Reflex).
+    db_url=database_url(),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     # The sitemap needs a public deploy URL that only a real deployment knows.

@@ -3,6 +3,9 @@ call; what a call returned stays readable after a later commit and after the ses
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -109,3 +112,34 @@ def test_reflex_sees_every_table_once_without_a_warning() -> None:
         metadata = ModelRegistry.get_metadata()
     assert metadata is sqlmodel.SQLModel.metadata
     assert {"catalogue_item", "flow_application", "flow_file", "search_doc"} <= set(metadata.tables)
+
+
+def test_the_stores_reach_the_database_without_reflex(tmp_path) -> None:
+    """app.db builds its engine itself (the pool Reflex would build, from the same settings):
+    a store call in a process that never starts the app does not load Reflex."""
+    code = (
+        "import sys\n"
+        "from sqlalchemy import text\n"
+        "from app.db import get_engine, session_scope\n"
+        "with session_scope() as s:\n"
+        "    assert s.exec(text('select 1')).one()[0] == 1\n"
+        f"assert str(get_engine().url).endswith({str(tmp_path / 'x.db')!r})\n"
+        "assert 'reflex' not in sys.modules, 'reflex was loaded'\n"
+    )
+    env = {**os.environ, "REFLEX_DB_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_use_engine_puts_every_store_on_one_database(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    from app.db import get_engine, session_scope, use_engine
+
+    other = sa.create_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    with use_engine(other):
+        assert get_engine() is other
+        with session_scope() as s:
+            assert s.get_bind() is other
+    assert get_engine() is not other
+    other.dispose()

@@ -1,4 +1,4 @@
-"""Engine and schema helpers: Reflex's engine from rxconfig, Alembic for the schema."""
+"""Schema helpers: Alembic for the schema; the engine is ``app.db.get_engine`` (re-exported)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,12 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from app.db import get_engine
+
 ROOT = Path(__file__).resolve().parents[2]
 ALEMBIC_INI = ROOT / "alembic.ini"
 
-
-def get_engine(url: str | None = None) -> sa.Engine:
-    """Return the engine for ``url`` or rxconfig's ``db_url`` (``REFLEX_DB_URL``)."""
-    from reflex.model import get_engine as reflex_engine
-
-    return reflex_engine(url)
+__all__ = ["ALEMBIC_INI", "get_engine", "upgrade"]
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:

@@ -1,7 +1,7 @@
 """Read API of the catalogue for the pages: plain functions over a SQLModel session.
 
 Every function takes an optional ``session``; without one it uses ``app.db.session_scope``
-(a new ``rx.session()`` on rxconfig's ``db_url``, or the handler's shared one). Provinces are
+(a new session on the app's database, ``app.db``, or the handler's shared one). Provinces are
 the short codes of ``app.catalogue.provinces`` (``shandong``, ``sichuan``).
 """
 

@@ -20,8 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         print(Fernet.generate_key().decode())
         return 0
     if command == "rotate":
-        from reflex.model import get_engine
-
+        from app.db import get_engine
         from app.security.crypto import rotate_all
 
         print(f"re-encrypted {rotate_all(get_engine())} values with the first key")

@@ -21,18 +21,12 @@ def default_province() -> str:
 
 @contextlib.contextmanager
 def app_database(db_url: str | None = None) -> Iterator[None]:
-    """The app's stores read and write ``db_url`` (rxconfig's ``db_url`` by default) inside."""
+    """The app's stores read and write ``db_url`` (the app's database by default) inside."""
     import sqlalchemy as sa
 
-    from app.db import one_session
+    from app.db import database_url, one_session
 
-    if db_url is None:
-        from rxconfig import config
-
-        if config.db_url is None:  # rxconfig always sets it; Reflex types it optional
-            raise LoadError("rxconfig.py sets no db_url")
-        db_url = config.db_url
-    engine = sa.create_engine(db_url)
+    engine = sa.create_engine(db_url or database_url())
     try:
         with one_session(engine):
             yield

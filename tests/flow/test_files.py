@@ -120,7 +120,7 @@ def _png() -> bytes:
 
 
 def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
-    flow_db: Session, tmp_path, monkeypatch
+    province_catalogue: Session, flow_db: Session, tmp_path, monkeypatch
 ) -> None:
     import json
 
@@ -150,6 +150,7 @@ def test_upload_goes_into_the_owners_draft_and_only_the_owner_reads_it(
 
 
 def test_upload_needs_the_header_a_session_and_a_file_field_of_an_own_draft(
+    province_catalogue: Session,
     flow_db: Session,
 ) -> None:
     drafts.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
@@ -177,6 +178,7 @@ DERIVED = "027018000000-370211000000-000-11370211459939353K-8-00"  # 无犯罪�
 
 
 def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
+    province_catalogue: Session,
     flow_db: Session,
 ) -> None:
     """The upload route finds derived forms as the wizard does (by the item's record)."""
@@ -203,7 +205,9 @@ def test_uploads_into_a_derived_draft_only_for_its_materials_and_its_owner(
     assert upload(bob, "material_1").status_code == 404
 
 
-def test_the_load_generators_upload_is_the_pages_post(flow_db: Session) -> None:
+def test_the_load_generators_upload_is_the_pages_post(
+    province_catalogue: Session, flow_db: Session
+) -> None:
     """scripts/loadgen's flow journey posts a material as the page's script does; over real
     HTTP on loopback it lands in the draft (and a missing draft is a 404 it names)."""
     import asyncio

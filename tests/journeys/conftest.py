@@ -7,14 +7,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.catalogue import queries
+from app.catalogue.db import upgrade
 from app.catalogue.loader import DATA_JSON, row_of
 from app.catalogue.tables import CatalogueItem
 from app.context import RequestContext, context_for
@@ -22,29 +22,44 @@ from app.domain.identity import Identity
 from app.domain.service_item import ServiceItem
 from app.flow import lookup
 from app.flow.store import sessions
-from tests.flow.conftest import db, flow_db
+from tests import pg
+from tests.dbfixtures import flow_db
 
-__all__ = ["db", "flow_db"]  # the flow's database fixtures, for these tests too
+__all__ = ["flow_db"]  # the flow's store fixture, on this package's database
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
 BOB = Identity("bob", "李秀英", "370202195208170042", "13905321234", 2)
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster for the journeys' PostgreSQL runs."""
+    with pg.cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", *(["postgresql"] if pg.WANTED else [])])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
+    """A fresh database migrated by Alembic: SQLite, and PostgreSQL too with
+    ``YW_TEST_POSTGRES=1`` (make test): every journey test runs on both."""
+    if request.param == "sqlite":
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'flow.db'}")
+        upgrade(engine)
+        with Session(engine) as session:
+            yield session
+        engine.dispose()
+        return
+    server = request.getfixturevalue("pg_server")
+    with pg.fresh_database(server) as engine:
+        upgrade(engine)
+        with Session(engine) as session:
+            yield session
+
+
 @pytest.fixture
 def journey_db(flow_db: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
-    """The flow's test database, the catalogue's queries on it too, no read cache (each test
-    its own items) and no outside system unless a test starts its sandbox."""
-    engine = flow_db.get_bind()
-
-    @contextmanager
-    def scope(session: Session | None = None) -> Iterator[Session]:
-        if session is not None:
-            yield session
-            return
-        with Session(engine) as own:
-            yield own
-
-    monkeypatch.setattr(queries, "session_scope", scope)
+    """The flow's test database (every store on it, the catalogue's queries too), no read
+    cache (each test its own items) and no outside system unless a test starts its sandbox."""
     monkeypatch.setenv("YIWANG_READ_CACHE_TTL", "0")
     lookup.ITEMS.clear()  # items of an earlier test's database are not this one's
     for name in ("YIWANG_ELICENCE_URL", "YIWANG_BACKOFFICE_URL", "YIWANG_CASHIER_URL"):

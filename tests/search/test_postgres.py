@@ -7,12 +7,7 @@ tests run as root (initdb refuses root).
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from e2e.skips import only_in
+from tests import pg
 
 pytestmark = only_in(
     "make test-postgres and make test (YW_TEST_POSTGRES=1)",
@@ -27,45 +23,10 @@ pytestmark = only_in(
 )
 
 
-def _bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if not found:
-        pytest.fail(f"{name} not found: apt-get install -y postgresql")
-    return found[-1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    # not under pytest's tmp dir: that is private to root, and the server runs as postgres
-    data = Path(tempfile.mkdtemp(prefix="yw-pg-")) / "data"
-    port = _free_port()
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        data.parent.chmod(0o777)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*as_user, _bin("initdb"), "-D", str(data), "-U", "yiwang", "--auth=trust", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [*as_user, _bin("pg_ctl"), "-D", str(data), "-w", "-o",
-         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data}",
-         "-l", str(data / "log"), "start"],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    try:
-        yield f"postgresql+psycopg://yiwang@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, _bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"])
-        shutil.rmtree(data.parent, ignore_errors=True)
+    with pg.cluster() as url:
+        yield url
 
 
 def test_postgres_index_finds_what_sqlite_finds(pg_url: str, tmp_path: Path) -> None:

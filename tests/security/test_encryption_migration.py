@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.catalogue.db import upgrade
+from tests import pg
 
 BEFORE = "1b2aef3f13ff"  # payment and delivery: their tables exist, in clear
 ID_NUMBER, PHONE = "37010219850312002X", "13800135678"
@@ -99,16 +100,12 @@ def test_on_sqlite(tmp_path: Path) -> None:
 def pg_engine() -> Iterator[sa.Engine]:
     if os.environ.get("YW_TEST_POSTGRES") != "1":
         pytest.skip("set YW_TEST_POSTGRES=1 (make test-postgres)")
-    from tests.search import test_postgres
-
-    fixture = test_postgres.pg_url.__wrapped__()  # the same throwaway cluster
-    url = next(fixture)
-    engine = sa.create_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        next(fixture, None)
+    with pg.cluster() as url:
+        engine = sa.create_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def test_on_postgresql(pg_engine: sa.Engine) -> None:

@@ -127,7 +127,9 @@ def _draft(flow_db: Session) -> None:
     drafts.save_draft("alice", ITEM, "001018000000", "居民身份证换领", {}, 3, flow_db)
 
 
-def test_the_bomb_is_refused_through_the_route(flow_db: Session) -> None:
+def test_the_bomb_is_refused_through_the_route(
+    province_catalogue: Session, flow_db: Session
+) -> None:
     _draft(flow_db)
 
     async def go() -> httpx.Response:
@@ -139,7 +141,9 @@ def test_the_bomb_is_refused_through_the_route(flow_db: Session) -> None:
     assert "像素" in answer.json()["message"]
 
 
-def test_uploads_per_minute_are_limited(flow_db: Session, monkeypatch) -> None:
+def test_uploads_per_minute_are_limited(
+    province_catalogue: Session, flow_db: Session, monkeypatch
+) -> None:
     monkeypatch.setenv("YIWANG_UPLOADS_PER_MINUTE", "5")
     storage._RECENT.clear()
     _draft(flow_db)
@@ -164,7 +168,7 @@ def test_bytes_per_day_and_files_per_draft_are_limited(flow_db: Session, monkeyp
     assert files.limit_problem("alice", "OTHER", 2000) == "per_day"
 
 
-def test_a_replaced_material_is_deleted(flow_db: Session) -> None:
+def test_a_replaced_material_is_deleted(province_catalogue: Session, flow_db: Session) -> None:
     storage._RECENT.clear()
     _draft(flow_db)
 
@@ -185,7 +189,9 @@ def test_orphans_are_purged(flow_db: Session) -> None:
     assert not files.path_of(row).exists()
 
 
-def test_uploads_do_not_stall_the_event_loop(flow_db: Session, monkeypatch) -> None:
+def test_uploads_do_not_stall_the_event_loop(
+    province_catalogue: Session, flow_db: Session, monkeypatch
+) -> None:
     """Eight heavy images at once: another citizen's turn on the loop stays prompt."""
     monkeypatch.setenv("YIWANG_UPLOADS_PER_MINUTE", "100")
     storage._RECENT.clear()
