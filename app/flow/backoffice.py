@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from app.adapters.backoffice import BackOfficeClient, BackOfficeError
+from app.adapters.backoffice import BackOfficeClient, BackOfficeError, Change
 from app.adapters.backoffice import client_from_env as backoffice_client
 from app.flow import checkout, store
 from app.flow.store import applications, outbox
@@ -75,7 +75,7 @@ async def pull(client: BackOfficeClient) -> int:
         since = changes[-1].seq
 
 
-def _apply(changes: list) -> int:
+def _apply(changes: list[Change]) -> int:
     """Record a page of changes (in a worker thread); how many were new."""
     applied = 0
     for change in changes:

@@ -66,7 +66,7 @@ def material_gaps(form: FormDefinition, item: ServiceItem) -> list[Gap]:
     非必要 one a file field (under its condition, or always); a 容缺 one a file field, which
     may be optional (it may be supplied after acceptance)."""
     fields = material_fields(form)
-    gaps = []
+    gaps: list[Gap] = []
     for m in item.materials:
         found = fields.get(m.name, [])
         if not found:
@@ -89,7 +89,7 @@ def _asks(fld: FormField, words: re.Pattern[str]) -> bool:
 def checkout_questions(form: FormDefinition, item: ServiceItem) -> list[tuple[FormField, str]]:
     """The form's own questions that the checkout asks (``(field, "delivery" | "payment")``)."""
     derived = {f.name for f in derived_form(item).fields()}
-    found = []
+    found: list[tuple[FormField, str]] = []
     for f in form.fields():
         if f.name in derived and form.origin != "hand-written":
             continue  # the derived applicant, 提交情形 and materials: the catalogue's wording
@@ -103,7 +103,8 @@ def checkout_questions(form: FormDefinition, item: ServiceItem) -> list[tuple[Fo
 def province_items(folder: Path) -> tuple[list[ServiceItem], list[str]]:
     """The valid records of the folder's catalogue files (``catalogue/*``), read through the
     catalogue readers, and the problems of the others (file, record, field, reason)."""
-    items, problems = [], []
+    items: list[ServiceItem] = []
+    problems: list[str] = []
     for _record, item, found in validated(catalogue_files_in(folder), validation_problems):
         problems += [str(p) for p in found]
         if item is not None:
@@ -124,7 +125,9 @@ class Coverage:
     #: forms asking again what the checkout asks (delivery, payment)
     asking_checkout: int = 0
     #: implementation code, name and what is wrong, of the online items not complete
-    incomplete: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    incomplete: list[tuple[str, str, list[str]]] = field(
+        default_factory=list[tuple[str, str, list[str]]]
+    )
 
 
 def item_problems(form: FormDefinition | None, item: ServiceItem) -> list[str]:

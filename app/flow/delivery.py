@@ -16,13 +16,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.adapters.identity import mask_phone
-from app.adapters.logistics import TRACKED, LogisticsClient, LogisticsError
+from app.adapters.logistics import TRACKED, LogisticsClient, LogisticsError, TrackEvent
 from app.adapters.logistics import client_from_env as logistics_client
 from app.db import session_scope
 from app.domain.enums import MaterialForm
@@ -173,12 +173,12 @@ def _pending(
             stmt = stmt.where(Delivery.owner == owner)
         if lease is not None:
             at = store.now()
-            won = []
+            won: list[int | None] = []
             ids = select(Delivery.id).where(Delivery.outbox == "dispatch")
             if owner is not None:
                 ids = ids.where(Delivery.owner == owner)
             for row in s.exec(ids).all():
-                result = s.execute(
+                result = s.exec(
                     sa.update(Delivery)
                     .where(
                         col(Delivery.id) == row,
@@ -187,7 +187,7 @@ def _pending(
                     )
                     .values(updated_at=at)
                 )
-                if cast("sa.CursorResult[Any]", result).rowcount:
+                if result.rowcount:
                     won.append(row)
             s.commit()
             stmt = stmt.where(col(Delivery.id).in_(won))
@@ -199,14 +199,14 @@ def _booked(delivery_id: int, tracking_no: str) -> None:
     """The courier booked it: record the tracking number once (a conditional UPDATE: of two
     pushes that booked the same dispatch, only one writes the timeline's 已交寄)."""
     with session_scope() as s:
-        won = s.execute(
+        won = s.exec(
             sa.update(Delivery)
             .where(col(Delivery.id) == delivery_id, col(Delivery.tracking_no) == "")
             .values(
                 tracking_no=tracking_no[:40], status="booked", outbox="", updated_at=store.now()
             )
         )
-        if not cast("sa.CursorResult[Any]", won).rowcount:
+        if not won.rowcount:
             return
         row = s.get(Delivery, delivery_id)
         assert row is not None
@@ -232,14 +232,14 @@ def _tracking(owner: str | None, lease: timedelta | None = None) -> list[Deliver
         if lease is None:
             return rows
         at = store.now()
-        won = []
+        won: list[int | None] = []
         for row_id in [r.id for r in rows]:
-            result = s.execute(
+            result = s.exec(
                 sa.update(Delivery)
                 .where(col(Delivery.id) == row_id, col(Delivery.updated_at) < at - lease)
                 .values(updated_at=at)
             )
-            if cast("sa.CursorResult[Any]", result).rowcount:
+            if result.rowcount:
                 won.append(row_id)
         s.commit()
         if not won:
@@ -248,7 +248,7 @@ def _tracking(owner: str | None, lease: timedelta | None = None) -> list[Deliver
         return list(s.exec(again.execution_options(populate_existing=True)).all())
 
 
-def _moved(delivery_id: int, events: list) -> int:
+def _moved(delivery_id: int, events: list[TrackEvent]) -> int:
     """Record the courier's new statuses (seq above the last one recorded)."""
     applied = 0
     with session_scope() as s:
@@ -264,12 +264,12 @@ def _moved(delivery_id: int, events: list) -> int:
         # recorded once: of two pulls at the same time (two workers, or a worker's periodic
         # retry and a citizen's page) only the one that moves last_seq on from what it read
         # writes the events
-        won = s.execute(
+        won = s.exec(
             sa.update(Delivery)
             .where(col(Delivery.id) == delivery_id, col(Delivery.last_seq) == seen)
             .values(last_seq=new[-1].seq, status=new[-1].status, updated_at=store.now())
         )
-        if not cast("sa.CursorResult[Any]", won).rowcount:
+        if not won.rowcount:
             return 0
         app = s.exec(
             select(Application).where(Application.number == row.application_number)

@@ -104,7 +104,7 @@ def _situation(item: ServiceItem, content: CatalogueContent) -> FormStep | None:
     found = conditions(item)
     if not found:
         return None
-    fields = []
+    fields: list[FormField] = []
     for index, condition in enumerate(found, start=1):
         needs = [m.name for m in item.materials if m.condition == condition]
         fields.append(
@@ -141,7 +141,7 @@ def _joined(names: list[str], content: CatalogueContent) -> str:
 
 
 def _material_hint(m: Material, content: CatalogueContent) -> str:
-    parts = []
+    parts: list[str] = []
     if m.necessity is Necessity.DEFERRABLE:
         parts.append(st("容缺受理：可以先提交申请，受理后再补交"))
     if m.notes:
@@ -152,7 +152,7 @@ def _material_hint(m: Material, content: CatalogueContent) -> str:
 
 def _materials(item: ServiceItem, content: CatalogueContent) -> FormStep | None:
     index_of = {c: i for i, c in enumerate(conditions(item), start=1)}
-    fields = []
+    fields: list[FormField] = []
     for number, m in enumerate(item.materials, start=1):
         data: dict[str, object] = {
             "name": f"material_{number}",
@@ -257,7 +257,7 @@ def merge(derived: FormDefinition, extension: FormDefinition) -> FormDefinition:
     depends += [(f, False) for f in extension.fields() if f.when is not None]
     deciding = {f.when.field for f, lost in depends if f.when is not None and not lost}
     dropped |= {f.when.field for f, lost in depends if f.when is not None and lost} - deciding
-    steps = []
+    steps: list[FormStep] = []
     for step in derived.steps:
         if step.id in own:
             steps.append(own.pop(step.id))

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from urllib.parse import quote, urlparse
 
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -177,7 +178,7 @@ async def _store(owner: str, name: str, data: bytes, item_code: str | None):
 
 
 async def _correction(
-    owner: str, number: str, upload_file, limit: int, ctx: RequestContext
+    owner: str, number: str, upload_file: UploadFile | str | None, limit: int, ctx: RequestContext
 ) -> Response:
     """A corrected material for a returned application (补正); attached by ``applications.correct``."""
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import socket
 from datetime import timedelta
-from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -42,7 +41,7 @@ def take(
                 s.commit()
             except IntegrityError:  # another worker made it meanwhile
                 s.rollback()
-        result = s.execute(
+        result = s.exec(
             sa.update(WorkLease)
             .where(
                 col(WorkLease.name) == name,
@@ -51,4 +50,4 @@ def take(
             .values(holder=me, until=at + lease)
         )
         s.commit()
-        return bool(cast("sa.CursorResult[Any]", result).rowcount)
+        return bool(result.rowcount)

@@ -51,7 +51,7 @@ class FormField(_Model):
     label: Label
     hint: Hint = ""
     required: bool = True
-    options: list[Option] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list[Option])
     when: Condition | None = None
     prefill: PrefillKey | None = None
     locked: bool = False

@@ -107,7 +107,7 @@ def check_step(
     file_ok: set[str] | None = None,
 ) -> dict[str, str]:
     """Errors of the visible fields of one step, by field name, in page order."""
-    errors = {}
+    errors: dict[str, str] = {}
     for fld in visible_fields(form, step, values):
         if (message := check_field(fld, values, province, file_ok)) is not None:
             errors[fld.name] = message
@@ -118,7 +118,7 @@ def check_all(
     form: FormDefinition, values: dict[str, str], province: str, file_ok: set[str] | None = None
 ) -> dict[str, tuple[int, str]]:
     """Every error of the whole form: field name -> (step index, message)."""
-    found = {}
+    found: dict[str, tuple[int, str]] = {}
     for index, step in enumerate(form.steps):
         for name, message in check_step(form, step, values, province, file_ok).items():
             found[name] = (index, message)

@@ -135,7 +135,7 @@ class Page:
 class Progress:
     """Where one citizen is in one form (kept by the state, saved with the draft)."""
 
-    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    values: dict[str, str] = dataclasses.field(default_factory=dict[str, str])
     page: int = 0
     #: a change link on the check page was followed: continue goes back there
     back_to_check: bool = False
@@ -151,8 +151,8 @@ class Outcome:
 
     action: Action
     page: int = 0
-    errors: dict[str, str] = dataclasses.field(default_factory=dict)
-    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    errors: dict[str, str] = dataclasses.field(default_factory=dict[str, str])
+    values: dict[str, str] = dataclasses.field(default_factory=dict[str, str])
 
     @property
     def ok(self) -> bool:
@@ -331,7 +331,7 @@ class Wizard:
 
     def change(self, p: Progress, step: int) -> Outcome:
         """A change link on the check page: that step's page, then back to the check page."""
-        page = self.page_of_step(step) if isinstance(step, int) else None
+        page = self.page_of_step(step)
         if self.page(p.page).kind != CHECK or page is None or not self.shows(page, p.values):
             return Outcome("ignored", p.page)
         p.page, p.back_to_check = page, True
@@ -368,7 +368,7 @@ class Wizard:
             ):
                 p.page, p.back_to_check = index, True
                 return Outcome("errors", index, errors)
-        missing = {}
+        missing: dict[str, str] = {}
         if not form_data.get("declaration"):
             missing[DECLARATION_TARGET] = t("请阅读并勾选承诺声明")
         if not form_data.get("consent"):

@@ -61,12 +61,12 @@ CALLBACK_ERRORS = frozenset(
     }
 )
 
-_PROVIDER: OIDCProvider | None = None
+_provider: OIDCProvider | None = None
 
 
 def provider() -> OIDCProvider | None:
     """The configured OIDC provider (one per process; discovery is cached inside)."""
-    global _PROVIDER
+    global _provider
     try:
         settings = settings_from_env()
     except ValueError as exc:
@@ -74,9 +74,9 @@ def provider() -> OIDCProvider | None:
         return None
     if settings is None:
         return None
-    if _PROVIDER is None or _PROVIDER.settings != settings:
-        _PROVIDER = OIDCProvider(settings)
-    return _PROVIDER
+    if _provider is None or _provider.settings != settings:
+        _provider = OIDCProvider(settings)
+    return _provider
 
 
 # -- the session ---------------------------------------------------------------------------
@@ -158,7 +158,7 @@ class Login:
     error: str = ""
     retry: str = ""
     #: the login in progress, kept server-side (sealed) until the callback
-    pending: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict[str, str])
 
 
 def _not_configured() -> str:

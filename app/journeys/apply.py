@@ -13,7 +13,7 @@ never read), saves the answers to the citizen's draft and returns an :class:`App
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from app.context import RequestContext
 from app.domain.identity import Identity
@@ -157,7 +157,12 @@ def set_choice(
     return e.view()
 
 
-def continue_step(ctx: RequestContext, tab: Tab, form_data: Mapping[str, Any]) -> ApplyView | None:
+def _posted(form_data: object) -> Mapping[str, Any]:
+    """The page's form as the browser posted it: a mapping of field names (else nothing)."""
+    return cast("Mapping[str, Any]", form_data) if isinstance(form_data, Mapping) else {}
+
+
+def continue_step(ctx: RequestContext, tab: Tab, form_data: object) -> ApplyView | None:
     """继续: check the page's answers, then the next page (or the check page)."""
     e = Event(ctx, tab)
     found = e.on_page()
@@ -165,7 +170,7 @@ def continue_step(ctx: RequestContext, tab: Tab, form_data: Mapping[str, Any]) -
         return e.view() if e.changes else None
     form, ident = found
     wizard, p = e.wizard(form), e.progress
-    wizard.take_post(p, form_data if isinstance(form_data, Mapping) else {}, ident)
+    wizard.take_post(p, _posted(form_data), ident)
     e.keep(p)
     owned = e.sync_files(form, ident.sub)
     p.values = dict(e.values)
@@ -266,7 +271,7 @@ def _snapshot(e: Event, form: FormDefinition, values: dict[str, str]) -> dict[st
     }
 
 
-def _submit(e: Event, form_data: Mapping[str, Any], key: str, code: str) -> ApplyView | str | None:
+def _submit(e: Event, form_data: object, key: str, code: str) -> ApplyView | str | None:
     """The checks and the database write of :func:`submit`: the view to show, or the owner
     when the application went in (the back office still to be told)."""
     form = e.form()
@@ -276,7 +281,7 @@ def _submit(e: Event, form_data: Mapping[str, Any], key: str, code: str) -> Appl
     p = e.progress
     owned = e.sync_files(form, ident.sub)
     p.values = dict(e.values)
-    data = form_data if isinstance(form_data, Mapping) else {}
+    data = _posted(form_data)
     outcome = e.wizard(form).submit(p, ident, data, key, owned)
     e.keep(p)
     if outcome.action != "submit":
@@ -309,7 +314,7 @@ def _submit(e: Event, form_data: Mapping[str, Any], key: str, code: str) -> Appl
 async def submit(
     ctx: RequestContext,
     tab: Tab,
-    form_data: Mapping[str, Any],
+    form_data: object,
     key: str,
     code: str,
     *,

@@ -48,13 +48,15 @@ class Tab:
     form_key: str = ""
     area: str = ""
     promised_days: int = 0
-    values: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    values: Mapping[str, str] = dataclasses.field(default_factory=dict[str, str])
     page: int = 0
     back_to_check: bool = False
-    file_names: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    licences: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+    file_names: Mapping[str, str] = dataclasses.field(default_factory=dict[str, str])
+    licences: Mapping[str, Mapping[str, str]] = dataclasses.field(
+        default_factory=dict[str, Mapping[str, str]]
+    )
     #: the errors of the fields shown now (an autosave that re-renders keeps them)
-    shown_errors: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    shown_errors: Mapping[str, str] = dataclasses.field(default_factory=dict[str, str])
     revealed: bool = False
     draft_token: str = ""
     resumed: bool = False

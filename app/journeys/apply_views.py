@@ -47,7 +47,7 @@ class FieldView:
     described_by: str = ""
     autocomplete: str = ""
     max_length: int = 100
-    options: list[OptionView] = dataclasses.field(default_factory=list)
+    options: list[OptionView] = dataclasses.field(default_factory=list[OptionView])
     #: file fields: an e-licence of the citizen that can replace the upload
     licence_id: str = ""
     licence_text: str = ""
@@ -195,7 +195,7 @@ def render(
 def check_answers(form: FormDefinition, a: Answers) -> tuple[AnswerView, ...]:
     """The check page's rows: every visible answer, masked unless revealed."""
     values = dict(a.values)
-    rows = []
+    rows: list[AnswerView] = []
     for index, step in enumerate(form.steps):
         for fld in visible_fields(form, step, values):
             value = display(fld, values, a.province, a.revealed, dict(a.file_names))

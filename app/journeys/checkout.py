@@ -70,7 +70,8 @@ class _Event:
     """One event's changes to the page, over the tab it started from."""
 
     def __init__(self, ctx: RequestContext, tab: CheckoutTab) -> None:
-        self.ctx, self.tab, self.changes = ctx, tab, {}
+        self.ctx, self.tab = ctx, tab
+        self.changes: dict[str, Any] = {}
         self.code = tab.code.strip()[:80]
 
     def get(self, name: str) -> Any:

@@ -11,6 +11,7 @@ per (province, query, filters, limit) a minute (``app.readcache``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from app.catalogue.db import get_engine
@@ -28,7 +29,8 @@ MAX_QUERY = 64
 RESULTS_LIMIT = 20
 SUGGESTIONS_LIMIT = 6
 
-RESULTS: ReadCache[list[dict]] = ReadCache()
+#: a search's entries (``app.search.present.entries``) or its spelling suggestions
+RESULTS: ReadCache[list[dict[str, Any]]] = ReadCache()
 
 # What citizens type when they look for elder mode (长辈版); the page answers with its switch.
 ELDER_MODE_QUERIES = frozenset(
@@ -53,7 +55,7 @@ def audience_filter(raw: object) -> str:
 
 def _search_now(
     province: Province, query: str, audience: str, online: bool, limit: int
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     filters = Filters(audience=audience or None, online=True if online else None)
     with get_engine().connect() as conn:
         result = search(conn, query, province=province, limit=limit, filters=filters)
@@ -66,7 +68,7 @@ def _search_now(
 
 async def _run(
     ctx: RequestContext, query: str, audience: str, online: bool, limit: int
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """A cached answer at once, a new search in a worker thread (with PostgreSQL every query
     is a network round trip that would hold up every other tab on this worker)."""
     key = (ctx.province, query, audience, online, limit)
@@ -81,7 +83,7 @@ class Found:
 
     query: str = ""
     searched: bool = False
-    results: tuple[dict, ...] = ()
+    results: tuple[dict[str, Any], ...] = ()
     spelled: tuple[dict[str, str], ...] = ()
 
 

@@ -51,7 +51,7 @@ def idp(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
         monkeypatch.setenv("YIWANG_OIDC_CLIENT_ID", "yiwang")
         monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
-        monkeypatch.setattr(account, "_PROVIDER", None)
+        monkeypatch.setattr(account, "_provider", None)
         yield sandbox
 
 
@@ -166,7 +166,7 @@ def test_provider_down_keeps_the_retry_and_retry_login_starts_again(
     flow_db: Session, monkeypatch: pytest.MonkeyPatch, audit_log: Path
 ) -> None:
     monkeypatch.setenv("YIWANG_OIDC_ISSUER", f"http://127.0.0.1:{free_port()}")
-    monkeypatch.setattr(account, "_PROVIDER", None)
+    monkeypatch.setattr(account, "_provider", None)
     state = _state()
     assert asyncio.run(FlowAuthState.begin_login.fn(state, "/apply/X?start=1")) is None
     assert "暂时不可用" in state.login_error and state.login_retry == "/apply/X?start=1"

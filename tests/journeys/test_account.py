@@ -36,7 +36,7 @@ def idp(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
         monkeypatch.setenv("YIWANG_OIDC_CLIENT_ID", "yiwang")
         monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
-        monkeypatch.setattr(account, "_PROVIDER", None)
+        monkeypatch.setattr(account, "_provider", None)
         yield sandbox
 
 
@@ -108,7 +108,7 @@ def test_a_provider_without_end_session_gets_a_local_only_notice(
     with serve(sandbox.app(), port) as url:
         monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
         monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
-        monkeypatch.setattr(account, "_PROVIDER", None)
+        monkeypatch.setattr(account, "_provider", None)
         _, ctx = sign_in(context(), sandbox)
         out = asyncio.run(account.sign_out(ctx))
     assert out.full_load and out.redirect == account.signed_out_path()
@@ -163,7 +163,7 @@ def test_provider_down_says_unavailable_and_offers_a_retry(
     flow_db: Session, monkeypatch: pytest.MonkeyPatch, audit_log: Path
 ) -> None:
     monkeypatch.setenv("YIWANG_OIDC_ISSUER", f"http://127.0.0.1:{free_port()}")
-    monkeypatch.setattr(account, "_PROVIDER", None)
+    monkeypatch.setattr(account, "_provider", None)
     step = asyncio.run(account.begin_login(context(), "/apply/X?start=1"))
     assert step.redirect == "" and not step.pending
     assert "暂时不可用" in step.error and "重试" in step.error
@@ -251,7 +251,7 @@ def test_provider_down_at_token_time_is_unavailable_not_failed(
     sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS)
     monkeypatch.setenv("YIWANG_OIDC_ISSUER", sandbox.issuer)
     monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
-    monkeypatch.setattr(account, "_PROVIDER", None)
+    monkeypatch.setattr(account, "_provider", None)
     with serve(sandbox.app(), port):
         start = asyncio.run(account.begin_login(context(), "/apply/X?start=1"))
         params = pick_account(sandbox, start.redirect, "sbx-person-0001")

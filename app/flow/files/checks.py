@@ -273,9 +273,9 @@ def prepare(name: str, data: bytes) -> Processed:
     return Processed(kind, cleaned, hashlib.sha256(cleaned).hexdigest(), verdict.verdict)
 
 
-_POOL: ThreadPoolExecutor | None = None
+_executor: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
-_IN_FLIGHT = 0
+_in_flight = 0
 
 
 def _workers() -> int:
@@ -283,21 +283,21 @@ def _workers() -> int:
 
 
 def _pool() -> ThreadPoolExecutor:
-    global _POOL
+    global _executor
     with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="yw-upload")
-        return _POOL
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="yw-upload")
+        return _executor
 
 
 async def process(name: str, data: bytes) -> Processed:
     """:func:`prepare` in the bounded upload pool; ``UploadRefused("busy")`` when
     ``YIWANG_UPLOAD_WORKERS`` files are being processed and as many again are waiting."""
-    global _IN_FLIGHT
-    if 2 * _workers() <= _IN_FLIGHT:
+    global _in_flight
+    if 2 * _workers() <= _in_flight:
         raise UploadRefused("busy")
-    _IN_FLIGHT += 1
+    _in_flight += 1
     try:
         return await asyncio.get_running_loop().run_in_executor(_pool(), prepare, name, data)
     finally:
-        _IN_FLIGHT -= 1
+        _in_flight -= 1

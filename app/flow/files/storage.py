@@ -11,10 +11,10 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from app.db import session_scope
 from app.flow import store
@@ -141,22 +141,22 @@ _FILE_ID = re.compile(r"^[0-9a-f]{32}$")
 def referenced_ids(values: Any) -> set[str]:
     """Every stored-file id named in a draft's or an application's answers."""
     found: set[str] = set()
-    stack = [values]
+    stack: list[object] = [values]
     while stack:
         value = stack.pop()
         if isinstance(value, str) and _FILE_ID.match(value):
             found.add(value)
         elif isinstance(value, dict):
-            stack.extend(value.values())
+            stack.extend(cast("dict[object, object]", value).values())
         elif isinstance(value, list | tuple):
-            stack.extend(value)
+            stack.extend(cast("list[object] | tuple[object, ...]", value))
     return found
 
 
-def _in_use(s: Any, owner: str | None) -> set[str]:
+def _in_use(s: Session, owner: str | None) -> set[str]:
     used: set[str] = set()
     for table in (Draft, Application):
-        stmt = select(table.values)
+        stmt = select(col(table.values))
         if owner is not None:
             stmt = stmt.where(table.owner == owner)
         for values in s.exec(stmt).all():
@@ -164,7 +164,7 @@ def _in_use(s: Any, owner: str | None) -> set[str]:
     return used
 
 
-def _remove(s: Any, rows: list[StoredFile]) -> int:
+def _remove(s: Session, rows: list[StoredFile]) -> int:
     """Delete these files and their rows; how many rows this call deleted. One DELETE by id:
     two uploads replacing the same material at once may both remove the file it replaced,
     and the second then finds nothing to delete (which is not an error)."""
@@ -172,15 +172,15 @@ def _remove(s: Any, rows: list[StoredFile]) -> int:
         return 0
     for row in rows:
         (files_dir() / row.id).unlink(missing_ok=True)
-    done = s.execute(sa.delete(StoredFile).where(col(StoredFile.id).in_([r.id for r in rows])))
+    done = s.exec(sa.delete(StoredFile).where(col(StoredFile.id).in_([r.id for r in rows])))
     s.commit()
-    return int(getattr(done, "rowcount", 0) or 0)
+    return int(done.rowcount or 0)
 
 
 def delete_unreferenced(owner: str, ids: list[str]) -> int:
     """Delete these files of ``owner`` that no draft or application of theirs names (a
     replaced material, a deleted draft's files); returns how many."""
-    ids = [i for i in ids if isinstance(i, str) and _FILE_ID.match(i)]
+    ids = [i for i in ids if _FILE_ID.match(i)]
     if not ids:
         return 0
     with session_scope() as s:

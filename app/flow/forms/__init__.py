@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import yaml
 from pydantic import ValidationError
@@ -58,16 +59,20 @@ def _location(loc: tuple[object, ...], data: object) -> str:
     """``steps.1.fields.0.name`` plus the field's own name where the path passes one."""
     parts = [str(p) for p in loc]
     node = data
-    named = []
+    named: list[str] = []
     for part in loc:
+        # the file's YAML: mappings and lists of anything
         if isinstance(node, dict):
-            node = node.get(part) if isinstance(part, str) else None
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
+            node = cast("dict[object, object]", node).get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int):
+            items = cast("list[object]", node)
+            node = items[part] if part < len(items) else None
         else:
             node = None
-        if isinstance(node, dict) and "name" in node and isinstance(node["name"], str):
-            named.append(node["name"])
+        if isinstance(node, dict):
+            name = cast("dict[object, object]", node).get("name")
+            if isinstance(name, str):
+                named.append(name)
     label = ".".join(parts) or "(file)"
     return f"{label} (field {named[-1]!r})" if named else label
 
@@ -75,17 +80,18 @@ def _location(loc: tuple[object, ...], data: object) -> str:
 def parse_form(path: Path) -> FormDefinition:
     """Read and validate one form file; every problem names the file and the field."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: object = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise FormFileError([FormProblem(path, "(file)", str(exc))]) from None
     if not isinstance(data, dict):
         raise FormFileError([FormProblem(path, "(file)", "must be a mapping of form settings")])
+    data = cast("dict[object, object]", data)  # a YAML mapping
     if "origin" in data:
         raise FormFileError([FormProblem(path, "origin", "is set by the loader, not in a file")])
     try:
         form = FormDefinition.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems: list[FormProblem] = []
         for err in exc.errors():
             message = err["msg"].removeprefix("Value error, ")
             field = _location(err["loc"], data)
@@ -112,7 +118,9 @@ def form_files(province_folder: Path | None = None) -> dict[str, Path]:
     return files
 
 
-def load_forms(province_folder: Path | None = None) -> tuple[dict[str, FormDefinition], list]:
+def load_forms(
+    province_folder: Path | None = None,
+) -> tuple[dict[str, FormDefinition], list[FormProblem]]:
     """Every hand-written form for this province folder, and the problems of the bad files."""
     forms: dict[str, FormDefinition] = {}
     problems: list[FormProblem] = []
@@ -138,7 +146,7 @@ def forms_in(province_folder: Path | None = None) -> dict[str, FormDefinition]:
     return _forms_in(province_folder.resolve() if province_folder is not None else None)
 
 
-def problems_of(province_folder: Path) -> list:
+def problems_of(province_folder: Path) -> list[ThemeProblem]:
     """The province folder's form problems as ``themes.ThemeProblem`` (file, field, reason)."""
     return [p.as_theme_problem() for p in load_forms(province_folder)[1]]
 
@@ -166,7 +174,8 @@ def bundles_with(basic_code: str, province_folder: Path | None = None) -> list[F
 
 
 # -- the form of an item -----------------------------------------------------------------------
-_DERIVED: OrderedDict[tuple, FormDefinition | None] = OrderedDict()
+#: (folder, implementation code, the item as JSON, server language) -> its form
+_DERIVED: OrderedDict[tuple[Path | None, str, str, str], FormDefinition | None] = OrderedDict()
 _DERIVED_MAX = 4096
 _LOCK = threading.Lock()
 

@@ -24,7 +24,9 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
+from app.domain.service_item import Material, ServiceItem
 from app.flow.completeness import item_problems
 from app.flow.derive import can_apply_online
 from app.flow.forms import (
@@ -35,7 +37,7 @@ from app.flow.forms import (
     load_forms,
     parse_form,
 )
-from app.flow.schema import FormDefinition
+from app.flow.schema import FormDefinition, FormField
 
 
 def province_folders(named: list[str]) -> list[Path]:
@@ -59,12 +61,11 @@ def province_folders(named: list[str]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _items(province: str | None = None, basic_code: str | None = None):
+def _items(province: str | None = None, basic_code: str | None = None) -> list[ServiceItem]:
     from sqlmodel import select
 
     from app.catalogue.tables import CatalogueItem
     from app.db import session_scope
-    from app.domain.service_item import ServiceItem
 
     with session_scope() as s:
         stmt = select(CatalogueItem)
@@ -76,43 +77,104 @@ def _items(province: str | None = None, basic_code: str | None = None):
         return [ServiceItem.model_validate(r.data) for r in rows]
 
 
-def describe(form: FormDefinition, item=None) -> dict:
+Condition = TypedDict("Condition", {"field": str, "in": list[str]})
+
+
+class FieldShown(TypedDict):
+    name: str
+    kind: str
+    label: str
+    required: bool
+    locked: bool
+    prefill: NotRequired[str]
+    when: NotRequired[Condition]
+    options: NotRequired[list[str]]
+    material: NotRequired[str]
+    e_licence: NotRequired[str]
+
+
+class StepShown(TypedDict):
+    id: str
+    title: str
+    fields: list[FieldShown]
+
+
+class ItemShown(TypedDict):
+    implementation_code: str
+    name: str
+    audience: str
+    online_depth: str
+
+
+class MaterialShown(TypedDict):
+    name: str
+    necessity: str
+    condition: NotRequired[str]
+    e_licence: bool
+    field: str | None
+
+
+class FormShown(TypedDict):
+    """What ``show`` prints (``--json``: as it is)."""
+
+    key: str
+    title: str
+    origin: str
+    audience: str
+    min_level: int
+    department: str
+    steps: list[StepShown]
+    declaration: str
+    sensitive_consent: str
+    members: list[str]
+    item: NotRequired[ItemShown]
+    materials: NotRequired[list[MaterialShown]]
+
+
+def _field(f: FormField) -> FieldShown:
+    shown = FieldShown(
+        name=f.name, kind=f.kind, label=f.label, required=f.required, locked=f.locked
+    )
+    if f.prefill:
+        shown["prefill"] = f.prefill
+    if f.when:
+        shown["when"] = {"field": f.when.field, "in": f.when.in_}
+    if f.options:
+        shown["options"] = [o.value for o in f.options]
+    if f.material:
+        shown["material"] = f.material
+    if f.licence:
+        shown["e_licence"] = f.licence
+    return shown
+
+
+def _material(m: Material, fields_by_material: dict[str, FormField]) -> MaterialShown:
+    field = fields_by_material[m.name].name if m.name in fields_by_material else None
+    if m.condition:
+        return {"name": m.name, "necessity": str(m.necessity), "condition": m.condition,
+                "e_licence": m.e_licence, "field": field}  # fmt: skip
+    return {"name": m.name, "necessity": str(m.necessity), "e_licence": m.e_licence, "field": field}
+
+
+def describe(form: FormDefinition, item: ServiceItem | None = None) -> FormShown:
     """The form as data: its steps and fields, and each material of the item and the field
     that provides it (``null`` when a hand-written form leaves it to the counter)."""
     fields_by_material = {f.material: f for f in form.fields() if f.kind == "file" and f.material}
-    data = {
-        "key": form.key,
-        "title": form.title,
-        "origin": form.origin,
-        "audience": form.audience,
-        "min_level": form.min_level,
-        "department": form.department,
-        "steps": [
-            {
-                "id": step.id,
-                "title": step.title,
-                "fields": [
-                    {
-                        "name": f.name,
-                        "kind": f.kind,
-                        "label": f.label,
-                        "required": f.required,
-                        "locked": f.locked,
-                        **({"prefill": f.prefill} if f.prefill else {}),
-                        **({"when": {"field": f.when.field, "in": f.when.in_}} if f.when else {}),
-                        **({"options": [o.value for o in f.options]} if f.options else {}),
-                        **({"material": f.material} if f.material else {}),
-                        **({"e_licence": f.licence} if f.licence else {}),
-                    }
-                    for f in step.fields
-                ],
-            }
+    data = FormShown(
+        key=form.key,
+        title=form.title,
+        origin=form.origin,
+        audience=form.audience,
+        min_level=form.min_level,
+        department=form.department,
+        steps=[
+            {"id": step.id, "title": step.title, "fields": [_field(f) for f in step.fields]}
             for step in form.steps
         ],
-        "declaration": form.declaration,
-        "sensitive_consent": form.sensitive_consent,
-        "members": form.members,
-    }
+        declaration=form.declaration,
+        sensitive_consent=form.sensitive_consent,
+        members=form.members,
+    )
     if item is not None:
         data["item"] = {
             "implementation_code": item.implementation_code,
@@ -120,20 +182,11 @@ def describe(form: FormDefinition, item=None) -> dict:
             "audience": str(item.audience),
             "online_depth": str(item.online_depth),
         }
-        data["materials"] = [
-            {
-                "name": m.name,
-                "necessity": str(m.necessity),
-                **({"condition": m.condition} if m.condition else {}),
-                "e_licence": m.e_licence,
-                "field": fields_by_material[m.name].name if m.name in fields_by_material else None,
-            }
-            for m in item.materials
-        ]
+        data["materials"] = [_material(m, fields_by_material) for m in item.materials]
     return data
 
 
-def _print_form(data: dict) -> None:
+def _print_form(data: FormShown) -> None:
     print(f"{data['key']}  {data['title']}  ({data['origin']}, {data['audience']})")
     for step in data["steps"]:
         print(f"  step {step['id']}: {step['title']}")

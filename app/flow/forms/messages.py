@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, cast
 
 import yaml
 
@@ -21,17 +21,18 @@ TEXT_KEYS = frozenset(
 )
 
 
-def form_texts(data: Any) -> Iterator[str]:
+def form_texts(data: object) -> Iterator[str]:
     """Every user-visible text of a parsed form file, in file order."""
+    # parsed YAML: mappings and lists of anything
     if isinstance(data, dict):
-        for key, value in data.items():
+        for key, value in cast("dict[object, object]", data).items():
             if key in TEXT_KEYS:
-                values = value if isinstance(value, list) else [value]
+                values = cast("list[object]", value) if isinstance(value, list) else [value]
                 yield from (v.strip() for v in values if isinstance(v, str) and v.strip())
             else:
                 yield from form_texts(value)
     elif isinstance(data, list):
-        for value in data:
+        for value in cast("list[object]", data):
             yield from form_texts(value)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Collection
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -46,7 +46,7 @@ def timeout() -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def _order_no(at, row_id: int) -> str:
+def _order_no(at: datetime, row_id: int) -> str:
     return f"YWP{at:%Y%m%d}{row_id:010d}"
 
 
@@ -116,13 +116,13 @@ def order_by_no(order_no: str, s: Session) -> PaymentOrder | None:
 
 #: what submits a paid order's application (``app.flow.checkout.submit_paid``, installed when
 #: that module loads: the checkout uses this module, never the other way round)
-_ON_PAID: Callable[[PaymentOrder, Session], object] | None = None
+_paid_handler: Callable[[PaymentOrder, Session], object] | None = None
 
 
 def on_paid(handler: Callable[[PaymentOrder, Session], object]) -> None:
     """Install what submits the application of an order the cashier says is paid."""
-    global _ON_PAID
-    _ON_PAID = handler
+    global _paid_handler
+    _paid_handler = handler
 
 
 def apply_status(
@@ -148,7 +148,7 @@ def apply_status(
             )
         at = store.now()
         if status == "paid":
-            won = s.execute(
+            won = s.exec(
                 sa.update(PaymentOrder)
                 .where(col(PaymentOrder.id) == order.id, col(PaymentOrder.paid_at).is_(None))
                 .values(
@@ -162,9 +162,9 @@ def apply_status(
                     notifications=PaymentOrder.notifications + 1,
                 )
             )
-            won = int(cast("sa.CursorResult[Any]", won).rowcount or 0)
+            won = int(won.rowcount or 0)
             if not won:
-                s.execute(
+                s.exec(
                     sa.update(PaymentOrder)
                     .where(col(PaymentOrder.id) == order.id)
                     .values(notifications=PaymentOrder.notifications + 1)
@@ -173,16 +173,16 @@ def apply_status(
             order = order_by_no(order_no, s)
             assert order is not None
             if not order.application_number:  # also after a crash between the two steps
-                if _ON_PAID is None:
+                if _paid_handler is None:
                     raise RuntimeError(
                         "app.flow.checkout is not loaded: nothing submits paid orders"
                     )
-                _ON_PAID(order, s)
+                _paid_handler(order, s)
                 order = order_by_no(order_no, s)
                 assert order is not None
             return order
         if status in CLOSED and order.status in OPEN:
-            s.execute(
+            s.exec(
                 sa.update(PaymentOrder)
                 .where(col(PaymentOrder.id) == order.id, col(PaymentOrder.status).in_(OPEN))
                 .values(status=status, open_key=None, outbox="", updated_at=at)
@@ -233,7 +233,9 @@ def notified(body: Any) -> PaymentOrder:
             receipt_no=fields.get("receipt_no", ""),
         )
     except NotificationRefused as exc:
-        order_no = body.get("order_no", "") if isinstance(body, dict) else ""
+        # the body is JSON from outside: a dict whose keys are strings, or anything else
+        raw = cast("dict[str, object]", body) if isinstance(body, dict) else {}
+        order_no = raw.get("order_no", "")
         security_log.warning(
             "payment_notification_refused order=%s reason=%s", str(order_no)[:40], exc
         )

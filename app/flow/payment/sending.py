@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -26,7 +25,7 @@ log = logging.getLogger("app.flow.payment")
 
 def _record_open(order_no: str, pay_url: str) -> None:
     with session_scope() as s:
-        s.execute(
+        s.exec(
             sa.update(PaymentOrder)
             .where(col(PaymentOrder.order_no) == order_no, col(PaymentOrder.status) == "created")
             .values(status="open", outbox="", pay_url=pay_url[:500], updated_at=store.now())
@@ -64,7 +63,7 @@ async def send(
 
 def _remember(order_no: str, subject: str, notify_url: str, return_url: str) -> None:
     with session_scope() as s:
-        s.execute(
+        s.exec(
             sa.update(PaymentOrder)
             .where(col(PaymentOrder.order_no) == order_no)
             .values(subject=subject[:200], notify_url=notify_url[:500], return_url=return_url[:500])
@@ -93,9 +92,9 @@ def claim(
     own tap, or claimed by another worker whose send is still under way) is left alone.
     Returns the rows this caller won, read again."""
     at = store.now()
-    won = []
+    won: list[int | None] = []
     for row in rows:
-        result = s.execute(
+        result = s.exec(
             sa.update(PaymentOrder)
             .where(
                 col(PaymentOrder.id) == row.id,
@@ -104,7 +103,7 @@ def claim(
             )
             .values(updated_at=at)
         )
-        if cast("sa.CursorResult[Any]", result).rowcount:
+        if result.rowcount:
             won.append(row.id)
     s.commit()
     if not won:
@@ -160,12 +159,12 @@ def _refunded(order_id: int) -> None:
     """The cashier took the refund: record it once (a conditional UPDATE: of two pushes
     that sent the same refund, only one writes the timeline's 已退费)."""
     with session_scope() as s:
-        won = s.execute(
+        won = s.exec(
             sa.update(PaymentOrder)
             .where(col(PaymentOrder.id) == order_id, col(PaymentOrder.status) == "refunding")
             .values(status="refunded", outbox="", updated_at=store.now())
         )
-        if not cast("sa.CursorResult[Any]", won).rowcount:
+        if not won.rowcount:
             return
         order = s.get(PaymentOrder, order_id)
         assert order is not None

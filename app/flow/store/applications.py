@@ -144,7 +144,7 @@ def advance(
         if app is None:
             raise NotFound(f"no application {number}")
         if seq:
-            claimed = s.execute(
+            claimed = s.exec(
                 sa.update(Application)
                 .where(col(Application.id) == app.id, col(Application.backoffice_seq) < seq)
                 .values(backoffice_seq=seq)

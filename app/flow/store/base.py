@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,9 +22,9 @@ class Refused(ValueError):
     """The request is understood but not allowed; the message says why."""
 
 
-def rowcount(result: sa.Result[Any]) -> int:
+def rowcount(result: sa.CursorResult[Any]) -> int:
     """Rows an UPDATE or DELETE touched (its result is a cursor result)."""
-    return int(cast("sa.CursorResult[Any]", result).rowcount or 0)
+    return int(result.rowcount or 0)
 
 
 def now() -> datetime:

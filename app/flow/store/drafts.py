@@ -133,6 +133,6 @@ def delete_draft(owner: str, draft_id: int, session: Session | None = None) -> N
 def purge_drafts(older_than: timedelta = DRAFT_RETENTION, session: Session | None = None) -> int:
     """Delete drafts untouched for longer than the retention period; return how many."""
     with session_scope(session) as s:
-        result = s.execute(sa.delete(Draft).where(col(Draft.updated_at) < now() - older_than))
+        result = s.exec(sa.delete(Draft).where(col(Draft.updated_at) < now() - older_than))
         s.commit()
         return rowcount(result)

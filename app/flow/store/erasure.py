@@ -53,4 +53,4 @@ def _erase(s: Session, match: Match) -> int:
         sa.delete(Draft).where(match(Draft.owner)),
         sa.delete(FlowSession).where(match(FlowSession.sub)),
     ]
-    return sum(rowcount(s.execute(statement)) for statement in statements)
+    return sum(rowcount(s.exec(statement)) for statement in statements)

@@ -23,7 +23,7 @@ def mark_sent(number: str, outbox: str, session: Session | None = None) -> None:
     """The back office acknowledged ``outbox`` for this application (unless a newer one is
     waiting)."""
     with session_scope(session) as s:
-        s.execute(
+        s.exec(
             sa.update(Application)
             .where(col(Application.number) == number, col(Application.outbox) == outbox)
             .values(outbox="")

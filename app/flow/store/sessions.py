@@ -89,7 +89,7 @@ def redeem_handoff(
         if at - aware(row.created_at) > HANDOFF_TTL:
             return None
         # One UPDATE decides: a second exchange of the same ticket changes no row.
-        done = s.execute(
+        done = s.exec(
             sa.update(FlowSession)
             .where(col(FlowSession.id_hash) == _hash(ticket), col(FlowSession.handoff).is_(True))
             .values(id_hash=_hash(secret), handoff=False, last_seen_at=at)
