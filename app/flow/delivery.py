@@ -59,7 +59,7 @@ def hall_of(item: ServiceItem) -> HallInfo | None:
     return HallInfo(hall.name, hall.address, hall.hours, hall.phone or "", tuple(bring))
 
 
-def check_choice(province: str, data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def check_choice(prefix: str, data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The delivery choice from the form, cleaned, and the problems by field name."""
     method = data.get("method", "")
     errors: dict[str, str] = {}
@@ -75,7 +75,7 @@ def check_choice(province: str, data: dict[str, str]) -> tuple[dict[str, Any], d
         errors["recipient"] = t("请填写收件人姓名")
     if not PHONE_RE.match(phone):
         errors["phone"] = t("收件人手机号应为 11 位手机号码，以 1 开头")
-    if division_name(province, division) is None:
+    if division_name(prefix, division) is None:
         errors["division"] = t("请选择收件地址所在区县")
     if len(detail) < 4:
         errors["detail"] = t("请填写街道、小区和门牌号")
@@ -84,14 +84,14 @@ def check_choice(province: str, data: dict[str, str]) -> tuple[dict[str, Any], d
         "recipient": recipient,
         "phone": phone,
         "division": division,
-        "division_name": division_name(province, division) or "",
+        "division_name": division_name(prefix, division) or "",
         "detail": detail,
     }
     return choice, errors
 
 
-def options(province: str) -> tuple[tuple[str, str], ...]:
-    return divisions(province)
+def options(prefix: str) -> tuple[tuple[str, str], ...]:
+    return divisions(prefix)
 
 
 def address_text(choice: dict[str, Any], reveal: bool = False) -> str:

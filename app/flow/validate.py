@@ -41,7 +41,7 @@ def visible_fields(form: FormDefinition, step: FormStep, values: dict[str, str])
 
 
 def check_field(
-    fld: FormField, values: dict[str, str], province: str, file_ok: set[str] | None = None
+    fld: FormField, values: dict[str, str], prefix: str, file_ok: set[str] | None = None
 ) -> str | None:
     """The error message for this field's answer, or ``None`` when it is acceptable."""
     value = values.get(fld.name, "").strip()
@@ -49,7 +49,7 @@ def check_field(
         detail = values.get(fld.name + DETAIL, "").strip()
         if not value:
             return t("请选择{label}所在的区县", label=stext(fld.label)) if fld.required else None
-        if division_name(province, value) is None:
+        if division_name(prefix, value) is None:
             return t("请从列表中选择{label}所在的区县", label=stext(fld.label))
         if not detail:
             return t("请填写{label}的街道和门牌号", label=stext(fld.label))
@@ -103,24 +103,24 @@ def check_step(
     form: FormDefinition,
     step: FormStep,
     values: dict[str, str],
-    province: str,
+    prefix: str,
     file_ok: set[str] | None = None,
 ) -> dict[str, str]:
     """Errors of the visible fields of one step, by field name, in page order."""
     errors: dict[str, str] = {}
     for fld in visible_fields(form, step, values):
-        if (message := check_field(fld, values, province, file_ok)) is not None:
+        if (message := check_field(fld, values, prefix, file_ok)) is not None:
             errors[fld.name] = message
     return errors
 
 
 def check_all(
-    form: FormDefinition, values: dict[str, str], province: str, file_ok: set[str] | None = None
+    form: FormDefinition, values: dict[str, str], prefix: str, file_ok: set[str] | None = None
 ) -> dict[str, tuple[int, str]]:
     """Every error of the whole form: field name -> (step index, message)."""
     found: dict[str, tuple[int, str]] = {}
     for index, step in enumerate(form.steps):
-        for name, message in check_step(form, step, values, province, file_ok).items():
+        for name, message in check_step(form, step, values, prefix, file_ok).items():
             found[name] = (index, message)
     return found
 
@@ -157,14 +157,14 @@ def with_locked(form: FormDefinition, values: dict[str, str], identity: Identity
 def display(
     fld: FormField,
     values: dict[str, str],
-    province: str,
+    prefix: str,
     reveal: bool = False,
     file_names: dict[str, str] | None = None,
 ) -> str:
     """How an answer reads on the check-your-answers page and in my applications."""
     value = values.get(fld.name, "")
     if fld.kind == "address":
-        area = division_name(province, value) or ""
+        area = division_name(prefix, value) or ""
         return f"{area} {values.get(fld.name + DETAIL, '')}".strip()
     if fld.kind in {"select", "radio", "checkbox"}:
         labels = {o.value: stext(o.label) for o in fld.options}

@@ -169,10 +169,11 @@ def licence_for(
 
 
 class Wizard:
-    """The step machine of one form for one province (its divisions check address answers)."""
+    """The step machine of one form for one province, given by its GB/T 2260 prefix (its
+    divisions check address answers)."""
 
-    def __init__(self, form: FormDefinition, province: str) -> None:
-        self.form, self.province = form, province
+    def __init__(self, form: FormDefinition, prefix: str) -> None:
+        self.form, self.prefix = form, prefix
         extra = [Page(k.name) for k in STEP_KINDS.values() if k.applies(form)]
         self.pages: list[Page] = [
             *(Page(QUESTIONS, i) for i in range(len(form.steps))),
@@ -301,7 +302,7 @@ class Wizard:
         page = self.page(p.page)
         if page.kind == QUESTIONS:
             step = self.form.steps[page.step]
-            return check_step(self.form, step, p.values, self.province, owned_files)
+            return check_step(self.form, step, p.values, self.prefix, owned_files)
         if page.kind in STEP_KINDS:
             return STEP_KINDS[page.kind].problems(self.form, p.values)
         return {}
@@ -355,7 +356,7 @@ class Wizard:
         if not valid_idempotency_key(key):
             return Outcome("errors", p.page, {KEY_TARGET: t("提交请求无效，请刷新页面后重试。")})
         p.values = with_locked(self.form, p.values, ident)
-        problems = check_all(self.form, p.values, self.province, owned_files)
+        problems = check_all(self.form, p.values, self.prefix, owned_files)
         if problems:
             step = next(iter(problems.values()))[0]
             page = self.page_of_step(step)

@@ -168,7 +168,7 @@ def _page(ctx: RequestContext, acc: Account | None, number: str, revealed: bool)
     values = {k: str(v) for k, v in app.values.items()}
     answers = (
         tuple(
-            AnswerRow(stext(f.label), display(f, values, ctx.province.code, reveal=revealed))
+            AnswerRow(stext(f.label), display(f, values, ctx.province.prefix, reveal=revealed))
             for step in form.steps
             for f in visible_fields(form, step, values)
             if f.kind != "file"

@@ -149,7 +149,7 @@ class Event:
         return found[0] if found is not None and found[0].key == key else None
 
     def wizard(self, form: FormDefinition) -> Wizard:
-        return Wizard(form, self.province.code)
+        return Wizard(form, self.province.prefix)
 
     def content(self, text: str) -> str:
         """A catalogue text (item or department name) in every locale of the province."""
@@ -247,7 +247,7 @@ class Event:
         errors = dict(errors or {})
         page = self.wizard(form).page(self.get("page"))
         answers = Answers(
-            self.province.code, self.values, self.file_names, self.licences, self.get("revealed")
+            self.province.prefix, self.values, self.file_names, self.licences, self.get("revealed")
         )
         self.page = render(form, page.kind, page.step, answers, errors)
         self.set(stage=self.page.stage or self.get("stage"))

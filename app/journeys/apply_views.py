@@ -89,7 +89,7 @@ class Rendered:
 class Answers:
     """What a field view is made of besides the form: the answers and what the citizen has."""
 
-    province: str
+    prefix: str  # the province's GB/T 2260 prefix: its divisions check and name addresses
     values: Mapping[str, str]
     file_names: Mapping[str, str]
     licences: Mapping[str, Mapping[str, str]]
@@ -120,7 +120,7 @@ def field_view(fld: FormField, a: Answers, errors: Mapping[str, str]) -> FieldVi
     elif fld.kind == "address":
         options = [
             OptionView(code, name, code == value, f"{input_id}-{code}")
-            for code, name in divisions(a.province)
+            for code, name in divisions(a.prefix)
         ]
     shown = value
     licence_id = licence_text = ""
@@ -137,7 +137,7 @@ def field_view(fld: FormField, a: Answers, errors: Mapping[str, str]) -> FieldVi
                 issued=offer["issued"],
             )
     if fld.locked:
-        shown = display(fld, dict(a.values), a.province, reveal=a.revealed)
+        shown = display(fld, dict(a.values), a.prefix, reveal=a.revealed)
     return FieldView(
         name=fld.name,
         kind=fld.kind,
@@ -198,7 +198,7 @@ def check_answers(form: FormDefinition, a: Answers) -> tuple[AnswerView, ...]:
     rows: list[AnswerView] = []
     for index, step in enumerate(form.steps):
         for fld in visible_fields(form, step, values):
-            value = display(fld, values, a.province, a.revealed, dict(a.file_names))
+            value = display(fld, values, a.prefix, a.revealed, dict(a.file_names))
             rows.append(
                 AnswerView(
                     key=fld.name,

@@ -126,7 +126,7 @@ class _Event:
         self.set(
             divisions=tuple(
                 DivisionOption(code, name, code == chosen)
-                for code, name in delivery.options(self.ctx.province.code)
+                for code, name in delivery.options(self.ctx.province.prefix)
             )
         )
 
@@ -222,7 +222,7 @@ def choose_delivery(
     data = {str(k): str(v)[:200] for k, v in form_data.items()}
     if data.get("method") == "express" and data.get("phone") == tab.phone_shown:
         data["phone"] = tab.prefill_phone  # the masked prefill was left as it was
-    choice, errors = delivery.check_choice(ctx.province.code, data)
+    choice, errors = delivery.check_choice(ctx.province.prefix, data)
     if errors:
         e.set(field_errors=errors, method=data.get("method", ""))
         e.set(errors=tuple(CheckoutError(m, TARGETS[k]) for k, m in errors.items()))

@@ -46,7 +46,7 @@ def item(name: str) -> ServiceItem:
 
 
 def wizard_for(name: str) -> Wizard:
-    return Wizard(derived_form(item(name)), "shandong")
+    return Wizard(derived_form(item(name)), "37")
 
 
 def test_a_derived_application_from_continue_to_submit() -> None:
@@ -117,7 +117,7 @@ def test_steps_whose_questions_are_all_hidden_are_skipped() -> None:
             {"id": "c", "title": "C", "fields": [{"name": "last", "kind": "text", "label": "l"}]},
         ],
     })  # fmt: skip
-    w = Wizard(form, "shandong")
+    w = Wizard(form, "37")
     p = w.open(ALICE)
     w.set_answer(p, "kind", "y", ALICE)
     assert w.continue_(p).page == 2  # step b has nothing to ask
@@ -167,7 +167,7 @@ def test_the_eligibility_gate() -> None:
 
 
 def test_a_legal_person_form_is_prefilled_from_the_company_account() -> None:
-    w = Wizard(derived_form(item("发票申领")), "shandong")
+    w = Wizard(derived_form(item("发票申领")), "37")
     p = w.open(COMPANY)
     assert p.values["org_name"] == "济南泉城示例科技有限公司"
     assert p.values["uscc"] == "91370102MA3C4R7X2T"
@@ -223,7 +223,7 @@ def test_a_hand_written_form_still_drives_the_same_machine() -> None:
     and materials, on the same machine."""
     form = form_for_item(item("居民身份证换领"), SEED.parents[1])
     assert form is not None and form.origin == "extended"
-    w = Wizard(form, "shandong")
+    w = Wizard(form, "37")
     p = w.open(ALICE)
     assert w.continue_(p).page == 1  # the applicant is prefilled from identity
     w.set_answer(p, "situation_1", "yes", ALICE)
