@@ -83,3 +83,36 @@ def item(**changes: Any) -> dict[str, Any]:
 def item_with_code(n: int, **changes: Any) -> dict[str, Any]:
     """A valid item whose implementation code differs by its ``sub`` part."""
     return item(implementation_code=f"{BASIC}-{AREA}-000-{BODY_USCC}-1-{n:02d}", **changes)
+
+
+def submitted_application(
+    db: Any,
+    owner: str = "bob",
+    *,
+    key: str = "",
+    item_code: str = "X",
+    statuses: tuple[str, ...] = (),
+) -> Any:
+    """An application of 居民身份证换领 submitted by ``owner`` (key: the owner's first letter
+    32 times unless given), then moved through ``statuses`` by the back office."""
+    from app.flow.store import applications
+
+    app, _ = applications.submit(
+        owner,
+        key or owner[0] * 32,
+        item_code=item_code,
+        form_key="001018000000",
+        item_name="居民身份证换领",
+        department="济南市公安局历下分局",
+        area_code="370102000000",
+        values={},
+        promised_days=15,
+        session=db,
+    )
+    for status in statuses:
+        applications.advance(app.number, status, session=db)
+    return app
+
+
+#: the statuses of an application the back office has finished
+COMPLETED = ("accepted", "reviewing", "completed")

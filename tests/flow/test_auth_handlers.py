@@ -6,7 +6,6 @@ without Reflex in tests/journeys/test_account.py."""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -24,35 +23,10 @@ from app.security import session_cookie
 from app.state.flow_auth import FlowAuthState
 from app.text import pick
 from sandboxes.idp import SandboxIdP
+from tests.journeys.conftest import CALLBACKS, PUBLIC, lines
+from tests.journeys.conftest import audit_log as audit_log  # a fixture, shared
+from tests.journeys.conftest import idp as idp  # the sandbox identity provider fixture
 from tests.sandbox_server import free_port, serve
-
-PUBLIC = "http://127.0.0.1:3999"
-CALLBACKS = (f"{PUBLIC}/auth/callback",)  # registered exactly, as at a real provider
-
-
-@pytest.fixture
-def audit_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "audit.jsonl"
-    monkeypatch.setenv("YIWANG_AUDIT_LOG", str(path))
-    return path
-
-
-def lines(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-@pytest.fixture
-def idp(monkeypatch: pytest.MonkeyPatch):
-    port = free_port()
-    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS)
-    with serve(sandbox.app(), port) as url:
-        monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
-        monkeypatch.setenv("YIWANG_OIDC_CLIENT_ID", "yiwang")
-        monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
-        monkeypatch.setattr(account, "_provider", None)
-        yield sandbox
 
 
 def _state(cls=FlowAuthState, query: str = "", host: str = "127.0.0.1:3999"):

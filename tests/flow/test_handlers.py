@@ -8,10 +8,11 @@ import asyncio
 from sqlmodel import Session
 
 from app.domain.identity import Identity
-from app.flow.store import applications, drafts, sessions
+from app.flow.store import drafts, sessions
 from app.security import session_cookie
 from app.state.flow_me import ApplicationState, FlowMeState
 from app.text import pick
+from tests.factories import COMPLETED, submitted_application
 from tests.journeys.conftest import journey_db as journey_db  # the catalogue on the test database
 from tests.journeys.conftest import put_item
 
@@ -38,21 +39,7 @@ def _state(cls, identity: Identity | None, db: Session, path: str = "/"):
 
 
 def _bobs_application(db: Session) -> str:
-    app, _ = applications.submit(
-        "bob",
-        "b" * 32,
-        item_code="X",
-        form_key="001018000000",
-        item_name="居民身份证换领",
-        department="d",
-        area_code="370102000000",
-        values={},
-        promised_days=15,
-        session=db,
-    )
-    for status in ("accepted", "reviewing", "completed"):
-        applications.advance(app.number, status, session=db)
-    return app.number
+    return submitted_application(db, "bob", statuses=COMPLETED).number
 
 
 def test_the_me_states_copy_the_journeys_page_into_their_vars(flow_db: Session) -> None:

@@ -13,6 +13,7 @@ from app.adapters import logistics
 from app.adapters.backoffice import OPERATOR_MOVES
 from app.domain.rules import FINAL_STATUSES, MOVES, STATUSES, Milestone, Status
 from app.flow.store import applications, timeline
+from tests.factories import submitted_application
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,18 +36,7 @@ def test_only_the_timeline_module_makes_a_timeline_row() -> None:
 
 
 def test_a_row_has_a_typed_kind_and_a_cut_note(db: Session) -> None:
-    app, _ = applications.submit(
-        "alice",
-        "k" * 32,
-        item_code="ITEM-1",
-        form_key="001018000000",
-        item_name="居民身份证换领",
-        department="济南市公安局历下分局",
-        area_code="370102000000",
-        values={},
-        promised_days=15,
-        session=db,
-    )
+    app = submitted_application(db, "alice", key="k" * 32, item_code="ITEM-1")
     assert app.id is not None
     row = timeline.record(db, app.id, Milestone.PAID, "n" * 600)
     db.commit()
@@ -70,17 +60,6 @@ def test_statuses_and_milestones_are_one_vocabulary() -> None:
 def test_a_move_to_a_status_the_rules_do_not_allow_is_refused(db: Session, status: str) -> None:
     from app.flow import store
 
-    app, _ = applications.submit(
-        "alice",
-        "m" * 32,
-        item_code="ITEM-2",
-        form_key="001018000000",
-        item_name="居民身份证换领",
-        department="济南市公安局历下分局",
-        area_code="370102000000",
-        values={},
-        promised_days=15,
-        session=db,
-    )
+    app = submitted_application(db, "alice", key="m" * 32, item_code="ITEM-2")
     with pytest.raises(store.Refused):
         applications.advance(app.number, status, session=db)

@@ -22,8 +22,11 @@ from app.domain.identity import Identity
 from app.domain.service_item import ServiceItem
 from app.flow import lookup
 from app.flow.store import sessions
+from app.journeys import account
+from sandboxes.idp import SandboxIdP
 from tests import pg
 from tests.dbfixtures import flow_db
+from tests.sandbox_server import free_port, serve
 
 __all__ = ["flow_db"]  # the flow's store fixture, on this package's database
 
@@ -112,3 +115,20 @@ def lines(path: Path) -> list[dict]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+PUBLIC = "http://127.0.0.1:3999"
+CALLBACKS = (f"{PUBLIC}/auth/callback",)  # registered exactly, as at a real provider
+
+
+@pytest.fixture
+def idp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxIdP]:
+    """The sandbox identity provider on a loopback port, the app configured to use it."""
+    port = free_port()
+    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS)
+    with serve(sandbox.app(), port) as url:
+        monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
+        monkeypatch.setenv("YIWANG_OIDC_CLIENT_ID", "yiwang")
+        monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
+        monkeypatch.setattr(account, "_provider", None)
+        yield sandbox

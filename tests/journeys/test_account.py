@@ -21,23 +21,8 @@ from app.flow.tables import FlowSession
 from app.journeys import account
 from app.text import pick
 from sandboxes.idp import SandboxIdP
-from tests.journeys.conftest import context, lines, with_secret
+from tests.journeys.conftest import CALLBACKS, PUBLIC, context, lines, with_secret
 from tests.sandbox_server import free_port, serve
-
-PUBLIC = "http://127.0.0.1:3999"
-CALLBACKS = (f"{PUBLIC}/auth/callback",)  # registered exactly, as at a real provider
-
-
-@pytest.fixture
-def idp(monkeypatch: pytest.MonkeyPatch):
-    port = free_port()
-    sandbox = SandboxIdP(issuer=f"http://127.0.0.1:{port}", redirect_uris=CALLBACKS)
-    with serve(sandbox.app(), port) as url:
-        monkeypatch.setenv("YIWANG_OIDC_ISSUER", url)
-        monkeypatch.setenv("YIWANG_OIDC_CLIENT_ID", "yiwang")
-        monkeypatch.setenv("YIWANG_PUBLIC_URL", PUBLIC)
-        monkeypatch.setattr(account, "_provider", None)
-        yield sandbox
 
 
 def pick_account(sandbox: SandboxIdP, url: str, account_name: str) -> dict[str, str]:

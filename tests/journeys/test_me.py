@@ -13,6 +13,7 @@ from app.domain.identity import Identity
 from app.flow.store import applications, drafts, evaluations, sessions
 from app.journeys import application, me
 from app.text import pick
+from tests.factories import COMPLETED, submitted_application
 from tests.journeys.conftest import context, lines
 
 ALICE = Identity("alice", "张三", "37010219850312002X", "13800135678", 3)
@@ -28,21 +29,7 @@ def _as(identity: Identity, db: Session):
 
 
 def _application(db: Session, owner: str = "bob", final: bool = True) -> str:
-    app, _ = applications.submit(
-        owner,
-        owner[0] * 32,
-        item_code="X",
-        form_key="001018000000",
-        item_name="居民身份证换领",
-        department="d",
-        area_code="370102000000",
-        values={},
-        promised_days=15,
-        session=db,
-    )
-    for status in ("accepted", "reviewing", "completed") if final else ():
-        applications.advance(app.number, status, session=db)
-    return app.number
+    return submitted_application(db, owner, statuses=COMPLETED if final else ()).number
 
 
 def test_signed_out_nothing_is_listed_or_deleted(flow_db: Session) -> None:
