@@ -76,14 +76,14 @@ def catalogue_files_in(folder: Path) -> list[Path]:
     )
 
 
-_BY_FOLDER: dict[tuple[Path, int], Province] = {}
+_BY_FOLDER: dict[Path, Province] = {}
 
 
 def of_theme(theme: Theme) -> Province:
-    """The :class:`Province` of a loaded theme (one value per theme object)."""
-    key = (theme.folder, id(theme))
-    found = _BY_FOLDER.get(key)
-    if found is None:
+    """The :class:`Province` of a loaded theme (one value per folder, made anew when the
+    folder's theme was loaded again)."""
+    found = _BY_FOLDER.get(theme.folder)
+    if found is None or found.theme is not theme:
         ident = theme.settings.identity
         found = Province(
             theme.code,
@@ -94,7 +94,7 @@ def of_theme(theme: Theme) -> Province:
             theme.folder,
             theme,
         )
-        _BY_FOLDER[key] = found
+        _BY_FOLDER[theme.folder] = found
     return found
 
 

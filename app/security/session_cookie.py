@@ -35,8 +35,9 @@ MAX_AGE_S = 12 * 3600
 _SECRETS: dict[str, str] = {}
 
 
-def parse_secret(cookie_header: str) -> str:
-    """The ``yw_sid`` value of a ``Cookie`` header, or ``""``."""
+def cookie_value(cookie_header: str, name: str) -> str:
+    """The value of cookie ``name`` in a ``Cookie`` header, or ``""``; a malformed cookie
+    beside it does not hide it (each part is read on its own)."""
     if not cookie_header:
         return ""
     jar: SimpleCookie = SimpleCookie()
@@ -45,8 +46,13 @@ def parse_secret(cookie_header: str) -> str:
             jar.load(part.strip())
         except CookieError:
             continue
-    morsel = jar.get(SESSION_COOKIE)
-    value = morsel.value if morsel is not None else ""
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else ""
+
+
+def parse_secret(cookie_header: str) -> str:
+    """The ``yw_sid`` value of a ``Cookie`` header, or ``""``."""
+    value = cookie_value(cookie_header, SESSION_COOKIE)
     return value if len(value) <= 128 else ""
 
 

@@ -55,7 +55,7 @@ def test_journeys_import_no_reflex_no_state_and_no_component() -> None:
 
 
 def test_thin_states_import_only_journeys_and_their_adapters() -> None:
-    stdlib = ("__future__", "json", "math", "typing", "dataclasses", "http.cookies", "urllib.parse")
+    stdlib = ("__future__", "json", "math", "typing", "dataclasses", "urllib.parse")
     found = {
         f"{path.name} imports {name}"
         for path in THIN_STATES
